@@ -1,0 +1,3 @@
+export default defineBackground(() => {
+  // Key custody and the message API land with the extension issue.
+});

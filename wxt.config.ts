@@ -1,0 +1,21 @@
+import { defineConfig } from 'wxt';
+
+// Fixed Firefox add-on id: tests pin its moz-extension UUID to open its pages.
+export const GECKO_ID = 'extension@noise.email';
+
+export default defineConfig({
+  srcDir: 'extension',
+  outDir: '.output',
+  manifestVersion: 3,
+  webExt: { disabled: true },
+  manifest: {
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    permissions: ['storage', 'alarms'],
+    browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } },
+  },
+  vite: () => ({
+    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  }),
+});
