@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // and interop tests that drive the real gpg and sq.
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'cli/**/*.test.ts', 'extension/**/*.test.ts', 'e2e/webmail/**/*.test.ts'],
+    include: [
+      'shared/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'extension/**/*.test.ts',
+      'e2e/webmail/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,6 +1,6 @@
-import { Hono } from 'hono';
+import { app } from './app.ts';
+import type { Bindings } from './env.ts';
 
-const app = new Hono();
-app.get('/health', (c) => c.json({ ok: true }));
-
-export default app;
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Bindings>;
