@@ -1,0 +1,131 @@
+// `npm start`: the whole product locally.
+//   1. applies the D1 migrations to the local database (.wrangler/state),
+//   2. runs the Worker on workerd (`wrangler dev`) at http://127.0.0.1:8787,
+//   3. runs the demo webmail (e2e/webmail) at http://127.0.0.1:8790 when present,
+//   4. builds the extension in watch mode (WXT dev server) into .output/chrome-mv3-dev,
+//   5. opens Chromium with the extension loaded when a display exists; otherwise prints
+//      the URLs and how to load the unpacked extension.
+// Ctrl+C stops everything.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, wrangler } from './wrangler.mjs';
+
+const WORKER_PORT = Number(process.env.NOISE_WORKER_PORT ?? 8787);
+const WEBMAIL_PORT = Number(process.env.NOISE_WEBMAIL_PORT ?? 8790);
+const children = [];
+
+function stopAll(code = 0) {
+  for (const child of children) {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  }
+  setTimeout(() => process.exit(code), 300);
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+function track(name, child) {
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (signal !== 'SIGTERM') {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping.`);
+      stopAll(typeof code === 'number' && code !== 0 ? code : 1);
+    }
+  });
+  return child;
+}
+
+async function waitFor(url, label) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${label} did not come up at ${url}`);
+}
+
+console.log('[start] applying D1 migrations (local)…');
+const migrate = wrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { stdio: 'inherit' });
+const migrated = await new Promise((resolve) => migrate.on('exit', resolve));
+if (migrated !== 0) process.exit(migrated ?? 1);
+
+track(
+  'worker',
+  wrangler(
+    ['dev', '--ip', '127.0.0.1', '--port', String(WORKER_PORT), '--show-interactive-dev-session=false'],
+    {
+      stdio: 'inherit',
+    },
+  ),
+);
+
+const webmailEntry = join(root, 'e2e/webmail/server.ts');
+const hasWebmail = existsSync(webmailEntry);
+if (hasWebmail) {
+  track(
+    'webmail',
+    spawn(
+      join(root, 'node_modules/.bin/tsx'),
+      [webmailEntry, '--port', String(WEBMAIL_PORT), '--data', join(root, '.wrangler/webmail')],
+      { cwd: root, stdio: 'inherit' },
+    ),
+  );
+}
+
+track(
+  'extension',
+  spawn(join(root, 'node_modules/.bin/wxt'), ['-b', 'chrome', '--host', '127.0.0.1'], {
+    cwd: root,
+    stdio: 'inherit',
+  }),
+);
+
+await waitFor(`http://127.0.0.1:${WORKER_PORT}/health`, 'the Worker');
+const extensionDir = join(root, '.output/chrome-mv3-dev');
+const webmailUrl = `http://127.0.0.1:${WEBMAIL_PORT}/`;
+if (hasWebmail) await waitFor(webmailUrl, 'the demo webmail');
+
+console.log(`
+Noise Email is running:
+  Worker (directory, accounts):  http://127.0.0.1:${WORKER_PORT}
+  ${hasWebmail ? `Demo webmail:                  ${webmailUrl}` : 'Demo webmail:                  (not part of this build yet)'}
+  Extension (watch build):       ${extensionDir}
+Load the extension by hand: chrome://extensions → Developer mode → "Load unpacked" → ${extensionDir}
+Firefox: about:debugging#/runtime/this-firefox → "Load Temporary Add-on…" → .output/firefox-mv3/manifest.json (after \`npm run build:firefox\`).
+`);
+
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
+  existsSync(p),
+);
+const hasDisplay = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+if (hasDisplay && chromium && !process.env.NOISE_NO_BROWSER) {
+  // Wait until WXT has written the manifest before pointing the browser at it.
+  const manifest = join(extensionDir, 'manifest.json');
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(manifest) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  const profile = mkdtempSync(join(tmpdir(), 'noise-profile-'));
+  console.log(`[start] opening ${chromium} with the extension (profile ${profile})`);
+  track(
+    'browser',
+    spawn(
+      chromium,
+      [
+        `--user-data-dir=${profile}`,
+        `--disable-extensions-except=${extensionDir}`,
+        `--load-extension=${extensionDir}`,
+        '--no-first-run',
+        '--no-default-browser-check',
+        hasWebmail ? webmailUrl : `http://127.0.0.1:${WORKER_PORT}/health`,
+      ],
+      { stdio: 'ignore' },
+    ),
+  );
+} else if (!hasDisplay) {
+  console.log('[start] no display found: open the URLs above in a browser with the extension loaded.');
+}
