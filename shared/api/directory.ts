@@ -1,0 +1,147 @@
+// Request and response schemas of the key directory (publishing, lookups, prekey bundles).
+// Byte fields are base64url without padding. Objects are strict: unknown fields are refused.
+// The Worker validates requests with these, the client validates responses with them.
+
+import { z } from 'zod';
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** base64url of exactly `bytes` bytes (no padding). */
+function b64uBytes(bytes: number) {
+  return z
+    .string()
+    .length(Math.ceil((bytes * 4) / 3))
+    .regex(BASE64URL, 'base64url');
+}
+
+export const PublicKey32 = b64uBytes(32);
+export const Signature64 = b64uBytes(64);
+const U32 = z.number().int().min(0).max(0xffff_ffff);
+
+/** Uppercase hex fingerprint of a v4 (40) or v6 (64) OpenPGP key. */
+export const Fingerprint = z.string().regex(/^(?:[0-9A-F]{40}|[0-9A-F]{64})$/);
+export const Address = z
+  .string()
+  .min(3)
+  .max(254)
+  .regex(/^[^\s@<>]+@[^\s@<>]+$/);
+
+/** An armored OpenPGP public key (transferable public key, RFC 9580 §10.1). */
+export const ArmoredPublicKey = z
+  .string()
+  .min(1)
+  .max(64 * 1024);
+
+export const EnvelopeIdentity = z.strictObject({
+  signingKey: PublicKey32,
+  dhKey: PublicKey32,
+  dhKeySignature: Signature64,
+});
+export type EnvelopeIdentity = z.infer<typeof EnvelopeIdentity>;
+
+export const SignedPrekey = z.strictObject({
+  id: U32,
+  /** Unix seconds. */
+  createdAt: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 40),
+  publicKey: PublicKey32,
+  signature: Signature64,
+});
+export type SignedPrekey = z.infer<typeof SignedPrekey>;
+
+export const OneTimePrekey = z.strictObject({ id: U32, publicKey: PublicKey32 });
+export type OneTimePrekey = z.infer<typeof OneTimePrekey>;
+
+/** Most one-time prekeys an account may hold at once; uploads beyond it are refused. */
+export const ONE_TIME_PREKEY_CAP = 200;
+
+export const OneTimePrekeyBatch = z.array(OneTimePrekey).max(ONE_TIME_PREKEY_CAP);
+
+export const EnvelopeKeys = z.strictObject({
+  identity: EnvelopeIdentity,
+  signedPrekey: SignedPrekey,
+  oneTimePrekeys: OneTimePrekeyBatch,
+});
+export type EnvelopeKeys = z.infer<typeof EnvelopeKeys>;
+
+/** Publish or replace the account's keys (also embedded in the register request). */
+export const PublishKeysRequest = z.strictObject({
+  openpgpKey: ArmoredPublicKey,
+  envelope: EnvelopeKeys.optional(),
+});
+export type PublishKeysRequest = z.infer<typeof PublishKeysRequest>;
+
+export const PublishKeysResponse = z.strictObject({
+  fingerprint: Fingerprint,
+  /** Addresses now bound to this key (verified ones only). */
+  published: z.array(Address),
+});
+export type PublishKeysResponse = z.infer<typeof PublishKeysResponse>;
+
+/** A revocation: an armored revocation signature, or the armored key carrying one. */
+export const RevocationRequest = z.strictObject({
+  revocation: z
+    .string()
+    .min(1)
+    .max(64 * 1024),
+});
+export type RevocationRequest = z.infer<typeof RevocationRequest>;
+
+export const RevocationResponse = z.strictObject({ fingerprint: Fingerprint, revoked: z.literal(true) });
+export type RevocationResponse = z.infer<typeof RevocationResponse>;
+
+export const SignedPrekeyResponse = z.strictObject({ id: U32, previousId: U32.nullable() });
+export type SignedPrekeyResponse = z.infer<typeof SignedPrekeyResponse>;
+
+export const OneTimePrekeysRequest = z.strictObject({ oneTimePrekeys: OneTimePrekeyBatch.min(1) });
+export type OneTimePrekeysRequest = z.infer<typeof OneTimePrekeysRequest>;
+
+export const PrekeyStock = z.strictObject({
+  signedPrekey: z.strictObject({ id: U32, createdAt: z.number().int() }).nullable(),
+  oneTimePrekeys: z.number().int().min(0),
+  cap: z.number().int(),
+});
+export type PrekeyStock = z.infer<typeof PrekeyStock>;
+
+/** Own JSON lookup, by address or by fingerprint. */
+export const KeyLookupResponse = z.strictObject({
+  fingerprint: Fingerprint,
+  keyId: z.string().regex(/^[0-9A-F]{16}$/),
+  /** Verified addresses bound to this key. */
+  addresses: z.array(Address),
+  /** Unix ms. */
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+  revoked: z.boolean(),
+  openpgpKey: z.string(),
+  /** Whether a native envelope prekey bundle can be fetched for this key's account. */
+  envelope: z.boolean(),
+});
+export type KeyLookupResponse = z.infer<typeof KeyLookupResponse>;
+
+/** One fetch hands out at most one one-time prekey; `oneTimePrekey` null means none was left. */
+export const PrekeyBundle = z.strictObject({
+  address: Address,
+  identity: EnvelopeIdentity,
+  signedPrekey: SignedPrekey,
+  oneTimePrekey: OneTimePrekey.nullable(),
+  /** True when the bundle carries no one-time prekey (stock empty or handouts limited). */
+  noOneTimePrekey: z.boolean(),
+  /** One-time prekeys left after this fetch. */
+  remaining: z.number().int().min(0),
+});
+export type PrekeyBundle = z.infer<typeof PrekeyBundle>;
+
+export const DIRECTORY_ROUTES = {
+  keys: '/v1/directory/keys',
+  revocation: '/v1/directory/revocation',
+  signedPrekey: '/v1/prekeys/signed',
+  oneTimePrekeys: '/v1/prekeys/one-time',
+  prekeyStock: '/v1/prekeys/stock',
+  bundle: (address: string) => `/v1/prekeys/bundle/${encodeURIComponent(address)}`,
+  byEmail: (address: string) => `/v1/lookup/by-email/${encodeURIComponent(address)}`,
+  byFingerprint: (fpr: string) => `/v1/lookup/by-fingerprint/${fpr}`,
+} as const;
