@@ -1,0 +1,187 @@
+// Launches real Chromium (playwright-core) and real Firefox ESR (puppeteer-core, WebDriver BiDi)
+// with the built extension in a fresh profile, and opens the extension's own pages in both
+// through one small driver interface. Launch options follow the handbook (TOOLCHAIN.md "Browsers").
+
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Page as PwPage } from 'playwright-core';
+import puppeteer, { type Browser as PpBrowser, type Page as PpPage } from 'puppeteer-core';
+import { GECKO_ID } from '../../wxt.config.ts';
+
+export type BrowserName = 'chromium' | 'firefox';
+export const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
+
+const root = resolve(import.meta.dirname, '../..');
+export const extensionDir = (name: BrowserName): string =>
+  join(root, '.output', name === 'chromium' ? 'chrome-mv3' : 'firefox-mv3');
+
+/** One extension page in either browser. Selectors are CSS. */
+export interface ExtensionPage {
+  evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+  click(selector: string): Promise<void>;
+  /** Replaces the control's value by typing, so the page sees real input events. */
+  fill(selector: string, text: string): Promise<void>;
+  /** Polls until `selector` matches a visible element; returns its text. */
+  waitFor(selector: string, timeoutMs?: number): Promise<string>;
+  text(selector: string): Promise<string>;
+  screenshot(path: string): Promise<void>;
+  setViewport(width: number, height: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ExtensionBrowser {
+  name: BrowserName;
+  /** `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
+  base: string;
+  open(path: string): Promise<ExtensionPage>;
+  close(): Promise<void>;
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--no-default-browser-check',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+];
+
+async function poll<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e; // the page may be navigating
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function visibleText(selector: string): string | undefined {
+  const el = document.querySelector(selector) as HTMLElement | null;
+  if (!el) return undefined;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 || r.height > 0 ? (el.innerText ?? el.textContent ?? '') : undefined;
+}
+
+function driverFor(page: PwPage | PpPage, close: () => Promise<void>): ExtensionPage {
+  const p = page as PwPage & PpPage;
+  const self: ExtensionPage = {
+    evaluate: (fn, arg) => (p.evaluate as (f: unknown, a: unknown) => Promise<never>)(fn, arg),
+    async click(selector) {
+      await self.waitFor(selector);
+      await p.click(selector);
+    },
+    async fill(selector, text) {
+      await self.waitFor(selector);
+      await p.evaluate((s: string) => {
+        const el = document.querySelector(s) as HTMLInputElement;
+        el.focus();
+        el.select?.();
+      }, selector);
+      if (text === '') await p.keyboard.press('Backspace');
+      else await p.keyboard.type(text);
+    },
+    waitFor: (selector, timeoutMs = 30_000) =>
+      poll(
+        () => (p.evaluate as (f: unknown, a: unknown) => Promise<string | undefined>)(visibleText, selector),
+        selector,
+        timeoutMs,
+      ),
+    text: (selector) =>
+      (p.evaluate as (f: unknown, a: unknown) => Promise<string | undefined>)(visibleText, selector).then(
+        (t) => t ?? '',
+      ),
+    async screenshot(path) {
+      await p.screenshot({ path, fullPage: true } as never);
+    },
+    async setViewport(width, height) {
+      if ('setViewportSize' in page) await page.setViewportSize({ width, height });
+      else await (page as PpPage).setViewport({ width, height });
+    },
+    close,
+  };
+  return self;
+}
+
+async function launchChromium(): Promise<ExtensionBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'noise-chromium-'));
+  const ext = extensionDir('chromium');
+  const ctx: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...CHROMIUM_ARGS],
+  });
+  const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
+  const base = `chrome-extension://${new URL(sw.url()).host}/`;
+  return {
+    name: 'chromium',
+    base,
+    async open(path) {
+      const page = await ctx.newPage();
+      await page.goto(base + path);
+      return driverFor(page, () => page.close());
+    },
+    async close() {
+      await ctx.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launchFirefox(): Promise<ExtensionBrowser> {
+  const uuid = randomUUID();
+  const browser: PpBrowser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: '/usr/bin/firefox-esr',
+    headless: true,
+    // Allows page.goto to moz-extension:// URLs (TOOLCHAIN.md, Firefox extension pages).
+    args: ['--remote-allow-system-access'],
+    env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1' },
+    extraPrefsFirefox: {
+      // A fixed internal UUID makes moz-extension://<uuid>/ known in advance.
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
+      'app.update.enabled': false,
+      'toolkit.telemetry.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+    },
+  });
+  await browser.installExtension(extensionDir('firefox'));
+  const base = `moz-extension://${uuid}/`;
+  return {
+    name: 'firefox',
+    base,
+    async open(path) {
+      const page = await browser.newPage();
+      // BiDi drops extension-page events (bug 1755014): goto never resolves, so start the
+      // navigation without awaiting it and poll the document instead.
+      page.goto(base + path).catch(() => {});
+      await poll(
+        () =>
+          page
+            .evaluate(() => (location.href.startsWith('moz-extension:') ? document.readyState : ''))
+            .then((s) => (s === 'complete' ? true : undefined)),
+        `${path} to load`,
+        20_000,
+      );
+      return driverFor(page, () => page.close());
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+export function launchWithExtension(name: BrowserName): Promise<ExtensionBrowser> {
+  return name === 'chromium' ? launchChromium() : launchFirefox();
+}

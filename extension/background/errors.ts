@@ -1,0 +1,32 @@
+// Errors the background answers pages with. Stable codes; messages never carry secrets.
+
+export type ExtensionErrorCode =
+  | 'forbidden' // sender is not one of our own extension pages
+  | 'unknown_command'
+  | 'bad_request' // the message failed its schema
+  | 'no_account'
+  | 'account_exists'
+  | 'locked' // needs an unlocked vault
+  | 'locked_out' // too many wrong passphrases
+  | 'bad_passphrase'
+  | 'server' // the Worker refused or could not be reached
+  | 'not_found'
+  | 'invalid_key'
+  | 'busy';
+
+export class ExtensionError extends Error {
+  readonly code: ExtensionErrorCode;
+  readonly until: number | undefined;
+  readonly attemptsLeft: number | undefined;
+  constructor(
+    code: ExtensionErrorCode,
+    message: string,
+    extra: { until?: number; attemptsLeft?: number } = {},
+  ) {
+    super(message);
+    this.name = 'ExtensionError';
+    this.code = code;
+    this.until = extra.until;
+    this.attemptsLeft = extra.attemptsLeft;
+  }
+}

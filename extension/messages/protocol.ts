@@ -1,0 +1,139 @@
+// The typed message API between extension pages and the background. Every request is
+// validated against its zod schema in the background before anything runs; unknown commands
+// and unknown fields are refused. Answers never carry private keys: fingerprints and results only.
+
+import { z } from 'zod';
+
+const Address = z.string().trim().min(3).max(254);
+const Passphrase = z.string().min(1).max(1024);
+const ServerUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const Armored = z
+  .string()
+  .min(1)
+  .max(256 * 1024);
+
+export const REQUESTS = {
+  status: z.strictObject({}),
+  'settings.get': z.strictObject({}),
+  'settings.set': z.strictObject({
+    serverUrl: ServerUrl.optional(),
+    lockTimeoutMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
+    defaultFormat: z.enum(['auto', 'pgp']).optional(),
+    keyServers: z.boolean().optional(),
+  }),
+  'account.sendCode': z.strictObject({ serverUrl: ServerUrl, address: Address }),
+  'account.create': z.strictObject({
+    serverUrl: ServerUrl,
+    address: Address,
+    code: z.string().regex(/^\d{6}$/),
+    passphrase: Passphrase,
+    /** Also claim <local>@<service domain>. */
+    claimInbox: z.string().trim().max(64).optional(),
+  }),
+  'account.restore': z.strictObject({ serverUrl: ServerUrl, address: Address, passphrase: Passphrase }),
+  'account.importKey': z.strictObject({ armoredKey: Armored, keyPassphrase: z.string().max(1024) }),
+  unlock: z.strictObject({ passphrase: Passphrase }),
+  lock: z.strictObject({}),
+  'identity.get': z.strictObject({}),
+  'identity.exportPublicKey': z.strictObject({}),
+  'identity.exportBackup': z.strictObject({}),
+  'identity.createRecovery': z.strictObject({}),
+  'identity.revoke': z.strictObject({ confirm: z.literal(true) }),
+  'contacts.list': z.strictObject({}),
+  'contacts.lookup': z.strictObject({ address: Address }),
+  'contacts.import': z.strictObject({ armoredKey: Armored }),
+  'contacts.remove': z.strictObject({ address: Address }),
+  'contacts.verify': z.strictObject({ address: Address, fingerprint: z.string().min(16).max(64) }),
+  'contacts.acceptChange': z.strictObject({ address: Address }),
+  'log.list': z.strictObject({}),
+} as const;
+
+export type Command = keyof typeof REQUESTS;
+export type RequestOf<C extends Command> = z.infer<(typeof REQUESTS)[C]>;
+
+export const Envelope = z.strictObject({ cmd: z.string().max(64), args: z.unknown() });
+
+export type LockState = 'none' | 'locked' | 'unlocked';
+
+export interface Status {
+  state: LockState;
+  address: string | null;
+  fingerprints: { pgp: string; envelope: string } | null;
+  /** Unix ms until which unlocking is refused after too many wrong passphrases. */
+  lockedUntil: number;
+  /** Wrong tries left before the next lockout. */
+  attemptsLeft: number;
+  /** Key generation progress while an account is being created. */
+  progress: { step: string; done: number; total: number } | null;
+  serverUrl: string;
+  /** Whether this build's vault KDF uses the weaker development setting (never in production). */
+  devKdf: boolean;
+}
+
+export interface IdentityView {
+  address: string;
+  addresses: string[];
+  fingerprints: { pgp: string; envelope: string };
+  pgpUserIds: string[];
+  pgpCreatedAt: number;
+  revoked: boolean;
+  /** One-time prekeys left in the directory, null when unknown (offline). */
+  oneTimePrekeys: number | null;
+  signedPrekeyCreatedAt: number;
+}
+
+export interface ContactView {
+  address: string;
+  fingerprint: string;
+  source: string;
+  firstSeen: number;
+  lastUsed: number | null;
+  verified: boolean;
+  pendingChange: { fingerprint: string; source: string; seenAt: number } | null;
+}
+
+export interface LogView {
+  at: number;
+  kind: string;
+  detail: string;
+}
+
+export interface SettingsView {
+  serverUrl: string;
+  lockTimeoutMinutes: number;
+  defaultFormat: 'auto' | 'pgp';
+  keyServers: boolean;
+}
+
+export interface Responses {
+  status: Status;
+  'settings.get': SettingsView;
+  'settings.set': SettingsView;
+  'account.sendCode': { sentTo: string };
+  'account.create': Status;
+  'account.restore': Status;
+  'account.importKey': { fingerprint: string };
+  unlock: Status;
+  lock: Status;
+  'identity.get': IdentityView;
+  'identity.exportPublicKey': { armored: string; fileName: string };
+  'identity.exportBackup': { contents: string; fileName: string };
+  'identity.createRecovery': { code: string; address: string; createdAt: number };
+  'identity.revoke': { fingerprint: string };
+  'contacts.list': ContactView[];
+  'contacts.lookup': ContactView;
+  'contacts.import': ContactView;
+  'contacts.remove': { removed: boolean };
+  'contacts.verify': ContactView;
+  'contacts.acceptChange': ContactView;
+  'log.list': LogView[];
+}
+
+export type Reply<C extends Command> =
+  | { ok: true; value: Responses[C] }
+  | { ok: false; error: { code: string; message: string; until?: number; attemptsLeft?: number } };

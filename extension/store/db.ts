@@ -1,0 +1,72 @@
+// The extension's IndexedDB database (through idb) with append-only, versioned migrations.
+// Each migration upgrades from exactly the version before it; opening runs every step between
+// the stored version and DB_VERSION in order, so any earlier database upgrades cleanly.
+
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB } from 'idb';
+import type { ContactRecord, GuardRecord, SecurityEvent, Settings, VaultRecord } from './schema.ts';
+
+export const DB_NAME = 'noise-email';
+
+export interface NoiseDB extends DBSchema {
+  vault: { key: 'self'; value: VaultRecord };
+  /** Key-value: 'settings' → Settings, 'guard' → GuardRecord. */
+  meta: { key: string; value: Settings | GuardRecord };
+  contacts: { key: string; value: ContactRecord; indexes: { fingerprint: string } };
+  securityLog: { key: number; value: SecurityEvent; indexes: { at: number } };
+}
+
+type UpgradeTx = IDBPTransaction<NoiseDB, ('vault' | 'meta' | 'contacts' | 'securityLog')[], 'versionchange'>;
+type Migration = (db: IDBPDatabase<NoiseDB>, tx: UpgradeTx) => Promise<void> | void;
+
+// Untyped handle for stores that later versions rename or drop.
+// biome-ignore lint/suspicious/noExplicitAny: earlier schemas are not part of NoiseDB
+type AnyDB = IDBPDatabase<any>;
+
+/** MIGRATIONS[i] upgrades version i to version i + 1. Append only; never edit a shipped step. */
+export const MIGRATIONS: Migration[] = [
+  // v1: the wrapped vault and a settings record.
+  (db) => {
+    db.createObjectStore('vault', { keyPath: 'id' });
+    (db as unknown as AnyDB).createObjectStore('settings');
+  },
+  // v2: contacts (by address, indexed by fingerprint) and the security log.
+  (db) => {
+    const contacts = db.createObjectStore('contacts', { keyPath: 'address' });
+    contacts.createIndex('fingerprint', 'fingerprint');
+    const log = db.createObjectStore('securityLog', { keyPath: 'id', autoIncrement: true });
+    log.createIndex('at', 'at');
+  },
+  // v3: 'settings' becomes the general 'meta' store so the unlock guard (failure counter)
+  // lives on disk beside it; the settings record moves over unchanged.
+  async (db, tx) => {
+    db.createObjectStore('meta');
+    const anyTx = tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>;
+    const old = (await anyTx.objectStore('settings').get('settings')) as Settings | undefined;
+    if (old) await tx.objectStore('meta').put(old, 'settings');
+    (db as unknown as AnyDB).deleteObjectStore('settings');
+  },
+];
+
+export const DB_VERSION = MIGRATIONS.length;
+
+export type Database = IDBPDatabase<NoiseDB>;
+
+/** Opens (and if needed upgrades) the database. `upTo` exists for migration tests. */
+export function openDatabase(name = DB_NAME, upTo = DB_VERSION): Promise<Database> {
+  return openDB<NoiseDB>(name, upTo, {
+    upgrade(db, oldVersion, newVersion, tx) {
+      // idb does not await the upgrade callback; chaining keeps the steps ordered inside
+      // the one versionchange transaction, which stays open while requests are pending.
+      let chain: Promise<void> = Promise.resolve();
+      for (let v = oldVersion; v < (newVersion ?? upTo); v++) {
+        const step = MIGRATIONS[v];
+        if (!step) throw new Error(`no migration from version ${v}`);
+        chain = chain.then(() => step(db, tx));
+      }
+      chain.catch((e) => {
+        console.error('migration failed', e);
+        tx.abort();
+      });
+    },
+  });
+}

@@ -1,0 +1,102 @@
+// Typed reads and writes over the extension database: the vault copy, settings, the unlock
+// guard, contacts and the security log.
+
+import { NO_GUARD } from '../background/lockout.ts';
+import type { Database } from './db.ts';
+import type {
+  ContactRecord,
+  GuardRecord,
+  SecurityEvent,
+  SecurityEventKind,
+  Settings,
+  VaultRecord,
+} from './schema.ts';
+
+/** Used when no server URL was set: https in production, the local `wrangler dev` in development builds. */
+export const PRODUCTION_SERVER_URL = 'https://noise.email';
+export const DEVELOPMENT_SERVER_URL = 'http://127.0.0.1:8787';
+
+export function defaultSettings(development: boolean): Settings {
+  return {
+    serverUrl: development ? DEVELOPMENT_SERVER_URL : PRODUCTION_SERVER_URL,
+    lockTimeoutMinutes: 30,
+    defaultFormat: 'auto',
+    keyServers: true,
+  };
+}
+
+/** Keeps the security log bounded; the oldest entries go first. */
+export const SECURITY_LOG_LIMIT = 1000;
+
+export class Records {
+  constructor(
+    private readonly db: Database,
+    private readonly defaults: Settings,
+  ) {}
+
+  async settings(): Promise<Settings> {
+    const stored = (await this.db.get('meta', 'settings')) as Partial<Settings> | undefined;
+    return { ...this.defaults, ...stored };
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const next = { ...(await this.settings()), ...patch };
+    await this.db.put('meta', next, 'settings');
+    return next;
+  }
+
+  async guard(): Promise<GuardRecord> {
+    return ((await this.db.get('meta', 'guard')) as GuardRecord | undefined) ?? { ...NO_GUARD };
+  }
+
+  async setGuard(guard: GuardRecord): Promise<void> {
+    await this.db.put('meta', guard, 'guard');
+  }
+
+  vault(): Promise<VaultRecord | undefined> {
+    return this.db.get('vault', 'self');
+  }
+
+  async putVault(record: VaultRecord): Promise<void> {
+    await this.db.put('vault', record);
+  }
+
+  async log(kind: SecurityEventKind, detail = ''): Promise<void> {
+    const tx = this.db.transaction('securityLog', 'readwrite');
+    await tx.store.add({ at: Date.now(), kind, detail });
+    const count = await tx.store.count();
+    if (count > SECURITY_LOG_LIMIT) {
+      let cursor = await tx.store.openCursor();
+      for (let extra = count - SECURITY_LOG_LIMIT; cursor && extra > 0; extra--) {
+        await cursor.delete();
+        cursor = await cursor.continue();
+      }
+    }
+    await tx.done;
+  }
+
+  /** Newest first. */
+  async securityLog(limit = 200): Promise<SecurityEvent[]> {
+    const all = await this.db.getAllFromIndex('securityLog', 'at');
+    return all.reverse().slice(0, limit);
+  }
+
+  contacts(): Promise<ContactRecord[]> {
+    return this.db.getAll('contacts');
+  }
+
+  contact(address: string): Promise<ContactRecord | undefined> {
+    return this.db.get('contacts', address.toLowerCase());
+  }
+
+  async putContact(contact: ContactRecord): Promise<void> {
+    await this.db.put('contacts', { ...contact, address: contact.address.toLowerCase() });
+  }
+
+  async removeContact(address: string): Promise<boolean> {
+    const key = address.toLowerCase();
+    const had = (await this.db.count('contacts', key)) > 0;
+    await this.db.delete('contacts', key);
+    return had;
+  }
+}

@@ -1,0 +1,77 @@
+// Record shapes of the extension's IndexedDB database. Nothing here is ever unlocked key
+// material: the vault is the wrapped blob exactly as the Worker stores it.
+
+export type KeySource = 'directory' | 'wkd' | 'keys.openpgp.org' | 'manual' | 'autocrypt';
+
+/** The wrapped vault, byte for byte the Worker's copy, plus what is needed to find it again. */
+export interface VaultRecord {
+  id: 'self';
+  address: string;
+  serverUrl: string;
+  /** The sealed vault (base64url), opaque to the store. */
+  blob: string;
+  /** The Worker's compare-and-swap version of that blob (If-Match). */
+  version: number;
+  /** A second copy of the vault key wrapped by the recovery code, if one was made. */
+  recoveryBlob?: string;
+  /** Public facts shown while locked. */
+  fingerprints: { pgp: string; envelope: string };
+  updatedAt: number;
+}
+
+export interface PendingKeyChange {
+  fingerprint: string;
+  armoredKey: string;
+  source: KeySource;
+  seenAt: number;
+}
+
+export interface ContactRecord {
+  /** Lowercased address. */
+  address: string;
+  fingerprint: string;
+  armoredKey: string;
+  source: KeySource;
+  firstSeen: number;
+  lastUsed: number | null;
+  verified: boolean;
+  /** A lookup returned a different key: shown as a warning, never applied silently. */
+  pendingChange?: PendingKeyChange;
+}
+
+export type SecurityEventKind =
+  | 'unlock'
+  | 'unlock_failed'
+  | 'lockout'
+  | 'lock'
+  | 'key_created'
+  | 'key_imported'
+  | 'key_restored'
+  | 'key_revoked'
+  | 'contact_key_changed'
+  | 'session';
+
+export interface SecurityEvent {
+  id?: number;
+  at: number;
+  kind: SecurityEventKind;
+  detail: string;
+}
+
+export type MessageFormat = 'auto' | 'pgp';
+
+export interface Settings {
+  serverUrl: string;
+  lockTimeoutMinutes: number;
+  /** 'auto' = native envelope when every recipient supports it, else PGP. */
+  defaultFormat: MessageFormat;
+  keyServers: boolean;
+}
+
+/** Failed-unlock counter kept on disk so a restart does not reset the lockout. */
+export interface GuardRecord {
+  failures: number;
+  /** How many lockouts have happened in a row; each one lasts longer. */
+  lockouts: number;
+  lockedUntil: number;
+}
