@@ -1,0 +1,24 @@
+// One place for the openpgp.js settings every call uses. Safe for the OpenPGP peers we must
+// interoperate with (gpg 2.2, sq 0.27): v4 keys, SEIPDv1 with MDC, no AEAD packets.
+import { type Config, enums, config as openpgpDefaults, type PartialConfig } from 'openpgp';
+
+export const PGP_CONFIG: PartialConfig = {
+  // gpg 2.2 and sq 0.27 refuse v6 keys and SEIPDv2 ("unknown packet version"): see TOOLCHAIN.md.
+  v6Keys: false,
+  aeadProtect: false,
+  // EFAIL: never release plaintext of data without integrity protection (RFC 9580 §5.7).
+  allowUnauthenticatedMessages: false,
+  allowUnauthenticatedStream: false,
+  minRSABits: 2048,
+  preferredSymmetricAlgorithm: enums.symmetric.aes256,
+  preferredHashAlgorithm: enums.hash.sha256,
+  preferredCompressionAlgorithm: enums.compression.uncompressed,
+  showVersion: false,
+  showComment: false,
+};
+
+/** Smallest RSA modulus we accept for a recipient (NIST SP 800-131A: 1024-bit RSA is disallowed). */
+export const MIN_RSA_BITS = 2048;
+
+/** The same settings as a complete Config, for key methods that take no partial config. */
+export const FULL_CONFIG: Config = { ...openpgpDefaults, ...PGP_CONFIG };

@@ -1,0 +1,322 @@
+// OpenPGP keys: generation, inspection, fitness for encryption, unlocking and revocation.
+import {
+  decryptKey,
+  type Key,
+  generateKey as openpgpGenerateKey,
+  revokeKey as openpgpRevokeKey,
+  type PrivateKey,
+  type PublicKey,
+  readKey,
+  readPrivateKey,
+  type Subkey,
+} from 'openpgp';
+import { NoiseError } from '../errors.ts';
+import { FULL_CONFIG, MIN_RSA_BITS, PGP_CONFIG } from './config.ts';
+
+export interface UserIdInput {
+  name?: string;
+  email: string;
+}
+
+export interface GenerateKeyOptions {
+  userIds: UserIdInput[];
+  passphrase: string;
+  /** 'ecc' = v4 Ed25519 (legacy EdDSA) + Cv25519, the only ECC form gpg 2.2 and sq 0.27 accept. */
+  type?: 'ecc' | 'rsa3072';
+  expiresInSeconds?: number;
+  /** Creation time; tests use it to make keys that are already expired. */
+  date?: Date;
+}
+
+export interface GeneratedKey {
+  publicKey: string;
+  privateKey: string;
+  fingerprint: string;
+  revocationCertificate: string;
+}
+
+export interface KeyPartInfo {
+  fingerprint: string;
+  keyId: string;
+  algorithm: string;
+  bits?: number;
+  curve?: string;
+  created: Date;
+}
+
+export interface UserIdInfo {
+  raw: string;
+  name: string;
+  email: string;
+}
+
+export interface KeyInfo {
+  fingerprint: string;
+  keyId: string;
+  version: number;
+  isPrivate: boolean;
+  userIds: UserIdInfo[];
+  primary: KeyPartInfo;
+  subkeys: KeyPartInfo[];
+  created: Date;
+  /** null when the key never expires (or its expiry cannot be established). */
+  expires: Date | null;
+  expired: boolean;
+  revoked: boolean;
+  canEncrypt: boolean;
+  canSign: boolean;
+  /** Set when an algorithm or key size is too weak to trust. */
+  weakness?: string;
+}
+
+export type KeyInput = string | Uint8Array | Key;
+
+export async function generateKey(options: GenerateKeyOptions): Promise<GeneratedKey> {
+  if (options.userIds.length === 0)
+    throw new NoiseError('invalid_argument', 'a key needs at least one user ID');
+  if (!options.passphrase) throw new NoiseError('invalid_argument', 'a private key needs a passphrase');
+  const type = options.type ?? 'ecc';
+  const algorithm =
+    type === 'ecc'
+      ? { type: 'ecc' as const, curve: 'ed25519Legacy' as const }
+      : { type: 'rsa' as const, rsaBits: 3072 };
+  const generated = await openpgpGenerateKey({
+    ...algorithm,
+    userIDs: options.userIds.map((u) => (u.name ? { name: u.name, email: u.email } : { email: u.email })),
+    passphrase: options.passphrase,
+    keyExpirationTime: options.expiresInSeconds ?? 0,
+    ...(options.date ? { date: options.date } : {}),
+    format: 'object',
+    config: PGP_CONFIG,
+  });
+  return {
+    publicKey: generated.publicKey.armor(),
+    privateKey: generated.privateKey.armor(),
+    fingerprint: generated.publicKey.getFingerprint().toUpperCase(),
+    revocationCertificate: generated.revocationCertificate,
+  };
+}
+
+/** Parses one key, armored or binary, public or private. */
+export async function readAnyKey(input: KeyInput): Promise<Key> {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
+  try {
+    return typeof input === 'string'
+      ? await readKey({ armoredKey: input, config: PGP_CONFIG })
+      : await readKey({ binaryKey: input, config: PGP_CONFIG });
+  } catch (cause) {
+    throw new NoiseError('malformed', 'not a readable OpenPGP key', { cause });
+  }
+}
+
+export async function readPublicKey(input: KeyInput): Promise<PublicKey> {
+  const key = await readAnyKey(input);
+  return key.isPrivate() ? key.toPublic() : (key as PublicKey);
+}
+
+/** The armored public key (certificate) of a public or private key. */
+export async function publicKeyOf(input: KeyInput): Promise<string> {
+  return (await readPublicKey(input)).armor();
+}
+
+function partInfo(part: Key | Subkey): KeyPartInfo {
+  const info = part.getAlgorithmInfo();
+  return {
+    fingerprint: part.getFingerprint().toUpperCase(),
+    keyId: part.getKeyID().toHex().toUpperCase(),
+    algorithm: info.algorithm,
+    ...(info.bits !== undefined ? { bits: info.bits } : {}),
+    ...(info.curve !== undefined ? { curve: info.curve } : {}),
+    created: part.getCreationTime(),
+  };
+}
+
+/** Why a key is too weak to trust, or undefined. Checks the primary key and every subkey. */
+export function weaknessOf(key: Key): string | undefined {
+  for (const part of [key, ...key.subkeys]) {
+    const { algorithm, bits, curve } = part.getAlgorithmInfo();
+    if (algorithm.startsWith('rsa') && (bits ?? 0) < MIN_RSA_BITS) {
+      return `RSA key of ${bits} bits (at least ${MIN_RSA_BITS} required)`;
+    }
+    if (algorithm === 'dsa' || algorithm === 'elgamal')
+      return `obsolete algorithm ${algorithm.toUpperCase()}`;
+    if (curve === 'secp256k1') return 'curve secp256k1 is not accepted for OpenPGP';
+  }
+  return undefined;
+}
+
+async function succeeds(p: Promise<unknown>): Promise<boolean> {
+  try {
+    await p;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseUserId(raw: string, name?: string, email?: string): UserIdInfo {
+  if (email !== undefined || name !== undefined) return { raw, name: name ?? '', email: email ?? '' };
+  const m = /^(.*?)\s*<([^<>]+)>\s*$/.exec(raw);
+  return m
+    ? { raw, name: m[1] ?? '', email: m[2] ?? '' }
+    : { raw, name: '', email: raw.includes('@') ? raw : '' };
+}
+
+export async function readKeyInfo(input: KeyInput): Promise<KeyInfo> {
+  const key = await readAnyKey(input);
+  const now = new Date();
+  const revoked = await key.isRevoked(undefined, undefined, now, FULL_CONFIG);
+  let expires: Date | null = null;
+  try {
+    const t = await key.getExpirationTime(undefined, FULL_CONFIG);
+    expires = t instanceof Date ? t : null;
+  } catch {
+    // No valid self-signature now (an expired or revoked key): read the newest one directly.
+    expires = expiryFromSelfSignature(key);
+  }
+  const weakness = weaknessOf(key);
+  // openpgp.js applies our minRSABits and revocation/expiry checks inside these lookups.
+  const canEncrypt = await succeeds(key.getEncryptionKey(undefined, now, undefined, FULL_CONFIG));
+  const canSign = await succeeds(key.getSigningKey(undefined, now, undefined, FULL_CONFIG));
+  return {
+    fingerprint: key.getFingerprint().toUpperCase(),
+    keyId: key.getKeyID().toHex().toUpperCase(),
+    version: key.keyPacket.version,
+    isPrivate: key.isPrivate(),
+    userIds: key.users
+      .filter((u) => u.userID !== null)
+      .map((u) => parseUserId(u.userID!.userID, u.userID!.name || undefined, u.userID!.email || undefined)),
+    primary: partInfo(key),
+    subkeys: key.subkeys.map(partInfo),
+    created: key.getCreationTime(),
+    expires,
+    expired: expires !== null && expires.getTime() <= now.getTime(),
+    revoked,
+    canEncrypt,
+    canSign,
+    ...(weakness ? { weakness } : {}),
+  };
+}
+
+/** Reads the expiry straight from the newest self-certification when openpgp.js refuses (expired key). */
+function expiryFromSelfSignature(key: Key): Date | null {
+  let best: { created: Date; seconds: number | null } | null = null;
+  for (const user of key.users) {
+    for (const sig of user.selfCertifications) {
+      if (sig.created && (!best || sig.created > best.created)) {
+        const seconds = (sig as unknown as { keyExpirationTime: number | null }).keyExpirationTime;
+        best = { created: sig.created, seconds: seconds ?? null };
+      }
+    }
+  }
+  if (!best?.seconds) return null;
+  return new Date(key.getCreationTime().getTime() + best.seconds * 1000);
+}
+
+/**
+ * Refuses a key we must not encrypt to: weak algorithms or sizes, revoked, expired, or without a
+ * usable encryption (sub)key. Returns the parsed public key.
+ */
+export async function assertEncryptionKey(input: KeyInput): Promise<PublicKey> {
+  const key = await readPublicKey(input);
+  const fp = key.getFingerprint().toUpperCase();
+  const weakness = weaknessOf(key);
+  if (weakness) throw new NoiseError('key_unusable', `key ${fp} is too weak: ${weakness}`);
+  if (await key.isRevoked(undefined, undefined, new Date(), FULL_CONFIG))
+    throw new NoiseError('key_unusable', `key ${fp} is revoked`);
+  const info = await readKeyInfo(key);
+  if (info.expired)
+    throw new NoiseError('key_unusable', `key ${fp} expired on ${info.expires!.toISOString()}`);
+  try {
+    await key.getEncryptionKey(undefined, new Date(), undefined, FULL_CONFIG);
+  } catch (cause) {
+    throw new NoiseError('key_unusable', `key ${fp} has no valid encryption subkey`, { cause });
+  }
+  return key;
+}
+
+/** Decrypts the secret key material with its passphrase; a wrong one gives 'bad_passphrase'. */
+export async function unlockPrivateKey(
+  armoredOrBinary: string | Uint8Array,
+  passphrase: string,
+): Promise<PrivateKey> {
+  let key: PrivateKey;
+  try {
+    key =
+      typeof armoredOrBinary === 'string'
+        ? await readPrivateKey({ armoredKey: armoredOrBinary, config: PGP_CONFIG })
+        : await readPrivateKey({ binaryKey: armoredOrBinary, config: PGP_CONFIG });
+  } catch (cause) {
+    throw new NoiseError('malformed', 'not a readable OpenPGP private key', { cause });
+  }
+  if (key.isDecrypted()) return key;
+  try {
+    return await decryptKey({ privateKey: key, passphrase, config: PGP_CONFIG });
+  } catch (cause) {
+    throw new NoiseError('bad_passphrase', 'the passphrase does not unlock this key', { cause });
+  }
+}
+
+export type RevocationReason = 'no_reason' | 'superseded' | 'compromised' | 'retired';
+const REASON_FLAGS: Record<RevocationReason, number> = {
+  no_reason: 0,
+  superseded: 1,
+  compromised: 2,
+  retired: 3,
+};
+
+/**
+ * Revokes a key (RFC 9580 §5.2.1.14, key revocation signature). With an unlocked private key a
+ * new revocation signature is made; with a stored revocation certificate, any copy of the key
+ * (even public only) can be revoked. Returns the revoked public key, armored.
+ */
+export async function revokeKey(options: {
+  key: PrivateKey | KeyInput;
+  revocationCertificate?: string;
+  reason?: RevocationReason;
+  description?: string;
+}): Promise<string> {
+  try {
+    if (options.revocationCertificate) {
+      const key = await readAnyKey(options.key);
+      const out = await openpgpRevokeKey({
+        key: key as PublicKey,
+        revocationCertificate: options.revocationCertificate,
+        format: 'object',
+        config: PGP_CONFIG,
+      });
+      return out.publicKey.armor();
+    }
+    const key = await readAnyKey(options.key);
+    if (!key.isPrivate() || !(key as PrivateKey).isDecrypted()) {
+      throw new NoiseError(
+        'invalid_argument',
+        'revoking without a certificate needs the unlocked private key',
+      );
+    }
+    const out = await openpgpRevokeKey({
+      key: key as PrivateKey,
+      reasonForRevocation: {
+        flag: REASON_FLAGS[options.reason ?? 'no_reason'],
+        string: options.description ?? '',
+      },
+      format: 'object',
+      config: PGP_CONFIG,
+    });
+    return out.publicKey.armor();
+  } catch (cause) {
+    if (cause instanceof NoiseError) throw cause;
+    throw new NoiseError('malformed', 'the key or revocation certificate could not be used', { cause });
+  }
+}
+
+/** Revocation state of a key as of now. */
+export async function revocationState(input: KeyInput): Promise<{ revoked: boolean; reason?: string }> {
+  const key = await readAnyKey(input);
+  const revoked = await key.isRevoked(undefined, undefined, new Date(), FULL_CONFIG);
+  if (!revoked) return { revoked };
+  const sig = key.revocationSignatures[0] as unknown as
+    | { reasonForRevocationString?: string | null }
+    | undefined;
+  return sig?.reasonForRevocationString ? { revoked, reason: sig.reasonForRevocationString } : { revoked };
+}

@@ -1,0 +1,281 @@
+// OpenPGP messages: encrypt+sign to many recipients, decrypt+verify with a structured verdict.
+// Plaintext leaves this module only after the whole message was read, its integrity (MDC/AEAD)
+// checked and every signature verified: no partial plaintext on any failure (EFAIL).
+import {
+  AEADEncryptedDataPacket,
+  createMessage,
+  decrypt,
+  encrypt,
+  generateSessionKey,
+  type Message,
+  type PrivateKey,
+  type PublicKey,
+  readMessage,
+  type SessionKey,
+  SymEncryptedIntegrityProtectedDataPacket,
+  SymmetricallyEncryptedDataPacket,
+  verify,
+} from 'openpgp';
+import { concatBytes, fromUtf8, utf8 } from '../encoding.ts';
+import { isNoiseError, NoiseError } from '../errors.ts';
+import { PGP_CONFIG } from './config.ts';
+import { assertEncryptionKey, type KeyInput } from './keys.ts';
+import { readVerificationKeys, signatureVerdicts } from './signatures.ts';
+import { emptyVerdict, type Verdict, withFrom } from './verdict.ts';
+
+export interface EncryptOptions {
+  /** Recipients' public keys. The sender's own key is added when `signingKey` is given. */
+  recipients: readonly KeyInput[];
+  /** The sender's unlocked private key: signs the message and receives a copy. */
+  signingKey?: PrivateKey;
+  /** Sign with `signingKey` (default true). */
+  sign?: boolean;
+  /** Add the sender's own key as a recipient (default true), so Sent mail stays readable. */
+  encryptToSelf?: boolean;
+  /** File name carried in the literal data packet, for attachments. */
+  filename?: string;
+  /** Creation time for literal data and signatures (tests). */
+  date?: Date;
+}
+
+async function recipientKeys(options: EncryptOptions): Promise<PublicKey[]> {
+  const keys: PublicKey[] = [];
+  const seen = new Set<string>();
+  const add = (k: PublicKey) => {
+    const fp = k.getFingerprint();
+    if (!seen.has(fp)) {
+      seen.add(fp);
+      keys.push(k);
+    }
+  };
+  for (const r of options.recipients) add(await assertEncryptionKey(r));
+  if (options.signingKey && options.encryptToSelf !== false)
+    add(await assertEncryptionKey(options.signingKey));
+  if (keys.length === 0) throw new NoiseError('invalid_argument', 'no recipient to encrypt to');
+  return keys;
+}
+
+/**
+ * openpgp.js picks SEIPDv2 (AEAD) when every recipient key advertises it. gpg 2.2 and sq 0.27
+ * cannot read SEIPDv2, and v4 keys are theirs: for any v4 recipient we force SEIPDv1 with MDC.
+ */
+async function sessionKeyFor(keys: PublicKey[], date: Date | undefined): Promise<SessionKey> {
+  const sk = await generateSessionKey({
+    encryptionKeys: keys,
+    ...(date ? { date } : {}),
+    config: PGP_CONFIG,
+  });
+  if (sk.aeadAlgorithm && keys.some((k) => k.keyPacket.version < 6)) {
+    return { data: sk.data, algorithm: sk.algorithm };
+  }
+  return sk;
+}
+
+async function encryptAny(
+  message: Message<never>,
+  options: EncryptOptions,
+  format: 'armored' | 'binary',
+): Promise<unknown> {
+  const keys = await recipientKeys(options);
+  const signing = options.sign !== false && options.signingKey ? { signingKeys: options.signingKey } : {};
+  return encrypt({
+    message,
+    encryptionKeys: keys,
+    ...signing,
+    sessionKey: await sessionKeyFor(keys, options.date),
+    format,
+    ...(options.date ? { date: options.date } : {}),
+    config: PGP_CONFIG,
+  } as never);
+}
+
+async function literalOf(data: string | Uint8Array | ReadableStream<Uint8Array>, options: EncryptOptions) {
+  const extra = {
+    ...(options.filename ? { filename: options.filename } : {}),
+    ...(options.date ? { date: options.date } : {}),
+  };
+  // Text is carried as UTF-8 bytes (binary literal): what we sign is exactly what the reader gets.
+  const binary = typeof data === 'string' ? utf8(data) : data;
+  return (await createMessage({ binary, ...extra } as never)) as Message<never>;
+}
+
+/** Encrypts (and by default signs) text or bytes. Armored output has lines of 64 characters. */
+export async function encryptMessage(
+  data: string | Uint8Array,
+  options: EncryptOptions & { armor?: true },
+): Promise<string>;
+export async function encryptMessage(
+  data: string | Uint8Array,
+  options: EncryptOptions & { armor: false },
+): Promise<Uint8Array>;
+export async function encryptMessage(
+  data: string | Uint8Array,
+  options: EncryptOptions & { armor?: boolean },
+): Promise<string | Uint8Array> {
+  const message = await literalOf(data, options);
+  return (await encryptAny(message, options, options.armor === false ? 'binary' : 'armored')) as
+    | string
+    | Uint8Array;
+}
+
+/**
+ * Streaming encryption for big inputs: openpgp.js processes the stream chunk by chunk, so memory
+ * stays near the chunk size plus the output the caller keeps. Armored output is UTF-8 bytes.
+ */
+export async function encryptStream(
+  data: ReadableStream<Uint8Array>,
+  options: EncryptOptions & { armor?: boolean },
+): Promise<ReadableStream<Uint8Array>> {
+  const message = await literalOf(data, options);
+  if (options.armor) {
+    const armored = (await encryptAny(message, options, 'armored')) as ReadableStream<string>;
+    return armored.pipeThrough(new TextEncoderStream());
+  }
+  return (await encryptAny(message, options, 'binary')) as ReadableStream<Uint8Array>;
+}
+
+export interface DecryptOptions {
+  /** Our unlocked private keys. */
+  decryptionKeys: readonly PrivateKey[];
+  /** Keys that may have signed: the sender's, our own. Unknown signers give 'unknown_key'. */
+  verificationKeys?: readonly KeyInput[];
+  /** The message's From address, to check the signer against. */
+  from?: string | null;
+}
+
+export interface DecryptResult {
+  data: Uint8Array;
+  filename: string | null;
+  verdict: Verdict;
+}
+
+type Input = string | Uint8Array | ReadableStream<Uint8Array>;
+
+async function parse(input: Input, armoredStream: boolean): Promise<Message<never>> {
+  try {
+    if (typeof input === 'string')
+      return (await readMessage({ armoredMessage: input, config: PGP_CONFIG })) as never;
+    if (input instanceof Uint8Array) {
+      // Armored text handed over as bytes is accepted too.
+      const looksArmored = input.length > 10 && String.fromCharCode(...input.subarray(0, 5)) === '-----';
+      return looksArmored
+        ? ((await readMessage({ armoredMessage: fromUtf8(input), config: PGP_CONFIG })) as never)
+        : ((await readMessage({ binaryMessage: input, config: PGP_CONFIG })) as never);
+    }
+    if (armoredStream) {
+      return (await readMessage({
+        armoredMessage: input.pipeThrough(
+          new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
+        ),
+        config: PGP_CONFIG,
+      })) as never;
+    }
+    return (await readMessage({ binaryMessage: input, config: PGP_CONFIG })) as never;
+  } catch (cause) {
+    throw new NoiseError('malformed', 'not a readable OpenPGP message', { cause });
+  }
+}
+
+async function readAll(data: unknown): Promise<Uint8Array> {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return utf8(data);
+  const chunks: Uint8Array[] = [];
+  const reader = (data as ReadableStream<Uint8Array>).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? chunks[0]! : concatBytes(...chunks);
+}
+
+function classifyDecryptError(
+  cause: unknown,
+  message: Message<never>,
+  keys: readonly PrivateKey[],
+): NoiseError {
+  if (isNoiseError(cause)) return cause;
+  const wanted = message.getEncryptionKeyIDs();
+  const ours = keys.flatMap((k) => k.getKeyIDs());
+  const wildcard = wanted.some((id) => /^0+$/.test(id.toHex()));
+  if (!wildcard && wanted.length > 0 && !wanted.some((w) => ours.some((o) => o.equals(w)))) {
+    return new NoiseError('not_for_me', 'the message is not encrypted to any of our keys', { cause });
+  }
+  const text = cause instanceof Error ? cause.message : '';
+  if (/not authenticated|unauthenticated|symmetrically encrypted/i.test(text)) {
+    return new NoiseError('no_integrity', 'the message has no integrity protection', { cause });
+  }
+  return new NoiseError('tampered', 'the message failed decryption or its integrity check', { cause });
+}
+
+async function open(input: Input, options: DecryptOptions, armoredStream: boolean): Promise<DecryptResult> {
+  const message = await parse(input, armoredStream);
+  const packets = message.packets as unknown as readonly unknown[];
+  // RFC 9580 §5.7: Symmetrically Encrypted Data (tag 9) has no MDC; EFAIL showed why it must go.
+  if (packets.some((p) => p instanceof SymmetricallyEncryptedDataPacket)) {
+    throw new NoiseError(
+      'no_integrity',
+      'the message has no integrity protection (Symmetrically Encrypted Data)',
+    );
+  }
+  const encrypted = packets.some(
+    (p) => p instanceof SymEncryptedIntegrityProtectedDataPacket || p instanceof AEADEncryptedDataPacket,
+  );
+  const keys = await readVerificationKeys(options.verificationKeys);
+  const from = options.from ?? null;
+  try {
+    if (encrypted) {
+      if (options.decryptionKeys.length === 0) throw new NoiseError('not_for_me', 'no decryption key given');
+      const result = await decrypt({
+        message,
+        decryptionKeys: [...options.decryptionKeys],
+        verificationKeys: keys,
+        format: 'binary',
+        config: PGP_CONFIG,
+      });
+      // Reading to the end runs the MDC/AEAD check; only then are signatures settled.
+      const data = await readAll(result.data);
+      const signatures = await signatureVerdicts(result.signatures, keys, from);
+      const verdict = withFrom(
+        { ...emptyVerdict('pgp'), encrypted: true, integrityProtected: true, signatures },
+        from,
+      );
+      return { data, filename: result.filename || null, verdict };
+    }
+    // A signed (or bare literal) message without encryption.
+    const result = await verify({ message, verificationKeys: keys, format: 'binary', config: PGP_CONFIG });
+    const data = await readAll(result.data);
+    const signatures = await signatureVerdicts(result.signatures, keys, from);
+    const literal = (message as unknown as { getFilename(): string | null }).getFilename();
+    return {
+      data,
+      filename: literal || null,
+      verdict: withFrom({ ...emptyVerdict('pgp'), signatures }, from),
+    };
+  } catch (cause) {
+    if (!encrypted) {
+      if (isNoiseError(cause)) throw cause;
+      throw new NoiseError('malformed', 'the OpenPGP message could not be read', { cause });
+    }
+    throw classifyDecryptError(cause, message, options.decryptionKeys);
+  }
+}
+
+/** Decrypts and verifies a whole message (armored string, or binary or armored bytes). */
+export async function decryptMessage(
+  input: string | Uint8Array,
+  options: DecryptOptions,
+): Promise<DecryptResult> {
+  return open(input, options, false);
+}
+
+/**
+ * Decrypts a streamed message. The plaintext is collected and returned only once the stream ended
+ * and all checks passed; peak memory is about ciphertext + plaintext.
+ */
+export async function decryptStream(
+  input: ReadableStream<Uint8Array>,
+  options: DecryptOptions & { armored?: boolean },
+): Promise<DecryptResult> {
+  return open(input, options, options.armored === true);
+}

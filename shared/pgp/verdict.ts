@@ -1,0 +1,71 @@
+// The structured verdict every read returns: what was encrypted, what was signed and by whom.
+// Shared by OpenPGP and the native envelope; formats add their own fields through `Verdict<X>`.
+// "Johnny, you are fired" (USENIX Security 2019): a verdict must say what it covers and who signed.
+
+export type SignatureStatus = 'valid' | 'invalid' | 'unknown_key';
+
+export interface SignatureVerdict {
+  /** Primary key fingerprint (uppercase hex) of the signer, when we hold its key. */
+  signerFingerprint?: string;
+  /** Issuer key ID (uppercase hex) named by the signature. */
+  keyId: string;
+  status: SignatureStatus;
+  signerUserIds: string[];
+  /** Whether a signer user ID carries the message's From address; null when there is no From. */
+  signerMatchesFrom: boolean | null;
+  created?: Date;
+}
+
+export interface BaseVerdict {
+  format: 'pgp' | 'envelope';
+  encrypted: boolean;
+  /** MDC (SEIPDv1), AEAD (SEIPDv2) or the envelope's AEAD was checked over the whole payload. */
+  integrityProtected: boolean;
+  signatures: SignatureVerdict[];
+  /** True only if a valid signature's signer carries the From address. */
+  signedBySender: boolean;
+  /** Whether only a part of the message was encrypted or signed (MIME wrapping, inline armor in text). */
+  partial: { encrypted: boolean; signed: boolean };
+  /** The Subject shown came from encrypted protected headers (draft-ietf-lamps-header-protection). */
+  subjectProtected?: boolean;
+}
+
+/** A verdict with format-specific extensions, e.g. `Verdict<{ oneTimePrekeyUsed: boolean }>`. */
+export type Verdict<Extra extends object = Record<never, never>> = BaseVerdict & Extra;
+
+export function emptyVerdict(format: BaseVerdict['format']): BaseVerdict {
+  return {
+    format,
+    encrypted: false,
+    integrityProtected: false,
+    signatures: [],
+    signedBySender: false,
+    partial: { encrypted: false, signed: false },
+  };
+}
+
+/** Extracts the bare address of "Name <a@b>" or "a@b", lowercased; '' when there is none. */
+export function addressOf(userIdOrAddress: string): string {
+  const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(userIdOrAddress);
+  if (angle) return angle[1]!.toLowerCase();
+  const bare = /^\s*([^\s<>]+@[^\s<>]+)\s*$/.exec(userIdOrAddress);
+  return bare ? bare[1]!.toLowerCase() : '';
+}
+
+export function userIdsContainAddress(userIds: readonly string[], from: string): boolean {
+  const want = addressOf(from);
+  return want !== '' && userIds.some((u) => addressOf(u) === want);
+}
+
+/** Recomputes signerMatchesFrom and signedBySender against a From address (or none). */
+export function withFrom<V extends BaseVerdict>(verdict: V, from: string | null | undefined): V {
+  const signatures = verdict.signatures.map((s) => ({
+    ...s,
+    signerMatchesFrom: from ? userIdsContainAddress(s.signerUserIds, from) : null,
+  }));
+  return {
+    ...verdict,
+    signatures,
+    signedBySender: signatures.some((s) => s.status === 'valid' && s.signerMatchesFrom === true),
+  };
+}
