@@ -2,12 +2,25 @@
 
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { accountRoutes, registerRoutes } from './accounts/routes.ts';
+import { authRoutes, sessionRoutes } from './auth/routes.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
+import { passphraseRoutes, vaultRoutes } from './vault/routes.ts';
+import { verificationRoutes } from './verification/routes.ts';
 
 export const app = new Hono<AppEnv>();
 
 app.get('/health', (c) => c.json({ ok: true }));
+
+// Accounts side (issue 3 §2–3); docs/api.md.
+app.route('/api/v1/verifications', verificationRoutes);
+app.route('/api/v1/accounts', registerRoutes);
+app.route('/api/v1/account/passphrase', passphraseRoutes);
+app.route('/api/v1/account', accountRoutes);
+app.route('/api/v1/auth', authRoutes);
+app.route('/api/v1/sessions', sessionRoutes);
+app.route('/api/v1/vault', vaultRoutes);
 
 app.notFound((c) => errorResponse(c, 404, 'not_found', 'No such route.'));
 
@@ -15,7 +28,9 @@ app.onError((err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message);
   if (err instanceof HTTPException) {
     const status = err.status >= 400 && err.status < 500 ? err.status : 400;
-    return errorResponse(c, status as 400, 'bad_request', err.message || 'Bad request.');
+    // @hono/zod-validator's JSON parse failure arrives here as a 400 HTTPException.
+    const code = /malformed json/i.test(err.message) ? 'malformed_json' : 'bad_request';
+    return errorResponse(c, status as 400, code, err.message || 'Bad request.');
   }
   console.error('unhandled', err);
   return errorResponse(c, 500, 'internal', 'Internal error.');

@@ -1,0 +1,73 @@
+// Failed-login lockout enforced in D1 (issue 3 §2, §6), per address and per client IP.
+// Each attempt is reserved before the auth key is checked: one upsert increments the counter
+// only while the key is not locked, so concurrent guesses cannot slip past the limit. A
+// success undoes the reservation. From the THRESHOLD-th failure on, the lock doubles:
+// 30 s, 60 s, 120 s, … capped at 2^11 × 30 s ≈ 17 h.
+
+export const LOCKOUT = {
+  address: { threshold: 5 },
+  client: { threshold: 20 },
+  baseMs: 30_000,
+  maxShift: 11,
+} as const;
+
+type Scope = 'address' | 'client';
+
+function reserveStatement(db: D1Database, scope: Scope, key: string, now: number): D1PreparedStatement {
+  const t = LOCKOUT[scope].threshold;
+  return db
+    .prepare(
+      `INSERT INTO login_failures (scope, key, failures, locked_until, updated_at)
+       VALUES (?1, ?2, 1, CASE WHEN ?4 <= 1 THEN ?3 + ?5 ELSE 0 END, ?3)
+       ON CONFLICT (scope, key) DO UPDATE SET
+         failures = failures + 1,
+         locked_until = CASE WHEN failures + 1 >= ?4
+           THEN ?3 + (?5 << min(failures + 1 - ?4, ?6)) ELSE 0 END,
+         updated_at = ?3
+       WHERE locked_until <= ?3
+       RETURNING failures`,
+    )
+    .bind(scope, key, now, t, LOCKOUT.baseMs, LOCKOUT.maxShift);
+}
+
+export type Reservation = { ok: true } | { ok: false; retryAfterMs: number };
+
+export async function reserveLoginAttempt(
+  db: D1Database,
+  address: string,
+  client: string,
+  now: number,
+): Promise<Reservation> {
+  const [byAddress, byClient] = await db.batch([
+    reserveStatement(db, 'address', address, now),
+    reserveStatement(db, 'client', client, now),
+  ]);
+  if (byAddress?.results.length && byClient?.results.length) return { ok: true };
+  const row = await db
+    .prepare(
+      `SELECT max(locked_until) AS until FROM login_failures
+       WHERE (scope = 'address' AND key = ?1) OR (scope = 'client' AND key = ?2)`,
+    )
+    .bind(address, client)
+    .first<{ until: number | null }>();
+  return { ok: false, retryAfterMs: Math.max(1000, (row?.until ?? now) - now) };
+}
+
+/** A correct auth key: forget the address's failures and give the client its attempt back. */
+export async function clearLoginFailures(db: D1Database, address: string, client: string): Promise<void> {
+  await db.batch([
+    db.prepare(`DELETE FROM login_failures WHERE scope = 'address' AND key = ?1`).bind(address),
+    db
+      .prepare(
+        `UPDATE login_failures SET failures = max(failures - 1, 0),
+           locked_until = CASE WHEN failures - 1 >= ?2 THEN locked_until ELSE 0 END
+         WHERE scope = 'client' AND key = ?1`,
+      )
+      .bind(client, LOCKOUT.client.threshold),
+  ]);
+}
+
+export function clientKey(headers: { header(name: string): string | undefined }): string {
+  // Cloudflare sets CF-Connecting-IP at the edge; locally it is absent.
+  return headers.header('CF-Connecting-IP')?.slice(0, 64) ?? 'unknown';
+}

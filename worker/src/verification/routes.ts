@@ -1,0 +1,151 @@
+// External address verification (issue 3 §3): a 6-digit code and a link, mailed once per
+// address per hour; confirmation is always a POST so link prefetchers and scanners, which
+// only GET, cannot confirm. Confirming yields a short-lived proof token for registration.
+
+import { EmailMessage } from 'cloudflare:email';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ConfirmVerificationRequest, StartVerificationRequest } from '../../../shared/api/accounts.ts';
+import { equalBytes, fromHex, toHex, utf8 } from '../../../shared/encoding.ts';
+import { addressTaken } from '../accounts/account-store.ts';
+import { classifyAddress, normalizeAddress } from '../accounts/address-rules.ts';
+import { newToken, tokenHash } from '../auth/tokens.ts';
+import type { AppEnv } from '../env.ts';
+import { limitBody, SMALL_BODY_BYTES } from '../http/body-limit.ts';
+import { accountCors } from '../http/cors.ts';
+import { ApiError, errorResponse } from '../http/errors.ts';
+import { validate, validateJson } from '../http/validation.ts';
+import { buildVerificationMail } from './mail.ts';
+import { confirmLinkPage, pendingLinkPage } from './pages.ts';
+import {
+  claimAttempt,
+  confirmLink,
+  insertVerification,
+  linkIsPending,
+  releaseMail,
+  reserveMail,
+  storeProof,
+  VERIFICATION_TTL_MS,
+} from './verification-store.ts';
+
+/** Uniform 6-digit code by rejection sampling (no modulo bias). */
+export function newCode(): string {
+  const limit = 4_294_000_000; // largest multiple of 10^6 below 2^32
+  for (;;) {
+    const [n] = crypto.getRandomValues(new Uint32Array(1));
+    if (n !== undefined && n < limit) return String(n % 1_000_000).padStart(6, '0');
+  }
+}
+
+async function codeHash(idHash: string, code: string): Promise<string> {
+  const d = await crypto.subtle.digest(
+    'SHA-256',
+    utf8(`noise-email/verification-code/v1\u0000${idHash}\u0000${code}`),
+  );
+  return toHex(new Uint8Array(d));
+}
+
+const LinkParam = z.strictObject({
+  token: z
+    .string()
+    .min(16)
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
+const IdParam = z.strictObject({
+  id: z
+    .string()
+    .min(16)
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
+
+export const verificationRoutes = new Hono<AppEnv>()
+  .use('*', limitBody(SMALL_BODY_BYTES))
+  // The link is opened in a browser tab on the Worker's own origin: no extension CORS here.
+  .get('/link/:token', validate('param', LinkParam), async (c) => {
+    const { token } = c.req.valid('param');
+    const address = await linkIsPending(c.env.DB, await tokenHash(token), Date.now());
+    if (!address)
+      return errorResponse(c, 404, 'verification_not_found', 'This link is unknown or has expired.');
+    if (wantsJson(c.req.header('Accept'))) return c.json({ address, confirmed: false, confirmWith: 'POST' });
+    return pendingLinkPage(c, address);
+  })
+  .post('/link/:token', validate('param', LinkParam), async (c) => {
+    const { token } = c.req.valid('param');
+    const address = await confirmLink(c.env.DB, await tokenHash(token), Date.now());
+    if (!address)
+      return errorResponse(c, 404, 'verification_not_found', 'This link is unknown or has expired.');
+    if (wantsJson(c.req.header('Accept'))) return c.json({ address, confirmed: true as const });
+    return confirmLinkPage(c, address);
+  })
+  .use('*', accountCors)
+  .post('/', validateJson(StartVerificationRequest), async (c) => {
+    const address = normalizeAddress(c.req.valid('json').address);
+    if (classifyAddress(address, c.env.SERVICE_DOMAIN) === 'service') {
+      throw new ApiError(
+        400,
+        'no_verification_needed',
+        'Inboxes on the service domain need no verification.',
+      );
+    }
+    if (await addressTaken(c.env.DB, address))
+      throw new ApiError(409, 'address_taken', 'This address belongs to an account.');
+    const now = Date.now();
+    const slot = await reserveMail(c.env.DB, address, now);
+    if (!slot.ok) {
+      c.header('Retry-After', String(Math.ceil((slot.nextAt - now) / 1000)));
+      throw new ApiError(429, 'verification_rate_limited', 'One verification mail per address per hour.');
+    }
+    const verificationId = newToken();
+    const linkToken = newToken();
+    const code = newCode();
+    const idHash = await tokenHash(verificationId);
+    await insertVerification(c.env.DB, {
+      idHash,
+      address,
+      codeHash: await codeHash(idHash, code),
+      linkHash: await tokenHash(linkToken),
+      now,
+    });
+    const link = `${new URL(c.req.url).origin}/api/v1/verifications/link/${linkToken}`;
+    const mail = buildVerificationMail({ serviceDomain: c.env.SERVICE_DOMAIN, to: address, code, link });
+    try {
+      await c.env.MAILER.send(new EmailMessage(mail.from, mail.to, mail.raw));
+    } catch (err) {
+      await releaseMail(c.env.DB, address, now);
+      console.error('verification mail refused', err instanceof Error ? err.message : err);
+      throw new ApiError(422, 'mail_not_sent', 'The verification mail could not be sent to this address.');
+    }
+    return c.json({ verificationId, address, expiresAt: now + VERIFICATION_TTL_MS }, 202);
+  })
+  .post('/:id/confirm', validate('param', IdParam), validateJson(ConfirmVerificationRequest), async (c) => {
+    const { id } = c.req.valid('param');
+    const { code } = c.req.valid('json');
+    const now = Date.now();
+    const idHash = await tokenHash(id);
+    const pending = await claimAttempt(c.env.DB, idHash, now);
+    if (!pending) {
+      throw new ApiError(
+        404,
+        'verification_not_found',
+        'No pending verification: unknown, expired or out of attempts.',
+      );
+    }
+    const confirmed =
+      code !== undefined
+        ? equalBytes(fromHex(await codeHash(idHash, code)), fromHex(pending.codeHash))
+        : pending.confirmedAt !== null;
+    if (!confirmed) {
+      if (code === undefined)
+        throw new ApiError(409, 'verification_pending', 'The link has not been confirmed yet.');
+      throw new ApiError(400, 'wrong_code', 'The code does not match.');
+    }
+    const proofToken = newToken();
+    const expiresAt = await storeProof(c.env.DB, idHash, await tokenHash(proofToken), now);
+    return c.json({ address: pending.address, proofToken, expiresAt });
+  });
+
+function wantsJson(accept: string | undefined): boolean {
+  return !!accept && accept.includes('application/json') && !accept.includes('text/html');
+}
