@@ -136,12 +136,12 @@ export const PrekeyBundle = z.strictObject({
 export type PrekeyBundle = z.infer<typeof PrekeyBundle>;
 
 export const DIRECTORY_ROUTES = {
-  keys: '/v1/directory/keys',
-  revocation: '/v1/directory/revocation',
-  signedPrekey: '/v1/prekeys/signed',
-  oneTimePrekeys: '/v1/prekeys/one-time',
-  prekeyStock: '/v1/prekeys/stock',
-  bundle: (address: string) => `/v1/prekeys/bundle/${encodeURIComponent(address)}`,
-  byEmail: (address: string) => `/v1/lookup/by-email/${encodeURIComponent(address)}`,
-  byFingerprint: (fpr: string) => `/v1/lookup/by-fingerprint/${fpr}`,
+  keys: '/api/v1/directory/keys',
+  revocation: '/api/v1/directory/revocation',
+  signedPrekey: '/api/v1/prekeys/signed',
+  oneTimePrekeys: '/api/v1/prekeys/one-time',
+  prekeyStock: '/api/v1/prekeys/stock',
+  bundle: (address: string) => `/api/v1/prekeys/bundle/${encodeURIComponent(address)}`,
+  byEmail: (address: string) => `/api/v1/lookup/by-email/${encodeURIComponent(address)}`,
+  byFingerprint: (fpr: string) => `/api/v1/lookup/by-fingerprint/${fpr}`,
 } as const;

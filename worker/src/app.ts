@@ -4,8 +4,11 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { accountRoutes, registerRoutes } from './accounts/routes.ts';
 import { authRoutes, sessionRoutes } from './auth/routes.ts';
+import { directoryRoutes } from './directory/routes.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
+import { lookupRoutes } from './lookup/routes.ts';
+import { prekeyRoutes } from './prekeys/routes.ts';
 import { passphraseRoutes, vaultRoutes } from './vault/routes.ts';
 import { verificationRoutes } from './verification/routes.ts';
 
@@ -21,6 +24,11 @@ app.route('/api/v1/account', accountRoutes);
 app.route('/api/v1/auth', authRoutes);
 app.route('/api/v1/sessions', sessionRoutes);
 app.route('/api/v1/vault', vaultRoutes);
+
+// Directory side (issue 3 §3–5): publishing, prekeys, public lookups (own API, VKS, HKP, WKD).
+app.route('/api/v1/directory', directoryRoutes);
+app.route('/api/v1/prekeys', prekeyRoutes);
+app.route('/', lookupRoutes);
 
 app.notFound((c) => errorResponse(c, 404, 'not_found', 'No such route.'));
 

@@ -154,3 +154,15 @@ export function bumpCounterStatement(db: D1Database, bucket: string, windowStart
 export function pruneCountersStatement(db: D1Database, before: number) {
   return db.prepare('DELETE FROM bundle_rate_counters WHERE window_start < ?1').bind(before);
 }
+
+/** Whether a prekey bundle can be built: an identity and a current signed prekey exist. */
+export async function hasEnvelope(db: D1Database, accountId: string): Promise<boolean> {
+  const r = await db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM envelope_identities WHERE account_id = ?1)
+         AND EXISTS (SELECT 1 FROM signed_prekeys WHERE account_id = ?1 AND superseded_at IS NULL) AS ok`,
+    )
+    .bind(accountId)
+    .first<{ ok: number }>();
+  return r?.ok === 1;
+}
