@@ -1,0 +1,52 @@
+// The public API of shared/pgp. Everything else in the folder is internal.
+export type { PrivateKey, PublicKey } from 'openpgp';
+export { PGP_CONFIG } from './config.ts';
+export {
+  assertEncryptionKey,
+  type GeneratedKey,
+  type GenerateKeyOptions,
+  generateKey,
+  type KeyInfo,
+  type KeyInput,
+  type KeyPartInfo,
+  publicKeyOf,
+  type RevocationReason,
+  readKeyInfo,
+  readPublicKey,
+  revocationState,
+  revokeKey,
+  type UserIdInfo,
+  type UserIdInput,
+  unlockPrivateKey,
+} from './keys.ts';
+export {
+  type DecryptOptions,
+  type DecryptResult,
+  decryptMessage,
+  decryptStream,
+  type EncryptOptions,
+  encryptMessage,
+  encryptStream,
+} from './message.ts';
+export {
+  buildEncryptedMime,
+  buildInnerEntity,
+  buildSignedMime,
+  HIDDEN_SUBJECT,
+  type MailAddress,
+  type MailAttachment,
+  type MailContent,
+  type PgpMimeOptions,
+} from './mime-build.ts';
+export { type ParsedHeaders, type ParsedMail, type ParseOptions, parseEml } from './mime-parse.ts';
+export { signCleartext, signDetached, verifyCleartext, verifyDetached } from './signatures.ts';
+export {
+  addressOf,
+  type BaseVerdict,
+  emptyVerdict,
+  type SignatureStatus,
+  type SignatureVerdict,
+  userIdsContainAddress,
+  type Verdict,
+  withFrom,
+} from './verdict.ts';
