@@ -1,0 +1,44 @@
+// The envelope's public API (docs/spec/envelope-v1.md). The wire format stays internal:
+// callers seal, open, armor and manage keys; they never build headers themselves.
+
+export { ARMOR_LINE_LENGTH, armorEnvelope, armorStream, dearmorEnvelope } from './armor.ts';
+export {
+  identityDhMessage,
+  type PublicIdentity,
+  type PublicOneTimePrekey,
+  type PublicSignedPrekey,
+  signedPrekeyMessage,
+  verifyIdentity,
+  verifySignedPrekey,
+} from './identity.ts';
+export {
+  fingerprintHex,
+  generateIdentity,
+  generateOneTimePrekeys,
+  generateSignedPrekey,
+  type IdentitySecret,
+  type IdentitySecretJson,
+  identityFingerprint,
+  identityKeyId,
+  identitySecretFromJson,
+  identitySecretToJson,
+  type KeyGenOptions,
+  type OneTimePrekeySecret,
+  type OneTimePrekeySecretJson,
+  oneTimePrekeySecretFromJson,
+  oneTimePrekeySecretToJson,
+  publicIdentity,
+  publicOneTimePrekey,
+  publicSignedPrekey,
+  type SignedPrekeySecret,
+  type SignedPrekeySecretJson,
+  signedPrekeySecretFromJson,
+  signedPrekeySecretToJson,
+} from './keys.ts';
+export { type OpenedEnvelope, type OpenOptions, open, openBytes, type RecipientKeys } from './open.ts';
+export { type ByteSource, SEGMENT_SIZE } from './payload.ts';
+export type { RandomSource } from './random.ts';
+export { MemoryReplayStore, type ReplayStore } from './replay.ts';
+export { type EnvelopeSender, type SealOptions, seal, sealBytes } from './seal.ts';
+export type { EnvelopeRecipientInfo, EnvelopeVerdict } from './verdict.ts';
+export type { RecipientBundle } from './x3dh.ts';

@@ -1,0 +1,185 @@
+// §2 Keys: generation of the identity, signed prekeys and one-time prekeys; their public halves;
+// fingerprints; and the JSON form of the private halves kept in the vault (base64url fields).
+
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, fromBase64Url, toBase64Url, toHex, utf8 } from '../encoding.ts';
+import { NoiseError } from '../errors.ts';
+import { abytes, atimestamp, au32 } from './assert.ts';
+import {
+  identityDhMessage,
+  type PublicIdentity,
+  type PublicOneTimePrekey,
+  type PublicSignedPrekey,
+  signedPrekeyMessage,
+} from './identity.ts';
+import { LABEL_FINGERPRINT } from './labels.ts';
+import { type RandomSource, webRandom } from './random.ts';
+
+/** Private half of an identity: the Ed25519 seed and the X25519 secret IK. */
+export interface IdentitySecret {
+  signingSecret: Uint8Array;
+  dhSecret: Uint8Array;
+}
+
+export interface SignedPrekeySecret {
+  id: number;
+  createdAt: number;
+  secret: Uint8Array;
+}
+
+export interface OneTimePrekeySecret {
+  id: number;
+  secret: Uint8Array;
+}
+
+export interface KeyGenOptions {
+  random?: RandomSource;
+}
+
+export function generateIdentity(opts: KeyGenOptions = {}): IdentitySecret {
+  const random = opts.random ?? webRandom;
+  return { signingSecret: random(32), dhSecret: random(32) };
+}
+
+/** §2.2: the published identity; Ed25519 signatures are deterministic, so this is reproducible. */
+export function publicIdentity(identity: IdentitySecret): PublicIdentity {
+  abytes(identity.signingSecret, 32, 'identity.signingSecret');
+  abytes(identity.dhSecret, 32, 'identity.dhSecret');
+  const dhKey = x25519.getPublicKey(identity.dhSecret);
+  return {
+    signingKey: ed25519.getPublicKey(identity.signingSecret),
+    dhKey,
+    dhKeySignature: ed25519.sign(identityDhMessage(dhKey), identity.signingSecret),
+  };
+}
+
+export function generateSignedPrekey(
+  id: number,
+  createdAt: number,
+  opts: KeyGenOptions = {},
+): SignedPrekeySecret {
+  au32(id, 'id');
+  atimestamp(createdAt, 'createdAt');
+  return { id, createdAt, secret: (opts.random ?? webRandom)(32) };
+}
+
+/** §2.3: the signed prekey as uploaded, signed by the identity signing key. */
+export function publicSignedPrekey(identity: IdentitySecret, spk: SignedPrekeySecret): PublicSignedPrekey {
+  abytes(identity.signingSecret, 32, 'identity.signingSecret');
+  abytes(spk.secret, 32, 'spk.secret');
+  const publicKey = x25519.getPublicKey(spk.secret);
+  return {
+    id: spk.id,
+    createdAt: spk.createdAt,
+    publicKey,
+    signature: ed25519.sign(signedPrekeyMessage(spk.id, spk.createdAt, publicKey), identity.signingSecret),
+  };
+}
+
+/** §2.4: `count` one-time prekeys with consecutive ids starting at `firstId`. */
+export function generateOneTimePrekeys(
+  firstId: number,
+  count: number,
+  opts: KeyGenOptions = {},
+): OneTimePrekeySecret[] {
+  au32(firstId, 'firstId');
+  au32(firstId + count - 1, 'firstId + count - 1');
+  const random = opts.random ?? webRandom;
+  return Array.from({ length: count }, (_, i) => ({ id: firstId + i, secret: random(32) }));
+}
+
+export function publicOneTimePrekey(opk: OneTimePrekeySecret): PublicOneTimePrekey {
+  abytes(opk.secret, 32, 'opk.secret');
+  return { id: opk.id, publicKey: x25519.getPublicKey(opk.secret) };
+}
+
+/** §2.5: SHA-256(LABEL_FINGERPRINT ‖ 0x00 ‖ signingKey ‖ IK), 32 bytes. */
+export function identityFingerprint(identity: Pick<PublicIdentity, 'signingKey' | 'dhKey'>): Uint8Array {
+  abytes(identity.signingKey, 32, 'identity.signingKey');
+  abytes(identity.dhKey, 32, 'identity.dhKey');
+  return sha256(
+    concatBytes(utf8(LABEL_FINGERPRINT), new Uint8Array([0]), identity.signingKey, identity.dhKey),
+  );
+}
+
+/** §2.5: the key id in recipient entries is the first 16 bytes of the fingerprint. */
+export function identityKeyId(identity: Pick<PublicIdentity, 'signingKey' | 'dhKey'>): Uint8Array {
+  return identityFingerprint(identity).subarray(0, 16);
+}
+
+/** Uppercase hex of the fingerprint, as shown to users and in verdicts. */
+export function fingerprintHex(identity: Pick<PublicIdentity, 'signingKey' | 'dhKey'>): string {
+  return toHex(identityFingerprint(identity)).toUpperCase();
+}
+
+// --- JSON form of the private halves (vault contents) -------------------------------------
+
+export interface IdentitySecretJson {
+  signingSecret: string;
+  dhSecret: string;
+}
+export interface SignedPrekeySecretJson {
+  id: number;
+  createdAt: number;
+  secret: string;
+}
+export interface OneTimePrekeySecretJson {
+  id: number;
+  secret: string;
+}
+
+export function identitySecretToJson(s: IdentitySecret): IdentitySecretJson {
+  return { signingSecret: toBase64Url(s.signingSecret), dhSecret: toBase64Url(s.dhSecret) };
+}
+
+export function signedPrekeySecretToJson(s: SignedPrekeySecret): SignedPrekeySecretJson {
+  return { id: s.id, createdAt: s.createdAt, secret: toBase64Url(s.secret) };
+}
+
+export function oneTimePrekeySecretToJson(s: OneTimePrekeySecret): OneTimePrekeySecretJson {
+  return { id: s.id, secret: toBase64Url(s.secret) };
+}
+
+export function identitySecretFromJson(json: unknown): IdentitySecret {
+  const o = strictObject(json, ['signingSecret', 'dhSecret'], 'identity');
+  return {
+    signingSecret: key32(o.signingSecret, 'identity.signingSecret'),
+    dhSecret: key32(o.dhSecret, 'identity.dhSecret'),
+  };
+}
+
+export function signedPrekeySecretFromJson(json: unknown): SignedPrekeySecret {
+  const o = strictObject(json, ['id', 'createdAt', 'secret'], 'signedPrekey');
+  au32(o.id, 'signedPrekey.id');
+  atimestamp(o.createdAt, 'signedPrekey.createdAt');
+  return { id: o.id, createdAt: o.createdAt, secret: key32(o.secret, 'signedPrekey.secret') };
+}
+
+export function oneTimePrekeySecretFromJson(json: unknown): OneTimePrekeySecret {
+  const o = strictObject(json, ['id', 'secret'], 'oneTimePrekey');
+  au32(o.id, 'oneTimePrekey.id');
+  return { id: o.id, secret: key32(o.secret, 'oneTimePrekey.secret') };
+}
+
+function strictObject(json: unknown, keys: string[], name: string): Record<string, unknown> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new NoiseError('malformed', `${name}: expected an object`);
+  }
+  const actual = Object.keys(json).sort();
+  if (actual.join() !== [...keys].sort().join())
+    throw new NoiseError('malformed', `${name}: unexpected fields`);
+  return json as Record<string, unknown>;
+}
+
+function key32(value: unknown, name: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    if (typeof value !== 'string') throw new TypeError('not a string');
+    bytes = fromBase64Url(value);
+  } catch {
+    throw new NoiseError('malformed', `${name}: expected base64url`);
+  }
+  if (bytes.length !== 32) throw new NoiseError('malformed', `${name}: expected 32 bytes`);
+  return bytes;
+}
