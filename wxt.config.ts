@@ -6,6 +6,8 @@ export const GECKO_ID = 'extension@noise.email';
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
+  // Resolved from the project root, not srcDir: _locales lives beside the extension sources.
+  publicDir: 'extension/public',
   manifestVersion: 3,
   webExt: { disabled: true },
   manifest: {
@@ -13,6 +15,8 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     permissions: ['storage', 'alarms'],
+    // The local `wrangler dev` Worker; the Worker also answers extension origins with CORS.
+    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } },
   },
   vite: () => ({

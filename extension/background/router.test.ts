@@ -27,7 +27,12 @@ describe('background router', () => {
 
   it('refuses other senders before running anything', async () => {
     let ran = false;
-    const { route } = routerWith({ lock: async () => ((ran = true), {}) as never });
+    const { route } = routerWith({
+      lock: async () => {
+        ran = true;
+        return {} as never;
+      },
+    });
     const reply = await route({ cmd: 'lock', args: {} }, { id: 'abc', url: 'https://evil.example/' });
     expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(ran).toBe(false);

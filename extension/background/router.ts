@@ -49,7 +49,7 @@ function failure(e: unknown): Reply<Command> {
 }
 
 export function createRouter(
-  handlers: Handlers,
+  handlers: Handlers | Promise<Handlers>,
   self: { id: string; origin: string },
   onActivity: () => void,
 ) {
@@ -65,7 +65,7 @@ export function createRouter(
       const args = schema.safeParse(envelope.data.args ?? {});
       if (!args.success) throw new ExtensionError('bad_request', `Invalid ${cmd} request.`);
       if (cmd !== 'status') onActivity();
-      const handler = handlers[cmd as Command] as (a: unknown) => Promise<unknown>;
+      const handler = (await handlers)[cmd as Command] as (a: unknown) => Promise<unknown>;
       return { ok: true, value: (await handler(args.data)) as never };
     } catch (e) {
       return failure(e);

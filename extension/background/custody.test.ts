@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { type AlarmArea, AUTOLOCK_ALARM, Custody, type SessionArea } from './custody.ts';
+
+function fakeSession(): SessionArea & { data: Map<string, unknown> } {
+  const data = new Map<string, unknown>();
+  return {
+    data,
+    get: async <T>(k: string) => structuredClone(data.get(k)) as T | undefined,
+    set: async (k, v) => void data.set(k, structuredClone(v)),
+    remove: async (k) => void data.delete(k),
+  };
+}
+
+function fakeAlarms(): AlarmArea & { at: Map<string, number> } {
+  const at = new Map<string, number>();
+  return { at, set: async (n, w) => void at.set(n, w), clear: async (n) => at.delete(n) };
+}
+
+describe('custody of unlocked secrets', () => {
+  const timeout = async () => 30 * 60_000;
+
+  it('survives a worker restart through session storage, then auto-locks after the idle time', async () => {
+    let now = 1_000_000;
+    const session = fakeSession();
+    const alarms = fakeAlarms();
+    const first = new Custody<{ key: string }>(session, alarms, timeout, () => now);
+    await first.unlock({ key: 'secret' });
+    expect(alarms.at.get(AUTOLOCK_ALARM)).toBe(now + 30 * 60_000);
+
+    // A new worker instance (restart) finds the same secrets.
+    now += 10 * 60_000;
+    const second = new Custody<{ key: string }>(session, alarms, timeout, () => now);
+    expect(await second.current()).toEqual({ key: 'secret' });
+    await second.touch();
+    expect(alarms.at.get(AUTOLOCK_ALARM)).toBe(now + 30 * 60_000);
+
+    // Idle past the timeout: locked, session cleared, alarm gone.
+    now += 30 * 60_000;
+    const third = new Custody<{ key: string }>(session, alarms, timeout, () => now);
+    expect(await third.current()).toBeNull();
+    expect(session.data.size).toBe(0);
+    expect(alarms.at.has(AUTOLOCK_ALARM)).toBe(false);
+  });
+
+  it('locks on demand and after a browser restart (empty session)', async () => {
+    const session = fakeSession();
+    const c = new Custody<string>(session, fakeAlarms(), timeout);
+    await c.unlock('k');
+    await c.lock();
+    expect(await c.current()).toBeNull();
+    await c.unlock('k');
+    session.data.clear(); // the browser restarted: storage.session is gone
+    expect(await new Custody<string>(session, fakeAlarms(), timeout).current()).toBeNull();
+  });
+});

@@ -1,0 +1,85 @@
+// Custody of unlocked secrets in the background. They live in memory and in storage.session
+// (memory-only, cleared on browser restart, not readable by content scripts), so a service
+// worker restart while unlocked keeps the user unlocked and nothing unlocked reaches disk.
+// Auto-lock: an alarm at last activity + timeout, re-checked whenever the worker wakes.
+
+export interface SessionArea {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
+export interface AlarmArea {
+  set(name: string, when: number): Promise<void>;
+  clear(name: string): Promise<boolean>;
+}
+
+export const AUTOLOCK_ALARM = 'noise-autolock';
+const SESSION_KEY = 'noise-unlocked';
+
+interface Stored<T> {
+  secrets: T;
+  lastActivity: number;
+}
+
+export class Custody<T> {
+  private secrets: T | null = null;
+  private lastActivity = 0;
+  private restored = false;
+
+  constructor(
+    private readonly session: SessionArea,
+    private readonly alarms: AlarmArea,
+    private readonly timeoutMs: () => Promise<number>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The unlocked secrets, or null when locked. Locks first if the idle time has passed. */
+  async current(): Promise<T | null> {
+    if (!this.restored) {
+      this.restored = true;
+      const stored = await this.session.get<Stored<T>>(SESSION_KEY);
+      if (stored && !this.secrets) {
+        this.secrets = stored.secrets;
+        this.lastActivity = stored.lastActivity;
+      }
+    }
+    if (this.secrets && this.now() - this.lastActivity >= (await this.timeoutMs())) await this.lock();
+    return this.secrets;
+  }
+
+  async unlock(secrets: T): Promise<void> {
+    this.secrets = secrets;
+    this.restored = true;
+    await this.persist();
+  }
+
+  /** Replaces the unlocked secrets (after a key change) without touching the idle timer. */
+  async replace(secrets: T): Promise<void> {
+    if (!this.secrets) return;
+    this.secrets = secrets;
+    await this.session.set(SESSION_KEY, { secrets, lastActivity: this.lastActivity } satisfies Stored<T>);
+  }
+
+  /** Counts as user activity: pushes the auto-lock back. */
+  async touch(): Promise<void> {
+    if (!(await this.current())) return;
+    await this.persist();
+  }
+
+  async lock(): Promise<void> {
+    this.secrets = null;
+    this.lastActivity = 0;
+    this.restored = true;
+    await this.session.remove(SESSION_KEY);
+    await this.alarms.clear(AUTOLOCK_ALARM);
+  }
+
+  private async persist(): Promise<void> {
+    const secrets = this.secrets;
+    if (secrets === null) return;
+    this.lastActivity = this.now();
+    await this.session.set(SESSION_KEY, { secrets, lastActivity: this.lastActivity } satisfies Stored<T>);
+    await this.alarms.set(AUTOLOCK_ALARM, this.lastActivity + (await this.timeoutMs()));
+  }
+}

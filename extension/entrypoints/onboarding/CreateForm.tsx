@@ -1,0 +1,153 @@
+// Create: server, address verified by a mailed code, optional service inbox, passphrase with
+// a zxcvbn-ts strength meter; then keys are made in the background with a progress view.
+
+import { useState } from 'preact/hooks';
+import { call } from '../../messages/client.ts';
+import type { Status } from '../../messages/protocol.ts';
+import { t } from '../../platform/browser.ts';
+import { ErrorText, Field, Notice } from '../../ui/controls.tsx';
+import { ProgressView } from '../../ui/ProgressView.tsx';
+import { StrengthMeter } from '../../ui/StrengthMeter.tsx';
+import { MIN_SCORE } from '../../ui/strength.ts';
+
+export function CreateForm(props: { serverUrl: string; onDone: (s: Status) => void; onBack: () => void }) {
+  const [serverUrl, setServerUrl] = useState(props.serverUrl);
+  const [address, setAddress] = useState('');
+  const [codeSentTo, setCodeSentTo] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [inbox, setInbox] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [score, setScore] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function sendCode() {
+    setError(null);
+    setBusy(true);
+    try {
+      const r = await call('account.sendCode', { serverUrl, address: address.trim() });
+      setCodeSentTo(r.sentTo);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function create(e: Event) {
+    e.preventDefault();
+    setError(null);
+    if (passphrase !== confirm) return setError(t('passphraseMismatch'));
+    if (score < MIN_SCORE) return setError(t('passphraseWeak'));
+    setBusy(true);
+    try {
+      const status = await call('account.create', {
+        serverUrl,
+        address: address.trim(),
+        code: code.trim(),
+        passphrase,
+        ...(inbox.trim() ? { claimInbox: inbox.trim() } : {}),
+      });
+      props.onDone(status);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  }
+
+  if (busy && codeSentTo) {
+    return (
+      <section aria-labelledby="create-h">
+        <h2 id="create-h">{t('creatingHeading')}</h2>
+        <ProgressView />
+        <ErrorText message={error} />
+      </section>
+    );
+  }
+
+  return (
+    <form onSubmit={create} aria-labelledby="create-h" data-testid="create-form">
+      <h2 id="create-h">{t('createHeading')}</h2>
+      <Field
+        label={t('serverLabel')}
+        hint={t('serverHint')}
+        name="server"
+        type="url"
+        value={serverUrl}
+        onInput={setServerUrl}
+      />
+      <Field
+        label={t('addressLabel')}
+        hint={t('addressHint')}
+        name="address"
+        type="email"
+        autoComplete="email"
+        value={address}
+        onInput={setAddress}
+        required
+      />
+      <button
+        type="button"
+        class="secondary"
+        onClick={sendCode}
+        disabled={busy || !address.includes('@')}
+        data-testid="send-code"
+      >
+        {t('sendCode')}
+      </button>
+      {codeSentTo && <Notice>{t('codeSent', codeSentTo)}</Notice>}
+      {codeSentTo && (
+        <>
+          <Field
+            label={t('codeLabel')}
+            name="code"
+            inputMode="numeric"
+            pattern="[0-9]{6}"
+            value={code}
+            onInput={setCode}
+            required
+          />
+          <Field
+            label={t('inboxLabel')}
+            hint={t('inboxHint')}
+            name="inbox"
+            value={inbox}
+            onInput={setInbox}
+          />
+          <Field
+            label={t('newPassphraseLabel')}
+            hint={t('newPassphraseHint')}
+            name="passphrase"
+            type="password"
+            autoComplete="new-password"
+            value={passphrase}
+            onInput={setPassphrase}
+            required
+          />
+          <StrengthMeter passphrase={passphrase} userInputs={[address]} onScore={setScore} />
+          <Field
+            label={t('confirmPassphraseLabel')}
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            value={confirm}
+            onInput={setConfirm}
+            required
+          />
+        </>
+      )}
+      <ErrorText message={error} />
+      <div class="choices">
+        <button type="button" class="secondary" onClick={props.onBack}>
+          {t('back')}
+        </button>
+        {codeSentTo && (
+          <button type="submit" data-testid="create-submit" disabled={busy || score < MIN_SCORE || !code}>
+            {t('createAccount')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,8 @@
+import { render } from 'preact';
+import '../../ui/page.css';
+import { t } from '../../platform/browser.ts';
+import { App } from './App.tsx';
+
+document.title = t('onboardingTitle');
+const root = document.getElementById('app');
+if (root) render(<App />, root);

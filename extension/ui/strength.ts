@@ -1,0 +1,45 @@
+// Passphrase strength from zxcvbn-ts (a kept estimator, not a hand-made rule), with the
+// common and English dictionaries. Loaded lazily: the dictionaries are large.
+
+import type { ZxcvbnResult } from '@zxcvbn-ts/core';
+
+export interface Strength {
+  /** 0 (guessable in seconds) … 4 (very unguessable). */
+  score: 0 | 1 | 2 | 3 | 4;
+  warning: string;
+  suggestions: string[];
+  /** Offline attack against a slow hash, as zxcvbn words it ("centuries"). */
+  crackTime: string;
+}
+
+/** Account creation requires at least this score. */
+export const MIN_SCORE = 3;
+
+let factory: Promise<{ check(pw: string, inputs?: string[]): ZxcvbnResult }> | null = null;
+
+function load() {
+  factory ??= Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en'),
+  ]).then(
+    ([core, common, en]) =>
+      new core.ZxcvbnFactory({
+        translations: en.translations,
+        graphs: common.adjacencyGraphs,
+        dictionary: { ...common.dictionary, ...en.dictionary },
+      }),
+  );
+  return factory;
+}
+
+export async function measure(passphrase: string, userInputs: string[] = []): Promise<Strength> {
+  const z = await load();
+  const r = z.check(passphrase, userInputs);
+  return {
+    score: r.score,
+    warning: r.feedback.warning ?? '',
+    suggestions: r.feedback.suggestions,
+    crackTime: String(r.crackTimes.offlineSlowHashingXPerSecond.display ?? ''),
+  };
+}
