@@ -1,0 +1,231 @@
+// Interop with the real GnuPG 2.2: our output in, their output out, inline and PGP/MIME, for
+// v4 ECC (Ed25519/Cv25519) and RSA-3072 keys. Every gpg runs in a throwaway GNUPGHOME.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromUtf8, utf8 } from '../../shared/encoding.ts';
+import {
+  buildEncryptedMime,
+  buildSignedMime,
+  decryptMessage,
+  encryptMessage,
+  type GeneratedKey,
+  generateKey,
+  type MailContent,
+  type PrivateKey,
+  parseEml,
+  readKeyInfo,
+  unlockPrivateKey,
+} from '../../shared/pgp/index.ts';
+import { contentTypeOf, splitEntity, splitMultipart } from '../../shared/pgp/mime-slice.ts';
+import { createGpgHome, type GpgHome, statusLines } from './programs.ts';
+
+const OUR_PASS = 'our passphrase';
+const GPG_PASS = 'gpg passphrase';
+const OURS = { name: 'Alice Noise', email: 'alice@noise.example' };
+const THEIRS = { name: 'Bob Gpg', email: 'bob@gpg.example' };
+
+function mimeParts(eml: string): Uint8Array[] {
+  const top = splitEntity(utf8(eml));
+  return splitMultipart(top.body, contentTypeOf(top).params.get('boundary')!);
+}
+
+function mail(): MailContent {
+  return {
+    from: { name: OURS.name, address: OURS.email },
+    to: [{ name: THEIRS.name, address: THEIRS.email }],
+    subject: 'Interop: Grüße aus JS',
+    text: 'Hello gpg,\nthis came from openpgp.js.\n',
+  };
+}
+
+describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
+  let home: GpgHome;
+  let ours: GeneratedKey;
+  let ourKey: PrivateKey;
+  let theirFpr: string;
+  let theirPublic: string;
+
+  beforeAll(async () => {
+    home = createGpgHome();
+    const [generated] = await Promise.all([
+      generateKey({ userIds: [OURS], passphrase: OUR_PASS, type }),
+      (async () => {
+        const uid = `${THEIRS.name} <${THEIRS.email}>`;
+        const [primary, sub] = type === 'ecc' ? ['ed25519', 'cv25519'] : ['rsa3072', 'rsa3072'];
+        const gen = await home.gpg(['--quick-gen-key', uid, primary, 'sign,cert', 'never'], {
+          passphrase: GPG_PASS,
+        });
+        expect(gen.code, gen.stderr).toBe(0);
+        const list = await home.gpg(['--with-colons', '--list-keys', uid]);
+        theirFpr = /^fpr:+([0-9A-F]{40}):/m.exec(list.stdout.toString())![1]!;
+        const add = await home.gpg(['--quick-add-key', theirFpr, sub, 'encr', 'never'], {
+          passphrase: GPG_PASS,
+        });
+        expect(add.code, add.stderr).toBe(0);
+        theirPublic = (await home.gpg(['--armor', '--export', theirFpr])).stdout.toString();
+      })(),
+    ]);
+    ours = generated;
+    const info = await readKeyInfo(ours.publicKey);
+    expect(info.version).toBe(4);
+    expect(type === 'ecc' ? info.primary.curve : info.primary.bits).toBe(
+      type === 'ecc' ? 'ed25519Legacy' : 3072,
+    );
+    ourKey = await unlockPrivateKey(ours.privateKey, OUR_PASS);
+    const imported = await home.gpg(['--import'], { input: ours.publicKey });
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await home?.cleanup();
+  });
+
+  async function gpgDecrypt(input: string | Uint8Array, passphrase = GPG_PASS) {
+    const out = join(home.dir, `plain-${Math.random().toString(36).slice(2)}`);
+    const r = await home.gpg(['--status-fd', '1', '--output', out, '--decrypt'], { input, passphrase });
+    const status = statusLines(r.stdout);
+    return { r, status, plaintext: r.code === 0 ? readFileSync(out) : null };
+  }
+
+  it('our encrypt+sign (inline armor) → gpg decrypts, GOODSIG', async () => {
+    const armored = await encryptMessage('Inline from JS: ✓\n', {
+      recipients: [theirPublic],
+      signingKey: ourKey,
+    });
+    const { r, status, plaintext } = await gpgDecrypt(armored);
+    expect(r.code, r.stderr).toBe(0);
+    expect(status).toContain('DECRYPTION_OKAY');
+    expect(status.some((s) => s.startsWith('GOODSIG '))).toBe(true);
+    expect(status.some((s) => s.startsWith(`VALIDSIG ${ours.fingerprint} `))).toBe(true);
+    expect(status.some((s) => s.startsWith('BADSIG'))).toBe(false);
+    expect(fromUtf8(plaintext!)).toBe('Inline from JS: ✓\n');
+  });
+
+  it('gpg encrypt+sign → our decrypt, valid verdict', async () => {
+    const r = await home.gpg(
+      ['--armor', '--local-user', theirFpr, '--recipient', ours.fingerprint, '--sign', '--encrypt'],
+      { input: 'Hello from gpg, ünïcödé\n', passphrase: GPG_PASS },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = await decryptMessage(r.stdout.toString(), {
+      decryptionKeys: [ourKey],
+      verificationKeys: [theirPublic],
+      from: THEIRS.email,
+    });
+    expect(fromUtf8(out.data)).toBe('Hello from gpg, ünïcödé\n');
+    expect(out.verdict).toMatchObject({ encrypted: true, integrityProtected: true, signedBySender: true });
+    expect(out.verdict.signatures[0]).toMatchObject({ status: 'valid', signerFingerprint: theirFpr });
+  });
+
+  it('our PGP/MIME encrypted mail → gpg decrypts the part into our inner entity', async () => {
+    const eml = await buildEncryptedMime(mail(), { recipients: [theirPublic], signingKey: ourKey });
+    const parts = mimeParts(eml);
+    expect(fromUtf8(parts[0]!)).toContain('Version: 1');
+    const armored = fromUtf8(splitEntity(parts[1]!).body);
+    const { r, status, plaintext } = await gpgDecrypt(armored);
+    expect(r.code, r.stderr).toBe(0);
+    expect(status).toContain('DECRYPTION_OKAY');
+    expect(status.some((s) => s.startsWith(`VALIDSIG ${ours.fingerprint} `))).toBe(true);
+    const inner = fromUtf8(plaintext!);
+    expect(inner).toMatch(/protected-headers="v1"/);
+    const parsed = await parseEml(inner, { decryptionKeys: [] });
+    expect(parsed.headers.subject).toBe('Interop: Grüße aus JS');
+    expect(parsed.text).toBe('Hello gpg,\nthis came from openpgp.js.\n');
+  });
+
+  it('our PGP/MIME signed mail → gpg --verify over the exact first part', async () => {
+    const eml = await buildSignedMime(mail(), { signingKey: ourKey });
+    const [signed, sigPart] = mimeParts(eml);
+    const dataPath = home.file('signed-part.eml', signed!);
+    const sigPath = home.file('signature.asc', splitEntity(sigPart!).body);
+    const r = await home.gpg(['--status-fd', '1', '--verify', sigPath, dataPath]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statusLines(r.stdout).some((s) => s.startsWith(`VALIDSIG ${ours.fingerprint} `))).toBe(true);
+  });
+
+  it('gpg PGP/MIME encrypted mail → our .eml parser', async () => {
+    const inner = [
+      'Content-Type: text/plain; charset=utf-8; protected-headers="v1"',
+      'Subject: Secret plans from gpg',
+      `From: ${THEIRS.name} <${THEIRS.email}>`,
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      'Plans: none yet.',
+      '',
+    ].join('\r\n');
+    const enc = await home.gpg(
+      ['--armor', '--local-user', theirFpr, '--recipient', ours.fingerprint, '--sign', '--encrypt'],
+      { input: inner, passphrase: GPG_PASS },
+    );
+    expect(enc.code, enc.stderr).toBe(0);
+    const eml = [
+      `From: ${THEIRS.name} <${THEIRS.email}>`,
+      `To: ${OURS.email}`,
+      'Subject: [...]',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="gpgb"',
+      '',
+      '--gpgb',
+      'Content-Type: application/pgp-encrypted',
+      '',
+      'Version: 1',
+      '',
+      '--gpgb',
+      'Content-Type: application/octet-stream; name="encrypted.asc"',
+      '',
+      enc.stdout.toString().replace(/\r?\n/g, '\r\n').trimEnd(),
+      '--gpgb--',
+      '',
+    ].join('\r\n');
+    const parsed = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
+    expect(parsed.text.trim()).toBe('Plans: none yet.');
+    expect(parsed.headers.subject).toBe('Secret plans from gpg');
+    expect(parsed.verdict).toMatchObject({ encrypted: true, signedBySender: true, subjectProtected: true });
+  });
+
+  it('gpg multipart/signed mail → our .eml parser', async () => {
+    const part = 'Content-Type: text/plain; charset=us-ascii\r\n\r\nSigned by gpg.\r\n';
+    const sig = await home.gpg(['--armor', '--local-user', theirFpr, '--detach-sign'], {
+      input: part,
+      passphrase: GPG_PASS,
+    });
+    expect(sig.code, sig.stderr).toBe(0);
+    const eml = [
+      `From: ${THEIRS.email}`,
+      `To: ${OURS.email}`,
+      'Subject: signed',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/signed; micalg=pgp-sha256; protocol="application/pgp-signature"; boundary="s1"',
+      '',
+      '--s1',
+      part.replace(/\r\n$/, ''),
+      '',
+      '--s1',
+      'Content-Type: application/pgp-signature',
+      '',
+      sig.stdout.toString().replace(/\r?\n/g, '\r\n').trimEnd(),
+      '--s1--',
+      '',
+    ].join('\r\n');
+    const parsed = await parseEml(eml, { decryptionKeys: [], verificationKeys: [theirPublic] });
+    expect(parsed.verdict.signatures[0]).toMatchObject({ status: 'valid', signerFingerprint: theirFpr });
+    expect(parsed.verdict.signedBySender).toBe(true);
+    expect(parsed.text.trim()).toBe('Signed by gpg.');
+  });
+
+  it('our secret key imports into gpg and decrypts there', async () => {
+    const imp = await home.gpg(['--import'], { input: ours.privateKey, passphrase: OUR_PASS });
+    expect(imp.code, imp.stderr).toBe(0);
+    const list = await home.gpg(['--with-colons', '--list-secret-keys', ours.fingerprint]);
+    expect(list.code).toBe(0);
+    expect(list.stdout.toString()).toMatch(/^sec:/m);
+    expect(list.stdout.toString()).toMatch(/^ssb:/m);
+    expect(list.stdout.toString()).toContain(`fpr:::::::::${ours.fingerprint}:`);
+    const toSelf = await encryptMessage('note to self', { recipients: [], signingKey: ourKey });
+    const { r, status, plaintext } = await gpgDecrypt(toSelf, OUR_PASS);
+    expect(r.code, r.stderr).toBe(0);
+    expect(status).toContain('DECRYPTION_OKAY');
+    expect(fromUtf8(plaintext!)).toBe('note to self');
+  });
+});
