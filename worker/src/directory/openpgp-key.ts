@@ -8,6 +8,7 @@ import { ApiError } from '../http/errors.ts';
 /** RFC 9580 §5 packet tags that carry secret key material. */
 const TAG_SECRET_KEY = 5;
 const TAG_SECRET_SUBKEY = 7;
+const TAG_SIGNATURE = 2;
 
 /** Tags of every packet in a binary OpenPGP stream (RFC 9580 §4.2 headers, both formats). */
 export function packetTags(bytes: Uint8Array): number[] {
@@ -190,6 +191,19 @@ export async function requireEncryptionKey(key: openpgp.PublicKey): Promise<void
   }
 }
 
+/** Key sizes of the ECC curves, for HKP indexes (RFC 9580 §9.2). */
+const CURVE_BITS: Record<string, number> = {
+  ed25519Legacy: 255,
+  curve25519Legacy: 255,
+  nistP256: 256,
+  nistP384: 384,
+  nistP521: 521,
+  secp256k1: 256,
+  brainpoolP256r1: 256,
+  brainpoolP384r1: 384,
+  brainpoolP512r1: 512,
+};
+
 export interface StoredKeyForm {
   fingerprint: string;
   keyId: string;
@@ -220,7 +234,7 @@ export async function storedForm(key: openpgp.PublicKey): Promise<StoredKeyForm>
     binary,
     armored: key.armor(),
     algorithm: key.keyPacket.algorithm as number,
-    bits: info.bits ?? null,
+    bits: info.bits ?? (info.curve ? (CURVE_BITS[info.curve] ?? null) : null),
     createdAt: Math.floor(key.getCreationTime().getTime() / 1000),
     expiresAt: expiration instanceof Date ? Math.floor(expiration.getTime() / 1000) : null,
     revoked: await key.isRevoked(),
@@ -242,7 +256,16 @@ export async function applyRevocation(
   revocation: string,
 ): Promise<openpgp.PublicKey> {
   if (/-----BEGIN PGP PRIVATE KEY BLOCK-----/.test(revocation)) refuseSecret();
-  if (/-----BEGIN PGP SIGNATURE-----/.test(revocation)) {
+  let bytes: Uint8Array;
+  try {
+    bytes = (await openpgp.unarmor(revocation)).data as unknown as Uint8Array;
+  } catch {
+    throw new ApiError(400, 'malformed_key', 'The revocation cannot be decoded.');
+  }
+  const tags = packetTags(bytes);
+  // A revocation certificate is a lone signature packet (gpg and openpgp.js both armor it as
+  // a PUBLIC KEY BLOCK); anything else must be the key itself carrying the revocation.
+  if (tags.length > 0 && tags.every((t) => t === TAG_SIGNATURE)) {
     try {
       const { publicKey } = await openpgp.revokeKey({
         key,
@@ -254,9 +277,9 @@ export async function applyRevocation(
       throw new ApiError(400, 'bad_signature', 'The revocation certificate does not verify for this key.');
     }
   }
-  const uploaded = await readPublicKey(revocation);
+  const uploaded = await readPublicKey(bytes);
   if (uploaded.getFingerprint() !== key.getFingerprint())
-    throw new ApiError(400, 'key_mismatch', 'The uploaded key is not the published key.');
+    throw new ApiError(400, 'bad_signature', 'The uploaded key is not the published key.');
   const merged = (await key.update(uploaded)) as openpgp.PublicKey;
   if (!(await merged.isRevoked()))
     throw new ApiError(400, 'not_revoked', 'The upload carries no valid key revocation.');

@@ -134,3 +134,16 @@ export async function userIdEmails(body: string | Uint8Array): Promise<string[]>
       : await openpgp.readKeys({ binaryKeys: body });
   return keys.flatMap((k) => k.users.map((u) => u.userID?.email ?? '(attribute)'));
 }
+
+/** Response body as text without workerd's content-type warning (application/pgp-keys is text). */
+export async function bodyText(res: Response): Promise<string> {
+  return new TextDecoder().decode(await res.arrayBuffer());
+}
+
+export async function publish(token: string, openpgpKey: string, envelope?: EnvelopeKeys): Promise<Response> {
+  return call('/api/v1/directory/keys', {
+    method: 'POST',
+    token,
+    json: { openpgpKey, ...(envelope ? { envelope } : {}) },
+  });
+}

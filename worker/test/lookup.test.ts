@@ -1,0 +1,131 @@
+// Public JSON lookups, the cache in front of all lookups and its invalidation, and the rule
+// that unverified user IDs never appear in any lookup (JSON, VKS, HKP, WKD).
+
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { KeyLookupResponse } from '../../shared/api/directory.ts';
+import { wkdHash } from '../src/lookup/wkd-hash.ts';
+import {
+  bodyText,
+  call,
+  newOpenpgpKey,
+  publish,
+  registerAccount,
+  userIdEmails,
+} from './directory-support/accounts.ts';
+
+describe('JSON lookups', () => {
+  it('answers by address and by fingerprint, any origin', async () => {
+    const a = await registerAccount();
+    const res = await call(`/api/v1/lookup/by-email/${a.address.toUpperCase()}`, {
+      headers: { Origin: 'https://mail.example.com' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*');
+    const body = KeyLookupResponse.parse(await res.json());
+    expect(body).toMatchObject({
+      fingerprint: a.fingerprint,
+      addresses: [a.address],
+      revoked: false,
+      envelope: true,
+    });
+    expect(await userIdEmails(body.openpgpKey)).toEqual([a.address]);
+    const byFpr = KeyLookupResponse.parse(
+      await (await call(`/api/v1/lookup/by-fingerprint/${a.fingerprint.toLowerCase()}`)).json(),
+    );
+    expect(byFpr.fingerprint).toBe(a.fingerprint);
+  });
+
+  it('says when no envelope bundle exists', async () => {
+    const a = await registerAccount({ envelope: false });
+    const body = KeyLookupResponse.parse(await (await call(`/api/v1/lookup/by-email/${a.address}`)).json());
+    expect(body.envelope).toBe(false);
+  });
+
+  it('answers 404 and 400 in the error shape', async () => {
+    const missing = await call('/api/v1/lookup/by-email/nobody@noise.localhost');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      error: { code: 'not_found', message: 'No key found for this query.' },
+    });
+    expect((await call('/api/v1/lookup/by-email/not-an-address')).status).toBe(400);
+    expect((await call('/api/v1/lookup/by-fingerprint/XYZ')).status).toBe(400);
+  });
+});
+
+describe('lookup cache', () => {
+  it('serves repeated lookups from the cache and drops every affected entry on a key change', async () => {
+    const a = await registerAccount();
+    const local = a.address.split('@')[0]!;
+    const urls = [
+      `/vks/v1/by-email/${a.address}`,
+      `/vks/v1/by-fingerprint/${a.fingerprint}`,
+      `/vks/v1/by-keyid/${a.fingerprint.slice(-16)}`,
+      `/pks/lookup?op=get&options=mr&search=${a.address}`,
+      `/pks/lookup?op=index&options=mr&search=${a.address}`,
+      `/pks/lookup?op=index&options=mr&search=0x${a.fingerprint}`,
+      `/api/v1/lookup/by-email/${a.address}`,
+      `/api/v1/lookup/by-fingerprint/${a.fingerprint}`,
+      `/.well-known/openpgpkey/hu/${wkdHash(local)}?l=${local}`,
+    ];
+    const first = await Promise.all(urls.map(async (u) => bodyText(await call(u))));
+    // Change D1 behind the directory's back: cached answers must not notice.
+    await env.DB.prepare(
+      "UPDATE openpgp_keys SET armored_key = 'tampered', revoked = 1 WHERE fingerprint = ?1",
+    )
+      .bind(a.fingerprint)
+      .run();
+    const cached = await Promise.all(urls.map(async (u) => bodyText(await call(u))));
+    expect(cached).toEqual(first);
+    // A real change (revocation) invalidates every one of them.
+    const res = await call('/api/v1/directory/revocation', {
+      method: 'POST',
+      token: a.token,
+      json: { revocation: a.revocationCertificate },
+    });
+    expect(res.status).toBe(200);
+    const after = await Promise.all(urls.map(async (u) => bodyText(await call(u))));
+    for (let i = 0; i < urls.length; i++) expect(after[i], urls[i]).not.toEqual(first[i]);
+    expect(after[4]).toMatch(/^pub:.*:r$/m);
+  });
+
+  it('a replacement key is served at once under the address', async () => {
+    const a = await registerAccount();
+    await call(`/vks/v1/by-email/${a.address}`);
+    const next = await newOpenpgpKey([{ email: a.address }]);
+    expect((await publish(a.token, next.publicKey.armor())).status).toBe(200);
+    const served = await bodyText(await call(`/vks/v1/by-email/${a.address}`));
+    expect(served).toBe(next.publicKey.armor());
+  });
+});
+
+describe('unverified user IDs', () => {
+  it('never appear in any lookup', async () => {
+    const hidden = 'hidden-uid@example.org';
+    const a = await registerAccount({ extraUserIds: [{ name: 'Hidden', email: hidden }] });
+    const local = a.address.split('@')[0]!;
+    const armored = [
+      `/vks/v1/by-email/${a.address}`,
+      `/vks/v1/by-fingerprint/${a.fingerprint}`,
+      `/vks/v1/by-keyid/${a.fingerprint.slice(-16)}`,
+      `/pks/lookup?op=get&options=mr&search=0x${a.fingerprint}`,
+    ];
+    for (const u of armored) expect(await userIdEmails(await bodyText(await call(u)))).toEqual([a.address]);
+    const wkd = await call(`/.well-known/openpgpkey/hu/${wkdHash(local)}?l=${local}`);
+    expect(await userIdEmails(new Uint8Array(await wkd.arrayBuffer()))).toEqual([a.address]);
+    const index = await bodyText(await call(`/pks/lookup?op=index&options=mr&search=0x${a.fingerprint}`));
+    expect(index).not.toMatch(/hidden/i);
+    const json = KeyLookupResponse.parse(
+      await (await call(`/api/v1/lookup/by-fingerprint/${a.fingerprint}`)).json(),
+    );
+    expect(json.addresses).toEqual([a.address]);
+    expect(await userIdEmails(json.openpgpKey)).toEqual([a.address]);
+    for (const u of [
+      `/vks/v1/by-email/${hidden}`,
+      `/pks/lookup?op=index&options=mr&search=${hidden}`,
+      `/pks/lookup?op=get&options=mr&search=${hidden}`,
+      `/api/v1/lookup/by-email/${hidden}`,
+    ])
+      expect((await call(u)).status, u).toBe(404);
+  });
+});
