@@ -1,0 +1,197 @@
+// Interop with the real Sequoia sq 0.27: stateless, so every key and certificate is passed as a
+// file. Both directions, inline and PGP/MIME, for v4 ECC and RSA-3072 keys.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromUtf8, utf8 } from '../../shared/encoding.ts';
+import {
+  buildEncryptedMime,
+  buildSignedMime,
+  decryptMessage,
+  encryptMessage,
+  type GeneratedKey,
+  generateKey,
+  type MailContent,
+  type PrivateKey,
+  parseEml,
+  publicKeyOf,
+  readKeyInfo,
+  unlockPrivateKey,
+} from '../../shared/pgp/index.ts';
+import { contentTypeOf, splitEntity, splitMultipart } from '../../shared/pgp/mime-slice.ts';
+import { run, scratchDir } from './programs.ts';
+
+const OUR_PASS = 'our passphrase';
+const OURS = { name: 'Alice Noise', email: 'alice@noise.example' };
+const THEIRS = { name: 'Carol Sq', email: 'carol@sq.example' };
+
+const sq = (args: string[], input?: string | Uint8Array) => run('sq', args, input);
+
+function mimeParts(eml: string): Uint8Array[] {
+  const top = splitEntity(utf8(eml));
+  return splitMultipart(top.body, contentTypeOf(top).params.get('boundary')!);
+}
+
+function mail(): MailContent {
+  return {
+    from: { name: OURS.name, address: OURS.email },
+    to: [{ name: THEIRS.name, address: THEIRS.email }],
+    subject: 'Interop with Sequoia ✓',
+    text: 'Hello sq,\nthis came from openpgp.js.\n',
+  };
+}
+
+describe.each([
+  ['ecc', 'cv25519'],
+  ['rsa3072', 'rsa3k'],
+] as const)('sq 0.27 with %s keys', (type, suite) => {
+  const scratch = scratchDir('noise-sq-');
+  let ours: GeneratedKey;
+  let ourKey: PrivateKey;
+  let ourCertFile: string;
+  let theirKeyFile: string;
+  let theirCert: string;
+  let theirCertFile: string;
+
+  beforeAll(async () => {
+    theirKeyFile = `${scratch.dir}/carol.key.pgp`;
+    const [generated] = await Promise.all([
+      generateKey({ userIds: [OURS], passphrase: OUR_PASS, type }),
+      (async () => {
+        const gen = await sq([
+          'key',
+          'generate',
+          '--userid',
+          `${THEIRS.name} <${THEIRS.email}>`,
+          '-c',
+          suite,
+          '--export',
+          theirKeyFile,
+        ]);
+        expect(gen.code, gen.stderr).toBe(0);
+        const cert = await sq(['key', 'extract-cert', theirKeyFile]);
+        expect(cert.code, cert.stderr).toBe(0);
+        theirCert = cert.stdout.toString();
+        theirCertFile = scratch.file('carol.cert.asc', theirCert);
+      })(),
+    ]);
+    ours = generated;
+    ourKey = await unlockPrivateKey(ours.privateKey, OUR_PASS);
+    ourCertFile = scratch.file('alice.cert.asc', ours.publicKey);
+    expect((await readKeyInfo(theirCert)).primary.algorithm).toBe(
+      type === 'ecc' ? 'eddsaLegacy' : 'rsaEncryptSign',
+    );
+  });
+
+  afterAll(() => scratch.cleanup());
+
+  it('our encrypt+sign (inline armor) → sq decrypts with a good signature', async () => {
+    const armored = await encryptMessage('Inline from JS: ✓\n', {
+      recipients: [theirCert],
+      signingKey: ourKey,
+    });
+    const msg = scratch.file('inline.asc', armored);
+    const r = await sq(['decrypt', '--recipient-key', theirKeyFile, '--signer-cert', ourCertFile, msg]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fromUtf8(r.stdout)).toBe('Inline from JS: ✓\n');
+    expect(r.stderr).toMatch(/1 good signature/);
+    expect(r.stderr).not.toMatch(/bad signature/i);
+  });
+
+  it('sq encrypt+sign → our decrypt, valid verdict', async () => {
+    const r = await sq(
+      ['encrypt', '--recipient-cert', ourCertFile, '--signer-key', theirKeyFile],
+      'Hello from sq, ünïcödé\n',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = await decryptMessage(r.stdout.toString(), {
+      decryptionKeys: [ourKey],
+      verificationKeys: [theirCert],
+      from: THEIRS.email,
+    });
+    expect(fromUtf8(out.data)).toBe('Hello from sq, ünïcödé\n');
+    expect(out.verdict).toMatchObject({ encrypted: true, integrityProtected: true, signedBySender: true });
+    expect(out.verdict.signatures[0]!.status).toBe('valid');
+  });
+
+  it('our PGP/MIME encrypted mail → sq decrypts the part into our inner entity', async () => {
+    const eml = await buildEncryptedMime(mail(), { recipients: [theirCert], signingKey: ourKey });
+    const parts = mimeParts(eml);
+    const msg = scratch.file('mime.asc', splitEntity(parts[1]!).body);
+    const r = await sq(['decrypt', '--recipient-key', theirKeyFile, '--signer-cert', ourCertFile, msg]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 good signature/);
+    const parsed = await parseEml(r.stdout, { decryptionKeys: [] });
+    expect(parsed.headers.subject).toBe('Interop with Sequoia ✓');
+    expect(parsed.text).toBe('Hello sq,\nthis came from openpgp.js.\n');
+  });
+
+  it('our PGP/MIME signed mail → sq verify --detached over the exact first part', async () => {
+    const eml = await buildSignedMime(mail(), { signingKey: ourKey });
+    const [signed, sigPart] = mimeParts(eml);
+    const data = scratch.file('signed-part.eml', signed!);
+    const sig = scratch.file('signature.asc', splitEntity(sigPart!).body);
+    const r = await sq(['verify', '--signer-cert', ourCertFile, '--detached', sig, data]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 good signature/);
+  });
+
+  it('sq PGP/MIME encrypted mail → our .eml parser', async () => {
+    const inner = 'Content-Type: text/plain; charset=utf-8\r\n\r\nSequoia says hi.\r\n';
+    const enc = await sq(['encrypt', '--recipient-cert', ourCertFile, '--signer-key', theirKeyFile], inner);
+    expect(enc.code, enc.stderr).toBe(0);
+    const eml = [
+      `From: ${THEIRS.name} <${THEIRS.email}>`,
+      `To: ${OURS.email}`,
+      'Subject: from sq',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="sqb"',
+      '',
+      '--sqb',
+      'Content-Type: application/pgp-encrypted',
+      '',
+      'Version: 1',
+      '',
+      '--sqb',
+      'Content-Type: application/octet-stream',
+      '',
+      enc.stdout.toString().replace(/\r?\n/g, '\r\n').trimEnd(),
+      '--sqb--',
+      '',
+    ].join('\r\n');
+    const parsed = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirCert] });
+    expect(parsed.text.trim()).toBe('Sequoia says hi.');
+    expect(parsed.verdict).toMatchObject({
+      encrypted: true,
+      signedBySender: true,
+      partial: { encrypted: false, signed: false },
+    });
+  });
+
+  it('our keys import into sq: inspect shows secret material, and the key decrypts there', async () => {
+    const locked = await sq(['inspect', scratch.file('alice.key.asc', ours.privateKey)]);
+    expect(locked.code, locked.stderr).toBe(0);
+    const lockedText = locked.stdout.toString();
+    expect(lockedText).toContain('Transferable Secret Key');
+    expect(lockedText).toContain(`Fingerprint: ${ours.fingerprint}`);
+    expect(lockedText).toMatch(/Secret key: Encrypted/);
+    expect(lockedText).not.toMatch(/Secret key: Unencrypted/);
+    const cert = await sq(['inspect', ourCertFile]);
+    expect(cert.stdout.toString()).toContain('OpenPGP Certificate');
+    expect(cert.stdout.toString()).toContain(`${OURS.name} <${OURS.email}>`);
+    // sq 0.27 reads key passwords only from a terminal, so hand it the same key unlocked.
+    const clearFile = scratch.file('alice.clear.asc', ourKey.armor());
+    const clear = await sq(['inspect', clearFile]);
+    expect(clear.stdout.toString()).toMatch(/Secret key: Unencrypted/);
+    const toSelf = await encryptMessage('note to self', { recipients: [], signingKey: ourKey });
+    const r = await sq([
+      'decrypt',
+      '--recipient-key',
+      clearFile,
+      '--signer-cert',
+      ourCertFile,
+      scratch.file('self.asc', toSelf),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fromUtf8(r.stdout)).toBe('note to self');
+    expect(await publicKeyOf(ours.privateKey)).toContain('PUBLIC KEY BLOCK');
+  });
+});
