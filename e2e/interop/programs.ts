@@ -25,6 +25,8 @@ export function run(
       err += d.toString();
     });
     child.once('error', reject);
+    // A program that reads its input from a file may exit before we close stdin: EPIPE is fine.
+    child.stdin.on('error', () => {});
     child.once('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: err }));
     child.stdin.end(input ?? '');
   });

@@ -14,7 +14,10 @@ import {
   parseEml,
   publicKeyOf,
   readKeyInfo,
+  signCleartext,
   unlockPrivateKey,
+  verifyCleartext,
+  verifyDetached,
 } from '../../shared/pgp/index.ts';
 import { contentTypeOf, splitEntity, splitMultipart } from '../../shared/pgp/mime-slice.ts';
 import { run, scratchDir } from './programs.ts';
@@ -49,7 +52,6 @@ describe.each([
   let ourCertFile: string;
   let theirKeyFile: string;
   let theirCert: string;
-  let theirCertFile: string;
 
   beforeAll(async () => {
     theirKeyFile = `${scratch.dir}/carol.key.pgp`;
@@ -70,7 +72,6 @@ describe.each([
         const cert = await sq(['key', 'extract-cert', theirKeyFile]);
         expect(cert.code, cert.stderr).toBe(0);
         theirCert = cert.stdout.toString();
-        theirCertFile = scratch.file('carol.cert.asc', theirCert);
       })(),
     ]);
     ours = generated;
@@ -164,6 +165,41 @@ describe.each([
       signedBySender: true,
       partial: { encrypted: false, signed: false },
     });
+  });
+
+  it('sq cleartext and detached signatures → our verification; our cleartext signature → sq verify', async () => {
+    const clear = await sq(
+      ['sign', '--cleartext-signature', '--signer-key', theirKeyFile],
+      'Signed by Sequoia.\n',
+    );
+    expect(clear.code, clear.stderr).toBe(0);
+    const ok = await verifyCleartext({
+      armored: clear.stdout.toString(),
+      verificationKeys: [theirCert],
+      from: THEIRS.email,
+    });
+    expect(ok.text.trim()).toBe('Signed by Sequoia.');
+    expect(ok.verdict.signedBySender).toBe(true);
+
+    const detached = await sq(['sign', '--detached', '--signer-key', theirKeyFile], 'detached data');
+    expect(detached.code, detached.stderr).toBe(0);
+    const v = await verifyDetached({
+      data: 'detached data',
+      signature: detached.stdout.toString(),
+      verificationKeys: [theirCert],
+    });
+    expect(v.signatures[0]!.status).toBe('valid');
+    const bad = await verifyDetached({
+      data: 'detached dat4',
+      signature: detached.stdout.toString(),
+      verificationKeys: [theirCert],
+    });
+    expect(bad.signatures[0]!.status).toBe('invalid');
+
+    const ours2 = await signCleartext('Signed by openpgp.js.', ourKey);
+    const r = await sq(['verify', '--signer-cert', ourCertFile, scratch.file('clear.asc', ours2)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 good signature/);
   });
 
   it('our keys import into sq: inspect shows secret material, and the key decrypts there', async () => {
