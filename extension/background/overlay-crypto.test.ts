@@ -1,0 +1,272 @@
+// The overlay's crypto over real openpgp.js and the real envelope: round trips, tampering,
+// signer/sender mismatch, unknown signer, missing keys, public key blocks.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fromBase64 } from '../../shared/encoding.ts';
+import {
+  identitySecretFromJson,
+  oneTimePrekeySecretFromJson,
+  publicIdentity,
+  publicOneTimePrekey,
+  publicSignedPrekey,
+  type RecipientBundle,
+  signedPrekeySecretFromJson,
+} from '../../shared/envelope/index.ts';
+import { publicKeyOf } from '../../shared/pgp/keys.ts';
+import { generateIdentitySecrets, type IdentitySecrets } from './identity.ts';
+import {
+  type ContactKey,
+  encryptCompose,
+  keyStatuses,
+  type OverlayKeySource,
+  readArmored,
+  UnlockedKeyCache,
+} from './overlay-crypto.ts';
+
+const CANARY = 'canary-7f3a9 secret plaintext ✓';
+
+function bundleOf(s: IdentitySecrets): RecipientBundle {
+  const identity = identitySecretFromJson(s.envelope.identity);
+  return {
+    address: s.address,
+    deviceId: '',
+    identity: publicIdentity(identity),
+    signedPrekey: publicSignedPrekey(identity, signedPrekeySecretFromJson(s.envelope.signedPrekeys[0]!)),
+    oneTimePrekey: publicOneTimePrekey(oneTimePrekeySecretFromJson(s.envelope.oneTimePrekeys[0]!)),
+  };
+}
+
+let alice: IdentitySecrets;
+let bob: IdentitySecrets;
+let mallory: IdentitySecrets;
+const contact = async (s: IdentitySecrets, source = 'manual'): Promise<ContactKey> => ({
+  address: s.address,
+  armoredKey: await publicKeyOf(s.pgp.privateKey),
+  fingerprint: s.pgp.fingerprint,
+  source,
+});
+
+function source(
+  self: IdentitySecrets,
+  contacts: ContactKey[],
+  bundles: IdentitySecrets[] = [],
+): OverlayKeySource {
+  return {
+    secrets: async () => self,
+    contacts: async () => contacts,
+    bundle: async (a) => {
+      const s = bundles.find((b) => b.address === a);
+      return s ? bundleOf(s) : null;
+    },
+  };
+}
+
+beforeAll(async () => {
+  const quiet = () => {};
+  [alice, bob, mallory] = await Promise.all(
+    ['alice@webmail.localhost', 'bob@webmail.localhost', 'mallory@evil.example'].map((a) =>
+      generateIdentitySecrets(a, quiet),
+    ),
+  );
+}, 60_000);
+
+const compose = (over: Partial<Parameters<typeof encryptCompose>[0]> = {}) => ({
+  to: ['bob@webmail.localhost'],
+  cc: [],
+  bcc: [],
+  subject: 'Quarterly numbers',
+  text: `Hello Bob, ${CANARY}`,
+  sign: true,
+  attachments: [],
+  ...over,
+});
+
+describe('PGP compose → read', () => {
+  it('round-trips with a protected subject, attachment and a valid signature by the sender', async () => {
+    const aliceKeys = source(alice, [await contact(bob)]);
+    const progress: number[] = [];
+    const out = await encryptCompose(
+      compose({
+        attachments: [
+          { filename: 'a.bin', contentType: 'application/octet-stream', data: new Uint8Array([1, 2, 3]) },
+        ],
+      }),
+      aliceKeys,
+      new UnlockedKeyCache(),
+      (done) => progress.push(done),
+    );
+    expect(out.format).toBe('pgp');
+    expect(out.armored).not.toContain('canary');
+    expect(out.armored).not.toContain('Quarterly');
+    for (const line of out.armored.split('\n')) expect(line.length).toBeLessThanOrEqual(64);
+    expect(progress.length).toBeGreaterThan(0);
+
+    const view = await readArmored(
+      {
+        kind: 'pgp-message',
+        armored: out.armored,
+        displayedSender: 'alice@webmail.localhost',
+        clipped: false,
+        fullViewUrl: null,
+      },
+      source(bob, [await contact(alice)]),
+      new UnlockedKeyCache(),
+    );
+    if (view.kind !== 'message') throw new Error('expected a message');
+    expect(view.text).toContain(CANARY);
+    expect(view.subject).toBe('Quarterly numbers');
+    expect(view.verdict.subjectProtected).toBe(true);
+    expect(view.verdict.encrypted).toBe(true);
+    expect(view.verdict.integrityProtected).toBe(true);
+    expect(view.verdict.signedBySender).toBe(true);
+    expect(view.attachments).toHaveLength(1);
+    expect(fromBase64(view.attachments[0]!.data)).toEqual(new Uint8Array([1, 2, 3]));
+  });
+
+  it('warns when the signer is not the displayed sender, and says unknown key without the signer', async () => {
+    const out = await encryptCompose(compose(), source(alice, [await contact(bob)]), new UnlockedKeyCache());
+    const spoofed = await readArmored(
+      {
+        kind: 'pgp-message',
+        armored: out.armored,
+        displayedSender: 'ceo@bank.example',
+        clipped: false,
+        fullViewUrl: null,
+      },
+      source(bob, [await contact(alice)]),
+      new UnlockedKeyCache(),
+    );
+    if (spoofed.kind !== 'message') throw new Error('expected a message');
+    expect(spoofed.verdict.signedBySender).toBe(false);
+    expect(spoofed.verdict.signatures[0]?.status).toBe('valid');
+    expect(spoofed.verdict.signatures[0]?.signerMatchesSender).toBe(false);
+
+    const unknown = await readArmored(
+      {
+        kind: 'pgp-message',
+        armored: out.armored,
+        displayedSender: 'alice@webmail.localhost',
+        clipped: false,
+        fullViewUrl: null,
+      },
+      source(bob, []),
+      new UnlockedKeyCache(),
+    );
+    if (unknown.kind !== 'message') throw new Error('expected a message');
+    expect(unknown.verdict.signatures[0]?.status).toBe('unknown_key');
+    expect(unknown.verdict.signedBySender).toBe(false);
+  });
+
+  it('refuses tampered ciphertext with no plaintext', async () => {
+    const out = await encryptCompose(compose(), source(alice, [await contact(bob)]), new UnlockedKeyCache());
+    const lines = out.armored.split('\n');
+    // Flip one base64 character in the middle of the body.
+    const i = Math.floor(lines.length / 2);
+    const line = lines[i]!;
+    lines[i] = (line[10] === 'A' ? 'B' : 'A').padStart(11, line.slice(0, 10)) + line.slice(11);
+    const err = await readArmored(
+      {
+        kind: 'pgp-message',
+        armored: lines.join('\n'),
+        displayedSender: 'alice@webmail.localhost',
+        clipped: false,
+        fullViewUrl: null,
+      },
+      source(bob, [await contact(alice)]),
+      new UnlockedKeyCache(),
+    ).then(
+      () => null,
+      (e: unknown) => e as { code?: string; message: string },
+    );
+    expect(err).not.toBeNull();
+    expect(['tampered', 'malformed']).toContain(err?.code);
+    expect(err?.message).not.toContain('canary');
+  });
+
+  it('refuses recipients without a key instead of sending plaintext', async () => {
+    await expect(
+      encryptCompose(
+        compose({ cc: ['nokey@example.org'] }),
+        source(alice, [await contact(bob)]),
+        new UnlockedKeyCache(),
+      ),
+    ).rejects.toMatchObject({ code: 'key_unusable' });
+  });
+
+  it('refuses to work while locked', async () => {
+    const locked: OverlayKeySource = { ...source(alice, [await contact(bob)]), secrets: async () => null };
+    await expect(encryptCompose(compose(), locked, new UnlockedKeyCache())).rejects.toMatchObject({
+      code: 'key_unusable',
+    });
+  });
+});
+
+describe('native envelope', () => {
+  it('is chosen when every recipient has a bundle, and opens for the recipient', async () => {
+    const aliceKeys = source(alice, [await contact(bob)], [bob]);
+    expect(
+      (await keyStatuses(['bob@webmail.localhost', 'x@y.example'], aliceKeys)).map((s) => s.kind),
+    ).toEqual(['native', 'none']);
+    const out = await encryptCompose(compose(), aliceKeys, new UnlockedKeyCache());
+    expect(out.format).toBe('native');
+    for (const line of out.armored.split('\n')) expect(line.length).toBeLessThanOrEqual(64);
+    const view = await readArmored(
+      {
+        kind: 'envelope',
+        armored: out.armored,
+        displayedSender: 'alice@webmail.localhost',
+        clipped: false,
+        fullViewUrl: null,
+      },
+      source(bob, []),
+      new UnlockedKeyCache(),
+    );
+    if (view.kind !== 'message') throw new Error('expected a message');
+    expect(view.text).toContain(CANARY);
+    expect(view.subject).toBe('Quarterly numbers');
+    expect(view.verdict.format).toBe('envelope');
+    expect(view.verdict.signatures[0]?.status).toBe('valid');
+  });
+
+  it('a mallory key cannot open an envelope for bob', async () => {
+    const out = await encryptCompose(compose(), source(alice, [], [bob]), new UnlockedKeyCache());
+    await expect(
+      readArmored(
+        { kind: 'envelope', armored: out.armored, displayedSender: null, clipped: false, fullViewUrl: null },
+        source(mallory, []),
+        new UnlockedKeyCache(),
+      ),
+    ).rejects.toMatchObject({ code: 'not_for_me' });
+  });
+});
+
+describe('public key blocks', () => {
+  it('shows every user ID and refuses secret keys', async () => {
+    const view = await readArmored(
+      {
+        kind: 'pgp-public-key',
+        armored: await publicKeyOf(alice.pgp.privateKey),
+        displayedSender: null,
+        clipped: false,
+        fullViewUrl: null,
+      },
+      source(bob, []),
+      new UnlockedKeyCache(),
+    );
+    expect(view).toMatchObject({ kind: 'key', fingerprint: alice.pgp.fingerprint, imported: false });
+    if (view.kind === 'key') expect(view.userIds.join()).toContain('alice@webmail.localhost');
+    await expect(
+      readArmored(
+        {
+          kind: 'pgp-public-key',
+          armored: alice.pgp.privateKey,
+          displayedSender: null,
+          clipped: false,
+          fullViewUrl: null,
+        },
+        source(bob, []),
+        new UnlockedKeyCache(),
+      ),
+    ).rejects.toMatchObject({ code: 'secret_key_material' });
+  });
+});

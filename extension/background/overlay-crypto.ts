@@ -1,0 +1,320 @@
+// What the overlay ports ask of the keys: read (decrypt/verify) an armored block for the read
+// frame, and encrypt a composed message for the compose frame. Pure functions over injected key
+// sources, so they run the same in the background and in Node tests with real openpgp.js.
+// No plaintext leaves here except in the returned view, which only the read frame receives.
+
+import type { PrivateKey } from 'openpgp';
+import PostalMime from 'postal-mime';
+import type { ArmorKind } from '../../shared/armor/index.ts';
+import { fromUtf8, toBase64, utf8 } from '../../shared/encoding.ts';
+import {
+  armorEnvelope,
+  dearmorEnvelope,
+  identitySecretFromJson,
+  oneTimePrekeySecretFromJson,
+  openBytes,
+  type RecipientBundle,
+  sealBytes,
+  signedPrekeySecretFromJson,
+} from '../../shared/envelope/index.ts';
+import { NoiseError } from '../../shared/errors.ts';
+import { readKeyInfo, unlockPrivateKey } from '../../shared/pgp/keys.ts';
+import { decryptMessage, encryptMessage } from '../../shared/pgp/message.ts';
+import { buildInnerEntity, type MailAttachment } from '../../shared/pgp/mime-build.ts';
+import { verifyCleartext } from '../../shared/pgp/signatures.ts';
+import { type BaseVerdict, withFrom } from '../../shared/pgp/verdict.ts';
+import type { AttachmentView, KeyStatus, ReadView, VerdictView } from '../overlay/protocol.ts';
+import type { IdentitySecrets } from './identity.ts';
+
+export interface ContactKey {
+  address: string;
+  armoredKey: string;
+  fingerprint: string;
+  source: string;
+}
+
+/** Where the overlay finds keys; the background wires these to custody, contacts and directory. */
+export interface OverlayKeySource {
+  /** The unlocked identity, or null when locked. */
+  secrets(): Promise<IdentitySecrets | null>;
+  contacts(): Promise<ContactKey[]>;
+  /** A native envelope prekey bundle for the address, or null when it has none. */
+  bundle(address: string): Promise<RecipientBundle | null>;
+}
+
+/** The unlocked OpenPGP key, kept per fingerprint: unlocking (S2K) is the slow part of a warm read. */
+export class UnlockedKeyCache {
+  private key: { fingerprint: string; key: PrivateKey } | null = null;
+  async get(secrets: IdentitySecrets): Promise<PrivateKey> {
+    if (this.key?.fingerprint === secrets.pgp.fingerprint) return this.key.key;
+    const key = await unlockPrivateKey(secrets.pgp.privateKey, secrets.pgp.keyPassphrase);
+    this.key = { fingerprint: secrets.pgp.fingerprint, key };
+    return key;
+  }
+  clear(): void {
+    this.key = null;
+  }
+}
+
+function lockedError(): NoiseError {
+  return new NoiseError(
+    'key_unusable',
+    'The extension is locked: unlock it to read or write encrypted mail.',
+  );
+}
+
+function cipherOf(verdict: BaseVerdict): string {
+  if (verdict.format === 'envelope') return 'Noise envelope (X3DH, AES-256-GCM)';
+  if (!verdict.encrypted) return 'not encrypted';
+  return verdict.integrityProtected ? 'OpenPGP (integrity protected)' : 'OpenPGP';
+}
+
+export function verdictView(verdict: BaseVerdict, displayedSender: string | null): VerdictView {
+  const v = withFrom(verdict, displayedSender);
+  return {
+    format: v.format,
+    encrypted: v.encrypted,
+    integrityProtected: v.integrityProtected,
+    cipher: cipherOf(v),
+    signatures: v.signatures.map((s) => ({
+      keyId: s.keyId,
+      fingerprint: s.signerFingerprint ?? null,
+      status: s.status,
+      signerUserIds: s.signerUserIds,
+      signerMatchesSender: s.signerMatchesFrom,
+    })),
+    signedBySender: v.signedBySender,
+    displayedSender,
+    subjectProtected: v.subjectProtected === true,
+    partial: v.partial,
+  };
+}
+
+/** A MIME entity starts with header fields and names its Content-Type (RFC 2045 §5). */
+function looksLikeMime(text: string): boolean {
+  const head = text.slice(0, 8192);
+  const end = head.search(/\r?\n\r?\n/);
+  if (end < 0) return false;
+  const lines = head.slice(0, end).split(/\r?\n/);
+  return /^[\x21-\x39\x3b-\x7e]+:/.test(lines[0] ?? '') && /^content-type:/im.test(head.slice(0, end));
+}
+
+interface Content {
+  subject: string | null;
+  text: string;
+  html: string | null;
+  attachments: AttachmentView[];
+  protectedSubject: boolean;
+}
+
+async function contentOf(plaintext: Uint8Array): Promise<Content> {
+  const text = fromUtf8(plaintext);
+  if (!looksLikeMime(text)) {
+    return {
+      subject: null,
+      text: text.replace(/\r\n/g, '\n'),
+      html: null,
+      attachments: [],
+      protectedSubject: false,
+    };
+  }
+  const mail = await PostalMime.parse(plaintext, { attachmentEncoding: 'arraybuffer' });
+  const protectedHeaders = /protected-headers="?v1/i.test(text.slice(0, 4096));
+  return {
+    subject: protectedHeaders ? (mail.subject ?? null) : null,
+    text: mail.text ?? '',
+    html: mail.html ?? null,
+    attachments: mail.attachments.map((a) => {
+      const data = typeof a.content === 'string' ? utf8(a.content) : new Uint8Array(a.content as ArrayBuffer);
+      return { name: a.filename ?? 'attachment', type: a.mimeType, size: data.length, data: toBase64(data) };
+    }),
+    protectedSubject: protectedHeaders && mail.subject !== undefined,
+  };
+}
+
+export interface ReadRequest {
+  kind: ArmorKind;
+  armored: string;
+  displayedSender: string | null;
+  clipped: boolean;
+  fullViewUrl: string | null;
+}
+
+/**
+ * Decrypts or verifies one armored block. Any failure (tampering, no integrity, not for us)
+ * throws NoiseError before any plaintext is returned: the view is all or nothing.
+ */
+export async function readArmored(
+  req: ReadRequest,
+  keys: OverlayKeySource,
+  cache: UnlockedKeyCache,
+): Promise<ReadView> {
+  if (req.kind === 'pgp-public-key') {
+    const info = await readKeyInfo(req.armored);
+    if (info.isPrivate)
+      throw new NoiseError('secret_key_material', 'This block holds a secret key; it is not imported.');
+    return {
+      kind: 'key',
+      fingerprint: info.fingerprint,
+      userIds: info.userIds.map((u) => u.raw),
+      created: info.created.getTime(),
+      canEncrypt: info.canEncrypt,
+      imported: (await keys.contacts()).some((c) => c.fingerprint === info.fingerprint),
+    };
+  }
+  const contacts = await keys.contacts();
+  const verificationKeys = contacts.map((c) => c.armoredKey);
+  if (req.kind === 'pgp-signed') {
+    const { text, verdict } = await verifyCleartext({
+      armored: req.armored,
+      verificationKeys,
+      from: req.displayedSender,
+    });
+    return message(verdict, req, {
+      subject: null,
+      text,
+      html: null,
+      attachments: [],
+      protectedSubject: false,
+    });
+  }
+  const secrets = await keys.secrets();
+  if (!secrets) throw lockedError();
+  if (req.kind === 'envelope') {
+    const identity = identitySecretFromJson(secrets.envelope.identity);
+    const { plaintext, verdict } = await openBytes(dearmorEnvelope(req.armored), {
+      address: secrets.address,
+      deviceId: '',
+      identity,
+      signedPrekeys: secrets.envelope.signedPrekeys.map(signedPrekeySecretFromJson),
+      oneTimePrekeys: secrets.envelope.oneTimePrekeys.map(oneTimePrekeySecretFromJson),
+    });
+    return message(verdict, req, await contentOf(plaintext));
+  }
+  const own = await cache.get(secrets);
+  verificationKeys.push(own.toPublic().armor());
+  const result = await decryptMessage(req.armored, {
+    decryptionKeys: [own],
+    verificationKeys,
+    from: req.displayedSender,
+  });
+  return message(result.verdict, req, await contentOf(result.data));
+}
+
+function message(verdict: BaseVerdict, req: ReadRequest, content: Content): ReadView {
+  const view = verdictView({ ...verdict, subjectProtected: content.protectedSubject }, req.displayedSender);
+  return {
+    kind: 'message',
+    verdict: view,
+    subject: content.subject,
+    text: content.text,
+    html: content.html,
+    attachments: content.attachments,
+    clipped: req.clipped,
+    fullViewUrl: req.fullViewUrl,
+  };
+}
+
+/** Key status per address: native when the directory hands a bundle, else a pinned PGP contact. */
+export async function keyStatuses(
+  addresses: readonly string[],
+  keys: OverlayKeySource,
+): Promise<KeyStatus[]> {
+  const contacts = await keys.contacts();
+  return Promise.all(
+    addresses.map(async (raw): Promise<KeyStatus> => {
+      const address = raw.toLowerCase();
+      const contact = contacts.find((c) => c.address === address);
+      const bundle = await keys.bundle(address).catch(() => null);
+      if (bundle) return { address, kind: 'native', fingerprint: contact?.fingerprint ?? '' };
+      if (contact) return { address, kind: 'pgp', fingerprint: contact.fingerprint, source: contact.source };
+      return { address, kind: 'none' };
+    }),
+  );
+}
+
+export interface ComposeRequest {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+  sign: boolean;
+  attachments: MailAttachment[];
+}
+
+export interface Encrypted {
+  format: 'native' | 'pgp';
+  armored: string;
+}
+
+/**
+ * Encrypts a composed message to every recipient (and to the sender). Native when every
+ * recipient has a bundle, else OpenPGP. Any recipient without a key is refused: plaintext is
+ * never sent silently. The subject travels inside (protected headers); Bcc is never written
+ * into the encrypted headers.
+ */
+export async function encryptCompose(
+  req: ComposeRequest,
+  keys: OverlayKeySource,
+  cache: UnlockedKeyCache,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<Encrypted> {
+  const secrets = await keys.secrets();
+  if (!secrets) throw lockedError();
+  const all = [...new Set([...req.to, ...req.cc, ...req.bcc].map((a) => a.toLowerCase()))];
+  if (all.length === 0) throw new NoiseError('invalid_argument', 'Add at least one recipient.');
+  const statuses = await keyStatuses(all, keys);
+  const missing = statuses.filter((s) => s.kind === 'none').map((s) => s.address);
+  if (missing.length > 0)
+    throw new NoiseError('key_unusable', `No key for ${missing.join(', ')}: remove them first.`);
+  const entity = buildInnerEntity(
+    {
+      from: { address: secrets.address },
+      to: req.to.map((address) => ({ address })),
+      cc: req.cc.map((address) => ({ address })),
+      subject: req.subject,
+      text: req.text,
+      attachments: req.attachments,
+    },
+    { protectedHeaders: true },
+  );
+  const total = utf8(entity).length;
+  onProgress(0, total);
+  const native = req.sign && statuses.every((s) => s.kind === 'native');
+  if (native) {
+    const bundles: RecipientBundle[] = [];
+    for (const s of statuses) {
+      const b = await keys.bundle(s.address);
+      if (!b) throw new NoiseError('not_found', `The directory has no bundle for ${s.address} any more.`);
+      bundles.push(b);
+    }
+    const current = secrets.envelope.signedPrekeys[0];
+    if (!current) throw new NoiseError('key_unusable', 'No signed prekey.');
+    const sealed = await sealBytes(
+      utf8(entity),
+      {
+        address: secrets.address,
+        deviceId: '',
+        identity: identitySecretFromJson(secrets.envelope.identity),
+        signedPrekey: signedPrekeySecretFromJson(current),
+      },
+      bundles,
+    );
+    onProgress(total, total);
+    return { format: 'native', armored: armorEnvelope(sealed) };
+  }
+  const contacts = await keys.contacts();
+  const recipients = all.map((a) => {
+    const c = contacts.find((k) => k.address === a);
+    if (!c) throw new NoiseError('key_unusable', `No OpenPGP key for ${a}.`);
+    return c.armoredKey;
+  });
+  const armored = await encryptMessage(entity, {
+    recipients,
+    signingKey: await cache.get(secrets),
+    sign: req.sign,
+  });
+  onProgress(total, total);
+  return { format: 'pgp', armored };
+}

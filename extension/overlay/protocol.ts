@@ -1,0 +1,170 @@
+// The overlay ports. Three kinds of runtime port reach the background:
+//   relay   — the content script (untrusted: it runs beside the page). It may hand over what the
+//             page already shows (ciphertext, recipients, subject) and receives only ciphertext.
+//   read    — the read frame (extension origin). Receives the plaintext view.
+//   compose — the compose frame (extension origin). Sends plaintext to encrypt.
+// Frames and content script never talk through the page's postMessage: everything goes through
+// the background, which checks each port's sender (background/overlay.ts). Every message is
+// validated against these schemas there; unknown kinds and fields are refused.
+
+import { z } from 'zod';
+
+export const PORT_RELAY = 'noise-relay';
+export const PORT_READ = 'noise-read';
+export const PORT_COMPOSE = 'noise-compose';
+
+/** A frame's token: random, in the frame URL's fragment, names the deposit the frame belongs to. */
+const Token = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+const Address = z.string().trim().max(254);
+const AddressList = z.array(Address).max(500);
+const MAX_ARMOR = 48 * 1024 * 1024;
+
+export const ArmorKindSchema = z.enum(['pgp-message', 'pgp-signed', 'pgp-public-key', 'envelope']);
+
+export const RelayIn = z.discriminatedUnion('t', [
+  z.strictObject({
+    t: z.literal('read'),
+    token: Token,
+    kind: ArmorKindSchema,
+    armored: z.string().min(1).max(MAX_ARMOR),
+    sender: Address.nullable(),
+    clipped: z.boolean(),
+    fullViewUrl: z.string().max(4096).nullable(),
+  }),
+  z.strictObject({
+    t: z.literal('compose'),
+    token: Token,
+    to: AddressList,
+    cc: AddressList,
+    bcc: AddressList,
+    unresolved: z.array(z.string().max(254)).max(500),
+    subject: z.string().max(4096),
+    /** Characters the user already typed into the webmail's own editor (draft leak warning). */
+    typedChars: z.number().int().min(0),
+    provider: z.string().max(32),
+  }),
+  z.strictObject({ t: z.literal('inserted'), token: Token, ok: z.boolean(), modelRegistered: z.boolean() }),
+  z.strictObject({ t: z.literal('forget'), token: Token }),
+]);
+export type RelayIn = z.infer<typeof RelayIn>;
+
+/** Background → content script. Never plaintext. */
+export type RelayOut =
+  | { t: 'insert'; token: string; armored: string; subject: string | null }
+  | { t: 'resize'; token: string; height: number }
+  | { t: 'close'; token: string };
+
+export const ReadIn = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('open'), token: Token }),
+  z.strictObject({ t: z.literal('importKey'), token: Token }),
+  z.strictObject({ t: z.literal('resize'), token: Token, height: z.number().int().min(40).max(20_000) }),
+]);
+export type ReadIn = z.infer<typeof ReadIn>;
+
+export const AttachmentIn = z.strictObject({
+  name: z.string().min(1).max(255),
+  type: z.string().max(255),
+  /** Base64; ports carry JSON in every browser. */
+  data: z.string().max(40 * 1024 * 1024),
+});
+
+export const ComposeIn = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('hello'), token: Token }),
+  z.strictObject({ t: z.literal('keys'), token: Token, addresses: AddressList }),
+  z.strictObject({
+    t: z.literal('encrypt'),
+    token: Token,
+    to: AddressList,
+    cc: AddressList,
+    bcc: AddressList,
+    subject: z.string().max(4096),
+    text: z.string().max(8 * 1024 * 1024),
+    sign: z.boolean(),
+    attachments: z.array(AttachmentIn).max(50),
+  }),
+  z.strictObject({ t: z.literal('resize'), token: Token, height: z.number().int().min(40).max(20_000) }),
+  z.strictObject({ t: z.literal('close'), token: Token }),
+]);
+export type ComposeIn = z.infer<typeof ComposeIn>;
+
+export type KeyStatus =
+  | { address: string; kind: 'native'; fingerprint: string }
+  | { address: string; kind: 'pgp'; fingerprint: string; source: string }
+  | { address: string; kind: 'none' };
+
+export interface SignatureView {
+  keyId: string;
+  fingerprint: string | null;
+  status: 'valid' | 'invalid' | 'unknown_key';
+  signerUserIds: string[];
+  signerMatchesSender: boolean | null;
+}
+
+export interface VerdictView {
+  format: 'pgp' | 'envelope';
+  encrypted: boolean;
+  integrityProtected: boolean;
+  /** What protected the payload, in words a user can check ("OpenPGP (SEIPD + MDC)", …). */
+  cipher: string;
+  signatures: SignatureView[];
+  signedBySender: boolean;
+  /** The address the webmail shows as sender, or null. */
+  displayedSender: string | null;
+  subjectProtected: boolean;
+  partial: { encrypted: boolean; signed: boolean };
+}
+
+export interface AttachmentView {
+  name: string;
+  type: string;
+  size: number;
+  /** Base64. */
+  data: string;
+}
+
+export type ReadView =
+  | {
+      kind: 'message';
+      verdict: VerdictView;
+      subject: string | null;
+      text: string;
+      html: string | null;
+      attachments: AttachmentView[];
+      clipped: boolean;
+      fullViewUrl: string | null;
+    }
+  | {
+      kind: 'key';
+      fingerprint: string;
+      userIds: string[];
+      created: number;
+      canEncrypt: boolean;
+      imported: boolean;
+    }
+  | { kind: 'clipped'; fullViewUrl: string | null };
+
+export type ReadOut =
+  | { t: 'view'; view: ReadView }
+  | { t: 'failure'; code: string; message: string; clipped: boolean; fullViewUrl: string | null }
+  | { t: 'imported'; fingerprint: string };
+
+export interface ComposeContext {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  unresolved: string[];
+  subject: string;
+  typedChars: number;
+  from: string | null;
+  unlocked: boolean;
+}
+
+export type ComposeOut =
+  | { t: 'context'; context: ComposeContext }
+  | { t: 'keys'; statuses: KeyStatus[] }
+  | { t: 'progress'; step: 'encrypting' | 'inserting'; done: number; total: number }
+  | { t: 'done'; format: 'native' | 'pgp'; lines: number; modelRegistered: boolean }
+  | { t: 'failure'; code: string; message: string };
+
+/** The placeholder put in the visible subject when the real one travels encrypted. */
+export const SUBJECT_PLACEHOLDER = '[...]';
