@@ -154,6 +154,32 @@ describe('encrypt + decrypt', () => {
   });
 });
 
+describe('packet versions', () => {
+  it('never emits SEIPDv2 (AEAD) to a v4 key, even one that advertises it', async () => {
+    const {
+      generateKey: rawGenerateKey,
+      readMessage,
+      SymEncryptedIntegrityProtectedDataPacket,
+    } = await import('openpgp');
+    // A v4 key whose self-signature declares SEIPDv2 support (features 0x08), as newer tools make.
+    const aeadV4 = await rawGenerateKey({
+      userIDs: [{ email: 'aead@x.example' }],
+      config: { aeadProtect: true, v6Keys: false },
+    });
+    const binary = await encryptMessage('x', {
+      recipients: [aeadV4.publicKey],
+      signingKey: aliceKey,
+      armor: false,
+    });
+    const parsed = await readMessage({ binaryMessage: binary });
+    const seipd = parsed.packets.find(
+      (p) => p instanceof SymEncryptedIntegrityProtectedDataPacket,
+    ) as unknown as { version: number };
+    expect(seipd.version).toBe(1);
+    expect(parsed.packets.filter((p) => (p as { version?: number }).version === 6)).toHaveLength(0);
+  });
+});
+
 describe('sign only', () => {
   it('cleartext-signs and verifies, and detects an edit', async () => {
     const armored = await signCleartext('Meet at noon.\nBring the keys.', aliceKey);
