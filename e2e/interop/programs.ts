@@ -32,6 +32,15 @@ export function run(
   });
 }
 
+/**
+ * Runs a program on a pseudo-terminal (util-linux `script`), typing `typed` into it: sq 0.27 reads
+ * key passwords only from a terminal. Returns the program's exit code and what the terminal showed.
+ */
+export function runInTerminal(command: string, args: string[], typed: string): Promise<RunResult> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  return run('script', ['-qec', [command, ...args].map(quote).join(' '), '/dev/null'], typed);
+}
+
 export interface GpgHome {
   dir: string;
   /** gpg in batch mode in this home, with loopback pinentry and the given passphrase. */

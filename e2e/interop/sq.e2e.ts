@@ -1,5 +1,6 @@
 // Interop with the real Sequoia sq 0.27: stateless, so every key and certificate is passed as a
 // file. Both directions, inline and PGP/MIME, for v4 ECC and RSA-3072 keys.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8, utf8 } from '../../shared/encoding.ts';
 import {
@@ -20,7 +21,7 @@ import {
   verifyDetached,
 } from '../../shared/pgp/index.ts';
 import { contentTypeOf, splitEntity, splitMultipart } from '../../shared/pgp/mime-slice.ts';
-import { run, scratchDir } from './programs.ts';
+import { run, runInTerminal, scratchDir } from './programs.ts';
 
 const OUR_PASS = 'our passphrase';
 const OURS = { name: 'Alice Noise', email: 'alice@noise.example' };
@@ -213,21 +214,27 @@ describe.each([
     const cert = await sq(['inspect', ourCertFile]);
     expect(cert.stdout.toString()).toContain('OpenPGP Certificate');
     expect(cert.stdout.toString()).toContain(`${OURS.name} <${OURS.email}>`);
-    // sq 0.27 reads key passwords only from a terminal, so hand it the same key unlocked.
-    const clearFile = scratch.file('alice.clear.asc', ourKey.armor());
-    const clear = await sq(['inspect', clearFile]);
-    expect(clear.stdout.toString()).toMatch(/Secret key: Unencrypted/);
-    const toSelf = await encryptMessage('note to self', { recipients: [], signingKey: ourKey });
-    const r = await sq([
-      'decrypt',
-      '--recipient-key',
-      clearFile,
-      '--signer-cert',
-      ourCertFile,
-      scratch.file('self.asc', toSelf),
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(fromUtf8(r.stdout)).toBe('note to self');
+    // Decrypt in sq with our passphrase-protected key; sq asks for the password on a terminal.
+    const toSelf = scratch.file(
+      'self.asc',
+      await encryptMessage('note to self', { recipients: [], signingKey: ourKey }),
+    );
+    const keyFile = scratch.file('alice.key.asc', ours.privateKey);
+    const outFile = `${scratch.dir}/self.txt`;
+    const wrong = await runInTerminal(
+      'sq',
+      ['decrypt', '--recipient-key', keyFile, '-o', `${outFile}.x`, toSelf],
+      'not it\n',
+    );
+    expect(wrong.code).not.toBe(0);
+    const r = await runInTerminal(
+      'sq',
+      ['decrypt', '--recipient-key', keyFile, '--signer-cert', ourCertFile, '-o', outFile, toSelf],
+      `${OUR_PASS}\n`,
+    );
+    expect(r.code, r.stdout.toString()).toBe(0);
+    expect(r.stdout.toString()).toMatch(/1 good signature/);
+    expect(readFileSync(outFile, 'utf8')).toBe('note to self');
     expect(await publicKeyOf(ours.privateKey)).toContain('PUBLIC KEY BLOCK');
   });
 });
