@@ -104,6 +104,22 @@ describe('login', () => {
     await expectError(await login(a.address, randomB64u(32), ip), 401);
   });
 
+  it('forgets failures after a quiet day', async () => {
+    const a = await registerAccount();
+    const ip = '203.0.113.11';
+    for (let i = 0; i < 5; i++) await expectError(await login(a.address, randomB64u(32), ip), 401);
+    await expectError(await login(a.address, a.authKey, ip), 429);
+    const dayAgo = Date.now() - 25 * 60 * 60 * 1000;
+    await env.DB.prepare(
+      `UPDATE login_failures SET locked_until = 0, updated_at = ?2 WHERE scope = 'address' AND key = ?1`,
+    )
+      .bind(a.address, dayAgo)
+      .run();
+    // One fresh failure counts as the first, not the sixth: no lock follows.
+    await expectError(await login(a.address, randomB64u(32), ip), 401);
+    expect((await login(a.address, a.authKey, ip)).status).toBe(200);
+  });
+
   it('counts concurrent guesses strictly', async () => {
     const a = await registerAccount();
     const results = await Promise.all(

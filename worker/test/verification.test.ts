@@ -115,6 +115,10 @@ describe('confirmation', () => {
       json: await registerBody(address, { proofToken }),
     });
     expect(reuse.status).toBeGreaterThanOrEqual(400);
+
+    // Starting a verification does not reveal that the address is registered now.
+    await env.DB.prepare('DELETE FROM verification_mail WHERE address = ?1').bind(address).run();
+    expect((await start(e, address)).status).toBe(202);
   });
 
   it('accepts the mailed code, limits attempts and binds the proof to its address', async () => {

@@ -2,32 +2,35 @@
 // Each attempt is reserved before the auth key is checked: one upsert increments the counter
 // only while the key is not locked, so concurrent guesses cannot slip past the limit. A
 // success undoes the reservation. From the THRESHOLD-th failure on, the lock doubles:
-// 30 s, 60 s, 120 s, … capped at 2^11 × 30 s ≈ 17 h.
+// 30 s, 60 s, 120 s, … capped at 2^11 × 30 s ≈ 17 h. A day without failures resets the count.
 
 export const LOCKOUT = {
   address: { threshold: 5 },
   client: { threshold: 20 },
   baseMs: 30_000,
   maxShift: 11,
+  /** Failures older than this no longer count. */
+  decayMs: 24 * 60 * 60 * 1000,
 } as const;
 
 type Scope = 'address' | 'client';
 
 function reserveStatement(db: D1Database, scope: Scope, key: string, now: number): D1PreparedStatement {
   const t = LOCKOUT[scope].threshold;
+  // After a quiet day the count starts over, so old failures do not lock a shared client forever.
+  const next = 'CASE WHEN updated_at < ?3 - ?7 THEN 1 ELSE failures + 1 END';
   return db
     .prepare(
       `INSERT INTO login_failures (scope, key, failures, locked_until, updated_at)
        VALUES (?1, ?2, 1, CASE WHEN ?4 <= 1 THEN ?3 + ?5 ELSE 0 END, ?3)
        ON CONFLICT (scope, key) DO UPDATE SET
-         failures = failures + 1,
-         locked_until = CASE WHEN failures + 1 >= ?4
-           THEN ?3 + (?5 << min(failures + 1 - ?4, ?6)) ELSE 0 END,
+         failures = ${next},
+         locked_until = CASE WHEN ${next} >= ?4 THEN ?3 + (?5 << min(${next} - ?4, ?6)) ELSE 0 END,
          updated_at = ?3
        WHERE locked_until <= ?3
        RETURNING failures`,
     )
-    .bind(scope, key, now, t, LOCKOUT.baseMs, LOCKOUT.maxShift);
+    .bind(scope, key, now, t, LOCKOUT.baseMs, LOCKOUT.maxShift, LOCKOUT.decayMs);
 }
 
 export type Reservation = { ok: true } | { ok: false; retryAfterMs: number };

@@ -7,7 +7,6 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ConfirmVerificationRequest, StartVerificationRequest } from '../../../shared/api/accounts.ts';
 import { equalBytes, fromHex, toHex, utf8 } from '../../../shared/encoding.ts';
-import { addressTaken } from '../accounts/account-store.ts';
 import { classifyAddress, normalizeAddress } from '../accounts/address-rules.ts';
 import { newToken, tokenHash } from '../auth/tokens.ts';
 import type { AppEnv } from '../env.ts';
@@ -89,8 +88,8 @@ export const verificationRoutes = new Hono<AppEnv>()
         'Inboxes on the service domain need no verification.',
       );
     }
-    if (await addressTaken(c.env.DB, address))
-      throw new ApiError(409, 'address_taken', 'This address belongs to an account.');
+    // No "address taken" answer here: that would tell anyone who is registered. Only someone
+    // who reads the mail gets a proof, and only then does registration answer 409.
     const now = Date.now();
     const slot = await reserveMail(c.env.DB, address, now);
     if (!slot.ok) {
