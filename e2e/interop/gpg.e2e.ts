@@ -15,7 +15,9 @@ import {
   type PrivateKey,
   parseEml,
   readKeyInfo,
+  signCleartext,
   unlockPrivateKey,
+  verifyCleartext,
 } from '../../shared/pgp/index.ts';
 import { contentTypeOf, splitEntity, splitMultipart } from '../../shared/pgp/mime-slice.ts';
 import { createGpgHome, type GpgHome, statusLines } from './programs.ts';
@@ -212,6 +214,37 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
     expect(parsed.verdict.signatures[0]).toMatchObject({ status: 'valid', signerFingerprint: theirFpr });
     expect(parsed.verdict.signedBySender).toBe(true);
     expect(parsed.text.trim()).toBe('Signed by gpg.');
+  });
+
+  it('cleartext signatures both ways', async () => {
+    const ourClear = await signCleartext('Signed by openpgp.js.\nSecond line.', ourKey);
+    const v = await home.gpg(['--status-fd', '1', '--verify'], { input: ourClear });
+    expect(v.code, v.stderr).toBe(0);
+    expect(statusLines(v.stdout).some((s) => s.startsWith(`VALIDSIG ${ours.fingerprint} `))).toBe(true);
+
+    const theirClear = await home.gpg(['--local-user', theirFpr, '--clearsign'], {
+      input: 'Signed by gpg.\n',
+      passphrase: GPG_PASS,
+    });
+    expect(theirClear.code, theirClear.stderr).toBe(0);
+    const ok = await verifyCleartext({
+      armored: theirClear.stdout.toString(),
+      verificationKeys: [theirPublic],
+      from: THEIRS.email,
+    });
+    expect(ok.text.trim()).toBe('Signed by gpg.');
+    expect(ok.verdict.signatures[0]).toMatchObject({
+      status: 'valid',
+      signerFingerprint: theirFpr,
+      signerMatchesFrom: true,
+    });
+    const edited = theirClear.stdout.toString().replace('Signed by gpg.', 'Signed by gpg!');
+    const bad = await verifyCleartext({
+      armored: edited,
+      verificationKeys: [theirPublic],
+      from: THEIRS.email,
+    });
+    expect(bad.verdict.signatures[0]!.status).toBe('invalid');
   });
 
   it('our secret key imports into gpg and decrypts there', async () => {

@@ -197,8 +197,11 @@ function classifyDecryptError(
   if (isNoiseError(cause)) return cause;
   const wanted = message.getEncryptionKeyIDs();
   const ours = keys.flatMap((k) => k.getKeyIDs());
+  if (wanted.length === 0) {
+    return new NoiseError('not_for_me', 'the message is encrypted to a password, not to a key', { cause });
+  }
   const wildcard = wanted.some((id) => /^0+$/.test(id.toHex()));
-  if (!wildcard && wanted.length > 0 && !wanted.some((w) => ours.some((o) => o.equals(w)))) {
+  if (!wildcard && !wanted.some((w) => ours.some((o) => o.equals(w)))) {
     return new NoiseError('not_for_me', 'the message is not encrypted to any of our keys', { cause });
   }
   const text = cause instanceof Error ? cause.message : '';

@@ -186,6 +186,12 @@ describe('bad input', () => {
     await expectCode(decryptMessage(armored, { decryptionKeys: [] }), 'not_for_me');
   });
 
+  it('a password-encrypted message is not_for_me', async () => {
+    const { createMessage, encrypt } = await import('openpgp');
+    const armored = await encrypt({ message: await createMessage({ text: 'x' }), passwords: 'pw' });
+    await expectCode(decryptMessage(armored, { decryptionKeys: [bobKey] }), 'not_for_me');
+  });
+
   it('refuses to encrypt to a public key given as garbage', async () => {
     await expectCode(encryptMessage('x', { recipients: ['not a key'] }), 'malformed');
   });
