@@ -69,43 +69,41 @@ export function inbox(ctx: ViewContext, threads: ThreadSummary[], notice: string
 
 function messageView(ctx: ViewContext, m: StoredMessage, full: boolean): Child {
   const { shown, clipped: isClipped } = full ? { shown: m.text, clipped: false } : clipped(m.text);
+  // The body container is a direct child of div.adn, so `div.adn > div.ii.gt > div.a3s.aiL`
+  // holds as in the issue's selector list.
   return h(
     'div',
     { class: 'adn ads', 'data-message-id': `#msg-f:${m.id}`, 'data-legacy-message-id': m.id },
     h(
       'div',
-      { class: 'gs' },
+      { class: 'gE iv gt' },
       h(
-        'div',
-        { class: 'gE iv gt' },
+        'h3',
+        { class: 'iw' },
         h(
-          'h3',
-          { class: 'iw' },
-          h(
-            'span',
-            { class: 'gD', email: m.from?.address ?? '', name: displayName(m.from) },
-            displayName(m.from),
-          ),
-          ' ',
-          h('span', { class: 'go' }, `<${m.from?.address ?? ''}>`),
+          'span',
+          { class: 'gD', email: m.from?.address ?? '', name: displayName(m.from) },
+          displayName(m.from),
         ),
-        h('span', { class: 'g3', title: m.date ?? '' }, m.date ?? ''),
-        h('a', { class: 'ams bkH', role: 'link', href: link(ctx, '/compose', { reply: m.id }) }, 'Reply'),
+        ' ',
+        h('span', { class: 'go' }, `<${m.from?.address ?? ''}>`),
       ),
-      h(
-        'div',
-        { class: 'ii gt' },
-        h('div', { class: 'a3s aiL' }, h('div', { dir: 'ltr' }, textWithBreaks(shown))),
-      ),
-      isClipped
-        ? h(
-            'div',
-            { class: 'iX' },
-            h('span', null, '[Message clipped]  '),
-            h('a', { href: link(ctx, `/t/${m.threadId}`, { view: 'lg', msg: m.id }) }, 'View entire message'),
-          )
-        : null,
+      h('span', { class: 'g3', title: m.date ?? '' }, m.date ?? ''),
+      h('a', { class: 'ams bkH', role: 'link', href: link(ctx, '/compose', { reply: m.id }) }, 'Reply'),
     ),
+    h(
+      'div',
+      { class: 'ii gt' },
+      h('div', { class: 'a3s aiL' }, h('div', { dir: 'ltr' }, textWithBreaks(shown))),
+    ),
+    isClipped
+      ? h(
+          'div',
+          { class: 'iX' },
+          h('span', null, '[Message clipped]  '),
+          h('a', { href: link(ctx, `/t/${m.threadId}`, { view: 'lg', msg: m.id }) }, 'View entire message'),
+        )
+      : null,
   );
 }
 
