@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: rendered text (line breaks from <br>) is what these tests check
 // The provider adapters, bundled as a content script would carry them, driving the demo
 // webmail's skins in real Chromium (real layout, the real hover card, Trusted Types in force).
 

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: rendered text (line breaks from <br>) is what these tests check
 // The demo webmail's three skins in real Chromium: the selectors adapters rely on, compose →
 // send through the UI (the page's own compose model), replies, and Gmail's Trusted Types CSP.
 
