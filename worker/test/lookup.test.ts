@@ -99,6 +99,31 @@ describe('lookup cache', () => {
   });
 });
 
+describe('lookup rate limit', () => {
+  it('limits cache misses per client (LOOKUP_LIMITER); cache hits still answer', async () => {
+    const a = await registerAccount();
+    expect((await call(`/vks/v1/by-email/${a.address}`)).status).toBe(200); // now cached
+    const ip = { 'CF-Connecting-IP': '198.51.100.77' };
+    const statuses = await Promise.all(
+      Array.from({ length: 130 }, (_, i) =>
+        call(`/vks/v1/by-email/absent-${i}@noise.localhost`, { headers: ip }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 404).length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 404 || s === 429)).toBe(true);
+    expect((await call(`/vks/v1/by-email/${a.address}`, { headers: ip })).status).toBe(200);
+    // another client is not affected
+    expect(
+      (
+        await call('/vks/v1/by-email/absent-x@noise.localhost', {
+          headers: { 'CF-Connecting-IP': '198.51.100.78' },
+        })
+      ).status,
+    ).toBe(404);
+  });
+});
+
 describe('unverified user IDs', () => {
   it('never appear in any lookup', async () => {
     const hidden = 'hidden-uid@example.org';

@@ -68,10 +68,13 @@ export async function keyAndBindings(
   return { key, bindings: await bindingsOfKey(db, key.fingerprint) };
 }
 
-/** LOOKUP_LIMITER (approximate, per requester) guards the D1 path; cache hits skip it. */
-export async function limitLookup(env: Bindings, requester: string): Promise<void> {
-  if (!env.LOOKUP_LIMITER) return;
-  const { success } = await env.LOOKUP_LIMITER.limit({ key: `lookup:${requester}` });
+/**
+ * LOOKUP_LIMITER (approximate, per client) guards the D1 path; cache hits skip it. Without
+ * CF-Connecting-IP there is no Cloudflare edge in front (local dev) and no client to key on.
+ */
+export async function limitLookup(env: Bindings, clientIp: string | undefined): Promise<void> {
+  if (!env.LOOKUP_LIMITER || !clientIp) return;
+  const { success } = await env.LOOKUP_LIMITER.limit({ key: `lookup:${clientIp}` });
   if (!success) throw new ApiError(429, 'rate_limited', 'Too many lookups; try again shortly.');
 }
 

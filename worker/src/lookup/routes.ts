@@ -21,7 +21,6 @@ import {
   parseFingerprint,
   parseHkpSearch,
   parseKeyId,
-  requesterOf,
 } from './resolve.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: any route path and input
@@ -41,7 +40,7 @@ const INDEX_KIND: Record<KeyQuery['kind'], CacheKind> = {
 
 function armoredKey(c: Ctx, q: KeyQuery): Promise<Response> {
   return cachedLookup(c.env, VKS_KIND[q.kind], q.value, async () => {
-    await limitLookup(c.env, requesterOf(c.req));
+    await limitLookup(c.env, c.req.header('CF-Connecting-IP'));
     const found = await keyAndBindings(c.env.DB, q);
     if (!found) throw notFound();
     return new Response(found.key.armoredKey, { headers: { 'Content-Type': PGP_KEYS } });
@@ -50,7 +49,7 @@ function armoredKey(c: Ctx, q: KeyQuery): Promise<Response> {
 
 function jsonLookup(c: Ctx, q: KeyQuery & { kind: 'email' | 'fpr' }): Promise<Response> {
   return cachedLookup(c.env, q.kind === 'email' ? 'json-email' : 'json-fpr', q.value, async () => {
-    await limitLookup(c.env, requesterOf(c.req));
+    await limitLookup(c.env, c.req.header('CF-Connecting-IP'));
     const found = await keyAndBindings(c.env.DB, q);
     if (!found) throw notFound();
     const { key, bindings } = found;
@@ -72,7 +71,7 @@ function wkdKey(c: Ctx, hash: string): Promise<Response> {
   if (!/^[ybndrfg8ejkmcpqxot1uwisza345h769]{32}$/.test(hash))
     throw new ApiError(400, 'invalid_wkd_hash', 'A WKD hash is 32 z-base32 characters.');
   return cachedLookup(c.env, 'wkd', hash, async () => {
-    await limitLookup(c.env, requesterOf(c.req));
+    await limitLookup(c.env, c.req.header('CF-Connecting-IP'));
     const binding = await bindingByWkdHash(c.env.DB, hash);
     const key = binding && (await keyByFingerprint(c.env.DB, binding.fingerprint));
     if (!binding || !key) throw notFound();
@@ -122,7 +121,7 @@ export const lookupRoutes = new Hono<AppEnv>()
     if (op === 'get') return armoredKey(c, q);
     if (op === 'index' || op === 'vindex')
       return cachedLookup(c.env, INDEX_KIND[q.kind], q.value, async () => {
-        await limitLookup(c.env, requesterOf(c.req));
+        await limitLookup(c.env, c.req.header('CF-Connecting-IP'));
         const found = await keyAndBindings(c.env.DB, q);
         if (!found) throw notFound();
         return new Response(hkpIndex([found]), { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
