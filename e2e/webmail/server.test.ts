@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebmail, type Webmail } from './server.ts';
@@ -125,6 +126,23 @@ describe('raw .eml import and export', () => {
     const page = await (await fetch(`${webmail.url}/u/carol/t/${m.threadId}?skin=gmail`)).text();
     expect(page).toContain('line one<br>line two');
     expect(page).toContain('email="gpg-user@elsewhere.test"');
+  });
+  it('round-trips any body bytes after a valid header block (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 2048 }),
+        fc.constantFrom('\r\n', '\n'),
+        async (body, eol) => {
+          const head = Buffer.from(`From: prop@elsewhere.test${eol}Subject: p${eol}${eol}`);
+          const input = Buffer.concat([head, body]);
+          const res = await api('/accounts/dave/mailboxes/inbox', { method: 'POST', body: input });
+          expect(res.status).toBe(201);
+          const { id } = (await res.json()) as { id: string };
+          expect((await raw('dave', id)).equals(input)).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 
@@ -255,6 +273,20 @@ describe('bad input', () => {
 });
 
 describe('pages', () => {
+  it('shows hostile subjects, names and bodies as text in every skin', async () => {
+    const evil = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
+    const eml = `From: "${evil.replace(/"/g, "'")}" <evil@elsewhere.test>\r\nTo: bob@webmail.localhost\r\nSubject: ${evil}\r\n\r\n${evil}\r\n`;
+    const res = await api('/accounts/bob/mailboxes/inbox', { method: 'POST', body: eml });
+    const { threadId } = (await res.json()) as { threadId: string };
+    for (const skin of ['gmail', 'outlook', 'plain']) {
+      for (const path of ['/u/bob/', `/u/bob/t/${threadId}`]) {
+        const html = await (await fetch(`${webmail.url}${path}?skin=${skin}`)).text();
+        expect(html).not.toMatch(/<img|<script>window/);
+        expect(html).toContain('&lt;img src=x');
+      }
+    }
+  });
+
   it('sends the Trusted Types CSP with the Gmail skin only', async () => {
     const gmail = await fetch(`${webmail.url}/u/alice/`);
     expect(gmail.headers.get('content-security-policy')).toBe("require-trusted-types-for 'script'");
