@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64 } from '../../shared/encoding.ts';
 import {
+  fingerprintHex,
   identitySecretFromJson,
   oneTimePrekeySecretFromJson,
   publicIdentity,
@@ -54,6 +55,16 @@ function source(
   return {
     secrets: async () => self,
     contacts: async () => contacts,
+    lookup: async (a) => {
+      const s = bundles.find((b) => b.address === a);
+      return s
+        ? { fingerprint: s.pgp.fingerprint, openpgpKey: await publicKeyOf(s.pgp.privateKey), envelope: true }
+        : null;
+    },
+    envelopeFingerprint: async (a) => {
+      const s = bundles.find((b) => b.address === a) ?? [alice, bob].find((b) => b?.address === a);
+      return s ? fingerprintHex(publicIdentity(identitySecretFromJson(s.envelope.identity))) : null;
+    },
     bundle: async (a) => {
       const s = bundles.find((b) => b.address === a);
       return s ? bundleOf(s) : null;
@@ -63,11 +74,14 @@ function source(
 
 beforeAll(async () => {
   const quiet = () => {};
-  [alice, bob, mallory] = await Promise.all(
+  const made = await Promise.all(
     ['alice@webmail.localhost', 'bob@webmail.localhost', 'mallory@evil.example'].map((a) =>
       generateIdentitySecrets(a, quiet),
     ),
   );
+  alice = made[0] as IdentitySecrets;
+  bob = made[1] as IdentitySecrets;
+  mallory = made[2] as IdentitySecrets;
 }, 60_000);
 
 const compose = (over: Partial<Parameters<typeof encryptCompose>[0]> = {}) => ({
@@ -226,6 +240,22 @@ describe('native envelope', () => {
     expect(view.subject).toBe('Quarterly numbers');
     expect(view.verdict.format).toBe('envelope');
     expect(view.verdict.signatures[0]?.status).toBe('valid');
+    expect(view.verdict.signedBySender).toBe(true);
+    // Shown as from someone else: the directory-bound identity does not match.
+    const spoofed = await readArmored(
+      {
+        kind: 'envelope',
+        armored: out.armored,
+        displayedSender: 'mallory@evil.example',
+        clipped: false,
+        fullViewUrl: null,
+      },
+      { ...source(bob, []), envelopeFingerprint: async () => null },
+      new UnlockedKeyCache(),
+    ).catch((e: { code: string }) => e.code);
+    expect(
+      typeof spoofed === 'string' ? spoofed : spoofed.kind === 'message' && spoofed.verdict.signedBySender,
+    ).not.toBe(true);
   });
 
   it('a mallory key cannot open an envelope for bob', async () => {

@@ -38,8 +38,19 @@ export interface OverlayKeySource {
   /** The unlocked identity, or null when locked. */
   secrets(): Promise<IdentitySecrets | null>;
   contacts(): Promise<ContactKey[]>;
-  /** A native envelope prekey bundle for the address, or null when it has none. */
+  /** What the key directory holds for the address (no prekey is spent), or null. */
+  lookup(address: string): Promise<DirectoryEntry | null>;
+  /** Fetches (and so spends) a native envelope prekey bundle, or null when there is none. */
   bundle(address: string): Promise<RecipientBundle | null>;
+  /** The envelope identity fingerprint the directory binds to an address (uppercase hex), or null. */
+  envelopeFingerprint(address: string): Promise<string | null>;
+}
+
+export interface DirectoryEntry {
+  fingerprint: string;
+  openpgpKey: string;
+  /** The account publishes native envelope prekeys. */
+  envelope: boolean;
 }
 
 /** The unlocked OpenPGP key, kept per fingerprint: unlocking (S2K) is the slow part of a warm read. */
@@ -182,13 +193,22 @@ export async function readArmored(
   if (!secrets) throw lockedError();
   if (req.kind === 'envelope') {
     const identity = identitySecretFromJson(secrets.envelope.identity);
-    const { plaintext, verdict } = await openBytes(dearmorEnvelope(req.armored), {
-      address: secrets.address,
-      deviceId: '',
-      identity,
-      signedPrekeys: secrets.envelope.signedPrekeys.map(signedPrekeySecretFromJson),
-      oneTimePrekeys: secrets.envelope.oneTimePrekeys.map(oneTimePrekeySecretFromJson),
-    });
+    // The sender's identity counts as bound to the displayed address only when the directory
+    // says so (envelope-v1 §4: senderFingerprint); otherwise the signer stays "unknown address".
+    const senderFingerprint = req.displayedSender
+      ? await keys.envelopeFingerprint(req.displayedSender).catch(() => null)
+      : null;
+    const { plaintext, verdict } = await openBytes(
+      dearmorEnvelope(req.armored),
+      {
+        address: secrets.address,
+        deviceId: '',
+        identity,
+        signedPrekeys: secrets.envelope.signedPrekeys.map(signedPrekeySecretFromJson),
+        oneTimePrekeys: secrets.envelope.oneTimePrekeys.map(oneTimePrekeySecretFromJson),
+      },
+      senderFingerprint ? { senderFingerprint } : {},
+    );
     return message(verdict, req, await contentOf(plaintext));
   }
   const own = await cache.get(secrets);
@@ -225,9 +245,14 @@ export async function keyStatuses(
     addresses.map(async (raw): Promise<KeyStatus> => {
       const address = raw.toLowerCase();
       const contact = contacts.find((c) => c.address === address);
-      const bundle = await keys.bundle(address).catch(() => null);
-      if (bundle) return { address, kind: 'native', fingerprint: contact?.fingerprint ?? '' };
+      const entry = await keys.lookup(address).catch(() => null);
+      // A pinned contact wins over a directory key that differs from it (TOFU, contacts.ts).
+      const pinned = contact?.fingerprint ?? entry?.fingerprint;
+      if (entry?.envelope && (!contact || contact.fingerprint === entry.fingerprint)) {
+        return { address, kind: 'native', fingerprint: pinned ?? '' };
+      }
       if (contact) return { address, kind: 'pgp', fingerprint: contact.fingerprint, source: contact.source };
+      if (entry) return { address, kind: 'pgp', fingerprint: entry.fingerprint, source: 'directory' };
       return { address, kind: 'none' };
     }),
   );
@@ -305,11 +330,13 @@ export async function encryptCompose(
     return { format: 'native', armored: armorEnvelope(sealed) };
   }
   const contacts = await keys.contacts();
-  const recipients = all.map((a) => {
-    const c = contacts.find((k) => k.address === a);
-    if (!c) throw new NoiseError('key_unusable', `No OpenPGP key for ${a}.`);
-    return c.armoredKey;
-  });
+  const recipients = await Promise.all(
+    all.map(async (a) => {
+      const key = contacts.find((k) => k.address === a)?.armoredKey ?? (await keys.lookup(a))?.openpgpKey;
+      if (!key) throw new NoiseError('key_unusable', `No OpenPGP key for ${a}.`);
+      return key;
+    }),
+  );
   const armored = await encryptMessage(entity, {
     recipients,
     signingKey: await cache.get(secrets),

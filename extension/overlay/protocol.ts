@@ -9,9 +9,7 @@
 
 import { z } from 'zod';
 
-export const PORT_RELAY = 'noise-relay';
-export const PORT_READ = 'noise-read';
-export const PORT_COMPOSE = 'noise-compose';
+export { PORT_COMPOSE, PORT_READ, PORT_RELAY, SUBJECT_PLACEHOLDER } from './names.ts';
 
 /** A frame's token: random, in the frame URL's fragment, names the deposit the frame belongs to. */
 const Token = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
@@ -48,11 +46,7 @@ export const RelayIn = z.discriminatedUnion('t', [
 ]);
 export type RelayIn = z.infer<typeof RelayIn>;
 
-/** Background → content script. Never plaintext. */
-export type RelayOut =
-  | { t: 'insert'; token: string; armored: string; subject: string | null }
-  | { t: 'resize'; token: string; height: number }
-  | { t: 'close'; token: string };
+export type { RelayOut } from './names.ts';
 
 export const ReadIn = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('open'), token: Token }),
@@ -165,6 +159,3 @@ export type ComposeOut =
   | { t: 'progress'; step: 'encrypting' | 'inserting'; done: number; total: number }
   | { t: 'done'; format: 'native' | 'pgp'; lines: number; modelRegistered: boolean }
   | { t: 'failure'; code: string; message: string };
-
-/** The placeholder put in the visible subject when the real one travels encrypted. */
-export const SUBJECT_PLACEHOLDER = '[...]';

@@ -1,0 +1,52 @@
+// Wires the overlay port router to the background's custody, contacts and settings.
+import { onConnect } from '../overlay/runtime-port.ts';
+import { extensionId, extensionOrigin } from '../platform/browser.ts';
+import type { Records } from '../store/records.ts';
+import type { AccountSecrets } from './account.ts';
+import { inspectPublicKey, observeKey } from './contacts.ts';
+import type { Custody } from './custody.ts';
+import { ExtensionError } from './errors.ts';
+import { createOverlayRouter } from './overlay.ts';
+import { UnlockedKeyCache } from './overlay-crypto.ts';
+import { createDirectoryClient } from './overlay-directory.ts';
+
+export function startOverlayPorts(ready: Promise<Records>, custody: Custody<AccountSecrets>): void {
+  const directory = createDirectoryClient(async () => (await (await ready).settings()).serverUrl);
+  const cache = new UnlockedKeyCache();
+  const route = createOverlayRouter(
+    {
+      keys: {
+        secrets: async () => {
+          const s = await custody.current();
+          if (!s) cache.clear();
+          return s?.identity ?? null;
+        },
+        contacts: async () =>
+          (await (await ready).contacts()).map(({ address, armoredKey, fingerprint, source }) => ({
+            address,
+            armoredKey,
+            fingerprint,
+            source,
+          })),
+        lookup: (address) => directory.lookup(address),
+        bundle: (address) => directory.bundle(address),
+        envelopeFingerprint: (address) => directory.envelopeFingerprint(address),
+      },
+      cache,
+      async importKey(armored) {
+        const { addresses } = await inspectPublicKey(armored);
+        const address = addresses[0];
+        if (!address)
+          throw new ExtensionError('invalid_key', 'The key has no email address in its user IDs.');
+        const c = await observeKey(await ready, address, armored, 'manual');
+        return { fingerprint: c.fingerprint };
+      },
+      ownAddress: async () => (await custody.current())?.identity.address ?? null,
+      touch: () => {
+        custody.touch().catch(() => {});
+      },
+    },
+    { id: extensionId(), origin: extensionOrigin() },
+  );
+  onConnect(route);
+}

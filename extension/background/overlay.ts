@@ -1,0 +1,293 @@
+// The background side of the overlay ports (protocol in overlay/protocol.ts). Each port's
+// sender is checked: the relay must be a content script in a tab; read and compose must be our
+// own frame pages on the extension origin, in the same tab as the relay that made their token.
+// The relay only ever receives ciphertext; plaintext goes to the read frame alone.
+
+import { fromBase64 } from '../../shared/encoding.ts';
+import { isNoiseError } from '../../shared/errors.ts';
+import {
+  ComposeIn,
+  type ComposeOut,
+  PORT_COMPOSE,
+  PORT_READ,
+  PORT_RELAY,
+  ReadIn,
+  type ReadOut,
+  RelayIn,
+  type RelayOut,
+  SUBJECT_PLACEHOLDER,
+} from '../overlay/protocol.ts';
+import type { OverlayPort, PortSender } from '../overlay/runtime-port.ts';
+import {
+  encryptCompose,
+  keyStatuses,
+  type OverlayKeySource,
+  readArmored,
+  type UnlockedKeyCache,
+} from './overlay-crypto.ts';
+
+export interface OverlayHooks {
+  keys: OverlayKeySource;
+  cache: UnlockedKeyCache;
+  /** Imports a public key block the reader chose to trust (contacts.import). */
+  importKey(armored: string): Promise<{ fingerprint: string }>;
+  /** The unlocked user's own address, or null. */
+  ownAddress(): Promise<string | null>;
+  /** Counts as user activity (pushes auto-lock back). */
+  touch(): void;
+}
+
+type ReadDeposit = Extract<RelayIn, { t: 'read' }>;
+type ComposeDeposit = Extract<RelayIn, { t: 'compose' }>;
+
+interface Deposit {
+  tabId: number;
+  relay: OverlayPort;
+  read?: ReadDeposit;
+  compose?: ComposeDeposit;
+  /** A frame claimed this token; a second frame with the same token is refused. */
+  claimed: boolean;
+}
+
+function originOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return null;
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? '').pathname;
+  } catch {
+    return '';
+  }
+}
+
+export function isContentScript(
+  sender: PortSender | undefined,
+  self: { id: string; origin: string },
+): boolean {
+  return (
+    !!sender &&
+    sender.id === self.id &&
+    typeof sender.tab?.id === 'number' &&
+    originOf(sender.url) !== self.origin
+  );
+}
+
+export function isOwnFrame(
+  sender: PortSender | undefined,
+  self: { id: string; origin: string },
+  page: string,
+): boolean {
+  return (
+    !!sender && sender.id === self.id && originOf(sender.url) === self.origin && pathOf(sender.url) === page
+  );
+}
+
+function failureOf(e: unknown): { code: string; message: string } {
+  // NoiseError and ExtensionError messages are written never to carry secrets.
+  if (isNoiseError(e) || (e instanceof Error && typeof (e as { code?: unknown }).code === 'string')) {
+    return { code: (e as unknown as { code: string }).code, message: e.message };
+  }
+  return { code: 'internal', message: 'Something went wrong; nothing was shown.' };
+}
+
+export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; origin: string }) {
+  const deposits = new Map<string, Deposit>();
+
+  function relay(port: OverlayPort, tabId: number): void {
+    const mine = new Set<string>();
+    port.onDisconnect.addListener(() => {
+      for (const token of mine) deposits.delete(token);
+    });
+    port.onMessage.addListener((raw) => {
+      const parsed = RelayIn.safeParse(raw);
+      if (!parsed.success) return;
+      const msg = parsed.data;
+      if (msg.t === 'read' || msg.t === 'compose') {
+        if (deposits.has(msg.token)) return;
+        mine.add(msg.token);
+        deposits.set(msg.token, { tabId, relay: port, claimed: false, [msg.t]: msg });
+      } else if (msg.t === 'forget') {
+        if (mine.delete(msg.token)) deposits.delete(msg.token);
+      } else if (msg.t === 'inserted') {
+        const d = deposits.get(msg.token);
+        if (d && mine.has(msg.token)) insertAcks.get(msg.token)?.(msg.ok, msg.modelRegistered);
+      }
+    });
+  }
+
+  const insertAcks = new Map<string, (ok: boolean, registered: boolean) => void>();
+
+  /** The deposit for a frame's token: same tab, claimed once. */
+  function claim(token: string, sender: PortSender | undefined, claimed: Set<string>): Deposit | null {
+    const d = deposits.get(token);
+    if (!d || d.tabId !== sender?.tab?.id) return null;
+    if (claimed.has(token)) return d;
+    if (d.claimed) return null;
+    d.claimed = true;
+    claimed.add(token);
+    return d;
+  }
+
+  function toRelay(d: Deposit, msg: RelayOut): void {
+    try {
+      d.relay.postMessage(msg);
+    } catch {
+      // The tab went away.
+    }
+  }
+
+  function read(port: OverlayPort): void {
+    const claimed = new Set<string>();
+    const send = (m: ReadOut) => port.postMessage(m);
+    port.onMessage.addListener(async (raw) => {
+      const parsed = ReadIn.safeParse(raw);
+      if (!parsed.success) return;
+      const msg = parsed.data;
+      const d = claim(msg.token, port.sender, claimed);
+      if (!d?.read)
+        return send({
+          t: 'failure',
+          code: 'forbidden',
+          message: 'This frame has nothing to show.',
+          clipped: false,
+          fullViewUrl: null,
+        });
+      const req = d.read;
+      if (msg.t === 'resize') return toRelay(d, { t: 'resize', token: msg.token, height: msg.height });
+      hooks.touch();
+      if (msg.t === 'importKey') {
+        if (req.kind !== 'pgp-public-key') return;
+        try {
+          send({ t: 'imported', ...(await hooks.importKey(req.armored)) });
+        } catch (e) {
+          send({ t: 'failure', ...failureOf(e), clipped: false, fullViewUrl: null });
+        }
+        return;
+      }
+      try {
+        const view = await readArmored(
+          {
+            kind: req.kind,
+            armored: req.armored,
+            displayedSender: req.sender,
+            clipped: req.clipped,
+            fullViewUrl: req.fullViewUrl,
+          },
+          hooks.keys,
+          hooks.cache,
+        );
+        send({ t: 'view', view });
+      } catch (e) {
+        // No partial plaintext: the view is sent only when every check passed.
+        send({ t: 'failure', ...failureOf(e), clipped: req.clipped, fullViewUrl: req.fullViewUrl });
+      }
+    });
+  }
+
+  function compose(port: OverlayPort): void {
+    const claimed = new Set<string>();
+    const send = (m: ComposeOut) => port.postMessage(m);
+    port.onMessage.addListener(async (raw) => {
+      const parsed = ComposeIn.safeParse(raw);
+      if (!parsed.success) return send({ t: 'failure', code: 'bad_request', message: 'Malformed request.' });
+      const msg = parsed.data;
+      const d = claim(msg.token, port.sender, claimed);
+      if (!d?.compose)
+        return send({ t: 'failure', code: 'forbidden', message: 'This frame has no compose window.' });
+      const ctx = d.compose;
+      if (msg.t === 'resize') return toRelay(d, { t: 'resize', token: msg.token, height: msg.height });
+      if (msg.t === 'close') return toRelay(d, { t: 'close', token: msg.token });
+      hooks.touch();
+      try {
+        if (msg.t === 'hello') {
+          const from = await hooks.ownAddress();
+          send({
+            t: 'context',
+            context: {
+              to: ctx.to,
+              cc: ctx.cc,
+              bcc: ctx.bcc,
+              unresolved: ctx.unresolved,
+              subject: ctx.subject,
+              typedChars: ctx.typedChars,
+              from,
+              unlocked: from !== null,
+            },
+          });
+        } else if (msg.t === 'keys') {
+          send({ t: 'keys', statuses: await keyStatuses(msg.addresses, hooks.keys) });
+        } else if (msg.t === 'encrypt') {
+          const out = await encryptCompose(
+            {
+              to: msg.to,
+              cc: msg.cc,
+              bcc: msg.bcc,
+              subject: msg.subject,
+              text: msg.text,
+              sign: msg.sign,
+              attachments: msg.attachments.map((a) => ({
+                filename: a.name,
+                contentType: a.type || 'application/octet-stream',
+                data: fromBase64(a.data),
+              })),
+            },
+            hooks.keys,
+            hooks.cache,
+            (done, total) => send({ t: 'progress', step: 'encrypting', done, total }),
+          );
+          send({ t: 'progress', step: 'inserting', done: 0, total: 1 });
+          const ack = new Promise<{ ok: boolean; registered: boolean }>((resolve) => {
+            insertAcks.set(msg.token, (ok, registered) => resolve({ ok, registered }));
+            setTimeout(() => resolve({ ok: false, registered: false }), 10_000);
+          });
+          toRelay(d, { t: 'insert', token: msg.token, armored: out.armored, subject: SUBJECT_PLACEHOLDER });
+          const { ok, registered } = await ack;
+          insertAcks.delete(msg.token);
+          if (!ok)
+            return send({
+              t: 'failure',
+              code: 'insert_failed',
+              message: 'The webmail editor did not take the encrypted text.',
+            });
+          send({
+            t: 'done',
+            format: out.format,
+            lines: out.armored.split('\n').length,
+            modelRegistered: registered,
+          });
+        }
+      } catch (e) {
+        send({ t: 'failure', ...failureOf(e) });
+      }
+    });
+  }
+
+  return (port: OverlayPort): void => {
+    if (port.name === PORT_RELAY) {
+      if (!isContentScript(port.sender, self)) {
+        port.disconnect();
+        return;
+      }
+      relay(port, port.sender?.tab?.id as number);
+    } else if (port.name === PORT_READ) {
+      if (!isOwnFrame(port.sender, self, '/read.html')) {
+        port.disconnect();
+        return;
+      }
+      read(port);
+    } else if (port.name === PORT_COMPOSE) {
+      if (!isOwnFrame(port.sender, self, '/compose.html')) {
+        port.disconnect();
+        return;
+      }
+      compose(port);
+    }
+  };
+}

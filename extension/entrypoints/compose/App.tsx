@@ -1,0 +1,267 @@
+// The compose overlay: recipients from the webmail (editable, each with its key status), subject,
+// text, attachments and signing; Encrypt (or Ctrl/Cmd+Enter) has the background encrypt and the
+// content script put the armored result into the webmail's own editor. Recipients without a key
+// block encryption until removed: nothing is ever sent in clear without the user choosing so.
+
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { toBase64 } from '../../../shared/encoding.ts';
+import { tokenFromFragment } from '../../overlay/names.ts';
+import {
+  type ComposeContext,
+  type ComposeOut,
+  type KeyStatus,
+  PORT_COMPOSE,
+} from '../../overlay/protocol.ts';
+import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
+import { type Recipient, Recipients } from './Recipients.tsx';
+
+interface FileItem {
+  name: string;
+  type: string;
+  size: number;
+  data: string | null;
+  read: number;
+}
+
+type Phase =
+  | { p: 'editing' }
+  | { p: 'working'; step: string; done: number; total: number }
+  | { p: 'done'; format: string; registered: boolean }
+  | { p: 'failure'; message: string };
+
+function readFile(file: File, onProgress: (loaded: number) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onprogress = (e) => onProgress(e.loaded);
+    reader.onerror = () => reject(new Error(`Could not read ${file.name}`));
+    reader.onload = () => resolve(toBase64(new Uint8Array(reader.result as ArrayBuffer)));
+    reader.readAsArrayBuffer(file);
+  });
+}
+
+export function App() {
+  const token = tokenFromFragment(location.hash);
+  const [context, setContext] = useState<ComposeContext | null>(null);
+  const [list, setList] = useState<Recipient[]>([]);
+  const [statuses, setStatuses] = useState(new Map<string, KeyStatus>());
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const [sign, setSign] = useState(true);
+  const [files, setFiles] = useState<FileItem[]>([]);
+  const [phase, setPhase] = useState<Phase>({ p: 'editing' });
+  const textRef = useRef<HTMLTextAreaElement>(null);
+
+  const [port] = useState(() =>
+    framePort<ComposeOut>(PORT_COMPOSE, (m) => {
+      if (m.t === 'context') {
+        setContext(m.context);
+        setSubject(m.context.subject);
+        setList([
+          ...m.context.to.map((address) => ({ field: 'to' as const, address })),
+          ...m.context.cc.map((address) => ({ field: 'cc' as const, address })),
+          ...m.context.bcc.map((address) => ({ field: 'bcc' as const, address })),
+        ]);
+      } else if (m.t === 'keys') {
+        setStatuses((prev) => {
+          const next = new Map(prev);
+          for (const s of m.statuses) next.set(s.address.toLowerCase(), s);
+          return next;
+        });
+      } else if (m.t === 'progress') setPhase({ p: 'working', step: m.step, done: m.done, total: m.total });
+      else if (m.t === 'done') setPhase({ p: 'done', format: m.format, registered: m.modelRegistered });
+      else if (m.t === 'failure') setPhase({ p: 'failure', message: m.message });
+    }),
+  );
+
+  useEffect(() => {
+    if (!token) return;
+    port.post({ t: 'hello', token });
+    reportHeight((height) => port.post({ t: 'resize', token, height }));
+    textRef.current?.focus();
+  }, []);
+
+  const unknown = list.filter((r) => !statuses.has(r.address.toLowerCase())).map((r) => r.address);
+  useEffect(() => {
+    if (token && unknown.length > 0) port.post({ t: 'keys', token, addresses: unknown });
+  }, [unknown.join(',')]);
+
+  const kinds = list.map((r) => statuses.get(r.address.toLowerCase())?.kind);
+  const missing = list.filter((r) => statuses.get(r.address.toLowerCase())?.kind === 'none');
+  const format =
+    kinds.length > 0 && kinds.every((k) => k === 'native') && sign ? 'native envelope' : 'OpenPGP';
+  const ready = list.length > 0 && missing.length === 0 && kinds.every((k) => k !== undefined);
+  const totalBytes = useMemo(() => files.reduce((n, f) => n + f.size, 0), [files]);
+  const readBytes = files.reduce((n, f) => n + f.read, 0);
+
+  async function encrypt() {
+    if (!token || !ready || phase.p === 'working') return;
+    if (files.some((f) => f.data === null)) return;
+    setPhase({ p: 'working', step: 'encrypting', done: 0, total: 1 });
+    const by = (field: Recipient['field']) => list.filter((r) => r.field === field).map((r) => r.address);
+    port.post({
+      t: 'encrypt',
+      token,
+      to: by('to'),
+      cc: by('cc'),
+      bcc: by('bcc'),
+      subject,
+      text,
+      sign,
+      attachments: files.map((f) => ({ name: f.name, type: f.type, data: f.data ?? '' })),
+    });
+  }
+
+  async function addFiles(picked: FileList | null) {
+    for (const file of [...(picked ?? [])]) {
+      const item: FileItem = { name: file.name, type: file.type, size: file.size, data: null, read: 0 };
+      setFiles((prev) => [...prev, item]);
+      const data = await readFile(file, (loaded) => {
+        item.read = loaded;
+        setFiles((prev) => [...prev]);
+      });
+      item.data = data;
+      item.read = file.size;
+      setFiles((prev) => [...prev]);
+    }
+  }
+
+  if (!token) return <div class="failure">This frame has no compose window.</div>;
+  if (context && !context.unlocked) {
+    return (
+      <div class="failure" role="alert" data-testid="locked">
+        Noise Email is locked. Unlock it from the toolbar button, then press Encrypt again.
+      </div>
+    );
+  }
+  return (
+    <form
+      class="frame"
+      data-testid="compose"
+      onSubmit={(e) => {
+        e.preventDefault();
+        encrypt();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          encrypt();
+        } else if (e.key === 'Escape') port.post({ t: 'close', token });
+      }}
+    >
+      <div class="row" style={{ justifyContent: 'space-between' }}>
+        <strong>🔒 Encrypted message{context?.from ? ` from ${context.from}` : ''}</strong>
+        <span class="muted" data-testid="format">
+          Format: {format}
+        </span>
+      </div>
+      {context && context.typedChars > 0 && (
+        <div class="badge warn" role="alert" data-testid="draft-warning">
+          You already typed {context.typedChars} characters into the webmail's own editor. The webmail may
+          have saved them as an unencrypted draft: delete that draft. They will be replaced by the encrypted
+          message.
+        </div>
+      )}
+      {context && context.unresolved.length > 0 && (
+        <div class="badge warn">
+          The webmail shows {context.unresolved.join(', ')} by name only: add their addresses below.
+        </div>
+      )}
+      <Recipients
+        list={list}
+        statuses={statuses}
+        onRemove={(r) => setList((l) => l.filter((x) => x !== r))}
+        onAdd={(address) => setList((l) => [...l, { field: 'to', address }])}
+      />
+      {missing.length > 0 && (
+        <div class="badge danger" role="alert" data-testid="missing-keys">
+          No key for {missing.map((m) => m.address).join(', ')}. Remove them to send encrypted; this message
+          is never sent to them in clear.
+        </div>
+      )}
+      <label for="subject">Subject (encrypted; the webmail shows “[...]”)</label>
+      <input
+        id="subject"
+        data-testid="subject"
+        value={subject}
+        onInput={(e) => setSubject((e.currentTarget as HTMLInputElement).value)}
+      />
+      <label for="text">Message</label>
+      <textarea
+        id="text"
+        ref={textRef}
+        data-testid="text"
+        value={text}
+        onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
+      />
+      <div class="row">
+        <label>
+          <input
+            type="checkbox"
+            checked={sign}
+            style={{ width: 'auto' }}
+            onChange={(e) => setSign((e.currentTarget as HTMLInputElement).checked)}
+          />{' '}
+          Sign
+        </label>
+        <label>
+          Attach files{' '}
+          <input
+            type="file"
+            multiple
+            data-testid="files"
+            style={{ width: 'auto' }}
+            onChange={(e) => addFiles((e.currentTarget as HTMLInputElement).files)}
+          />
+        </label>
+      </div>
+      {files.length > 0 && (
+        <ul data-testid="file-list">
+          {files.map((f) => (
+            <li key={f.name}>
+              📎 {f.name} <span class="muted">{f.size.toLocaleString()} bytes</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {(phase.p === 'working' || (totalBytes > 0 && readBytes < totalBytes)) && (
+        <div data-testid="progress">
+          <progress
+            max={phase.p === 'working' ? phase.total : totalBytes}
+            value={phase.p === 'working' ? phase.done : readBytes}
+          />
+          <span class="muted">
+            {phase.p === 'working'
+              ? phase.step === 'encrypting'
+                ? 'Encrypting…'
+                : 'Inserting…'
+              : 'Reading files…'}
+          </span>
+        </div>
+      )}
+      {phase.p === 'failure' && (
+        <div class="failure" role="alert" data-testid="compose-failure">
+          {phase.message}
+        </div>
+      )}
+      {phase.p === 'done' && (
+        <div class="badge ok" role="status" data-testid="compose-done">
+          Encrypted ({phase.format === 'native' ? 'native envelope' : 'OpenPGP'}) and put into the webmail's
+          editor. Press the webmail's Send.
+        </div>
+      )}
+      <div class="row" style={{ marginTop: '6px' }}>
+        <button
+          type="submit"
+          class="primary"
+          data-testid="encrypt"
+          disabled={!ready || phase.p === 'working'}
+        >
+          Encrypt and insert (Ctrl+Enter)
+        </button>
+        <button type="button" onClick={() => port.post({ t: 'close', token })}>
+          Close
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,67 @@
+// The recipient list: each address with its key status, removable; new addresses can be added.
+import { useState } from 'preact/hooks';
+import type { KeyStatus } from '../../overlay/protocol.ts';
+
+export interface Recipient {
+  field: 'to' | 'cc' | 'bcc';
+  address: string;
+}
+
+const LABEL: Record<KeyStatus['kind'], string> = {
+  native: 'Noise key (native envelope)',
+  pgp: 'OpenPGP key',
+  none: 'no key',
+};
+
+function statusText(s: KeyStatus | undefined): string {
+  if (!s) return 'checking…';
+  if (s.kind === 'pgp') return `${LABEL.pgp} (${s.source})`;
+  return LABEL[s.kind];
+}
+
+export function Recipients(props: {
+  list: Recipient[];
+  statuses: Map<string, KeyStatus>;
+  onRemove(r: Recipient): void;
+  onAdd(address: string): void;
+}) {
+  const [draft, setDraft] = useState('');
+  return (
+    <div>
+      <ul class="recipients" data-testid="recipients" aria-label="Recipients">
+        {props.list.map((r) => {
+          const s = props.statuses.get(r.address.toLowerCase());
+          return (
+            <li key={`${r.field}:${r.address}`} data-address={r.address} data-key={s?.kind ?? 'pending'}>
+              <span class="muted">{r.field}:</span>
+              <span>{r.address}</span>
+              <span class={`key ${s?.kind ?? ''}`} data-testid="key-status">
+                {statusText(s)}
+              </span>
+              <button type="button" aria-label={`Remove ${r.address}`} onClick={() => props.onRemove(r)}>
+                Remove
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <div class="row" style={{ marginTop: '4px' }}>
+        <input
+          type="email"
+          aria-label="Add a recipient"
+          placeholder="Add a recipient (Enter)"
+          value={draft}
+          onInput={(e) => setDraft((e.currentTarget as HTMLInputElement).value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && draft.includes('@')) {
+              e.preventDefault();
+              props.onAdd(draft.trim());
+              setDraft('');
+            }
+          }}
+          style={{ flex: 1 }}
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+// The read overlay: asks the background to open the block this frame's token names, then shows
+// the verdict and the plaintext. Failures show in red with nothing of the message.
+
+import { useEffect, useState } from 'preact/hooks';
+import { fromBase64 } from '../../../shared/encoding.ts';
+import { tokenFromFragment } from '../../overlay/names.ts';
+import { PORT_READ, type ReadOut, type ReadView } from '../../overlay/protocol.ts';
+import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
+import { HtmlBody, TextBody } from './Body.tsx';
+import { Verdict } from './Verdict.tsx';
+
+type State =
+  | { s: 'loading' }
+  | { s: 'view'; view: ReadView }
+  | { s: 'failure'; code: string; message: string; fullViewUrl: string | null; clipped: boolean };
+
+const FAILURE_TEXT: Record<string, string> = {
+  tampered: 'Integrity check failed: this message was altered or damaged. Nothing of it is shown.',
+  no_integrity:
+    'This message has no integrity protection and may have been altered (EFAIL). It is not shown.',
+  not_for_me: 'This message was not encrypted to your key.',
+  key_unusable: 'Noise Email is locked, or your key cannot open this: unlock it from the toolbar and reload.',
+  malformed: 'This encrypted block is damaged and cannot be read. Nothing of it is shown.',
+  secret_key_material: 'This block holds a secret key. It was not imported.',
+};
+
+function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
+  if (props.view.attachments.length === 0) return null;
+  return (
+    <ul data-testid="attachments">
+      {props.view.attachments.map((a) => (
+        <li key={a.name}>
+          <button
+            type="button"
+            data-testid="download"
+            onClick={() => {
+              // A blob URL of our own origin, clicked as a download: the page never sees the bytes.
+              const blob = new Blob([fromBase64(a.data) as BlobPart], {
+                type: a.type || 'application/octet-stream',
+              });
+              const link = document.createElement('a');
+              link.href = URL.createObjectURL(blob);
+              link.download = a.name;
+              link.click();
+              setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+            }}
+          >
+            📎 Download {a.name}
+          </button>{' '}
+          <span class="muted">{a.size.toLocaleString()} bytes</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function KeyImport(props: {
+  view: Extract<ReadView, { kind: 'key' }>;
+  onImport: () => void;
+  imported: boolean;
+}) {
+  const v = props.view;
+  return (
+    <div data-testid="key-block">
+      <div class="subject">🔑 OpenPGP public key</div>
+      <div class="muted">Fingerprint {v.fingerprint}</div>
+      <div>This key claims every one of these identities:</div>
+      <ul data-testid="key-user-ids">
+        {v.userIds.map((u) => (
+          <li key={u}>{u}</li>
+        ))}
+      </ul>
+      {!v.canEncrypt && <div class="badge warn">This key cannot be used to encrypt.</div>}
+      {props.imported || v.imported ? (
+        <div class="badge ok" data-testid="key-imported">
+          In your contacts.
+        </div>
+      ) : (
+        <button type="button" class="primary" data-testid="import-key" onClick={props.onImport}>
+          Import this key
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function App() {
+  const token = tokenFromFragment(location.hash);
+  const [state, setState] = useState<State>({ s: 'loading' });
+  const [imported, setImported] = useState(false);
+  const [port] = useState(() =>
+    framePort<ReadOut>(PORT_READ, (m) => {
+      if (m.t === 'view') setState({ s: 'view', view: m.view });
+      else if (m.t === 'failure') setState({ s: 'failure', ...m });
+      else if (m.t === 'imported') setImported(true);
+    }),
+  );
+  useEffect(() => {
+    if (!token) return;
+    port.post({ t: 'open', token });
+    reportHeight((height) => port.post({ t: 'resize', token, height }));
+  }, []);
+
+  if (!token) return <div class="failure">This frame has no message.</div>;
+  if (state.s === 'loading')
+    return (
+      <div class="frame muted" data-testid="loading">
+        🔒 Decrypting…
+      </div>
+    );
+  if (state.s === 'failure') {
+    return (
+      <div class="failure" data-testid="failure" data-code={state.code} role="alert">
+        ✖ {FAILURE_TEXT[state.code] ?? state.message}
+        {state.clipped && state.fullViewUrl && (
+          <div>
+            The webmail cut this message short.{' '}
+            <a href={state.fullViewUrl} target="_top">
+              Open the full message
+            </a>
+          </div>
+        )}
+      </div>
+    );
+  }
+  const view = state.view;
+  if (view.kind === 'clipped') return null;
+  if (view.kind === 'key') {
+    return (
+      <div class="frame">
+        <KeyImport view={view} imported={imported} onImport={() => port.post({ t: 'importKey', token })} />
+      </div>
+    );
+  }
+  return (
+    <div class="frame" data-testid="message">
+      <Verdict verdict={view.verdict} />
+      {view.subject !== null && (
+        <div class="subject" data-testid="subject">
+          {view.subject}
+        </div>
+      )}
+      {view.html !== null ? <HtmlBody html={view.html} /> : <TextBody text={view.text} />}
+      <Attachments view={view} />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+// The decrypted body. Text goes in as text. HTML is sanitized with DOMPurify and shown in a
+// sandboxed frame without scripts whose CSP refuses remote content until the reader asks for
+// images (EFAIL, 2018: decrypted HTML must not load anything by itself).
+
+import DOMPurify from 'dompurify';
+import { useMemo, useState } from 'preact/hooks';
+
+const STRICT = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:";
+const WITH_IMAGES =
+  "default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'; font-src data:";
+
+function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+export function sanitizedDocument(html: string, allowImages: boolean): string {
+  const clean = DOMPurify.sanitize(html, {
+    FORBID_TAGS: ['form', 'input', 'button', 'textarea', 'select', 'base', 'meta', 'link'],
+    FORBID_ATTR: ['srcset', 'ping', 'action', 'formaction'],
+  });
+  const csp = allowImages ? WITH_IMAGES : STRICT;
+  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}"><base target="_blank"></head><body>${clean}</body></html>`;
+}
+
+export function HtmlBody(props: { html: string }) {
+  const [images, setImages] = useState(false);
+  const hasRemote = /<img[^>]+src\s*=\s*["']?https?:/i.test(props.html);
+  const doc = useMemo(() => sanitizedDocument(props.html, images), [props.html, images]);
+  return (
+    <div>
+      {hasRemote && !images && (
+        <div class="row muted">
+          Remote images are blocked so the sender cannot tell you opened this.
+          <button type="button" data-testid="load-images" onClick={() => setImages(true)}>
+            Load images
+          </button>
+        </div>
+      )}
+      <iframe
+        class="html-frame"
+        data-testid="html-body"
+        title="Message body"
+        sandbox="allow-popups allow-popups-to-escape-sandbox"
+        srcdoc={doc}
+        onLoad={(e) => {
+          const f = e.currentTarget as HTMLIFrameElement;
+          // Same-origin access is denied by the sandbox; size from the content is not readable,
+          // so give the frame a generous height.
+          f.style.height = `${Math.min(2000, Math.max(120, props.html.length / 4))}px`;
+        }}
+      />
+    </div>
+  );
+}
+
+export function TextBody(props: { text: string }) {
+  return (
+    <pre class="plain" data-testid="plaintext">
+      {props.text}
+    </pre>
+  );
+}

@@ -1,0 +1,250 @@
+// The content script's work: watch the page (debounced MutationObserver), put a read frame over
+// each armored block and an Encrypt button beside each compose editor, and insert ciphertext
+// the background hands back. It holds no keys and no crypto library, and never sees plaintext:
+// it passes the page's own ciphertext, recipients and subject to the background, and the frames
+// (extension origin) talk to the background over their own ports. DOM is built with
+// createElement/textContent only (Gmail's Trusted Types CSP refuses innerHTML strings).
+
+import { selectAdapter } from '../providers/index.ts';
+import type { Composer, ProviderAdapter } from '../providers/types.ts';
+import { PORT_RELAY, type RelayMessage, type RelayOut } from './names.ts';
+import type { OverlayPort } from './runtime-port.ts';
+import { clippedWithoutBlock, OWN_ATTRIBUTE, scanBlocks, scanComposers, textWithBreaks } from './scan.ts';
+
+export interface ContentDeps {
+  connect(name: string): OverlayPort;
+  frameUrl(path: string): string;
+  /** Registers cleanup for when the extension reloads (WXT's ctx.onInvalidated). */
+  onInvalidated(fn: () => void): void;
+}
+
+const DEBOUNCE_MS = 150;
+const READ_HEIGHT = 160;
+const COMPOSE_HEIGHT = 460;
+
+function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+function frame(
+  deps: ContentDeps,
+  page: 'read' | 'compose',
+  token: string,
+  height: number,
+): HTMLIFrameElement {
+  const f = document.createElement('iframe');
+  f.setAttribute(OWN_ATTRIBUTE, page);
+  f.title = page === 'read' ? 'Encrypted message (Noise Email)' : 'Encrypted compose (Noise Email)';
+  f.style.cssText = `display:block;width:100%;min-width:320px;height:${height}px;border:0;margin:4px 0;color-scheme:normal`;
+  f.src = deps.frameUrl(`/${page}.html#${token}`);
+  return f;
+}
+
+/** Replaces the editor's content with `text` the way typing would, so the webmail's model sees it. */
+export function insertIntoEditor(composer: Composer, text: string): { ok: boolean; registered: boolean } {
+  const body = composer.body;
+  let registered = false;
+  const onInput = () => {
+    registered = true;
+  };
+  body.addEventListener('input', onInput);
+  try {
+    body.focus();
+    if (composer.kind === 'textarea') {
+      (body as unknown as HTMLTextAreaElement).select();
+    } else {
+      const range = document.createRange();
+      range.selectNodeContents(body);
+      const sel = getSelection();
+      sel?.removeAllRanges();
+      sel?.addRange(range);
+    }
+    // execCommand is deprecated but is still the one call that goes through the editor's own
+    // input pipeline (beforeinput/input with inputType insertText) in both engines.
+    let ok = document.execCommand('insertText', false, text);
+    const current =
+      composer.kind === 'textarea' ? (body as unknown as HTMLTextAreaElement).value : textWithBreaks(body);
+    if (!ok || !current.includes(text.split('\n')[0] ?? '')) {
+      if (composer.kind === 'textarea') (body as unknown as HTMLTextAreaElement).value = text;
+      else {
+        const nodes: Node[] = [];
+        text.split('\n').forEach((line, i) => {
+          if (i > 0) nodes.push(document.createElement('br'));
+          nodes.push(document.createTextNode(line));
+        });
+        body.replaceChildren(...nodes);
+      }
+      body.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
+      ok = true;
+    }
+    return { ok, registered };
+  } finally {
+    body.removeEventListener('input', onInput);
+  }
+}
+
+function setSubject(composer: Composer, subject: string): void {
+  const input = composer.subjectInput;
+  if (!input) return;
+  input.focus();
+  input.select();
+  if (!document.execCommand('insertText', false, subject) || input.value !== subject) {
+    input.value = subject;
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: subject }));
+  }
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+export function startOverlays(
+  deps: ContentDeps,
+  adapter: ProviderAdapter = selectAdapter(location, document),
+): () => void {
+  const seen = new WeakSet<Element>();
+  const frames = new Map<string, { frame: HTMLIFrameElement; composer?: Composer; hidden?: HTMLElement }>();
+  let port: OverlayPort | null = null;
+  let stopped = false;
+
+  const relay = (): OverlayPort => {
+    if (port) return port;
+    const p = deps.connect(PORT_RELAY);
+    p.onMessage.addListener((m) => handle(m as RelayOut));
+    p.onDisconnect.addListener(() => {
+      port = null;
+    });
+    port = p;
+    return p;
+  };
+  const post = (m: RelayMessage) => relay().postMessage(m);
+
+  function handle(m: RelayOut): void {
+    const entry = frames.get(m.token);
+    if (!entry) return;
+    if (m.t === 'resize') entry.frame.style.height = `${Math.min(m.height, 4000)}px`;
+    else if (m.t === 'close') close(m.token);
+    else if (m.t === 'insert' && entry.composer) {
+      const result = insertIntoEditor(entry.composer, m.armored);
+      if (result.ok && m.subject !== null) setSubject(entry.composer, m.subject);
+      post({ t: 'inserted', token: m.token, ok: result.ok, modelRegistered: result.registered });
+    }
+  }
+
+  function close(token: string): void {
+    const entry = frames.get(token);
+    if (!entry) return;
+    entry.frame.remove();
+    frames.delete(token);
+    post({ t: 'forget', token });
+    entry.composer?.body.focus();
+  }
+
+  async function openCompose(composer: Composer): Promise<void> {
+    for (const e of frames.values()) {
+      if (e.composer?.body === composer.body) {
+        e.frame.focus();
+        return;
+      }
+    }
+    const token = newToken();
+    const recipients = await composer.resolveRecipients();
+    const typed = (
+      composer.kind === 'textarea'
+        ? (composer.body as unknown as HTMLTextAreaElement).value
+        : textWithBreaks(composer.body)
+    ).trim();
+    post({
+      t: 'compose',
+      token,
+      ...recipients,
+      subject: composer.subject(),
+      typedChars: /-----BEGIN /.test(typed) ? 0 : typed.length,
+      provider: composer.provider,
+    });
+    const f = frame(deps, 'compose', token, COMPOSE_HEIGHT);
+    frames.set(token, { frame: f, composer });
+    composer.body.parentElement?.insertBefore(f, composer.body);
+    f.focus();
+  }
+
+  function composeButton(composer: Composer): HTMLElement {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.setAttribute(OWN_ATTRIBUTE, 'compose-button');
+    b.textContent = '🔒 Encrypt';
+    b.title = 'Write this message encrypted (Noise Email)';
+    b.style.cssText =
+      'display:inline-block;margin:4px 0;padding:4px 10px;border:1px solid #1a5fb4;border-radius:4px;background:#fff;color:#1a5fb4;font:600 13px system-ui,sans-serif;cursor:pointer';
+    b.addEventListener('click', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      openCompose(composer).catch(() => {});
+    });
+    return b;
+  }
+
+  function scan(): void {
+    if (stopped) return;
+    for (const block of scanBlocks(document, adapter, seen)) {
+      seen.add(block.element);
+      const token = newToken();
+      const msg = block.message;
+      post({
+        t: 'read',
+        token,
+        kind: block.armor.kind,
+        armored: block.armor.armored,
+        sender: msg?.sender() ?? null,
+        clipped: msg?.clipped ?? false,
+        fullViewUrl: msg?.fullViewUrl ?? null,
+      });
+      const f = frame(deps, 'read', token, READ_HEIGHT);
+      frames.set(token, { frame: f, hidden: block.element });
+      block.element.parentElement?.insertBefore(f, block.element);
+      // The frame replaces the ciphertext in place; the page keeps its DOM.
+      block.element.style.display = 'none';
+    }
+    for (const m of clippedWithoutBlock(adapter.findMessages(document), seen)) {
+      seen.add(m.element);
+      const hint = document.createElement('a');
+      hint.setAttribute(OWN_ATTRIBUTE, 'clip-hint');
+      hint.textContent =
+        '🔒 This encrypted message was cut short by the webmail: open the full message to decrypt it.';
+      if (m.fullViewUrl) hint.href = m.fullViewUrl;
+      hint.style.cssText =
+        'display:block;padding:8px;border:1px solid #c64600;background:#fff7e6;color:#8a3200;font:14px system-ui,sans-serif';
+      m.element.parentElement?.insertBefore(hint, m.element);
+    }
+    for (const composer of scanComposers(document, adapter, seen)) {
+      seen.add(composer.body);
+      composer.body.parentElement?.insertBefore(composeButton(composer), composer.body);
+    }
+  }
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const observer = new MutationObserver((records) => {
+    // Our own insertions do not trigger a scan.
+    if (
+      records.every(
+        (r) =>
+          (r.target as Element).closest?.(`[${OWN_ATTRIBUTE}]`) ||
+          [...r.addedNodes].every((n) => (n as Element).hasAttribute?.(OWN_ATTRIBUTE)),
+      )
+    )
+      return;
+    clearTimeout(timer);
+    timer = setTimeout(scan, DEBOUNCE_MS);
+  });
+  observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  scan();
+
+  const stop = () => {
+    stopped = true;
+    observer.disconnect();
+    clearTimeout(timer);
+    port?.disconnect();
+  };
+  deps.onInvalidated(stop);
+  return stop;
+}

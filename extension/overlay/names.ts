@@ -1,0 +1,46 @@
+// Port names and the relay's outbound messages, without zod: the content script imports this
+// file only, so its bundle stays small (it must stay under 30 KB minified).
+
+export const PORT_RELAY = 'noise-relay';
+export const PORT_READ = 'noise-read';
+export const PORT_COMPOSE = 'noise-compose';
+
+/** What the visible subject becomes when the real one travels encrypted (LAMPS header protection). */
+export const SUBJECT_PLACEHOLDER = '[...]';
+
+/** Background → content script. Never plaintext. */
+export type RelayOut =
+  | { t: 'insert'; token: string; armored: string; subject: string | null }
+  | { t: 'resize'; token: string; height: number }
+  | { t: 'close'; token: string };
+
+/** Content script → background (validated there by protocol.ts's RelayIn). */
+export type RelayMessage =
+  | {
+      t: 'read';
+      token: string;
+      kind: 'pgp-message' | 'pgp-signed' | 'pgp-public-key' | 'envelope';
+      armored: string;
+      sender: string | null;
+      clipped: boolean;
+      fullViewUrl: string | null;
+    }
+  | {
+      t: 'compose';
+      token: string;
+      to: string[];
+      cc: string[];
+      bcc: string[];
+      unresolved: string[];
+      subject: string;
+      typedChars: number;
+      provider: string;
+    }
+  | { t: 'inserted'; token: string; ok: boolean; modelRegistered: boolean }
+  | { t: 'forget'; token: string };
+
+/** The frame's token travels in its URL fragment: `read.html#<token>`. */
+export function tokenFromFragment(hash: string): string | null {
+  const t = hash.replace(/^#/, '');
+  return /^[A-Za-z0-9_-]{16,64}$/.test(t) ? t : null;
+}
