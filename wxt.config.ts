@@ -18,6 +18,21 @@ export default defineConfig({
     // The local `wrangler dev` Worker; the Worker also answers extension origins with CORS.
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } },
+    // The overlay frames may be embedded only by the webmail hosts the content script runs on.
+    web_accessible_resources: [
+      {
+        resources: ['read.html', 'compose.html'],
+        matches: [
+          'https://mail.google.com/*',
+          'https://outlook.live.com/*',
+          'https://outlook.office.com/*',
+          'https://outlook.office365.com/*',
+          'https://mail.yahoo.com/*',
+          'http://127.0.0.1/*',
+          'http://localhost/*',
+        ],
+      },
+    ],
   },
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
