@@ -13,6 +13,8 @@ export const PGP_CONFIG: PartialConfig = {
   preferredSymmetricAlgorithm: enums.symmetric.aes256,
   preferredHashAlgorithm: enums.hash.sha256,
   preferredCompressionAlgorithm: enums.compression.uncompressed,
+  // Decompression bombs: far above the 25 MB attachment limit, far below what a tab survives.
+  maxDecompressedMessageSize: 128 * 1024 * 1024,
   showVersion: false,
   showComment: false,
 };

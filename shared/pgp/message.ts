@@ -229,6 +229,9 @@ async function open(input: Input, options: DecryptOptions, armoredStream: boolea
   try {
     if (encrypted) {
       if (options.decryptionKeys.length === 0) throw new NoiseError('not_for_me', 'no decryption key given');
+      if (options.decryptionKeys.some((k) => !k.isDecrypted())) {
+        throw new NoiseError('invalid_argument', 'a decryption key is still locked: unlock it first');
+      }
       const result = await decrypt({
         message,
         decryptionKeys: [...options.decryptionKeys],

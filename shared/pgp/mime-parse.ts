@@ -4,7 +4,7 @@
 
 import type { PrivateKey } from 'openpgp';
 import PostalMime, { type Address, type Email } from 'postal-mime';
-import { fromUtf8, utf8 } from '../encoding.ts';
+import { utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import type { KeyInput } from './keys.ts';
 import { decryptMessage } from './message.ts';
@@ -149,7 +149,7 @@ async function openEntity(
     const signature = await decodedBodyOf(parts[1]!);
     const verdict = await verifyDetached({
       data: parts[0]!,
-      signature: fromUtf8(signature),
+      signature,
       verificationKeys: options.verificationKeys ?? [],
       from,
     });
@@ -175,6 +175,12 @@ async function openEntity(
   }
   await openInlineArmor(opened, options, from);
   return opened;
+}
+
+// Decrypted inline text is shown, not parsed: invalid UTF-8 becomes U+FFFD instead of an exception.
+const lenientUtf8 = new TextDecoder('utf-8');
+function displayText(bytes: Uint8Array): string {
+  return lenientUtf8.decode(bytes);
 }
 
 function isProtected(entityBytes: Uint8Array): boolean {
@@ -206,7 +212,7 @@ async function openInlineArmor(opened: Opened, options: ParseOptions, from: stri
       if (r.verdict.encrypted) opened.encrypted = true;
       if (otherContent && r.verdict.encrypted) opened.partialEncrypted = true;
       if (otherContent && r.verdict.signatures.length > 0) opened.partialSigned = true;
-      pieces.push(fromUtf8(r.data).replace(/\r\n/g, '\n'));
+      pieces.push(displayText(r.data).replace(/\r\n/g, '\n'));
     }
   }
   // Replace each block by its plaintext, keeping the unprotected text around it visible as such.
@@ -230,7 +236,13 @@ export async function parseEml(raw: string | Uint8Array, options: ParseOptions):
   }
   const outerHeaders = headersOf(outer);
   const from = outerHeaders.from?.address ?? null;
-  const opened = await openEntity(bytes, 0, options, from);
+  let opened: Opened;
+  try {
+    opened = await openEntity(bytes, 0, options, from);
+  } catch (cause) {
+    if (cause instanceof NoiseError) throw cause;
+    throw new NoiseError('malformed', 'a part of the message could not be read', { cause });
+  }
   const headers = { ...outerHeaders };
   let subjectProtected = false;
   if (opened.protectedHeaders && (opened.encrypted || opened.signatures.length > 0)) {

@@ -232,6 +232,30 @@ describe('partial protection ("Johnny, you are fired" wrapping)', () => {
   });
 });
 
+describe('bad mail', () => {
+  it('gives NoiseErrors for broken PGP/MIME, never a crash or partial content', async () => {
+    const head = 'From: a@x.example\r\nTo: b@x.example\r\nSubject: s\r\n';
+    const oneEncPart = `${head}Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary=b\r\n\r\n--b\r\nVersion: 1\r\n--b--\r\n`;
+    expect(
+      isNoiseError(
+        await parseEml(oneEncPart, { decryptionKeys: [bobKey] }).catch((e: unknown) => e),
+        'malformed',
+      ),
+    ).toBe(true);
+    const badArmor = `${head}Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary=b\r\n\r\n--b\r\n\r\nVersion: 1\r\n--b\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nzzzz\r\n-----END PGP MESSAGE-----\r\n--b--\r\n`;
+    expect(
+      isNoiseError(
+        await parseEml(badArmor, { decryptionKeys: [bobKey] }).catch((e: unknown) => e),
+        'malformed',
+      ),
+    ).toBe(true);
+    const badSig = `${head}Content-Type: multipart/signed; protocol="application/pgp-signature"; boundary=b\r\n\r\n--b\r\n\r\nhello\r\n--b\r\n\r\n\xff\xfe garbage\r\n--b--\r\n`;
+    expect(
+      isNoiseError(await parseEml(badSig, { decryptionKeys: [] }).catch((e: unknown) => e), 'malformed'),
+    ).toBe(true);
+  });
+});
+
 describe('inner entity', () => {
   it('marks protected headers and stays 7-bit', () => {
     const inner = buildInnerEntity(content());

@@ -186,6 +186,13 @@ describe('bad input', () => {
     await expectCode(decryptMessage(armored, { decryptionKeys: [] }), 'not_for_me');
   });
 
+  it('a locked decryption key is refused clearly, not reported as tampering', async () => {
+    const { readPrivateKey } = await import('openpgp');
+    const locked = await readPrivateKey({ armoredKey: bob.privateKey });
+    const armored = await encryptMessage('x', { recipients: [bob.publicKey] });
+    await expectCode(decryptMessage(armored, { decryptionKeys: [locked] }), 'invalid_argument');
+  });
+
   it('a password-encrypted message is not_for_me', async () => {
     const { createMessage, encrypt } = await import('openpgp');
     const armored = await encrypt({ message: await createMessage({ text: 'x' }), passwords: 'pw' });

@@ -132,6 +132,15 @@ export async function signDetached(
 }
 
 export async function readDetachedSignature(signature: string | Uint8Array): Promise<Signature> {
+  // RFC 3156 §5 signatures are armored, but arrive as bytes from a MIME part.
+  if (
+    signature instanceof Uint8Array &&
+    String.fromCharCode(...signature.subarray(0, 64))
+      .trimStart()
+      .startsWith('-----')
+  ) {
+    signature = latin1Text(signature);
+  }
   try {
     return typeof signature === 'string'
       ? await readSignature({ armoredSignature: signature, config: PGP_CONFIG })
@@ -139,6 +148,13 @@ export async function readDetachedSignature(signature: string | Uint8Array): Pro
   } catch (cause) {
     throw new NoiseError('malformed', 'not a readable OpenPGP signature', { cause });
   }
+}
+
+/** Armor is ASCII; decoding it byte for byte cannot fail (a non-ASCII byte just makes it unreadable). */
+function latin1Text(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
 }
 
 export async function verifyDetached(options: {
