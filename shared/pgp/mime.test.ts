@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { PrivateKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../encoding.ts';
@@ -229,6 +230,46 @@ describe('partial protection ("Johnny, you are fired" wrapping)', () => {
     });
     expect(mixed.verdict.signatures[0]!.status).toBe('valid');
     expect(mixed.verdict.partial.signed).toBe(true);
+  });
+});
+
+describe('round trips (property)', () => {
+  const printable = fc
+    .string({ unit: 'grapheme', minLength: 1, maxLength: 80 })
+    .filter((t) => !/[\r\n]/.test(t) && t.trim() === t && t !== '');
+  const body = fc.string({ unit: 'grapheme', maxLength: 300 }).map((t) => t.replace(/\r\n?/g, '\n'));
+
+  it('random subjects, bodies, names and attachments survive encrypted and signed PGP/MIME', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        printable,
+        body,
+        printable,
+        fc.uint8Array({ maxLength: 500 }),
+        fc.boolean(),
+        async (subject, text, name, data, sign) => {
+          const c: MailContent = {
+            from: { name, address: 'alice@example.org' },
+            to: [{ address: 'bob@example.net' }],
+            subject,
+            text,
+            attachments: [{ filename: 'blob.bin', contentType: 'application/octet-stream', data }],
+          };
+          const eml = sign
+            ? await buildSignedMime(c, { signingKey: aliceKey })
+            : await buildEncryptedMime(c, { recipients: [bob.publicKey], signingKey: aliceKey });
+          const mail = await parseEml(eml, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
+          expect(mail.headers.subject).toBe(subject);
+          expect(mail.headers.from?.address).toBe('alice@example.org');
+          expect(mail.text).toBe(text);
+          expect(mail.attachments).toHaveLength(1);
+          expect(mail.attachments[0]!.data).toEqual(data);
+          expect(mail.verdict.signedBySender).toBe(true);
+          expect(mail.verdict.encrypted).toBe(!sign);
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 });
 
