@@ -101,8 +101,10 @@ async function prepareSeal(
   abytes(payloadNonce, 16, 'random(16)');
   const ctx = { envelopeId, senderAddress: sender.address, sender: senderPublic };
   const entries: RecipientEntry[] = [];
-  for (const b of bundles)
-    entries.push(await wrapForRecipient(ctx, sender.identity.dhSecret, b, contentKey, random));
+  for (const [i, b] of bundles.entries()) {
+    const ownCopy = i === 0 && opts.senderCopy !== false;
+    entries.push(await wrapForRecipient(ctx, sender.identity.dhSecret, b, contentKey, random, ownCopy));
+  }
   const h: EnvelopeHeader = {
     envelopeId,
     createdAt,
