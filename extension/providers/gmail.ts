@@ -1,6 +1,6 @@
-// Gmail. Selectors as Gmail serves them in 2024–2026, cross-checked against public extension
-// code (Mailvelope 6.x gmailIntegration, InboxSDK's compose page parser, gmail.js), dated
-// 2025-11:
+// Gmail. Selectors as Gmail serves them in 2024–2026, taken from public extension code
+// (Mailvelope 6.x gmailIntegration, InboxSDK's compose page parser); checked 2026-11-23, not
+// against a live account (no network here):
 //   message       div.adn[data-message-id="#msg-f:…"][data-legacy-message-id]
 //   body          div.ii.gt > div.a3s.aiL (older: div.a3s.aXjCH)
 //   sender        h3.iw span.gD[email]

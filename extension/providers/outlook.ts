@@ -1,7 +1,7 @@
 // Outlook on the web (outlook.live.com, outlook.office.com, outlook.cloud.microsoft). OWA's
 // class names are hashed and change with every release, so only attributes that have stayed
-// put are used, as seen in public extension code (Mailvelope 6.x outlookIntegration, 2025)
-// and OWA itself, dated 2025-11:
+// put are used, as seen in public extension code (Mailvelope 6.x outlookIntegration, 2025);
+// checked 2026-11-23, not against a live account (no network here):
 //   reading pane   #ReadingPaneContainerId; list #MailList [aria-selected=true][data-convid]
 //   message body   div[id^="UniqueMessageBody_"][role=document]
 //   compose        send button [data-testid=ComposeSendButton]; recipient wells and the body

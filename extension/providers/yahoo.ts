@@ -1,6 +1,7 @@
 // Yahoo Mail (mail.yahoo.com). Yahoo's class names are generated ("D_F ek_BB"), but it ships
 // data-test-id attributes that its own and third-party test suites use; from public test code
-// and extensions, dated 2025-11 (not checked against a live account from this machine):
+// and extensions (2023–2025); checked 2026-11-23, not against a live account (no network here),
+// so these are the least certain of the three:
 //   compose        [data-test-id=compose]; body div[data-test-id=rte][contenteditable=true]
 //                  (older: #editor-container [contenteditable]); subject
 //                  input[data-test-id=compose-subject]; send [data-test-id=compose-send-button]
