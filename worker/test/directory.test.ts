@@ -12,8 +12,14 @@ import {
   newOpenpgpKey,
   publish,
   registerAccount,
+  registerWithKey,
   userIdEmails,
 } from './directory-support/accounts.ts';
+import {
+  GPG_PHOTO_KEY,
+  GPG_PHOTO_KEY_ADDRESS,
+  GPG_PHOTO_KEY_FINGERPRINT,
+} from './directory-support/gpg-photo-key.ts';
 
 async function logOf(accountId: string) {
   const { results } = await env.DB.prepare(
@@ -108,6 +114,25 @@ describe('publishing', () => {
     expect(stored.users.map((u) => u.userID?.email)).toEqual([a.address]);
     expect(stored.users[0]!.otherCertifications).toEqual([]);
     expect(stored.users[0]!.selfCertifications.length).toBeGreaterThan(0);
+  });
+
+  it('strips the photo ID, the unproven user ID and third-party certifications of a gpg-made key', async () => {
+    const registered = await registerWithKey(GPG_PHOTO_KEY_ADDRESS, GPG_PHOTO_KEY);
+    expect(registered.fingerprint).toBe(GPG_PHOTO_KEY_FINGERPRINT);
+    const original = await openpgp.readKey({ armoredKey: GPG_PHOTO_KEY });
+    expect(original.users.length).toBe(3);
+    expect(original.users.filter((u) => u.userAttribute).length).toBe(1);
+    expect(original.users.every((u) => u.otherCertifications.length === 1)).toBe(true);
+    const served = await openpgp.readKey({
+      armoredKey: await bodyText(await call(`/vks/v1/by-fingerprint/${GPG_PHOTO_KEY_FINGERPRINT}`)),
+    });
+    expect(served.users.map((u) => u.userID?.userID ?? 'attribute')).toEqual([
+      `Photo Owner <${GPG_PHOTO_KEY_ADDRESS}>`,
+    ]);
+    expect(served.users[0]!.otherCertifications).toEqual([]);
+    // what is left is still a valid, usable key
+    expect((await served.getPrimaryUser()).user.userID?.email).toBe(GPG_PHOTO_KEY_ADDRESS);
+    expect(await served.getEncryptionKey()).toBeTruthy();
   });
 
   it('moves the address binding to a replacement key', async () => {

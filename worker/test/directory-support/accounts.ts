@@ -101,19 +101,7 @@ export async function registerAccount(
     ...(options.extraUserIds ?? []),
   ]);
   const envelope = options.envelope === false ? undefined : newEnvelope(options.oneTimePrekeys ?? 0);
-  const res = await call('/api/v1/accounts', {
-    method: 'POST',
-    json: {
-      address,
-      kdf: { ...KDF_DEFAULTS, salt: toBase64Url(random(16)) },
-      authKey: toBase64Url(random(32)),
-      vault: toBase64Url(utf8('{}')),
-      keys: { openpgpKey: generated.publicKey.armor(), ...(envelope ? { envelope: envelope.keys } : {}) },
-      deviceName: 'directory test',
-    },
-  });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
-  const registered = RegisterResponse.parse(await res.json());
+  const registered = await registerWithKey(address, generated.publicKey.armor(), envelope?.keys);
   return {
     address,
     accountId: registered.accountId,
@@ -124,6 +112,23 @@ export async function registerAccount(
     revocationCertificate: generated.revocationCertificate,
     signingSecret: envelope?.signingSecret,
   };
+}
+
+/** Registers `address` with the given armored key through the real register route. */
+export async function registerWithKey(address: string, openpgpKey: string, envelope?: EnvelopeKeys) {
+  const res = await call('/api/v1/accounts', {
+    method: 'POST',
+    json: {
+      address,
+      kdf: { ...KDF_DEFAULTS, salt: toBase64Url(random(16)) },
+      authKey: toBase64Url(random(32)),
+      vault: toBase64Url(utf8('{}')),
+      keys: { openpgpKey, ...(envelope ? { envelope } : {}) },
+      deviceName: 'directory test',
+    },
+  });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
+  return RegisterResponse.parse(await res.json());
 }
 
 /** User ID emails of every key in an armored or binary key response. */
