@@ -3,6 +3,7 @@
 // 4xx carries the one JSON error shape. Routes are read from app.routes at runtime, so the
 // directory's routes are covered too.
 
+import { env } from 'cloudflare:test';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KDF_DEFAULTS, SessionTokens } from '../../shared/api/accounts.ts';
@@ -77,26 +78,32 @@ const body = fc.oneof(
 
 describe('fuzz: no input reaches a 5xx', () => {
   let token = '';
+  let sessionId = '';
   let address = '';
   let authKey = '';
 
   beforeAll(async () => {
     const a = await registerAccount();
     token = a.session.accessToken;
+    sessionId = a.session.sessionId;
     address = a.address;
     authKey = a.authKey;
   });
 
   /** Random requests may log this session out or revoke it; log in again when that happens. */
   async function liveToken(): Promise<string> {
-    const probe = await api('/api/v1/account', { token });
-    if (probe.status === 200) return token;
+    const row = await env.DB.prepare('SELECT revoked_at FROM sessions WHERE id = ?1')
+      .bind(sessionId)
+      .first<{ revoked_at: number | null }>();
+    if (row && row.revoked_at === null) return token;
     const res = await api('/api/v1/auth/login', {
       method: 'POST',
       json: { address, authKey, deviceName: 'fuzz' },
       headers: { 'CF-Connecting-IP': '198.18.0.1' },
     });
-    token = SessionTokens.parse(await res.json()).accessToken;
+    const tokens = SessionTokens.parse(await res.json());
+    token = tokens.accessToken;
+    sessionId = tokens.sessionId;
     return token;
   }
 
@@ -173,7 +180,7 @@ describe('fuzz: no input reaches a 5xx', () => {
         const res = await app.request(
           url,
           { method: r.target.method, headers, body: hasBody ? r.body?.text : undefined },
-          (await import('cloudflare:test')).env,
+          env,
         );
         const text = await res.text();
         expect(res.status, `${r.target.method} ${url} → ${res.status} ${text.slice(0, 200)}`).toBeLessThan(
