@@ -216,6 +216,57 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
     expect(parsed.text.trim()).toBe('Signed by gpg.');
   });
 
+  it('gpg sign-then-encrypt (RFC 3156 §6.1) and gpg inline armor in a text/plain body → our .eml parser', async () => {
+    const part = 'Content-Type: text/plain; charset=us-ascii\r\n\r\nNested layers.\r\n';
+    const sig = await home.gpg(['--armor', '--local-user', theirFpr, '--detach-sign'], {
+      input: part,
+      passphrase: GPG_PASS,
+    });
+    expect(sig.code, sig.stderr).toBe(0);
+    const signedEntity = [
+      'Content-Type: multipart/signed; micalg=pgp-sha256; protocol="application/pgp-signature"; boundary="in"',
+      '',
+      '--in',
+      // The line break before the delimiter belongs to it (RFC 2046 §5.1.1): keep the part's own.
+      part,
+      '--in',
+      'Content-Type: application/pgp-signature',
+      '',
+      sig.stdout.toString().replace(/\r?\n/g, '\r\n').trimEnd(),
+      '--in--',
+      '',
+    ].join('\r\n');
+    const enc = await home.gpg(['--armor', '--recipient', ours.fingerprint, '--encrypt'], {
+      input: signedEntity,
+    });
+    expect(enc.code, enc.stderr).toBe(0);
+    const head = `From: ${THEIRS.email}\r\nTo: ${OURS.email}\r\nSubject: layered\r\nMIME-Version: 1.0\r\n`;
+    const eml = `${head}Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="out"\r\n\r\n--out\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--out\r\nContent-Type: application/octet-stream\r\n\r\n${enc.stdout.toString().replace(/\r?\n/g, '\r\n').trimEnd()}\r\n--out--\r\n`;
+    const layered = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
+    expect(layered.text.trim()).toBe('Nested layers.');
+    expect(layered.verdict).toMatchObject({
+      encrypted: true,
+      signedBySender: true,
+      partial: { encrypted: false, signed: false },
+    });
+
+    const inline = await home.gpg(
+      ['--armor', '--local-user', theirFpr, '--recipient', ours.fingerprint, '--sign', '--encrypt'],
+      {
+        input: 'Inline from gpg.\n',
+        passphrase: GPG_PASS,
+      },
+    );
+    const inlineEml = `${head}Content-Type: text/plain; charset=us-ascii\r\n\r\n${inline.stdout.toString().replace(/\r?\n/g, '\r\n')}`;
+    const parsed = await parseEml(inlineEml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
+    expect(parsed.text.trim()).toBe('Inline from gpg.');
+    expect(parsed.verdict).toMatchObject({
+      encrypted: true,
+      signedBySender: true,
+      partial: { encrypted: false, signed: false },
+    });
+  });
+
   it('cleartext signatures both ways', async () => {
     const ourClear = await signCleartext('Signed by openpgp.js.\nSecond line.', ourKey);
     const v = await home.gpg(['--status-fd', '1', '--verify'], { input: ourClear });
