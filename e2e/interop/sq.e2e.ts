@@ -47,7 +47,7 @@ describe.each([
   ['ecc', 'cv25519'],
   ['rsa3072', 'rsa3k'],
 ] as const)('sq 0.27 with %s keys', (type, suite) => {
-  const scratch = scratchDir('noise-sq-');
+  let scratch: ReturnType<typeof scratchDir>;
   let ours: GeneratedKey;
   let ourKey: PrivateKey;
   let ourCertFile: string;
@@ -55,6 +55,7 @@ describe.each([
   let theirCert: string;
 
   beforeAll(async () => {
+    scratch = scratchDir('noise-sq-');
     theirKeyFile = `${scratch.dir}/carol.key.pgp`;
     const [generated] = await Promise.all([
       generateKey({ userIds: [OURS], passphrase: OUR_PASS, type }),
@@ -83,7 +84,7 @@ describe.each([
     );
   });
 
-  afterAll(() => scratch.cleanup());
+  afterAll(() => scratch?.cleanup());
 
   it('our encrypt+sign (inline armor) → sq decrypts with a good signature', async () => {
     const armored = await encryptMessage('Inline from JS: ✓\n', {
