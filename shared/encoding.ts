@@ -1,7 +1,7 @@
 // Byte encodings used on the wire and in storage. Web standards only (no Buffer).
 
 const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export function utf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);
