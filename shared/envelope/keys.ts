@@ -6,6 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, fromBase64Url, toBase64Url, toHex, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { abytes, atimestamp, au32 } from './assert.ts';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify, x25519PublicKey } from './curves.ts';
 import {
   identityDhMessage,
   type PublicIdentity,
@@ -52,6 +53,63 @@ export function publicIdentity(identity: IdentitySecret): PublicIdentity {
     dhKey,
     dhKeySignature: ed25519.sign(identityDhMessage(dhKey), identity.signingSecret),
   };
+}
+
+/** Same as publicIdentity, through WebCrypto where available (seal and open use this). */
+export async function publicIdentityAsync(identity: IdentitySecret): Promise<PublicIdentity> {
+  const { signingKey, dhKey } = await identityPublicKeys(identity);
+  return {
+    signingKey,
+    dhKey,
+    dhKeySignature: await ed25519Sign(identityDhMessage(dhKey), identity.signingSecret),
+  };
+}
+
+/** The two public keys of an identity, without the signature (enough for key ids and AD). */
+export async function identityPublicKeys(
+  identity: IdentitySecret,
+): Promise<Pick<PublicIdentity, 'signingKey' | 'dhKey'>> {
+  abytes(identity.signingSecret, 32, 'identity.signingSecret');
+  abytes(identity.dhSecret, 32, 'identity.dhSecret');
+  return {
+    signingKey: await ed25519PublicKey(identity.signingSecret),
+    dhKey: await x25519PublicKey(identity.dhSecret),
+  };
+}
+
+/** verifyIdentity (identity.ts, the Worker's check) through WebCrypto where available. */
+export async function verifyIdentityAsync(id: PublicIdentity): Promise<boolean> {
+  return (
+    id.dhKey.length === 32 && ed25519Verify(id.dhKeySignature, identityDhMessage(id.dhKey), id.signingKey)
+  );
+}
+
+export async function verifySignedPrekeyAsync(
+  signingKey: Uint8Array,
+  spk: PublicSignedPrekey,
+): Promise<boolean> {
+  if (spk.publicKey.length !== 32) return false;
+  let message: Uint8Array;
+  try {
+    message = signedPrekeyMessage(spk.id, spk.createdAt, spk.publicKey);
+  } catch {
+    return false; // id or createdAt out of range
+  }
+  return ed25519Verify(spk.signature, message, signingKey);
+}
+
+export async function publicSignedPrekeyAsync(
+  identity: IdentitySecret,
+  spk: SignedPrekeySecret,
+): Promise<PublicSignedPrekey> {
+  abytes(identity.signingSecret, 32, 'identity.signingSecret');
+  abytes(spk.secret, 32, 'spk.secret');
+  const publicKey = await x25519PublicKey(spk.secret);
+  const signature = await ed25519Sign(
+    signedPrekeyMessage(spk.id, spk.createdAt, publicKey),
+    identity.signingSecret,
+  );
+  return { id: spk.id, createdAt: spk.createdAt, publicKey, signature };
 }
 
 export function generateSignedPrekey(

@@ -1,21 +1,21 @@
 // §8.2 Opening: find our entry, run X3DH from the recipient side, check the header MAC, decrypt the
 // segments, and check the sender's signature over the whole envelope before the last bytes go out.
 
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { concatBytes, equalBytes, toHex } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { TAG_LENGTH } from './aead.ts';
 import { abytes } from './assert.ts';
 import { ByteQueue } from './byte-queue.ts';
+import { ed25519Verify } from './curves.ts';
 import { decodeHeader, HEADER_PREFIX_LENGTH, parseHeaderPrefix } from './header.ts';
-import { verifyIdentity } from './identity.ts';
 import {
   fingerprintHex,
   type IdentitySecret,
   identityKeyId,
+  identityPublicKeys,
   type OneTimePrekeySecret,
-  publicIdentity,
   type SignedPrekeySecret,
+  verifyIdentityAsync,
 } from './keys.ts';
 import {
   type ByteSource,
@@ -117,11 +117,11 @@ export async function open(
   const { header, unmacked, mac } = decodeHeader(headerBytes);
 
   // §2.2: the sender's DH key must carry its signing key's signature.
-  if (!verifyIdentity(header.sender))
+  if (!(await verifyIdentityAsync(header.sender)))
     throw new NoiseError('tampered', 'envelope: sender identity signature invalid');
 
   // §8.2 step 3: our entry is the one naming our identity key id, device and address.
-  const me = publicIdentity(keys.identity);
+  const me = await identityPublicKeys(keys.identity);
   const myKeyId = identityKeyId(me);
   const entry = header.entries.find(
     (e) =>
@@ -181,12 +181,7 @@ export async function open(
       }
       // §4.4: the signature covers the header and every ciphertext chunk.
       const message = signatureMessage(headerBytes, digest.digest());
-      let signatureOk = false;
-      try {
-        signatureOk = ed25519.verify(trailer.signature!, message, header.sender.signingKey);
-      } catch {
-        signatureOk = false;
-      }
+      const signatureOk = await ed25519Verify(trailer.signature!, message, header.sender.signingKey);
       if (!signatureOk) throw new NoiseError('tampered', 'envelope: sender signature invalid');
       const fresh = opts.replayStore ? await opts.replayStore.record(envelopeId, header.createdAt) : true;
       const result = buildVerdict({

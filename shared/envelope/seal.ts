@@ -1,16 +1,16 @@
 // §8.1 Sealing: one content key, one entry per recipient device plus the sender's own copy,
 // the header MAC, the segmented payload and the sender's signature over all of it.
 
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { concatBytes } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { aaddress, abytes, adeviceId, atimestamp } from './assert.ts';
+import { ed25519Sign } from './curves.ts';
 import { type EnvelopeHeader, encodeHeaderUnmacked, MAX_RECIPIENTS } from './header.ts';
 import {
   type IdentitySecret,
   identityKeyId,
-  publicIdentity,
-  publicSignedPrekey,
+  publicIdentityAsync,
+  publicSignedPrekeyAsync,
   type SignedPrekeySecret,
 } from './keys.ts';
 import {
@@ -66,14 +66,14 @@ async function prepareSeal(
   const random = opts.random ?? webRandom;
   const createdAt = opts.createdAt ?? Math.floor(Date.now() / 1000);
   atimestamp(createdAt, 'createdAt');
-  const senderPublic = publicIdentity(sender.identity);
+  const senderPublic = await publicIdentityAsync(sender.identity);
   const bundles: RecipientBundle[] = [];
   if (opts.senderCopy !== false) {
     bundles.push({
       address: sender.address,
       deviceId: sender.deviceId,
       identity: senderPublic,
-      signedPrekey: publicSignedPrekey(sender.identity, sender.signedPrekey),
+      signedPrekey: await publicSignedPrekeyAsync(sender.identity, sender.signedPrekey),
     });
   }
   const seen = new Set(bundles.map((b) => entryKey({ ...b, keyId: identityKeyId(b.identity) })));
@@ -100,11 +100,14 @@ async function prepareSeal(
   abytes(envelopeId, 16, 'random(16)');
   abytes(payloadNonce, 16, 'random(16)');
   const ctx = { envelopeId, senderAddress: sender.address, sender: senderPublic };
-  const entries: RecipientEntry[] = [];
-  for (const [i, b] of bundles.entries()) {
-    const ownCopy = i === 0 && opts.senderCopy !== false;
-    entries.push(await wrapForRecipient(ctx, sender.identity.dhSecret, b, contentKey, random, ownCopy));
-  }
+  const ephemeralSecrets = bundles.map(() => random(32));
+  // Entries are independent: their WebCrypto work runs concurrently, in a fixed output order.
+  const entries: RecipientEntry[] = await Promise.all(
+    bundles.map((b, i) => {
+      const ownCopy = i === 0 && opts.senderCopy !== false;
+      return wrapForRecipient(ctx, sender.identity.dhSecret, b, contentKey, ephemeralSecrets[i]!, ownCopy);
+    }),
+  );
   const h: EnvelopeHeader = {
     envelopeId,
     createdAt,
@@ -124,7 +127,7 @@ async function* sealChunks(prepared: PreparedSeal, plaintext: ByteSource): Async
   yield prepared.header;
   const digest = new PayloadDigest();
   yield* encryptSegments(prepared.payloadKey, segmentPlaintext(plaintext), digest);
-  yield ed25519.sign(signatureMessage(prepared.header, digest.digest()), prepared.signingSecret);
+  yield await ed25519Sign(signatureMessage(prepared.header, digest.digest()), prepared.signingSecret);
 }
 
 /** Seals a stream of plaintext into a stream of binary envelope bytes (header, segments, signature). */

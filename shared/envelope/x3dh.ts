@@ -1,23 +1,16 @@
 // §3 Per-recipient key agreement: X3DH (Signal, "The X3DH Key Agreement Protocol", §3.3) and the
 // wrapping of the content key under the resulting SK with the entry's associated data.
 
-import { x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, u32be, utf8 } from '../encoding.ts';
 import { type ErrorCode, NoiseError } from '../errors.ts';
 import { aesGcmOpen, aesGcmSeal, importAesKey, NONCE_LENGTH } from './aead.ts';
 import { abytes } from './assert.ts';
-import {
-  type PublicIdentity,
-  type PublicOneTimePrekey,
-  type PublicSignedPrekey,
-  verifyIdentity,
-  verifySignedPrekey,
-} from './identity.ts';
-import { identityKeyId } from './keys.ts';
+import { x25519Dh, x25519PublicKey } from './curves.ts';
+import type { PublicIdentity, PublicOneTimePrekey, PublicSignedPrekey } from './identity.ts';
+import { identityKeyId, verifyIdentityAsync, verifySignedPrekeyAsync } from './keys.ts';
 import { LABEL_WRAP, LABEL_X3DH } from './labels.ts';
-import type { RandomSource } from './random.ts';
 
 /** What the directory publishes for one device of a recipient (issue 3 §5). */
 export interface RecipientBundle {
@@ -56,14 +49,14 @@ const FF_PREFIX = new Uint8Array(32).fill(0xff);
 const ZERO_NONCE = new Uint8Array(NONCE_LENGTH);
 
 /** §3.1: X25519 with the all-zero output refused (a low-order point would make DH public). */
-function dh(secret: Uint8Array, publicKey: Uint8Array, code: ErrorCode, what: string): Uint8Array {
-  let out: Uint8Array;
-  try {
-    out = x25519.getSharedSecret(secret, publicKey);
-  } catch {
-    throw new NoiseError(code, `${what}: X25519 produced the all-zero value`);
-  }
-  if (out.every((b) => b === 0)) throw new NoiseError(code, `${what}: X25519 produced the all-zero value`);
+async function dh(
+  secret: Uint8Array,
+  publicKey: Uint8Array,
+  code: ErrorCode,
+  what: string,
+): Promise<Uint8Array> {
+  const out = await x25519Dh(secret, publicKey);
+  if (!out) throw new NoiseError(code, `${what}: X25519 produced the all-zero value`);
   return out;
 }
 
@@ -112,14 +105,16 @@ export async function wrapForRecipient(
   senderDhSecret: Uint8Array,
   bundle: RecipientBundle,
   contentKey: Uint8Array,
-  random: RandomSource,
+  /** This entry's fresh ephemeral secret ek (32 random bytes, erased here after use). */
+  ek: Uint8Array,
   /** Only for the sender's own copy, built from its own secrets a moment ago. */
   alreadyVerified = false,
 ): Promise<RecipientEntry> {
   // Signal X3DH §3.3: the sender MUST verify the prekey signature before use.
   const verified =
     alreadyVerified ||
-    (verifyIdentity(bundle.identity) && verifySignedPrekey(bundle.identity.signingKey, bundle.signedPrekey));
+    ((await verifyIdentityAsync(bundle.identity)) &&
+      (await verifySignedPrekeyAsync(bundle.identity.signingKey, bundle.signedPrekey)));
   if (!verified) {
     throw new NoiseError(
       'key_unusable',
@@ -128,16 +123,15 @@ export async function wrapForRecipient(
   }
   const opk = bundle.oneTimePrekey ?? null;
   if (opk) abytes(opk.publicKey, 32, 'bundle.oneTimePrekey.publicKey');
-  const ek = random(32);
-  abytes(ek, 32, 'random(32)');
-  const ephemeralKey = x25519.getPublicKey(ek);
+  abytes(ek, 32, 'ek');
+  const ephemeralKey = await x25519PublicKey(ek);
   const what = `bundle for ${bundle.address}`;
   const dhs = [
-    dh(senderDhSecret, bundle.signedPrekey.publicKey, 'key_unusable', what),
-    dh(ek, bundle.identity.dhKey, 'key_unusable', what),
-    dh(ek, bundle.signedPrekey.publicKey, 'key_unusable', what),
+    await dh(senderDhSecret, bundle.signedPrekey.publicKey, 'key_unusable', what),
+    await dh(ek, bundle.identity.dhKey, 'key_unusable', what),
+    await dh(ek, bundle.signedPrekey.publicKey, 'key_unusable', what),
   ];
-  if (opk) dhs.push(dh(ek, opk.publicKey, 'key_unusable', what));
+  if (opk) dhs.push(await dh(ek, opk.publicKey, 'key_unusable', what));
   ek.fill(0);
   const entry = {
     address: bundle.address,
@@ -174,11 +168,12 @@ export async function unwrapEntry(
 ): Promise<Uint8Array> {
   const what = 'recipient entry';
   const dhs = [
-    dh(keys.signedPrekeySecret, ctx.sender.dhKey, 'tampered', what),
-    dh(keys.identityDhSecret, entry.ephemeralKey, 'tampered', what),
-    dh(keys.signedPrekeySecret, entry.ephemeralKey, 'tampered', what),
+    await dh(keys.signedPrekeySecret, ctx.sender.dhKey, 'tampered', what),
+    await dh(keys.identityDhSecret, entry.ephemeralKey, 'tampered', what),
+    await dh(keys.signedPrekeySecret, entry.ephemeralKey, 'tampered', what),
   ];
-  if (keys.oneTimePrekeySecret) dhs.push(dh(keys.oneTimePrekeySecret, entry.ephemeralKey, 'tampered', what));
+  if (keys.oneTimePrekeySecret)
+    dhs.push(await dh(keys.oneTimePrekeySecret, entry.ephemeralKey, 'tampered', what));
   const sk = deriveSharedKey(dhs);
   const key = await importAesKey(sk);
   sk.fill(0);
