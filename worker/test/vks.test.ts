@@ -1,5 +1,6 @@
 // VKS v1 (keys.openpgp.org API): by-email, by-fingerprint, by-keyid; armored, uppercase hex.
 
+import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import { bodyText, call, registerAccount, userIdEmails } from './directory-support/accounts.ts';
 
@@ -19,6 +20,33 @@ describe('VKS v1', () => {
       const text = await bodyText(res);
       expect(text).toMatch(/^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
       expect(await userIdEmails(text)).toEqual([a.address]);
+    }
+  });
+
+  it('finds the whole key by a subkey fingerprint or key ID, never stale after a change', async () => {
+    const a = await registerAccount();
+    const sub = a.publicKey.subkeys[0]!;
+    const subFpr = sub.getFingerprint().toUpperCase();
+    const paths = [
+      `/vks/v1/by-fingerprint/${subFpr}`,
+      `/vks/v1/by-keyid/${sub.getKeyID().toHex().toUpperCase()}`,
+      `/pks/lookup?op=get&options=mr&search=0x${subFpr}`,
+    ];
+    for (const path of paths) {
+      const key = await openpgp.readKey({ armoredKey: await bodyText(await call(path)) });
+      expect(key.getFingerprint().toUpperCase(), path).toBe(a.fingerprint);
+    }
+    const index = await bodyText(await call(`/pks/lookup?op=index&options=mr&search=0x${subFpr}`));
+    expect(index).toMatch(new RegExp(`^pub:${a.fingerprint}:`, 'm'));
+    const revoked = await call('/api/v1/directory/revocation', {
+      method: 'POST',
+      token: a.token,
+      json: { revocation: a.revocationCertificate },
+    });
+    expect(revoked.status).toBe(200);
+    for (const path of paths) {
+      const key = await openpgp.readKey({ armoredKey: await bodyText(await call(path)) });
+      expect(await key.isRevoked(), path).toBe(true);
     }
   });
 

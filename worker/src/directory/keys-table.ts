@@ -15,6 +15,8 @@ export interface KeyRow {
   revoked: boolean;
   createdAt: number;
   updatedAt: number;
+  /** Found through one of its subkeys rather than the primary key. */
+  viaSubkey: boolean;
 }
 
 interface RawKeyRow {
@@ -30,6 +32,7 @@ interface RawKeyRow {
   revoked: number;
   created_at: number;
   updated_at: number;
+  via_subkey?: number;
 }
 
 const KEY_COLUMNS = `k.fingerprint, k.account_id, k.key_id, k.binary_key, k.armored_key, k.algorithm, k.bits,
@@ -49,22 +52,35 @@ function mapKey(r: RawKeyRow): KeyRow {
     revoked: r.revoked !== 0,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    viaSubkey: r.via_subkey === 1,
   };
 }
 
+/** By primary key fingerprint, or by a subkey's (found: the whole key, `viaSubkey` set). */
 export async function keyByFingerprint(db: D1Database, fingerprint: string): Promise<KeyRow | null> {
   const r = await db
-    .prepare(`SELECT ${KEY_COLUMNS} FROM openpgp_keys k WHERE k.fingerprint = ?1`)
+    .prepare(
+      `SELECT ${KEY_COLUMNS}, 0 AS via_subkey FROM openpgp_keys k WHERE k.fingerprint = ?1
+       UNION ALL
+       SELECT ${KEY_COLUMNS}, 1 AS via_subkey FROM openpgp_subkeys s JOIN openpgp_keys k ON k.fingerprint = s.primary_fingerprint
+       WHERE s.fingerprint = ?1
+       LIMIT 1`,
+    )
     .bind(fingerprint)
     .first<RawKeyRow>();
   return r ? mapKey(r) : null;
 }
 
-/** Long key IDs can collide in theory; the most recently updated key wins. */
+/** Long key IDs can collide in theory; primary keys first, then the most recently updated. */
 export async function keyByKeyId(db: D1Database, keyId: string): Promise<KeyRow | null> {
   const r = await db
     .prepare(
-      `SELECT ${KEY_COLUMNS} FROM openpgp_keys k WHERE k.key_id = ?1 ORDER BY k.updated_at DESC LIMIT 1`,
+      `SELECT * FROM (
+         SELECT ${KEY_COLUMNS}, 0 AS via_subkey FROM openpgp_keys k WHERE k.key_id = ?1
+         UNION ALL
+         SELECT ${KEY_COLUMNS}, 1 AS via_subkey FROM openpgp_subkeys s JOIN openpgp_keys k ON k.fingerprint = s.primary_fingerprint
+         WHERE s.key_id = ?1)
+       ORDER BY via_subkey, updated_at DESC LIMIT 1`,
     )
     .bind(keyId)
     .first<RawKeyRow>();
@@ -89,7 +105,21 @@ export async function keysOfAccount(db: D1Database, accountId: string): Promise<
   return results.map(mapKey);
 }
 
-export function upsertKeyStatement(db: D1Database, accountId: string, form: StoredKeyForm, now: number) {
+/** The key row and its subkey index, for one batch. */
+export function upsertKeyStatements(db: D1Database, accountId: string, form: StoredKeyForm, now: number) {
+  return [
+    upsertKeyStatement(db, accountId, form, now),
+    ...form.subkeys.map((sk) =>
+      db
+        .prepare(
+          'INSERT OR IGNORE INTO openpgp_subkeys (fingerprint, key_id, primary_fingerprint) VALUES (?1, ?2, ?3)',
+        )
+        .bind(sk.fingerprint, sk.keyId, form.fingerprint),
+    ),
+  ];
+}
+
+function upsertKeyStatement(db: D1Database, accountId: string, form: StoredKeyForm, now: number) {
   return db
     .prepare(
       `INSERT INTO openpgp_keys (fingerprint, account_id, key_id, binary_key, armored_key, algorithm, bits,

@@ -216,6 +216,7 @@ export interface StoredKeyForm {
   revoked: boolean;
   /** Full user ID strings by lowercased email, for HKP indexes. */
   userIds: Map<string, string>;
+  subkeys: { fingerprint: string; keyId: string }[];
 }
 
 /** The stored form of a (stripped) key and the metadata lookups need without parsing it. */
@@ -239,6 +240,10 @@ export async function storedForm(key: openpgp.PublicKey): Promise<StoredKeyForm>
     expiresAt: expiration instanceof Date ? Math.floor(expiration.getTime() / 1000) : null,
     revoked: await key.isRevoked(),
     userIds,
+    subkeys: key.subkeys.map((sk) => ({
+      fingerprint: sk.getFingerprint().toUpperCase(),
+      keyId: sk.getKeyID().toHex().toUpperCase(),
+    })),
   };
 }
 

@@ -30,7 +30,7 @@ import {
   keyByFingerprint,
   keysOfAccount,
   upsertBindingStatement,
-  upsertKeyStatement,
+  upsertKeyStatements,
   verifiedAddresses,
 } from './keys-table.ts';
 import { appendLogStatement } from './log-table.ts';
@@ -115,7 +115,7 @@ export async function publishKeys(
   const now = Date.now();
   const before = await bindingsOfAccount(db, accountId);
   const otherKeys = (await keysOfAccount(db, accountId)).filter((k) => k.fingerprint !== form.fingerprint);
-  const statements: D1PreparedStatement[] = [upsertKeyStatement(db, accountId, form, now)];
+  const statements: D1PreparedStatement[] = upsertKeyStatements(db, accountId, form, now);
   const replaced = before.find((b) => b.fingerprint !== form.fingerprint)?.fingerprint ?? null;
   statements.push(
     appendLogStatement(

@@ -5,7 +5,7 @@
 import type { Bindings } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
 import { invalidateLookups } from '../lookup/cache.ts';
-import { bindingsOfKey, keysOfAccount, upsertKeyStatement } from './keys-table.ts';
+import { bindingsOfKey, keysOfAccount, upsertKeyStatements } from './keys-table.ts';
 import { appendLogStatement } from './log-table.ts';
 import { applyRevocation, readPublicKey, storedForm, stripKey } from './openpgp-key.ts';
 
@@ -35,7 +35,7 @@ export async function publishRevocation(
     const form = await storedForm(await stripKey(revoked, new Set(bindings.map((b) => b.address))));
     const now = Date.now();
     await db.batch([
-      upsertKeyStatement(db, accountId, form, now),
+      ...upsertKeyStatements(db, accountId, form, now),
       appendLogStatement(
         db,
         { accountId, action: 'revoke', oldFingerprint: row.fingerprint, newFingerprint: row.fingerprint },

@@ -24,6 +24,17 @@ export function cacheUrl(env: Pick<Bindings, 'SERVICE_DOMAIN'>, kind: CacheKind,
   return `https://${env.SERVICE_DOMAIN}/.directory-cache/v1/${kind}/${encodeURIComponent(value)}`;
 }
 
+const NO_STORE = new WeakSet<Response>();
+
+/**
+ * Marks an answer the cache must not keep: one found through a subkey, whose cache URL
+ * (the subkey's fingerprint or key ID) a later key change would not know to delete.
+ */
+export function uncacheable(res: Response): Response {
+  NO_STORE.add(res);
+  return res;
+}
+
 /** Serves from cache, or produces, stores (200 only) and serves. */
 export async function cachedLookup(
   env: Pick<Bindings, 'SERVICE_DOMAIN'>,
@@ -37,7 +48,7 @@ export async function cachedLookup(
   // A fresh Response: headers of cached responses are immutable, and CORS adds its own.
   if (hit) return new Response(hit.body, hit);
   const res = await produce();
-  if (res.status !== 200) return res;
+  if (res.status !== 200 || NO_STORE.has(res)) return res;
   res.headers.set('Cache-Control', `public, max-age=${LOOKUP_MAX_AGE}`);
   await cache.put(url, res.clone());
   return res;

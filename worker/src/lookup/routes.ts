@@ -10,7 +10,7 @@ import { limitBody } from '../http/body-limit.ts';
 import { publicCors } from '../http/cors.ts';
 import { ApiError } from '../http/errors.ts';
 import { hasEnvelope } from '../prekeys/prekeys-table.ts';
-import { type CacheKind, cachedLookup } from './cache.ts';
+import { type CacheKind, cachedLookup, uncacheable } from './cache.ts';
 import { hkpIndex } from './hkp-index.ts';
 import {
   type KeyQuery,
@@ -43,7 +43,8 @@ function armoredKey(c: Ctx, q: KeyQuery): Promise<Response> {
     await limitLookup(c.env, c.req.header('CF-Connecting-IP'));
     const found = await keyAndBindings(c.env.DB, q);
     if (!found) throw notFound();
-    return new Response(found.key.armoredKey, { headers: { 'Content-Type': PGP_KEYS } });
+    const res = new Response(found.key.armoredKey, { headers: { 'Content-Type': PGP_KEYS } });
+    return found.key.viaSubkey ? uncacheable(res) : res;
   });
 }
 
@@ -63,7 +64,7 @@ function jsonLookup(c: Ctx, q: KeyQuery & { kind: 'email' | 'fpr' }): Promise<Re
       openpgpKey: key.armoredKey,
       envelope: await hasEnvelope(c.env.DB, key.accountId),
     };
-    return Response.json(body);
+    return found.key.viaSubkey ? uncacheable(Response.json(body)) : Response.json(body);
   });
 }
 
@@ -124,7 +125,10 @@ export const lookupRoutes = new Hono<AppEnv>()
         await limitLookup(c.env, c.req.header('CF-Connecting-IP'));
         const found = await keyAndBindings(c.env.DB, q);
         if (!found) throw notFound();
-        return new Response(hkpIndex([found]), { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+        const res = new Response(hkpIndex([found]), {
+          headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        });
+        return found.key.viaSubkey ? uncacheable(res) : res;
       });
     throw new ApiError(400, 'unsupported_op', 'Supported HKP operations: get, index, vindex.');
   })
