@@ -66,8 +66,9 @@ export interface Segment {
 
 /** Reads any byte source chunk by chunk; a ReadableStream through its reader (Chrome lacks async iteration). */
 export async function* iterateBytes(source: ByteSource): AsyncGenerator<Uint8Array> {
-  if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream) {
-    const reader = source.getReader();
+  // Duck-typed: a stream from another realm (frame, worker) fails instanceof.
+  if (typeof (source as ReadableStream<Uint8Array>).getReader === 'function') {
+    const reader = (source as ReadableStream<Uint8Array>).getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
