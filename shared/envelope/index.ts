@@ -20,6 +20,7 @@ export {
   type IdentitySecretJson,
   identityFingerprint,
   identityKeyId,
+  identityPublicKeys,
   identitySecretFromJson,
   identitySecretToJson,
   type KeyGenOptions,
@@ -28,12 +29,16 @@ export {
   oneTimePrekeySecretFromJson,
   oneTimePrekeySecretToJson,
   publicIdentity,
+  publicIdentityAsync,
   publicOneTimePrekey,
   publicSignedPrekey,
+  publicSignedPrekeyAsync,
   type SignedPrekeySecret,
   type SignedPrekeySecretJson,
   signedPrekeySecretFromJson,
   signedPrekeySecretToJson,
+  verifyIdentityAsync,
+  verifySignedPrekeyAsync,
 } from './keys.ts';
 export { type OpenedEnvelope, type OpenOptions, open, openBytes, type RecipientKeys } from './open.ts';
 export { type ByteSource, SEGMENT_SIZE } from './payload.ts';
