@@ -8,8 +8,11 @@ import { fingerprintHex, type RecipientBundle } from '../../shared/envelope/inde
 import type { DirectoryEntry } from './overlay-crypto.ts';
 
 export function createDirectoryClient(serverUrl: () => Promise<string>, fetcher: typeof fetch = fetch) {
-  async function get(path: string): Promise<unknown | null> {
-    const res = await fetcher(new URL(path, await serverUrl()), { headers: { accept: 'application/json' } });
+  async function get(path: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown | null> {
+    const res = await fetcher(new URL(path, await serverUrl()), {
+      method,
+      headers: { accept: 'application/json' },
+    });
     if (res.status === 404) return null;
     if (!res.ok) throw new Error(`directory answered ${res.status}`);
     return res.json();
@@ -33,7 +36,7 @@ export function createDirectoryClient(serverUrl: () => Promise<string>, fetcher:
       return { fingerprint, openpgpKey, envelope };
     },
     async bundle(address: string): Promise<RecipientBundle | null> {
-      const parsed = PrekeyBundle.safeParse(await get(DIRECTORY_ROUTES.bundle(address)));
+      const parsed = PrekeyBundle.safeParse(await get(DIRECTORY_ROUTES.bundle(address), 'POST'));
       if (!parsed.success) return null;
       const b = parsed.data;
       return {
