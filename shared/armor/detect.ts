@@ -230,10 +230,18 @@ function readArmorBlock(b: Begin): Read {
 const CLEARTEXT_HEADER = /^Hash:\s*(.*)$/i;
 
 /**
- * Cleartext signature (RFC 4880 §7, RFC 9580 §7). The signed text is repaired only for damage
- * that the armor's own structural lines prove happened (entities, odd spaces, quoted-printable)
- * plus quoting at the BEGIN line's depth, line endings and trailing blanks, which §7.1 excludes
- * from the signature. Dash-escaped lines (`- `) are kept as they are; extra blank lines are kept.
+ * Cleartext signature (RFC 4880 §7, RFC 9580 §7). Repairing the signed text can change what was
+ * signed, so only this is normalized there:
+ * - always: line endings (the signature covers CRLF-canonical text, RFC 4880 §7.1), trailing
+ *   spaces and tabs (§7.1: removed before signing), `>` quoting up to the BEGIN line's depth and,
+ *   if that line had it, the one space after it;
+ * - only when the armor's own lines (markers, Hash header, signature block) show the damage:
+ *   HTML entities, non-breaking and other Unicode spaces (zero-width characters are kept: they are
+ *   content, e.g. in emoji), quoted-printable soft breaks and `=XX` escapes (decoded as UTF-8);
+ *   entities also when the text has `&lt;`/`&amp;` and no bare `<` or `&`;
+ * - a blank line missing after the Hash header is restored;
+ * - never: dash-escaped lines (`- `, §7.1) stay escaped for the reader to undo; extra blank lines
+ *   and re-wrapped text lines are kept, since either could be what was signed.
  */
 function readSignedBlock(b: Begin): Read {
   const r = b.reader;
