@@ -8,11 +8,19 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type WorkerServer } from '../harness/worker.ts';
 import { createGpgHome, type GpgHome } from '../interop/programs.ts';
 import { startWebmail, type Webmail } from '../webmail/server.ts';
-import { createAccount, launchProfile, overlayFrame, type Profile, pageVisibleText } from './profiles.ts';
+import {
+  createAccount,
+  launchProfile,
+  overlayFrame,
+  PASSPHRASE,
+  type Profile,
+  pageVisibleText,
+} from './profiles.ts';
 
 const shots = resolve(import.meta.dirname, '../../test-output/overlays');
 mkdirSync(shots, { recursive: true });
@@ -197,5 +205,65 @@ describe('compose overlay → read overlay (Chromium)', () => {
     expect(await pageVisibleText(read)).not.toContain(canary);
     await read.screenshot({ path: join(shots, 'chromium-read-outlook.png'), fullPage: true });
     await read.close();
+  });
+});
+
+describe('hostile page (Chromium, issue 5 §6)', () => {
+  const captured = (page: Page) =>
+    page.evaluate(() => {
+      const h = (
+        window as unknown as { __hostile: { scan(): void; captured: { via: string; data: string }[] } }
+      ).__hostile;
+      h.scan();
+      return JSON.stringify(h.captured);
+    });
+  const forbidden = (canary: string) => [
+    canary,
+    'PRIVATE KEY',
+    'privateKey',
+    'keyPassphrase',
+    'signingSecret',
+    PASSPHRASE,
+  ];
+
+  it('never obtains the plaintext of a message read on it', async () => {
+    const canary = `hostile-read-${Math.random().toString(36).slice(2)}`;
+    const armored = await gpgEncryptedSigned(`${canary}\n`, GPG_USER);
+    const page = await bob.open(`${webmail.url}/hostile?message=${encodeURIComponent(armored)}`);
+    const frame = await overlayFrame(page, 'read', '[data-testid=plaintext]');
+    expect(await frame.textContent('[data-testid=plaintext]')).toContain(canary);
+    await page.waitForTimeout(600); // several of the page's own scans
+    const seen = await captured(page);
+    for (const secret of forbidden(canary)) expect(seen).not.toContain(secret);
+    expect(seen).toContain('frame-blocked'); // it tried to read our frame and was refused
+    await page.close();
+  });
+
+  it('never obtains the plaintext of a message composed on it', async () => {
+    const canary = `hostile-compose-${Math.random().toString(36).slice(2)}`;
+    const page = await alice.open(`${webmail.url}/hostile`);
+    await page.click('[data-noise-overlay=compose-button]', { timeout: 30_000 });
+    const frame = await overlayFrame(page, 'compose', '[data-testid=compose]');
+    // The page lays a look-alike over our frame, so drive it by keyboard as a user could.
+    const remove = '[aria-label="Remove bob@webmail.localhost"]';
+    await frame.waitForSelector(remove);
+    await frame.focus(remove);
+    await page.keyboard.press('Enter');
+    await frame.focus('input[aria-label="Add a recipient"]');
+    await page.keyboard.type(BOB);
+    await page.keyboard.press('Enter');
+    await frame.waitForSelector(`li[data-address="${BOB}"][data-key=native]`);
+    await frame.focus('[data-testid=text]');
+    await page.keyboard.type(`Top secret: ${canary}`);
+    await page.keyboard.press('Control+Enter');
+    await frame.waitForSelector('[data-testid=compose-done]', { timeout: 30_000 });
+    const body = await page.inputValue('textarea[name=body]');
+    expect(body).toContain('-----BEGIN NOISE ENVELOPE-----');
+    await page.waitForTimeout(600);
+    const seen = await captured(page);
+    for (const secret of forbidden(canary)) expect(seen).not.toContain(secret);
+    expect(seen).toContain('BEGIN NOISE ENVELOPE'); // it does see the ciphertext, as intended
+    await page.screenshot({ path: join(shots, 'chromium-hostile-compose.png'), fullPage: true });
+    await page.close();
   });
 });

@@ -43,6 +43,10 @@ function frame(
   return f;
 }
 
+function execInsert(text: string): boolean {
+  return typeof document.execCommand === 'function' && document.execCommand('insertText', false, text);
+}
+
 /** Replaces the editor's content with `text` the way typing would, so the webmail's model sees it. */
 export function insertIntoEditor(composer: Composer, text: string): { ok: boolean; registered: boolean } {
   const body = composer.body;
@@ -64,7 +68,7 @@ export function insertIntoEditor(composer: Composer, text: string): { ok: boolea
     }
     // execCommand is deprecated but is still the one call that goes through the editor's own
     // input pipeline (beforeinput/input with inputType insertText) in both engines.
-    let ok = document.execCommand('insertText', false, text);
+    let ok = execInsert(text);
     const current =
       composer.kind === 'textarea' ? (body as unknown as HTMLTextAreaElement).value : textWithBreaks(body);
     if (!ok || !current.includes(text.split('\n')[0] ?? '')) {
@@ -91,7 +95,7 @@ function setSubject(composer: Composer, subject: string): void {
   if (!input) return;
   input.focus();
   input.select();
-  if (!document.execCommand('insertText', false, subject) || input.value !== subject) {
+  if (!execInsert(subject) || input.value !== subject) {
     input.value = subject;
     input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: subject }));
   }

@@ -1,0 +1,161 @@
+// @vitest-environment happy-dom
+// The content script against Gmail-shaped DOM: what it sends to the background (ciphertext and
+// addresses only), the frames it places, the debounced observer, and insertion into an editor
+// that the webmail's own input listener registers.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { armorEnvelope } from '../../shared/envelope/armor.ts';
+import { gmail } from '../providers/gmail.ts';
+import { startOverlays } from './content.ts';
+import type { RelayMessage, RelayOut } from './names.ts';
+import type { OverlayPort } from './runtime-port.ts';
+
+function fakeRuntime() {
+  const posted: RelayMessage[] = [];
+  const listeners: ((m: unknown) => void)[] = [];
+  const port: OverlayPort = {
+    name: 'noise-relay',
+    postMessage: (m) => posted.push(m as RelayMessage),
+    disconnect: () => {},
+    onMessage: { addListener: (fn) => listeners.push(fn) },
+    onDisconnect: { addListener: () => {} },
+  };
+  return {
+    posted,
+    deliver: (m: RelayOut) => {
+      for (const l of listeners) l(m);
+    },
+    deps: {
+      connect: () => port,
+      frameUrl: (path: string) => `chrome-extension://abcdef${path}`,
+      onInvalidated: () => {},
+    },
+  };
+}
+
+const armored = armorEnvelope(crypto.getRandomValues(new Uint8Array(300)));
+
+function el(tag: string, attrs: Record<string, string>, ...children: (Node | string)[]): HTMLElement {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+/** A Gmail message whose body shows the armor one line per <br>, as Gmail renders plain text. */
+function gmailMessage(id: string, sender: string, text: string): HTMLElement {
+  const body = el('div', { class: 'a3s aiL' });
+  text.split('\n').forEach((line, i) => {
+    if (i > 0) body.append(document.createElement('br'));
+    body.append(line);
+  });
+  return el(
+    'div',
+    { class: 'adn', 'data-message-id': `#msg-f:${id}`, 'data-legacy-message-id': id },
+    el('h3', { class: 'iw' }, el('span', { class: 'gD', email: sender }, 'Sender')),
+    el('div', { class: 'ii gt' }, body),
+  );
+}
+
+let stop: (() => void) | null = null;
+afterEach(() => {
+  stop?.();
+  document.body.replaceChildren();
+});
+
+describe('content script: read', () => {
+  it('overlays each armored block with an extension frame and sends only ciphertext and the sender', async () => {
+    document.body.append(gmailMessage('1', 'alice@example.org', `Hi,\n${armored}`));
+    const rt = fakeRuntime();
+    stop = startOverlays(rt.deps, gmail);
+    const read = rt.posted.filter((m) => m.t === 'read');
+    expect(read).toHaveLength(1);
+    const msg = read[0] as Extract<RelayMessage, { t: 'read' }>;
+    expect(msg.kind).toBe('envelope');
+    expect(msg.armored.trim()).toBe(armored.trim());
+    expect(msg.sender).toBe('alice@example.org');
+    const frame = document.querySelector('iframe[data-noise-overlay=read]') as HTMLIFrameElement;
+    expect(frame.getAttribute('src')).toBe(`chrome-extension://abcdef/read.html#${msg.token}`);
+    expect((document.querySelector('.a3s') as HTMLElement).style.display).toBe('none');
+
+    // A message that arrives later is found by the debounced observer, once.
+    document.body.append(gmailMessage('2', 'bob@example.org', armored));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(rt.posted.filter((m) => m.t === 'read')).toHaveLength(2);
+    expect(document.querySelectorAll('iframe[data-noise-overlay=read]')).toHaveLength(2);
+  });
+});
+
+describe('content script: compose', () => {
+  function gmailCompose(typed: string): HTMLElement {
+    const editor = el('div', {
+      contenteditable: 'true',
+      role: 'textbox',
+      g_editable: 'true',
+      'aria-label': 'Message Body',
+    });
+    editor.textContent = typed;
+    return el(
+      'div',
+      { role: 'dialog' },
+      el(
+        'div',
+        { class: 'anm', name: 'to' },
+        el(
+          'div',
+          { role: 'listbox' },
+          el('div', { role: 'option', 'data-hovercard-id': 'bob@example.org' }, 'Bob'),
+        ),
+      ),
+      el('input', { name: 'subjectbox', value: 'Plans' }),
+      el('div', { class: 'M9' }, editor),
+    );
+  }
+
+  it('puts a button beside the editor; the compose deposit carries addresses, subject and a draft-leak count', async () => {
+    document.body.append(gmailCompose('already typed'));
+    const rt = fakeRuntime();
+    stop = startOverlays(rt.deps, gmail);
+    const button = document.querySelector('button[data-noise-overlay=compose-button]') as HTMLButtonElement;
+    expect(button).not.toBeNull();
+    button.click();
+    await new Promise((r) => setTimeout(r, 50));
+    const compose = rt.posted.find((m) => m.t === 'compose') as Extract<RelayMessage, { t: 'compose' }>;
+    expect(compose).toMatchObject({
+      to: ['bob@example.org'],
+      subject: 'Plans',
+      typedChars: 'already typed'.length,
+    });
+    expect(document.querySelector('iframe[data-noise-overlay=compose]')?.getAttribute('src')).toContain(
+      `/compose.html#${compose.token}`,
+    );
+
+    // The background hands back ciphertext: it replaces the editor's text through input events
+    // the webmail listens to, and the subject becomes the placeholder.
+    const editor = document.querySelector('[g_editable]') as HTMLElement;
+    let model = '';
+    editor.addEventListener('input', () => {
+      model = editor.textContent ?? '';
+    });
+    rt.deliver({ t: 'insert', token: compose.token, armored, subject: '[...]' });
+    const ack = rt.posted.find((m) => m.t === 'inserted');
+    expect(ack).toMatchObject({ ok: true, modelRegistered: true });
+    expect(model).toContain('-----BEGIN NOISE ENVELOPE-----');
+    expect(model).not.toContain('already typed');
+    expect((document.querySelector('input[name=subjectbox]') as HTMLInputElement).value).toBe('[...]');
+  });
+});
+
+describe('content script: what it may not hold', () => {
+  it('builds no DOM from strings and imports no crypto library', () => {
+    for (const file of ['content.ts', 'scan.ts', 'names.ts', 'runtime-port.ts']) {
+      const src = readFileSync(join(import.meta.dirname, file), 'utf8');
+      expect(src).not.toMatch(
+        /\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML\(|document\.write\(|DOMParser/,
+      );
+      expect(src).not.toMatch(/from 'openpgp'|@noble|shared\/pgp|shared\/envelope\/(seal|open)|from 'zod'/);
+    }
+  });
+});
