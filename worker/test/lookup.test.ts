@@ -4,6 +4,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { KeyLookupResponse } from '../../shared/api/directory.ts';
+import { cacheUrl, forgetMemoryTier } from '../src/lookup/cache.ts';
 import { wkdHash } from '../src/lookup/wkd-hash.ts';
 import {
   bodyText,
@@ -87,6 +88,37 @@ describe('lookup cache', () => {
     const after = await Promise.all(urls.map(async (u) => bodyText(await call(u))));
     for (let i = 0; i < urls.length; i++) expect(after[i], urls[i]).not.toEqual(first[i]);
     expect(after[4]).toMatch(/^pub:.*:r$/m);
+  });
+
+  it('each tier (isolate memory, then caches.default) serves until a change deletes it from both', async () => {
+    const a = await registerAccount();
+    const path = `/vks/v1/by-email/${a.address}`;
+    const original = await bodyText(await call(path));
+    const setArmored = (text: string) =>
+      env.DB.prepare('UPDATE openpgp_keys SET armored_key = ?2 WHERE fingerprint = ?1')
+        .bind(a.fingerprint, text)
+        .run();
+    await setArmored('tampered-1');
+    // memory tier alone
+    await caches.default.delete(cacheUrl(env, 'vks-email', a.address));
+    expect(await bodyText(await call(path))).toBe(original);
+    // neither tier: D1 answers (and fills both tiers)
+    forgetMemoryTier();
+    expect(await bodyText(await call(path))).toBe('tampered-1');
+    // caches.default tier alone
+    await setArmored('tampered-2');
+    forgetMemoryTier();
+    expect(await bodyText(await call(path))).toBe('tampered-1');
+    // a key change clears both
+    const res = await call('/api/v1/directory/revocation', {
+      method: 'POST',
+      token: a.token,
+      json: { revocation: a.revocationCertificate },
+    });
+    expect(res.status).toBe(200);
+    const after = await bodyText(await call(path));
+    expect(after).toMatch(/^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+    expect(after).not.toBe(original);
   });
 
   it('a replacement key is served at once under the address', async () => {
