@@ -2,6 +2,7 @@
 // Reads stdin, writes stdout; one line on stderr and a meaningful exit code on failure
 // (cli/exit-codes.ts). Passphrases come from --passphrase-file or NOISE_PASSPHRASE only.
 
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { decrypt } from './commands/decrypt.ts';
 import { encrypt } from './commands/encrypt.ts';
@@ -22,10 +23,11 @@ const HELP = `noise: end-to-end encrypted mail from the command line
   noise verify  --with PUBFILE ... [--signature FILE] [--from ADDR] [--in FILE]
   noise lookup  ADDR|FINGERPRINT --directory URL [--armor]
 
-Passphrase: --passphrase-file FILE or the NOISE_PASSPHRASE variable. Directory: --directory
-or NOISE_DIRECTORY. --kdf weak is for tests and needs NOISE_ALLOW_WEAK_KDF=1. Exit codes: 0 ok, 1 usage, 2 malformed, 3 not for me, 4 tampered,
-5 bad passphrase, 6 not found, 7 key unusable, 8 bad signature, 9 directory, 10 unsupported,
-11 duplicate, 70 internal.
+Passphrase: --passphrase-file FILE or the NOISE_PASSPHRASE variable (never an argument).
+Directory: --directory URL or NOISE_DIRECTORY. --kdf weak is for tests: NOISE_ALLOW_WEAK_KDF=1.
+Exit codes: 0 ok, 1 usage, 2 malformed, 3 not for me, 4 tampered, 5 bad passphrase,
+6 not found, 7 key unusable, 8 bad signature, 9 directory, 10 unsupported, 11 duplicate,
+70 internal.
 `;
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
@@ -167,6 +169,6 @@ export function main(argv: string[]): void {
 }
 
 // Run as the entry point (`tsx cli/main.ts`); cli/bin.mjs imports this module and calls main().
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2));
 }
