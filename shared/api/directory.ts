@@ -1,6 +1,21 @@
 // Request and response schemas of the key directory (publishing, lookups, prekey bundles).
 // Byte fields are base64url without padding. Objects are strict: unknown fields are refused.
 // The Worker validates requests with these, the client validates responses with them.
+//
+// Routes (errors: { "error": { "code", "message" } }, always 4xx):
+//   account (Bearer access token, extension origins only)
+//     POST /api/v1/directory/keys        PublishKeysRequest → PublishKeysResponse (publish or replace)
+//     POST /api/v1/directory/revocation  RevocationRequest → RevocationResponse
+//     PUT  /api/v1/prekeys/signed        SignedPrekey → SignedPrekeyResponse (rotation; previous kept 14 days)
+//     POST /api/v1/prekeys/one-time      OneTimePrekeysRequest → PrekeyStock (stock capped at 200)
+//     GET  /api/v1/prekeys/stock         → PrekeyStock
+//   public (any origin)
+//     POST /api/v1/prekeys/bundle/<addr>        → PrekeyBundle (takes one one-time prekey; 429 + Retry-After)
+//     GET  /api/v1/lookup/by-email/<addr>       → KeyLookupResponse
+//     GET  /api/v1/lookup/by-fingerprint/<FPR>  → KeyLookupResponse
+//     GET  /vks/v1/by-email/<addr> | by-fingerprint/<FPR> | by-keyid/<KEYID>   armored application/pgp-keys
+//     GET  /pks/lookup?op=get|index&search=<addr|0xKEYID|0xFPR>&options=mr      HKP
+//     GET  /.well-known/openpgpkey/hu/<hash>?l=<local>, /.well-known/openpgpkey/policy   WKD (direct)
 
 import { z } from 'zod';
 
