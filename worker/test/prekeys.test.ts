@@ -20,6 +20,12 @@ function fetchBundle(address: string, ip: string) {
   });
 }
 
+/** Fixed windows: start a counting test early in a window so it cannot straddle a reset. */
+async function awayFromWindowEnd(periodMs: number, marginMs = 20_000) {
+  const left = periodMs - (Date.now() % periodMs);
+  if (left < marginMs) await new Promise((r) => setTimeout(r, left + 50));
+}
+
 async function stockOf(token: string) {
   return PrekeyStock.parse(await (await call('/api/v1/prekeys/stock', { token })).json());
 }
@@ -129,6 +135,8 @@ describe('bundles', () => {
 
   it('limits fetches per requester (429) and one-time prekey handouts per target', async () => {
     const a = await registerAccount({ oneTimePrekeys: 150 });
+    await awayFromWindowEnd(3_600_000);
+    await awayFromWindowEnd(60_000);
     const ip = '203.0.113.50';
     const statuses = [];
     for (let i = 0; i < BUNDLE_LIMITS.requesterPerMinute + 1; i++)
