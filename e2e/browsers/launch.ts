@@ -20,6 +20,8 @@ export const extensionDir = (name: BrowserName): string =>
 /** One extension page in either browser. Selectors are CSS. */
 export interface ExtensionPage {
   evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+  /** Evaluates a script text through the driver (not subject to the page's CSP, unlike eval). */
+  runScript(source: string): Promise<void>;
   click(selector: string): Promise<void>;
   /** Replaces the control's value by typing, so the page sees real input events. */
   fill(selector: string, text: string): Promise<void>;
@@ -78,6 +80,9 @@ function driverFor(page: PwPage | PpPage, close: () => Promise<void>): Extension
   const p = page as PwPage & PpPage;
   const self: ExtensionPage = {
     evaluate: (fn, arg) => (p.evaluate as (f: unknown, a: unknown) => Promise<never>)(fn, arg),
+    async runScript(source) {
+      await (p.evaluate as (s: string) => Promise<unknown>)(`${source}\n;undefined`);
+    },
     async click(selector) {
       await self.waitFor(selector);
       await p.click(selector);

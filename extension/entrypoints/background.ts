@@ -1,3 +1,52 @@
+// The background: sole holder of unlocked keys and sole user of the network. Pages reach it
+// through the typed message API (messages/protocol.ts), gated by background/router.ts.
+
+import type { AccountSecrets } from '../background/account.ts';
+import { AUTOLOCK_ALARM, Custody } from '../background/custody.ts';
+import { startOverlayPorts } from '../background/overlay-ports.ts';
+import { createRouter } from '../background/router.ts';
+import { createHandlers } from '../background/service.ts';
+import { runUpkeep, UPKEEP_ALARM } from '../background/upkeep.ts';
+import {
+  alarms,
+  extensionId,
+  extensionOrigin,
+  onInstalled,
+  onMessage,
+  openTab,
+  session,
+} from '../platform/browser.ts';
+import { openDatabase } from '../store/db.ts';
+import { defaultSettings, Records } from '../store/records.ts';
+
 export default defineBackground(() => {
-  // Key custody and the message API land with the extension issue.
+  const ready = openDatabase().then((db) => new Records(db, defaultSettings(import.meta.env.DEV)));
+  const custody = new Custody<AccountSecrets>(session, alarms, async () => {
+    const settings = await (await ready).settings();
+    return settings.lockTimeoutMinutes * 60_000;
+  });
+
+  // Listeners are registered synchronously so a woken worker sees the event that woke it.
+  const handlers = ready.then((records) => createHandlers(records, custody));
+  const route = createRouter(handlers, { id: extensionId(), origin: extensionOrigin() }, () => {
+    custody.touch().catch(() => {});
+  });
+  onMessage(route);
+  startOverlayPorts(ready, custody);
+
+  alarms.onAlarm(async (name) => {
+    if (name === AUTOLOCK_ALARM) {
+      // current() locks when the idle time has passed; an early alarm (timer jitter) is ignored.
+      await custody.current();
+    } else if (name === UPKEEP_ALARM) {
+      const secrets = await custody.current();
+      if (secrets)
+        await runUpkeep(await ready, custody, secrets).catch((e) => console.warn('upkeep failed', e));
+    }
+  });
+  alarms.every(UPKEEP_ALARM, 60).catch(() => {});
+
+  onInstalled((reason) => {
+    if (reason === 'install') openTab('/onboarding.html');
+  });
 });

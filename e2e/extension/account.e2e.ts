@@ -1,0 +1,181 @@
+// The extension end to end, in real Chromium and real Firefox against a local `wrangler dev`
+// Worker: create an account (code read from the .eml the Worker sent), lock and unlock, a
+// contact lookup and a key change warning, a gpg-made key imported, restore in a fresh
+// profile with identical fingerprints, five wrong passphrases → lockout, and axe-core checks.
+
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BROWSERS,
+  type ExtensionBrowser,
+  type ExtensionPage,
+  launchWithExtension,
+} from '../browsers/launch.ts';
+import { startWorker, type WorkerServer } from '../harness/worker.ts';
+import { axeViolations, fingerprints, PASSPHRASE } from './pages.ts';
+import { gpgSecretKey, publishContact, verificationCode } from './support.ts';
+
+const shots = resolve(import.meta.dirname, '../../test-output/extension');
+mkdirSync(shots, { recursive: true });
+
+let worker: WorkerServer;
+beforeAll(async () => {
+  worker = await startWorker();
+});
+afterAll(async () => {
+  if (process.env.NOISE_E2E_LOG) console.log(worker?.log.join('\n'));
+  await worker?.stop();
+});
+
+describe.each(BROWSERS)('extension in %s', (name) => {
+  const address = `${name}-user@example.org`;
+  let first: ExtensionBrowser;
+  let options: ExtensionPage;
+  let created: { pgp: string; envelope: string };
+  let current: { pgp: string; envelope: string };
+
+  beforeAll(async () => {
+    first = await launchWithExtension(name);
+  });
+  afterAll(async () => {
+    await first?.close();
+  });
+
+  it('creates an account: verified address, strong passphrase, keys made in the extension', async () => {
+    const page = await first.open('onboarding.html');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.click('[data-testid=choose-create]');
+    await page.fill('input[name=server]', worker.url);
+    await page.fill('input[name=address]', address);
+    await page.click('[data-testid=send-code]');
+    await page.waitFor('input[name=code]');
+    await page.fill('input[name=code]', await verificationCode(worker.log, address));
+    await page.fill('input[name=passphrase]', 'password1');
+    // zxcvbn-ts rates it weak; the create button stays disabled.
+    await page.waitFor('[data-testid=strength]:is([data-score="0"], [data-score="1"], [data-score="2"])');
+    await page.fill('input[name=passphrase]', PASSPHRASE);
+    await page.fill('input[name=confirm]', PASSPHRASE);
+    await page.waitFor('[data-testid=strength][data-score="4"]');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot(join(shots, `${name}-onboarding-create.png`));
+    const started = Date.now();
+    await page.click('[data-testid=create-submit]');
+    await page.waitFor('[data-testid=onboarding-done]', 90_000);
+    console.log(`${name}: create took ${Date.now() - started} ms`);
+    created = await fingerprints(page);
+    current = created;
+    expect(created.pgp).toMatch(/^[0-9A-F]{40}$/);
+    expect(created.envelope).toMatch(/^[0-9A-F]{64}$/);
+    // The directory publishes the key made in the browser.
+    const lookup = await (await fetch(`${worker.url}/api/v1/lookup/by-email/${address}`)).json();
+    expect(lookup.fingerprint).toBe(created.pgp);
+    await page.screenshot(join(shots, `${name}-onboarding-done.png`));
+    await page.close();
+  });
+
+  it('locks on demand and unlocks with the passphrase', async () => {
+    options = await first.open('options.html');
+    await page320(options);
+    await options.waitFor('[data-testid=unlocked]');
+    await options.click('[data-testid=lock]');
+    await options.waitFor('[data-testid=unlock-form]');
+    await options.fill('input[name=unlock-passphrase]', PASSPHRASE);
+    await options.click('[data-testid=unlock-submit]');
+    await options.waitFor('[data-testid=identity]', 60_000);
+    expect(await fingerprints(options)).toEqual(created);
+    await options.setViewport(1024, 800);
+    expect(await axeViolations(options)).toEqual([]);
+  });
+
+  it('looks a contact up, then warns when the directory returns a different key', async () => {
+    const contactAddress = `${name}-bob@noise.localhost`;
+    const contact = await publishContact(worker.url, contactAddress);
+    await options.fill('input[name=lookup-address]', contactAddress);
+    await options.click('[data-testid=lookup-submit]');
+    await options.waitFor(`[data-testid=contact][data-address="${contactAddress}"]`);
+    expect(await options.text(`[data-testid=contact][data-address="${contactAddress}"]`)).toContain(
+      contact.fingerprint.slice(0, 4),
+    );
+    const replaced = await contact.replaceKey();
+    await options.click('[data-testid=lookup-submit]');
+    const warning = await options.waitFor('[data-testid=key-change-warning]');
+    expect(warning).toContain(replaced.replace(/(.{4})/g, '$1 ').trim());
+    // The pinned key was not replaced.
+    expect(await options.text(`[data-testid=contact][data-address="${contactAddress}"] code`)).toContain(
+      contact.fingerprint.slice(0, 4),
+    );
+    await options.screenshot(join(shots, `${name}-keyring.png`));
+  });
+
+  it('imports a gpg-generated secret key as the identity PGP key and publishes it', async () => {
+    const gpgKey = gpgSecretKey(address, 'gpg key passphrase');
+    await options.fill('textarea[name=import-key]', gpgKey.armored);
+    await options.fill('input[name=import-passphrase]', 'gpg key passphrase');
+    await options.click('[data-testid=import-submit]');
+    await options.waitFor('[data-testid=import-done]', 30_000);
+    await options.waitFor(`[data-testid=fp-pgp][data-value="${gpgKey.fingerprint}"]`);
+    const lookup = await (await fetch(`${worker.url}/api/v1/lookup/by-email/${address}`)).json();
+    expect(lookup.fingerprint).toBe(gpgKey.fingerprint);
+    current = { ...created, pgp: gpgKey.fingerprint };
+  });
+
+  it('restores in a second, fresh profile with identical fingerprints', async () => {
+    const second = await launchWithExtension(name);
+    try {
+      const page = await second.open('onboarding.html');
+      await page.click('[data-testid=choose-restore]');
+      await page.fill('input[name=server]', worker.url);
+      await page.fill('input[name=address]', address);
+      await page.fill('input[name=passphrase]', PASSPHRASE);
+      await page.click('[data-testid=restore-submit]');
+      await page.waitFor('[data-testid=onboarding-done]', 60_000);
+      expect(await fingerprints(page)).toEqual(current);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('locks out after five wrong passphrases and logs it', async () => {
+    await options.click('[data-testid=lock]');
+    for (let i = 1; i <= 5; i++) {
+      await options.fill('input[name=unlock-passphrase]', `wrong passphrase ${i}`);
+      await options.click('[data-testid=unlock-submit]');
+      if (i < 5) await waitForText(options, '.error', `${5 - i} tries left`);
+    }
+    const notice = await options.waitFor('[data-testid=lockout]', 30_000);
+    expect(notice).toMatch(/blocked until/);
+    expect(
+      await options.evaluate(
+        () => (document.querySelector('[data-testid=unlock-submit]') as HTMLButtonElement).disabled,
+      ),
+    ).toBe(true);
+    await options.screenshot(join(shots, `${name}-lockout.png`));
+    // Even the right passphrase is refused now.
+    const refused = await options.evaluate(async (pw: string) => {
+      const b =
+        (globalThis as unknown as { chrome?: typeof browser; browser?: typeof browser }).browser ??
+        (globalThis as unknown as { chrome: typeof browser }).chrome;
+      return b.runtime.sendMessage({ cmd: 'unlock', args: { passphrase: pw } });
+    }, PASSPHRASE);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'locked_out' } });
+  });
+});
+
+async function waitForText(page: ExtensionPage, selector: string, text: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.text(selector)).includes(text)) {
+    if (Date.now() > deadline) throw new Error(`"${text}" did not appear in ${selector}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function page320(page: ExtensionPage) {
+  await page.setViewport(320, 640);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+declare const browser: { runtime: { sendMessage(m: unknown): Promise<unknown> } };

@@ -1,0 +1,342 @@
+// Account lifecycle in the background: create (keys made here, vault sealed with the wrap key,
+// registered), restore on a new device (KDF parameters → login → vault → unwrap here), unlock,
+// key import, recovery copy and revocation. The passphrase never leaves this module; only the
+// auth key goes to the server.
+
+import { z } from 'zod';
+import type { KdfParams as ServerKdfParams } from '../../shared/api/accounts.ts';
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../shared/encoding.ts';
+import { isNoiseError } from '../../shared/errors.ts';
+import {
+  derivePassphraseKeys,
+  KDF_DEFAULT_COST,
+  type KdfCost,
+  type KdfParams,
+  newKdfParams,
+} from '../../shared/kdf/passphrase.ts';
+import { revokeKey, unlockPrivateKey } from '../../shared/pgp/keys.ts';
+import {
+  decodeVault,
+  encodeVault,
+  openVault as openSealed,
+  sealVault,
+  sealVaultWithRecoveryCode,
+} from '../../shared/vault/index.ts';
+import type { VaultRecord } from '../store/schema.ts';
+import { ExtensionError } from './errors.ts';
+import {
+  fingerprintsOf,
+  generateIdentitySecrets,
+  IdentitySecrets,
+  type ProgressReport,
+  publicEnvelopeKeys,
+  publicPgpKey,
+  readKeyInfo,
+} from './identity.ts';
+import { type ServerSession, server } from './server.ts';
+
+/**
+ * Argon2id cost of new vaults. Production uses the strong default (RFC 9106 §4 second option:
+ * 64 MiB, t = 3, p = 4). The Worker's schema pins exactly these values for registration, so
+ * there is no weaker development setting; the parameters still travel inside the vault blob.
+ */
+export const VAULT_KDF_COST: KdfCost = KDF_DEFAULT_COST;
+export const DEV_KDF = VAULT_KDF_COST.m < KDF_DEFAULT_COST.m || VAULT_KDF_COST.t < KDF_DEFAULT_COST.t;
+
+const DEVICE_NAME = 'Browser extension';
+
+/** The vault's plaintext. */
+const VaultContents = z.strictObject({
+  v: z.literal(1),
+  identity: IdentitySecrets,
+  addresses: z.array(z.string()),
+});
+type VaultContents = z.infer<typeof VaultContents>;
+
+/** What the background holds while unlocked (memory + storage.session, never disk). */
+export interface AccountSecrets {
+  identity: IdentitySecrets;
+  addresses: string[];
+  /** base64url; the vault key, kept to reseal after upkeep and key changes. */
+  wrapKey: string;
+  /** base64url; proves the passphrase to the server (login). */
+  authKey: string;
+  session: ServerSession | null;
+}
+
+function toServerKdf(k: KdfParams): ServerKdfParams {
+  return {
+    algorithm: 'argon2id',
+    version: 19,
+    iterations: k.t,
+    memoryKiB: k.m,
+    parallelism: k.p,
+    salt: k.salt,
+  } as ServerKdfParams;
+}
+
+function fromServerKdf(k: ServerKdfParams): KdfParams {
+  return { v: 1, alg: 'argon2id', m: k.memoryKiB, t: k.iterations, p: k.parallelism, salt: k.salt };
+}
+
+function encodeContents(c: VaultContents): Uint8Array {
+  return utf8(JSON.stringify(c));
+}
+
+function decodeContents(bytes: Uint8Array): VaultContents {
+  const parsed = VaultContents.safeParse(JSON.parse(fromUtf8(bytes)));
+  if (!parsed.success)
+    throw new ExtensionError('invalid_key', 'The vault contents are not in a known format.');
+  return parsed.data;
+}
+
+async function derive(passphrase: string, kdf: KdfParams, progress?: ProgressReport) {
+  return derivePassphraseKeys(passphrase, kdf, {
+    ...(progress ? { onProgress: (f: number) => progress('kdf', Math.round(f * 100), 100) } : {}),
+  });
+}
+
+/** Seals the secrets under their wrap key, keeping the record's KDF parameters. */
+async function reseal(record: VaultRecord, secrets: AccountSecrets): Promise<string> {
+  const blob = decodeVault(record.blob);
+  const contents: VaultContents = { v: 1, identity: secrets.identity, addresses: secrets.addresses };
+  return encodeVault(
+    await sealVault(encodeContents(contents), fromBase64Url(secrets.wrapKey), blob.kdf, record.address),
+  );
+}
+
+async function sessionFor(record: VaultRecord, secrets: AccountSecrets): Promise<ServerSession> {
+  if (secrets.session && secrets.session.accessExpiresAt > Date.now() + 30_000) return secrets.session;
+  const session = await server(record.serverUrl).login(record.address, secrets.authKey, DEVICE_NAME);
+  secrets.session = session;
+  return session;
+}
+
+/** Writes a changed vault locally and to the server (compare-and-swap on the version). */
+async function pushVault(record: VaultRecord, secrets: AccountSecrets): Promise<VaultRecord> {
+  const blob = await reseal(record, secrets);
+  const session = await sessionFor(record, secrets);
+  const version = await server(record.serverUrl).putVault(session, blob, record.version);
+  return { ...record, blob, version, updatedAt: Date.now() };
+}
+
+export async function startVerification(serverUrl: string, address: string): Promise<string> {
+  return server(serverUrl).startVerification(address);
+}
+
+export async function createAccount(
+  args: {
+    serverUrl: string;
+    address: string;
+    code: string;
+    passphrase: string;
+    claimInbox?: string | undefined;
+    verificationId: string;
+  },
+  progress: ProgressReport,
+): Promise<{ record: VaultRecord; secrets: AccountSecrets }> {
+  const api = server(args.serverUrl);
+  const address = args.address.toLowerCase();
+  // Confirm the code first: a typo should not cost a key generation.
+  const proofToken = await api.confirmVerification(args.verificationId, args.code);
+  const identity = await generateIdentitySecrets(address, progress);
+  progress('kdf', 0, 100);
+  const kdf = newKdfParams({ cost: VAULT_KDF_COST });
+  const keys = await derive(args.passphrase, kdf, progress);
+  progress('seal', 0, 1);
+  const contents: VaultContents = { v: 1, identity, addresses: [address] };
+  const blob = encodeVault(await sealVault(encodeContents(contents), keys.wrapKey, kdf, address));
+  progress('register', 0, 1);
+  const authKey = toBase64Url(keys.authKey);
+  const registered = await api.register({
+    address,
+    proofToken,
+    kdf: toServerKdf(kdf),
+    authKey,
+    vault: blob,
+    keys: { openpgpKey: await publicPgpKey(identity), envelope: publicEnvelopeKeys(identity) },
+    deviceName: DEVICE_NAME,
+  });
+  const secrets: AccountSecrets = {
+    identity,
+    addresses: registered.addresses,
+    wrapKey: toBase64Url(keys.wrapKey),
+    authKey,
+    session: registered.session,
+  };
+  const record: VaultRecord = {
+    id: 'self',
+    address,
+    serverUrl: args.serverUrl,
+    blob,
+    version: registered.vaultVersion,
+    fingerprints: fingerprintsOf(identity),
+    updatedAt: Date.now(),
+  };
+  progress('done', 1, 1);
+  return { record, secrets };
+}
+
+export async function restoreAccount(
+  args: { serverUrl: string; address: string; passphrase: string },
+  progress: ProgressReport,
+): Promise<{ record: VaultRecord; secrets: AccountSecrets }> {
+  const api = server(args.serverUrl);
+  const address = args.address.toLowerCase();
+  progress('kdf', 0, 100);
+  const kdf = fromServerKdf(await api.kdfParams(address));
+  const keys = await derive(args.passphrase, kdf, progress);
+  progress('login', 0, 1);
+  const authKey = toBase64Url(keys.authKey);
+  const session = await api.login(address, authKey, DEVICE_NAME);
+  progress('vault', 0, 1);
+  const { vault, version } = await api.getVault(session);
+  const blob = decodeVault(vault);
+  // The vault's own parameters decide its key; they equal the login parameters unless the
+  // passphrase was changed elsewhere with different ones.
+  const wrapKey =
+    JSON.stringify(blob.kdf) === JSON.stringify(kdf)
+      ? keys.wrapKey
+      : (await derive(args.passphrase, blob.kdf as KdfParams)).wrapKey;
+  const contents = decodeContents(await openSealed(blob, wrapKey, address));
+  const secrets: AccountSecrets = {
+    identity: contents.identity,
+    addresses: contents.addresses,
+    wrapKey: toBase64Url(wrapKey),
+    authKey,
+    session,
+  };
+  progress('done', 1, 1);
+  return {
+    record: {
+      id: 'self',
+      address,
+      serverUrl: args.serverUrl,
+      blob: vault,
+      version,
+      fingerprints: fingerprintsOf(contents.identity),
+      updatedAt: Date.now(),
+    },
+    secrets,
+  };
+}
+
+/** Opens the local vault copy; a wrong passphrase is ExtensionError('bad_passphrase'). */
+export async function openVault(record: VaultRecord, passphrase: string): Promise<AccountSecrets> {
+  const blob = decodeVault(record.blob);
+  if (blob.kdf.alg !== 'argon2id')
+    throw new ExtensionError('invalid_key', 'This vault copy opens with the recovery code.');
+  const keys = await derive(passphrase, blob.kdf);
+  try {
+    const contents = decodeContents(await openSealed(blob, keys.wrapKey, record.address));
+    return {
+      identity: contents.identity,
+      addresses: contents.addresses,
+      wrapKey: toBase64Url(keys.wrapKey),
+      authKey: toBase64Url(keys.authKey),
+      session: null,
+    };
+  } catch (e) {
+    if (isNoiseError(e, 'bad_passphrase')) throw new ExtensionError('bad_passphrase', 'Wrong passphrase.');
+    throw e;
+  }
+}
+
+/**
+ * Makes an imported OpenPGP secret key the identity's PGP key: it must unlock with its
+ * passphrase and carry the account address; it is published, then the vault is updated.
+ */
+export async function importPgpKey(
+  record: VaultRecord,
+  secrets: AccountSecrets,
+  armoredKey: string,
+  keyPassphrase: string,
+): Promise<{ next: AccountSecrets; record: VaultRecord }> {
+  let unlocked: Awaited<ReturnType<typeof unlockPrivateKey>>;
+  try {
+    unlocked = await unlockPrivateKey(armoredKey, keyPassphrase);
+  } catch (e) {
+    if (isNoiseError(e, 'bad_passphrase'))
+      throw new ExtensionError('bad_passphrase', 'That passphrase does not unlock the key.');
+    throw new ExtensionError('invalid_key', 'This is not a readable OpenPGP secret key.');
+  }
+  const info = await readKeyInfo(unlocked);
+  if (!info.canEncrypt || info.revoked || info.expired || info.weakness) {
+    throw new ExtensionError(
+      'invalid_key',
+      info.weakness ?? 'This key cannot encrypt (revoked, expired or no encryption subkey).',
+    );
+  }
+  const emails = info.userIds.map((u) => u.email.toLowerCase());
+  if (!secrets.addresses.some((a) => emails.includes(a))) {
+    throw new ExtensionError('invalid_key', `The key has no user ID for ${secrets.addresses.join(', ')}.`);
+  }
+  // Re-protect under a fresh random passphrase kept only inside the vault.
+  const keyPassphraseInVault = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+  const { encryptKey } = await import('openpgp');
+  const reprotected = (await encryptKey({ privateKey: unlocked, passphrase: keyPassphraseInVault })).armor();
+  const next: AccountSecrets = {
+    ...secrets,
+    identity: {
+      ...secrets.identity,
+      pgp: {
+        privateKey: reprotected,
+        keyPassphrase: keyPassphraseInVault,
+        revocationCertificate: null,
+        fingerprint: info.fingerprint,
+      },
+      revoked: false,
+    },
+  };
+  const session = await sessionFor(record, next);
+  await server(record.serverUrl).publishKeys(session, { openpgpKey: await publicPgpKey(next.identity) });
+  const updated = await pushVault(record, next);
+  return { next, record: { ...updated, fingerprints: fingerprintsOf(next.identity) } };
+}
+
+export async function fetchPrekeyStock(record: VaultRecord, secrets: AccountSecrets) {
+  return server(record.serverUrl).prekeyStock(await sessionFor(record, secrets));
+}
+
+/** The encrypted backup file: the wrapped vault (it opens with the passphrase) and how to find its account. */
+export function exportBackup(record: VaultRecord): string {
+  return JSON.stringify(
+    {
+      format: 'noise-email-backup/v1',
+      address: record.address,
+      server: record.serverUrl,
+      vault: record.blob,
+      recovery: record.recoveryBlob ?? null,
+    },
+    null,
+    2,
+  );
+}
+
+/** A second copy of the vault sealed under a fresh recovery code (shown once, for printing). */
+export async function makeRecovery(
+  record: VaultRecord,
+  secrets: AccountSecrets,
+): Promise<{ code: string; record: VaultRecord }> {
+  const contents: VaultContents = { v: 1, identity: secrets.identity, addresses: secrets.addresses };
+  const { code, blob } = await sealVaultWithRecoveryCode(encodeContents(contents), record.address);
+  return { code, record: { ...record, recoveryBlob: encodeVault(blob) } };
+}
+
+/** Revokes the PGP key and publishes the revocation to the directory. */
+export async function publishRevocation(
+  record: VaultRecord,
+  secrets: AccountSecrets,
+): Promise<{ next: AccountSecrets; record: VaultRecord }> {
+  const key = await unlockPrivateKey(secrets.identity.pgp.privateKey, secrets.identity.pgp.keyPassphrase);
+  const revoked = await revokeKey({ key, reason: 'retired' });
+  await server(record.serverUrl).publishRevocation(await sessionFor(record, secrets), revoked);
+  const next: AccountSecrets = { ...secrets, identity: { ...secrets.identity, revoked: true } };
+  return { next, record: await pushVault(record, next) };
+}
+
+export async function lookupDirectoryKey(serverUrl: string, address: string): Promise<string | null> {
+  return server(serverUrl).lookupByEmail(address);
+}
+
+export { pushVault, sessionFor };

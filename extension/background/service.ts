@@ -1,0 +1,252 @@
+// The background's command handlers: lock state, unlock with lockout, account creation and
+// restore, identity, contacts, settings and the security log. Private keys stay in here.
+
+import type { IdentityView, SettingsView, Status } from '../messages/protocol.ts';
+import type { Records } from '../store/records.ts';
+import type { VaultRecord } from '../store/schema.ts';
+import {
+  type AccountSecrets,
+  createAccount,
+  DEV_KDF,
+  exportBackup,
+  fetchPrekeyStock,
+  importPgpKey,
+  lookupDirectoryKey,
+  makeRecovery,
+  openVault,
+  publishRevocation,
+  restoreAccount,
+  startVerification,
+} from './account.ts';
+import { acceptKeyChange, contactView, observeKey, verifyContact } from './contacts.ts';
+import type { Custody } from './custody.ts';
+import { ExtensionError } from './errors.ts';
+import { fingerprintsOf, publicPgpKey, readKeyInfo } from './identity.ts';
+import { FAILURES_BEFORE_LOCKOUT, recordFailure, recordSuccess, remainingLockout } from './lockout.ts';
+import type { Handlers } from './router.ts';
+
+export function createHandlers(records: Records, custody: Custody<AccountSecrets>): Handlers {
+  let progress: Status['progress'] = null;
+  /** Verification handle from the last code request, per address (never leaves the background). */
+  const verifications = new Map<string, string>();
+  const report = (step: string, done: number, total: number) => {
+    progress = { step, done, total };
+  };
+
+  async function status(): Promise<Status> {
+    const [vault, guard, settings, unlocked] = await Promise.all([
+      records.vault(),
+      records.guard(),
+      records.settings(),
+      custody.current(),
+    ]);
+    return {
+      state: !vault ? 'none' : unlocked ? 'unlocked' : 'locked',
+      address: vault?.address ?? null,
+      fingerprints: vault?.fingerprints ?? null,
+      lockedUntil: guard.lockedUntil,
+      attemptsLeft: FAILURES_BEFORE_LOCKOUT - guard.failures,
+      progress,
+      serverUrl: vault?.serverUrl ?? settings.serverUrl,
+      devKdf: DEV_KDF,
+    };
+  }
+
+  async function unlocked(): Promise<AccountSecrets> {
+    const s = await custody.current();
+    if (!s) throw new ExtensionError('locked', 'Unlock first.');
+    return s;
+  }
+
+  async function vault(): Promise<VaultRecord> {
+    const v = await records.vault();
+    if (!v) throw new ExtensionError('no_account', 'No account on this device.');
+    return v;
+  }
+
+  /** Runs one long operation at a time, with a progress report the pages poll. */
+  let running = false;
+  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (running) throw new ExtensionError('busy', 'Another operation is running.');
+    running = true;
+    progress = { step: 'start', done: 0, total: 1 };
+    try {
+      return await fn();
+    } finally {
+      running = false;
+      progress = null;
+    }
+  }
+
+  async function settingsView(): Promise<SettingsView> {
+    const { serverUrl, lockTimeoutMinutes, defaultFormat, keyServers } = await records.settings();
+    return { serverUrl, lockTimeoutMinutes, defaultFormat, keyServers };
+  }
+
+  async function adopt(record: VaultRecord, secrets: AccountSecrets, event: 'key_created' | 'key_restored') {
+    await records.putVault(record);
+    await records.updateSettings({ serverUrl: record.serverUrl });
+    await records.setGuard(recordSuccess());
+    await custody.unlock(secrets);
+    await records.log(event, `${record.address} ${record.fingerprints.pgp}`);
+  }
+
+  return {
+    status,
+    'settings.get': settingsView,
+    async 'settings.set'(patch) {
+      await records.updateSettings(patch);
+      return settingsView();
+    },
+
+    async 'account.sendCode'({ serverUrl, address }) {
+      const id = await startVerification(serverUrl, address);
+      verifications.set(address.toLowerCase(), id);
+      return { sentTo: address };
+    },
+
+    'account.create': (args) =>
+      exclusive(async () => {
+        if (await records.vault())
+          throw new ExtensionError('account_exists', 'This device already has an account.');
+        const verificationId = verifications.get(args.address.toLowerCase());
+        if (!verificationId) throw new ExtensionError('bad_request', 'Ask for a verification code first.');
+        const { record, secrets } = await createAccount({ ...args, verificationId }, report);
+        await adopt(record, secrets, 'key_created');
+        return status();
+      }),
+
+    'account.restore': (args) =>
+      exclusive(async () => {
+        if (await records.vault())
+          throw new ExtensionError('account_exists', 'This device already has an account.');
+        const { record, secrets } = await restoreAccount(args, report);
+        await adopt(record, secrets, 'key_restored');
+        return status();
+      }),
+
+    async unlock({ passphrase }) {
+      const guard = await records.guard();
+      const now = Date.now();
+      if (remainingLockout(guard, now) > 0) {
+        throw new ExtensionError('locked_out', 'Too many wrong passphrases.', { until: guard.lockedUntil });
+      }
+      const record = await vault();
+      let secrets: AccountSecrets;
+      try {
+        secrets = await openVault(record, passphrase);
+      } catch (e) {
+        if (!(e instanceof ExtensionError && e.code === 'bad_passphrase')) throw e;
+        const next = recordFailure(guard, Date.now());
+        await records.setGuard(next);
+        await records.log('unlock_failed', `attempt ${guard.failures + 1}`);
+        if (next.lockedUntil > now) {
+          await records.log('lockout', `until ${new Date(next.lockedUntil).toISOString()}`);
+          throw new ExtensionError('locked_out', 'Too many wrong passphrases.', { until: next.lockedUntil });
+        }
+        throw new ExtensionError('bad_passphrase', 'Wrong passphrase.', {
+          attemptsLeft: FAILURES_BEFORE_LOCKOUT - next.failures,
+        });
+      }
+      await records.setGuard(recordSuccess());
+      await custody.unlock(secrets);
+      await records.log('unlock');
+      return status();
+    },
+
+    async lock() {
+      await custody.lock();
+      await records.log('lock', 'on demand');
+      return status();
+    },
+
+    async 'account.importKey'({ armoredKey, keyPassphrase }) {
+      const secrets = await unlocked();
+      const { next, record } = await importPgpKey(await vault(), secrets, armoredKey, keyPassphrase);
+      await records.putVault(record);
+      await custody.replace(next);
+      await records.log('key_imported', next.identity.pgp.fingerprint);
+      return { fingerprint: next.identity.pgp.fingerprint };
+    },
+
+    async 'identity.get'(): Promise<IdentityView> {
+      const s = await unlocked();
+      const record = await vault();
+      const info = await readKeyInfo(s.identity.pgp.privateKey);
+      const stock = await fetchPrekeyStock(record, s).catch(() => null);
+      return {
+        address: record.address,
+        addresses: s.addresses,
+        fingerprints: fingerprintsOf(s.identity),
+        pgpUserIds: info.userIds.map((u) => u.raw),
+        pgpCreatedAt: info.created.getTime(),
+        revoked: s.identity.revoked,
+        oneTimePrekeys: stock?.oneTimePrekeys ?? null,
+        signedPrekeyCreatedAt: s.identity.envelope.signedPrekeys[0]?.createdAt ?? 0,
+      };
+    },
+
+    async 'identity.exportPublicKey'() {
+      const s = await unlocked();
+      return { armored: await publicPgpKey(s.identity), fileName: `${s.identity.address}.asc` };
+    },
+
+    async 'identity.exportBackup'() {
+      await unlocked();
+      const record = await vault();
+      return { contents: exportBackup(record), fileName: `noise-email-backup-${record.address}.json` };
+    },
+
+    async 'identity.createRecovery'() {
+      const s = await unlocked();
+      const { code, record } = await makeRecovery(await vault(), s);
+      await records.putVault(record);
+      return { code, address: record.address, createdAt: Date.now() };
+    },
+
+    async 'identity.revoke'() {
+      const s = await unlocked();
+      const { next, record } = await publishRevocation(await vault(), s);
+      await records.putVault(record);
+      await custody.replace(next);
+      await records.log('key_revoked', next.identity.pgp.fingerprint);
+      return { fingerprint: next.identity.pgp.fingerprint };
+    },
+
+    async 'contacts.list'() {
+      return (await records.contacts()).map(contactView);
+    },
+
+    async 'contacts.lookup'({ address }) {
+      const record = await vault();
+      const found = await lookupDirectoryKey(record.serverUrl, address);
+      if (!found) throw new ExtensionError('not_found', `No key found for ${address}.`);
+      return contactView(await observeKey(records, address, found, 'directory'));
+    },
+
+    async 'contacts.import'({ armoredKey }) {
+      const info = await readKeyInfo(armoredKey).catch(() => {
+        throw new ExtensionError('invalid_key', 'This is not a readable OpenPGP key.');
+      });
+      const address = info.userIds.find((u) => u.email)?.email;
+      if (!address) throw new ExtensionError('invalid_key', 'The key has no email address in its user IDs.');
+      return contactView(await observeKey(records, address, armoredKey, 'manual'));
+    },
+
+    async 'contacts.remove'({ address }) {
+      return { removed: await records.removeContact(address) };
+    },
+
+    async 'contacts.verify'({ address, fingerprint }) {
+      return contactView(await verifyContact(records, address, fingerprint));
+    },
+
+    async 'contacts.acceptChange'({ address }) {
+      return contactView(await acceptKeyChange(records, address));
+    },
+
+    async 'log.list'() {
+      return (await records.securityLog()).map(({ at, kind, detail }) => ({ at, kind, detail }));
+    },
+  };
+}
