@@ -136,13 +136,19 @@ describe('lookup rate limit', () => {
     const a = await registerAccount();
     expect((await call(`/vks/v1/by-email/${a.address}`)).status).toBe(200); // now cached
     const ip = { 'CF-Connecting-IP': '198.51.100.77' };
-    // 250 > 2 × 100: even if a 10 s window resets mid-burst, one side exceeds the limit.
-    const statuses = await Promise.all(
-      Array.from({ length: 250 }, (_, i) =>
-        call(`/vks/v1/by-email/absent-${i}@noise.localhost`, { headers: ip }).then((r) => r.status),
-      ),
-    );
-    expect(statuses.filter((s) => s === 404).length).toBeGreaterThan(0);
+    // Bursts of 60 until refused: a 10 s window that resets mid-way only delays the refusal.
+    const statuses: number[] = [];
+    for (let burst = 0; burst < 8 && !statuses.includes(429); burst++) {
+      const got = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          call(`/vks/v1/by-email/absent-${burst}-${i}@noise.localhost`, { headers: ip }).then(
+            (r) => r.status,
+          ),
+        ),
+      );
+      statuses.push(...got);
+    }
+    expect(statuses.filter((s) => s === 404).length).toBeGreaterThanOrEqual(100);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(statuses.every((s) => s === 404 || s === 429)).toBe(true);
     expect((await call(`/vks/v1/by-email/${a.address}`, { headers: ip })).status).toBe(200);
