@@ -1,6 +1,7 @@
 // The public API of shared/pgp. Everything else in the folder is internal.
 export type { PrivateKey, PublicKey } from 'openpgp';
 export { PGP_CONFIG } from './config.ts';
+export { type HtmlContentReport, htmlToText, scanHtmlContent } from './html-body.ts';
 export {
   assertEncryptionKey,
   type GeneratedKey,
@@ -44,6 +45,7 @@ export {
   addressOf,
   type BaseVerdict,
   emptyVerdict,
+  type HeaderName,
   type SignatureStatus,
   type SignatureVerdict,
   userIdsContainAddress,

@@ -6,12 +6,21 @@ import type { PrivateKey } from 'openpgp';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import { utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
+import { htmlToText, scanHtmlContent } from './html-body.ts';
+import { openInlineArmor } from './inline-armor.ts';
 import type { KeyInput } from './keys.ts';
 import { decryptMessage } from './message.ts';
 import type { MailAddress, MailAttachment } from './mime-build.ts';
 import { contentTypeOf, nestedCryptoParts, splitEntity, splitMultipart } from './mime-slice.ts';
-import { verifyCleartext, verifyDetached } from './signatures.ts';
-import { emptyVerdict, type SignatureVerdict, type Verdict, withFrom } from './verdict.ts';
+import { verifyDetached } from './signatures.ts';
+import {
+  addressOf,
+  emptyVerdict,
+  type HeaderName,
+  type SignatureVerdict,
+  type Verdict,
+  withFrom,
+} from './verdict.ts';
 
 export interface ParsedHeaders {
   from?: MailAddress;
@@ -23,10 +32,18 @@ export interface ParsedHeaders {
 }
 
 export interface ParsedMail {
+  /** What to show: the outer From (the signer is checked against it), protected Subject/To/Cc. */
   headers: ParsedHeaders;
+  /** The protected headers as the sender wrote them, when a signed or encrypted entity carried them. */
+  protectedHeaders?: ParsedHeaders;
   verdict: Verdict;
   text: string;
+  /** Returned as-is, never fetched from or rendered here; sanitize before showing. */
   html?: string;
+  /** Rendering `html` as-is would fetch something (EFAIL): show it blocked, behind "load images". */
+  hasRemoteContent: boolean;
+  /** `html` holds scripts, event handlers or javascript: URLs. */
+  hasActiveContent: boolean;
   attachments: MailAttachment[];
 }
 
@@ -37,8 +54,6 @@ export interface ParseOptions {
 
 const MAX_DEPTH = 4;
 const CONTROL_TYPES = new Set(['application/pgp-encrypted', 'application/pgp-signature']);
-const ARMOR_BLOCK =
-  /-----BEGIN PGP (MESSAGE|SIGNED MESSAGE)-----[\s\S]*?-----END PGP (?:MESSAGE|SIGNATURE)-----/g;
 
 /** What one entity yields once its protection is removed. */
 interface Opened {
@@ -173,14 +188,8 @@ async function openEntity(
     }
     if (inner.signatures.length > 0) opened.partialSigned = true;
   }
-  await openInlineArmor(opened, options, from);
+  await openBodyArmor(opened, options, from);
   return opened;
-}
-
-// Decrypted inline text is shown, not parsed: invalid UTF-8 becomes U+FFFD instead of an exception.
-const lenientUtf8 = new TextDecoder('utf-8');
-function displayText(bytes: Uint8Array): string {
-  return lenientUtf8.decode(bytes);
 }
 
 function isProtected(entityBytes: Uint8Array): boolean {
@@ -188,42 +197,52 @@ function isProtected(entityBytes: Uint8Array): boolean {
   return ct.params.get('protected-headers')?.toLowerCase() === 'v1';
 }
 
-/** Inline armor in the text body (RFC 9580 §6): decrypt or verify it; any text around it is unprotected. */
-async function openInlineArmor(opened: Opened, options: ParseOptions, from: string | null): Promise<void> {
-  const text = opened.mail.text ?? '';
-  const blocks = [...text.matchAll(ARMOR_BLOCK)];
-  if (blocks.length === 0) return;
-  const outside = text.replace(ARMOR_BLOCK, '').trim();
-  const otherContent = outside.length > 0 || blocks.length > 1 || attachmentsOf(opened.mail).length > 0;
-  const pieces: string[] = [];
-  for (const block of blocks) {
-    if (block[1] === 'SIGNED MESSAGE') {
-      const r = await verifyCleartext({
-        armored: block[0],
-        verificationKeys: options.verificationKeys ?? [],
-        from,
-      });
-      opened.signatures.push(...r.verdict.signatures);
-      pieces.push(r.text);
-      if (otherContent) opened.partialSigned = true;
-    } else {
-      const r = await decryptMessage(block[0], { ...options, from });
-      opened.signatures.push(...r.verdict.signatures);
-      if (r.verdict.encrypted) opened.encrypted = true;
-      if (otherContent && r.verdict.encrypted) opened.partialEncrypted = true;
-      if (otherContent && r.verdict.signatures.length > 0) opened.partialSigned = true;
-      pieces.push(displayText(r.data).replace(/\r\n/g, '\n'));
-    }
-  }
-  // Replace each block by its plaintext, keeping the unprotected text around it visible as such.
-  let i = 0;
-  opened.mail = { ...opened.mail, text: text.replace(ARMOR_BLOCK, () => pieces[i++] ?? '') };
+// Elements whose content is not text: next to armor in an HTML-only body they are unprotected content.
+const HTML_EMBEDDED =
+  /<(?:img|image|video|audio|iframe|frame|object|embed|svg|picture|canvas|form|input|button|math)\b/i;
+
+/**
+ * Inline armor in the text body, or in the rendered HTML when the mail has no text/plain part.
+ * An HTML carrier is dropped from the result: it is unprotected and still holds the ciphertext.
+ */
+async function openBodyArmor(opened: Opened, options: ParseOptions, from: string | null): Promise<void> {
+  const html = opened.mail.html;
+  const fromHtml = !opened.mail.text && html !== undefined;
+  const body = fromHtml ? htmlToText(html) : (opened.mail.text ?? '');
+  const otherParts = attachmentsOf(opened.mail).length > 0 || (fromHtml && HTML_EMBEDDED.test(html));
+  const r = await openInlineArmor(body, otherParts, options, from);
+  if (!r) return;
+  opened.signatures.push(...r.signatures);
+  if (r.encrypted) opened.encrypted = true;
+  if (r.partialEncrypted) opened.partialEncrypted = true;
+  if (r.partialSigned) opened.partialSigned = true;
+  const { html: _carrier, ...rest } = opened.mail;
+  opened.mail = fromHtml ? { ...rest, text: r.text } : { ...opened.mail, text: r.text };
+}
+
+function addressSet(list: readonly MailAddress[]): string {
+  return [...new Set(list.map((a) => addressOf(a.address)))].sort().join(',');
+}
+
+/**
+ * Protected headers that name other people than the outer ones (draft-ietf-lamps-header-protection
+ * §9.1 on forged outer headers). The outer Subject differs by design ("[...]") and is not compared;
+ * display names are not compared either, only addresses; an absent inner To/Cc is no claim.
+ */
+function headerMismatch(outer: ParsedHeaders, inner: ParsedHeaders): HeaderName[] {
+  const out: HeaderName[] = [];
+  if (inner.from && addressOf(inner.from.address) !== addressOf(outer.from?.address ?? '')) out.push('from');
+  if (inner.to.length > 0 && addressSet(inner.to) !== addressSet(outer.to)) out.push('to');
+  if (inner.cc.length > 0 && addressSet(inner.cc) !== addressSet(outer.cc)) out.push('cc');
+  return out;
 }
 
 /**
  * Parses a whole message (RFC 5322 bytes or string): PGP/MIME encrypted or signed, inline armor, or
- * plain mail. The signer is checked against the outer From, which is what the webmail shows. With
- * protected headers the inner Subject wins. Errors (tampering, not for us) propagate as NoiseError;
+ * plain mail. The signer is checked against the outer From: the webmail shows it in its own
+ * interface, where we cannot replace it. With protected headers the inner Subject, To and Cc are
+ * shown, and an inner From (or To, Cc) naming someone else is reported in `headerMismatch`, so that
+ * a reader never shows a From the signer check did not cover. Errors (tampering, not for us) propagate as NoiseError;
  * no plaintext is returned with them.
  */
 export async function parseEml(raw: string | Uint8Array, options: ParseOptions): Promise<ParsedMail> {
@@ -245,8 +264,9 @@ export async function parseEml(raw: string | Uint8Array, options: ParseOptions):
   }
   const headers = { ...outerHeaders };
   let subjectProtected = false;
+  let inner: ParsedHeaders | undefined;
   if (opened.protectedHeaders && (opened.encrypted || opened.signatures.length > 0)) {
-    const inner = headersOf(opened.mail);
+    inner = headersOf(opened.mail);
     if (inner.subject !== undefined) {
       headers.subject = inner.subject;
       subjectProtected = true;
@@ -262,15 +282,21 @@ export async function parseEml(raw: string | Uint8Array, options: ParseOptions):
       signatures: opened.signatures,
       partial: { encrypted: opened.partialEncrypted, signed: opened.partialSigned },
       subjectProtected,
+      headerMismatch: inner ? headerMismatch(outerHeaders, inner) : [],
     },
     from,
   );
   const text = [opened.mail.text ?? '', ...opened.extraText].filter((t) => t !== '').join('\n\n');
+  const html = opened.mail.html;
+  const content = html !== undefined ? scanHtmlContent(html) : { remote: false, active: false };
   return {
     headers,
     verdict,
     text,
-    ...(opened.mail.html !== undefined ? { html: opened.mail.html } : {}),
+    ...(inner ? { protectedHeaders: inner } : {}),
+    ...(html !== undefined ? { html } : {}),
+    hasRemoteContent: content.remote,
+    hasActiveContent: content.active,
     attachments: [...attachmentsOf(opened.mail), ...opened.extraAttachments],
   };
 }

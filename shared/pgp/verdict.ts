@@ -28,7 +28,15 @@ export interface BaseVerdict {
   partial: { encrypted: boolean; signed: boolean };
   /** The Subject shown came from encrypted protected headers (draft-ietf-lamps-header-protection). */
   subjectProtected?: boolean;
+  /**
+   * Protected headers whose addresses differ from the outer ones. The signer is checked against
+   * the outer From (what the webmail shows); a reader must warn and never show the inner From as
+   * the sender when 'from' is here. A differing Subject is normal (outer "[...]") and not listed.
+   */
+  headerMismatch?: HeaderName[];
 }
+
+export type HeaderName = 'from' | 'to' | 'cc';
 
 /** A verdict with format-specific extensions, e.g. `Verdict<{ oneTimePrekeyUsed: boolean }>`. */
 export type Verdict<Extra extends object = Record<never, never>> = BaseVerdict & Extra;
