@@ -13,6 +13,7 @@ import {
   PORT_RELAY,
   ReadIn,
   type ReadOut,
+  type ReadView,
   RelayIn,
   type RelayOut,
   SUBJECT_PLACEHOLDER,
@@ -37,6 +38,8 @@ export interface OverlayHooks {
   touch(): void;
 }
 
+const MAX_DEPOSITS_PER_TAB = 200;
+
 type ReadDeposit = Extract<RelayIn, { t: 'read' }>;
 type ComposeDeposit = Extract<RelayIn, { t: 'compose' }>;
 
@@ -44,6 +47,8 @@ interface Deposit {
   tabId: number;
   relay: OverlayPort;
   read?: ReadDeposit;
+  /** Decryption starts when the block is deposited, while the frame is still loading. */
+  view?: Promise<ReadView>;
   compose?: ComposeDeposit;
   /** A frame claimed this token; a second frame with the same token is refused. */
   claimed: boolean;
@@ -110,9 +115,15 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
       if (!parsed.success) return;
       const msg = parsed.data;
       if (msg.t === 'read' || msg.t === 'compose') {
-        if (deposits.has(msg.token)) return;
+        // A page cannot make the background decrypt without bound: one tab holds so many blocks.
+        if (deposits.has(msg.token) || mine.size >= MAX_DEPOSITS_PER_TAB) return;
         mine.add(msg.token);
-        deposits.set(msg.token, { tabId, relay: port, claimed: false, [msg.t]: msg });
+        const d: Deposit = { tabId, relay: port, claimed: false, [msg.t]: msg };
+        if (msg.t === 'read') {
+          d.view = readDeposit(msg);
+          d.view.catch(() => {}); // reported to the frame when it asks
+        }
+        deposits.set(msg.token, d);
       } else if (msg.t === 'forget') {
         if (mine.delete(msg.token)) deposits.delete(msg.token);
       } else if (msg.t === 'inserted') {
@@ -120,6 +131,20 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
         if (d && mine.has(msg.token)) insertAcks.get(msg.token)?.(msg.ok, msg.modelRegistered);
       }
     });
+  }
+
+  function readDeposit(req: ReadDeposit): Promise<ReadView> {
+    return readArmored(
+      {
+        kind: req.kind,
+        armored: req.armored,
+        displayedSender: req.sender,
+        clipped: req.clipped,
+        fullViewUrl: req.fullViewUrl,
+      },
+      hooks.keys,
+      hooks.cache,
+    );
   }
 
   const insertAcks = new Map<string, (ok: boolean, registered: boolean) => void>();
@@ -172,18 +197,10 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
         return;
       }
       try {
-        const view = await readArmored(
-          {
-            kind: req.kind,
-            armored: req.armored,
-            displayedSender: req.sender,
-            clipped: req.clipped,
-            fullViewUrl: req.fullViewUrl,
-          },
-          hooks.keys,
-          hooks.cache,
-        );
-        send({ t: 'view', view });
+        // A prefetched result is used once; a retry (e.g. after unlocking) decrypts again.
+        const pending = d.view ?? readDeposit(req);
+        d.view = undefined;
+        send({ t: 'view', view: await pending });
       } catch (e) {
         // No partial plaintext: the view is sent only when every check passed.
         send({ t: 'failure', ...failureOf(e), clipped: req.clipped, fullViewUrl: req.fullViewUrl });

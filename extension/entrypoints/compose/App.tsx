@@ -5,13 +5,8 @@
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { toBase64 } from '../../../shared/encoding.ts';
-import { tokenFromFragment } from '../../overlay/names.ts';
-import {
-  type ComposeContext,
-  type ComposeOut,
-  type KeyStatus,
-  PORT_COMPOSE,
-} from '../../overlay/protocol.ts';
+import { PORT_COMPOSE, tokenFromFragment } from '../../overlay/names.ts';
+import type { ComposeContext, ComposeOut, KeyStatus } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { type Recipient, Recipients } from './Recipients.tsx';
 

@@ -12,7 +12,7 @@ export default defineContentScript({
     'http://127.0.0.1/*',
     'http://localhost/*',
   ],
-  runAt: 'document_idle',
+  runAt: 'document_end',
   main(ctx) {
     startOverlays({ connect, frameUrl: extensionPageUrl, onInvalidated: (fn) => ctx.onInvalidated(fn) });
   },

@@ -3,8 +3,8 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { fromBase64 } from '../../../shared/encoding.ts';
-import { tokenFromFragment } from '../../overlay/names.ts';
-import { PORT_READ, type ReadOut, type ReadView } from '../../overlay/protocol.ts';
+import { PORT_READ, tokenFromFragment } from '../../overlay/names.ts';
+import type { ReadOut, ReadView } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { HtmlBody, TextBody } from './Body.tsx';
 import { Verdict } from './Verdict.tsx';

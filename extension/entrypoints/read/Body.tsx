@@ -2,8 +2,8 @@
 // sandboxed frame without scripts whose CSP refuses remote content until the reader asks for
 // images (EFAIL, 2018: decrypted HTML must not load anything by itself).
 
-import DOMPurify from 'dompurify';
-import { useMemo, useState } from 'preact/hooks';
+import type { DOMPurify } from 'dompurify';
+import { useEffect, useState } from 'preact/hooks';
 
 const STRICT = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:";
 const WITH_IMAGES =
@@ -13,8 +13,8 @@ function escapeAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-export function sanitizedDocument(html: string, allowImages: boolean): string {
-  const clean = DOMPurify.sanitize(html, {
+export function sanitizedDocument(purify: DOMPurify, html: string, allowImages: boolean): string {
+  const clean = purify.sanitize(html, {
     FORBID_TAGS: ['form', 'input', 'button', 'textarea', 'select', 'base', 'meta', 'link'],
     FORBID_ATTR: ['srcset', 'ping', 'action', 'formaction'],
   });
@@ -25,7 +25,12 @@ export function sanitizedDocument(html: string, allowImages: boolean): string {
 export function HtmlBody(props: { html: string }) {
   const [images, setImages] = useState(false);
   const hasRemote = /<img[^>]+src\s*=\s*["']?https?:/i.test(props.html);
-  const doc = useMemo(() => sanitizedDocument(props.html, images), [props.html, images]);
+  const [doc, setDoc] = useState<string | null>(null);
+  useEffect(() => {
+    // Loaded only for HTML mail: plain-text mail (the common case) shows sooner without it.
+    import('dompurify').then((m) => setDoc(sanitizedDocument(m.default, props.html, images)));
+  }, [props.html, images]);
+  if (doc === null) return <div class="muted">Preparing the message…</div>;
   return (
     <div>
       {hasRemote && !images && (
