@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
+import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type WorkerServer } from '../harness/worker.ts';
 import { createGpgHome, type GpgHome } from '../interop/programs.ts';
@@ -205,6 +206,50 @@ describe('compose overlay → read overlay (Chromium)', () => {
     expect(await pageVisibleText(read)).not.toContain(canary);
     await read.screenshot({ path: join(shots, 'chromium-read-outlook.png'), fullPage: true });
     await read.close();
+  });
+});
+
+describe('compose overlay → gpg (Chromium)', () => {
+  it('(2) alice writes to a gpg user; the .eml the webmail exports decrypts and verifies in gpg', async () => {
+    const canary = `to-gpg-${Math.random().toString(36).slice(2)}`;
+    const gpgUserKey = (await gpg.gpg(['--armor', '--export', GPG_USER])).stdout.toString();
+    await alice.command('contacts.import', { armoredKey: gpgUserKey });
+    const aliceKey = (await (await fetch(`${worker.url}/api/v1/lookup/by-email/${ALICE}`)).json()) as {
+      openpgpKey: string;
+    };
+    expect((await gpg.gpg(['--import'], { input: aliceKey.openpgpKey })).code).toBe(0);
+
+    const page = await alice.open(`${webmail.url}/u/alice/compose?skin=plain&to=${GPG_USER}`);
+    await page.click('[data-noise-overlay=compose-button]', { timeout: 30_000 });
+    const frame = await overlayFrame(page, 'compose', '[data-testid=compose]');
+    await frame.waitForSelector(`li[data-address="${GPG_USER}"][data-key=pgp]`, { timeout: 30_000 });
+    expect(await frame.textContent('[data-testid=format]')).toContain('OpenPGP');
+    await frame.fill('[data-testid=subject]', 'For gpg');
+    await frame.fill('[data-testid=text]', `Hello gpg, ${canary}`);
+    await frame.press('[data-testid=text]', 'Control+Enter');
+    await frame.waitForSelector('[data-testid=compose-done]', { timeout: 30_000 });
+    const before = new Set((await (await fetch(`${webmail.url}/api/outbound`)).json()) as string[]);
+    await Promise.all([page.waitForURL(/sent=/, { timeout: 30_000 }), page.click('[data-wm=send]')]);
+    await page.close();
+
+    const ids = ((await (await fetch(`${webmail.url}/api/outbound`)).json()) as string[]).filter(
+      (id) => !before.has(id),
+    );
+    expect(ids).toHaveLength(1);
+    const raw = new Uint8Array(
+      await (await fetch(`${webmail.url}/api/outbound/${ids[0]}/raw`)).arrayBuffer(),
+    );
+    // As a mail client would: take the text body out of the .eml, then hand it to gpg.
+    const mail = await PostalMime.parse(raw);
+    expect(mail.subject).toBe('[...]');
+    const out = await gpg.gpg(['--status-fd', '1', '--decrypt'], { input: mail.text ?? '' });
+    const status = out.stdout.toString();
+    expect(status, out.stderr).toContain('DECRYPTION_OKAY');
+    expect(status).toContain('GOODSIG');
+    expect(status).toContain(ALICE);
+    const inner = await PostalMime.parse(out.stdout.toString().replace(/^\[GNUPG:\].*\n/gm, ''));
+    expect(inner.subject).toBe('For gpg');
+    expect(inner.text).toContain(canary);
   });
 });
 
