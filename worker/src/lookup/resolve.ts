@@ -11,6 +11,7 @@ import {
 } from '../directory/keys-table.ts';
 import type { Bindings } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
+import { clientKey } from './client-key.ts';
 
 export type KeyQuery =
   | { kind: 'email'; value: string }
@@ -73,11 +74,12 @@ export async function keyAndBindings(
  * CF-Connecting-IP there is no Cloudflare edge in front (local dev) and no client to key on.
  */
 export async function limitLookup(env: Bindings, clientIp: string | undefined): Promise<void> {
-  if (!env.LOOKUP_LIMITER || !clientIp) return;
-  const { success } = await env.LOOKUP_LIMITER.limit({ key: `lookup:${clientIp}` });
+  const client = clientKey(clientIp);
+  if (!env.LOOKUP_LIMITER || !client) return;
+  const { success } = await env.LOOKUP_LIMITER.limit({ key: `lookup:${client}` });
   if (!success) throw new ApiError(429, 'rate_limited', 'Too many lookups; try again shortly.');
 }
 
 export function requesterOf(headers: { header(name: string): string | undefined }): string {
-  return headers.header('CF-Connecting-IP') ?? 'local';
+  return clientKey(headers.header('CF-Connecting-IP')) ?? 'local';
 }
