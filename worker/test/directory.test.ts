@@ -179,6 +179,35 @@ describe('publishing', () => {
   });
 });
 
+describe('CORS', () => {
+  it('account routes answer only extension origins; bundles and lookups any origin', async () => {
+    const a = await registerAccount();
+    const web = { Origin: 'https://evil.example' };
+    const ext = { Origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop' };
+    const refused = await call('/api/v1/prekeys/stock', { token: a.token, headers: web });
+    await expectError(refused, 403, 'origin_not_allowed');
+    const allowed = await call('/api/v1/prekeys/stock', { token: a.token, headers: ext });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe(ext.Origin);
+    const preflight = await call('/api/v1/directory/keys', {
+      method: 'OPTIONS',
+      headers: {
+        ...ext,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe(ext.Origin);
+    const bundlePreflight = await call(`/api/v1/prekeys/bundle/${a.address}`, {
+      method: 'OPTIONS',
+      headers: { ...web, 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(bundlePreflight.status).toBe(204);
+    expect(bundlePreflight.headers.get('Access-Control-Allow-Origin')).toBe('*');
+  });
+});
+
 describe('revocation', () => {
   it('publishes an uploaded revocation certificate', async () => {
     const a = await registerAccount();
