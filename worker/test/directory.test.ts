@@ -179,6 +179,27 @@ describe('publishing', () => {
   });
 });
 
+describe('body limits', () => {
+  it('answers 413 in the error shape for oversized bodies', async () => {
+    const a = await registerAccount();
+    const big = JSON.stringify({ openpgpKey: 'x'.repeat(200 * 1024) });
+    for (const [method, path] of [
+      ['POST', '/api/v1/directory/keys'],
+      ['POST', '/api/v1/directory/revocation'],
+      ['PUT', '/api/v1/prekeys/signed'],
+      ['POST', '/api/v1/prekeys/one-time'],
+    ] as const) {
+      const res = await call(path, {
+        method,
+        token: a.token,
+        body: big,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      await expectError(res, 413, 'body_too_large');
+    }
+  });
+});
+
 describe('CORS', () => {
   it('account routes answer only extension origins; bundles and lookups any origin', async () => {
     const a = await registerAccount();
