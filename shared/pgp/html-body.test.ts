@@ -65,6 +65,41 @@ describe('scanHtmlContent', () => {
   });
 });
 
+describe('hostile HTML size', () => {
+  function cpuMillis(run: () => void): number {
+    let best = Number.POSITIVE_INFINITY;
+    for (let n = 0; n < 3; n++) {
+      const before = process.cpuUsage();
+      run();
+      const used = process.cpuUsage(before);
+      best = Math.min(best, (used.user + used.system) / 1000);
+    }
+    return best;
+  }
+
+  it('takes linear time on adversarial input', () => {
+    const makers = [
+      (n: number) => '<br>'.repeat(n / 4),
+      (n: number) => `<pre>${' '.repeat(n / 2)}x${' '.repeat(n / 2)}</pre>`,
+      (n: number) => '<style></style>'.repeat(n / 15),
+      (n: number) => `<div style="${'url('.repeat(n / 4)}">`,
+      (n: number) => '<a b=c '.repeat(n / 7),
+      (n: number) => `<p>${'&amp;'.repeat(n / 5)}</p>`,
+    ];
+    for (const make of makers) {
+      const small = make(50_000);
+      const large = make(400_000);
+      const cost = (html: string) => () => {
+        htmlToText(html);
+        scanHtmlContent(html);
+      };
+      // Eight times the input: linear is 8×, quadratic 64×; CPU time includes the GC's threads and
+      // the machine is shared, so allow 3× on top, and a floor for timer granularity.
+      expect(cpuMillis(cost(large)), make(40)).toBeLessThan(Math.max(24 * cpuMillis(cost(small)), 60));
+    }
+  });
+});
+
 describe('decrypted HTML (EFAIL)', () => {
   let alice: GeneratedKey;
   let bob: GeneratedKey;

@@ -43,15 +43,19 @@ export function decodeHtmlEntities(text: string): string {
 interface Tag {
   name: string;
   closing: boolean;
-  attributes: Array<[string, string]>;
   /** Offset just past the tag's `>`. */
   end: number;
 }
 
 const SPACE = /[\t\n\f\r ]/;
 
-/** One tag at `<` (WHATWG HTML §13.2.5 tag and attribute states, simplified); undefined if none. */
-function readTag(html: string, at: number): Tag | undefined {
+type AttributeVisitor = (tag: string, name: string, value: string) => void;
+
+/**
+ * One tag at `<` (WHATWG HTML §13.2.5 tag and attribute states, simplified); undefined if none.
+ * Attributes go to `visit` as they are read, values with character references decoded.
+ */
+function readTag(html: string, at: number, visit?: AttributeVisitor): Tag | undefined {
   let i = at + 1;
   const closing = html[i] === '/';
   if (closing) i++;
@@ -59,11 +63,10 @@ function readTag(html: string, at: number): Tag | undefined {
   const nameStart = i;
   while (i < html.length && !SPACE.test(html[i]!) && html[i] !== '/' && html[i] !== '>') i++;
   const name = html.slice(nameStart, i).toLowerCase();
-  const attributes: Array<[string, string]> = [];
   for (;;) {
     while (i < html.length && (SPACE.test(html[i]!) || html[i] === '/')) i++;
-    if (i >= html.length) return { name, closing, attributes, end: html.length };
-    if (html[i] === '>') return { name, closing, attributes, end: i + 1 };
+    if (i >= html.length) return { name, closing, end: html.length };
+    if (html[i] === '>') return { name, closing, end: i + 1 };
     const attrStart = i;
     i++; // a name may start with `=` (§13.2.5.32)
     while (i < html.length && !SPACE.test(html[i]!) && !'/>='.includes(html[i]!)) i++;
@@ -85,7 +88,7 @@ function readTag(html: string, at: number): Tag | undefined {
         value = html.slice(valueStart, i);
       }
     }
-    attributes.push([attrName, decodeHtmlEntities(value)]);
+    if (visit && !closing) visit(name, attrName, decodeHtmlEntities(value));
   }
 }
 
@@ -113,11 +116,26 @@ const BLOCK = new Set([
   'article',
 ]);
 
+const closingTags = new Map<string, RegExp>();
+
 function rawTextEnd(html: string, from: number, name: string): number {
-  const close = html.toLowerCase().indexOf(`</${name}`, from);
+  let closing = closingTags.get(name);
+  if (!closing) {
+    closing = new RegExp(`</${name}`, 'gi');
+    closingTags.set(name, closing);
+  }
+  closing.lastIndex = from;
+  const close = closing.exec(html)?.index ?? -1;
   if (close < 0) return html.length;
   const gt = html.indexOf('>', close);
   return gt < 0 ? html.length : gt + 1;
+}
+
+/** Drops trailing characters from `chars` with a loop: a regex like / +$/ is quadratic on long runs. */
+function withoutTrailing(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1]!)) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /**
@@ -127,21 +145,27 @@ function rawTextEnd(html: string, from: number, name: string): number {
  * flagging text around armor.
  */
 export function htmlToText(html: string): string {
-  let out = '';
+  // Finished lines and the one being written: every step touches only the end of `line`.
+  const lines: string[] = [];
+  let line = '';
   let pre = 0;
   let i = 0;
   const breakLine = (always: boolean) => {
-    if (pre === 0) out = out.replace(/ +$/, '');
-    if (always || (out !== '' && !out.endsWith('\n'))) out += '\n';
+    if (pre === 0) line = withoutTrailing(line, ' ');
+    if (always || line !== '') {
+      lines.push(line);
+      line = '';
+    }
   };
   const text = (chunk: string) => {
     if (pre > 0) {
-      out += chunk.replace(/\r\n?/g, '\n');
+      line += chunk.replace(/\r\n?/g, '\n');
       return;
     }
     const collapsed = chunk.replace(/[\t\n\f\r ]+/g, ' ');
     // A collapsible space at the start of a line, or after another, is not rendered.
-    out += out === '' || out.endsWith('\n') || out.endsWith(' ') ? collapsed.replace(/^ /, '') : collapsed;
+    const atBreak = line === '' || line.endsWith('\n') || line.endsWith(' ');
+    line += atBreak && collapsed.startsWith(' ') ? collapsed.slice(1) : collapsed;
   };
   while (i < html.length) {
     const lt = html.indexOf('<', i);
@@ -175,8 +199,9 @@ export function htmlToText(html: string): string {
     }
     if (!tag.closing && RAW_TEXT.has(tag.name)) i = rawTextEnd(html, i, tag.name);
   }
+  lines.push(line);
   // Like innerText, no line break after the last block.
-  return out.replace(/[ \n]+$/, '');
+  return withoutTrailing(lines.join('\n'), ' \n');
 }
 
 // Attributes that make a renderer fetch their URL (WHATWG HTML, SVG 2 `href`/`xlink:href`).
@@ -210,20 +235,39 @@ function isRemoteUrl(value: string): boolean {
   return !LOCAL_URL.test(url);
 }
 
+const CSS_URL_START = /url\s*\(/gi;
+
 /** CSS that may fetch: url() or image-set() with a non-local URL, @import, or escapes we don't read. */
 function cssIsRemote(css: string): boolean {
   const decoded = decodeHtmlEntities(css);
   if (decoded.includes('\\') || /@import|image-set\s*\(/i.test(decoded)) return true;
-  for (const m of decoded.matchAll(/url\s*\(\s*(['"]?)([^'")]*)\1\s*\)/gi)) {
-    if (isRemoteUrl(m[2]!)) return true;
+  // One pass: the `)` closing a url( is searched once and shared by every url( before it.
+  let close = -1;
+  for (const m of decoded.matchAll(CSS_URL_START)) {
+    const from = m.index + m[0].length;
+    if (close < from) close = decoded.indexOf(')', from);
+    // An unclosed url( or one holding another is not something we read: count it as remote.
+    if (close < 0) return true;
+    const value = decoded.slice(from, close).trim();
+    if (/url\s*\(/i.test(value)) return true;
+    if (isRemoteUrl(value.replace(/^(['"])([\s\S]*)\1$/, '$2'))) return true;
   }
-  // A url( that the pattern above did not close is read as remote.
-  return /url\s*\(/i.test(decoded.replace(/url\s*\(\s*(['"]?)([^'")]*)\1\s*\)/gi, ''));
+  return false;
 }
 
 /** Scans an HTML string for anything that rendering it as-is would fetch or run. Never fetches. */
 export function scanHtmlContent(html: string): HtmlContentReport {
   const report: HtmlContentReport = { remote: false, active: false };
+  const visit: AttributeVisitor = (tag, name, value) => {
+    if (name.startsWith('on')) report.active = true;
+    if (SCRIPT_URL.test(urlText(value))) report.active = true;
+    if (URL_ATTRIBUTES.has(name) && isRemoteUrl(value)) report.remote = true;
+    if ((name === 'href' || name === 'xlink:href') && !NAVIGATION_HREF.has(tag) && isRemoteUrl(value)) {
+      report.remote = true;
+    }
+    if (name === 'style' && cssIsRemote(value)) report.remote = true;
+    if (name === 'http-equiv' && value.trim().toLowerCase() === 'refresh') report.remote = true;
+  };
   let i = 0;
   while (i < html.length) {
     const lt = html.indexOf('<', i);
@@ -233,7 +277,7 @@ export function scanHtmlContent(html: string): HtmlContentReport {
       i = close < 0 ? html.length : close + 3;
       continue;
     }
-    const tag = readTag(html, lt);
+    const tag = readTag(html, lt, visit);
     if (!tag) {
       i = lt + 1;
       continue;
@@ -242,20 +286,6 @@ export function scanHtmlContent(html: string): HtmlContentReport {
     if (tag.closing) continue;
     if (tag.name === 'script') report.active = true;
     if (ALWAYS_REMOTE.has(tag.name)) report.remote = true;
-    for (const [name, value] of tag.attributes) {
-      if (name.startsWith('on')) report.active = true;
-      if (SCRIPT_URL.test(urlText(value))) report.active = true;
-      if (URL_ATTRIBUTES.has(name) && isRemoteUrl(value)) report.remote = true;
-      if (
-        (name === 'href' || name === 'xlink:href') &&
-        !NAVIGATION_HREF.has(tag.name) &&
-        isRemoteUrl(value)
-      ) {
-        report.remote = true;
-      }
-      if (name === 'style' && cssIsRemote(value)) report.remote = true;
-      if (name === 'http-equiv' && value.trim().toLowerCase() === 'refresh') report.remote = true;
-    }
     if (tag.name === 'style' || tag.name === 'script') {
       const end = rawTextEnd(html, i, tag.name);
       if (tag.name === 'style' && cssIsRemote(html.slice(i, end))) report.remote = true;
