@@ -262,7 +262,8 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
           send({ t: 'progress', step: 'inserting', done: 0, total: 1 });
           const ack = new Promise<{ ok: boolean; registered: boolean }>((resolve) => {
             insertAcks.set(msg.token, (ok, registered) => resolve({ ok, registered }));
-            setTimeout(() => resolve({ ok: false, registered: false }), 10_000);
+            // Big ciphertext takes time to cross the port and to lay out in the editor.
+            setTimeout(() => resolve({ ok: false, registered: false }), 10_000 + out.armored.length / 200);
           });
           toRelay(d, { t: 'insert', token: msg.token, armored: out.armored, subject: SUBJECT_PLACEHOLDER });
           const { ok, registered } = await ack;

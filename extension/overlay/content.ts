@@ -21,6 +21,7 @@ export interface ContentDeps {
 const DEBOUNCE_MS = 150;
 const READ_HEIGHT = 160;
 const COMPOSE_HEIGHT = 460;
+const BIG_INSERT = 512 * 1024;
 
 function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
@@ -68,7 +69,9 @@ export function insertIntoEditor(composer: Composer, text: string): { ok: boolea
     }
     // execCommand is deprecated but is still the one call that goes through the editor's own
     // input pipeline (beforeinput/input with inputType insertText) in both engines.
-    let ok = execInsert(text);
+    // Megabytes through execCommand take minutes in Chromium: big ciphertext is set directly,
+    // with the same input event the webmail listens to.
+    let ok = text.length < BIG_INSERT && execInsert(text);
     const current =
       composer.kind === 'textarea' ? (body as unknown as HTMLTextAreaElement).value : textWithBreaks(body);
     if (!ok || !current.includes(text.split('\n')[0] ?? '')) {
