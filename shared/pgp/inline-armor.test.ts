@@ -117,6 +117,34 @@ describe('encrypted inline armor damaged by webmail', () => {
     expect(withImage.verdict.partial).toEqual({ encrypted: true, signed: true });
   });
 
+  it('an HTML alternative saying something else than the armor is partial', async () => {
+    const armored = await encrypted();
+    const alternative = (html: string) =>
+      [
+        'From: Alice <alice@example.org>',
+        'To: bob@example.net',
+        'Subject: hi',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/alternative; boundary="alt"',
+        '',
+        '--alt',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        armored.replace(/\n/g, '\r\n'),
+        '--alt',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        html,
+        '--alt--',
+        '',
+      ].join('\r\n');
+    const same = await read(alternative(`<div>${brLines(armored)}</div>`));
+    expect(same.verdict).toMatchObject(whole);
+    const other = await read(alternative('<p>Johnny, you are fired.</p>'));
+    expect(other.text.trim()).toBe(PLAIN.trim());
+    expect(other.verdict.partial).toEqual({ encrypted: true, signed: true });
+  });
+
   it('two blocks are partial even with nothing around them', async () => {
     const mail = await read(eml(`${await encrypted()}\n${await encrypted()}`));
     expect(mail.verdict.partial).toEqual({ encrypted: true, signed: true });

@@ -58,6 +58,26 @@ function quotePrefix(body: string, start: number): string {
   return /^[ \t]*>[ \t>]*$/.test(before) ? before : '';
 }
 
+function pgpBlocks(body: string): FoundArmor[] {
+  return findArmor(body).filter((b) => b.kind === 'pgp-message' || b.kind === 'pgp-signed');
+}
+
+/** Quote marks and blanks left around a quoted block say nothing; any other character is content. */
+function hasTextAround(body: string, blocks: readonly FoundArmor[]): boolean {
+  let at = 0;
+  for (const b of blocks) {
+    if (/[^\s>]/.test(body.slice(at, b.start))) return true;
+    at = b.end;
+  }
+  return /[^\s>]/.test(body.slice(at));
+}
+
+/** Whether `body` holds one PGP block and nothing else. */
+export function isOnlyArmor(body: string): boolean {
+  const blocks = pgpBlocks(body);
+  return blocks.length === 1 && !hasTextAround(body, blocks);
+}
+
 /** Quotes every line after the first (which follows the BEGIN line's own prefix); not a final newline. */
 function quoted(piece: string, prefix: string): string {
   const lines = piece.split('\n');
@@ -71,26 +91,19 @@ function quoted(piece: string, prefix: string): string {
 /**
  * Decrypts or verifies every PGP MESSAGE and SIGNED MESSAGE block in `body`. Returns undefined
  * when there is none. `otherParts` says the mail has content besides this body (attachments,
- * images): then, as with text around the blocks or several blocks, the result is partial.
+ * images, an HTML alternative that says something else): then, as with text around the blocks or
+ * several blocks, the result is partial.
  * Errors (not for us, tampered) propagate; no plaintext comes back with them.
  */
 export async function openInlineArmor(
   body: string,
-  otherParts: boolean,
+  otherParts: () => boolean,
   options: ParseOptions,
   from: string | null,
 ): Promise<InlineArmorResult | undefined> {
-  const blocks = findArmor(body).filter((b) => b.kind === 'pgp-message' || b.kind === 'pgp-signed');
+  const blocks = pgpBlocks(body);
   if (blocks.length === 0) return undefined;
-  let outside = '';
-  let at = 0;
-  for (const b of blocks) {
-    outside += body.slice(at, b.start);
-    at = b.end;
-  }
-  outside += body.slice(at);
-  // Quote marks and blanks left around a quoted block say nothing; any other character is content.
-  const otherContent = otherParts || blocks.length > 1 || /[^\s>]/.test(outside);
+  const otherContent = blocks.length > 1 || hasTextAround(body, blocks) || otherParts();
   const result: InlineArmorResult = {
     text: '',
     signatures: [],
@@ -121,7 +134,7 @@ export async function openInlineArmor(
   }
   // Each block becomes its plaintext, quoted as deep as the block was; the rest stays as it was.
   let text = '';
-  at = 0;
+  let at = 0;
   blocks.forEach((b, n) => {
     const prefix = quotePrefix(body, b.start);
     const piece = pieces[n]!;

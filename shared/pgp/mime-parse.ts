@@ -7,7 +7,7 @@ import PostalMime, { type Address, type Email } from 'postal-mime';
 import { utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { htmlToText, scanHtmlContent } from './html-body.ts';
-import { openInlineArmor } from './inline-armor.ts';
+import { isOnlyArmor, openInlineArmor } from './inline-armor.ts';
 import type { KeyInput } from './keys.ts';
 import { decryptMessage } from './message.ts';
 import type { MailAddress, MailAttachment } from './mime-build.ts';
@@ -197,7 +197,7 @@ function isProtected(entityBytes: Uint8Array): boolean {
   return ct.params.get('protected-headers')?.toLowerCase() === 'v1';
 }
 
-// Elements whose content is not text: next to armor in an HTML-only body they are unprotected content.
+// Elements whose content is not text: in an HTML body next to armor they are unprotected content.
 const HTML_EMBEDDED =
   /<(?:img|image|video|audio|iframe|frame|object|embed|svg|picture|canvas|form|input|button|math)\b/i;
 
@@ -209,7 +209,10 @@ async function openBodyArmor(opened: Opened, options: ParseOptions, from: string
   const html = opened.mail.html;
   const fromHtml = !opened.mail.text && html !== undefined;
   const body = fromHtml ? htmlToText(html) : (opened.mail.text ?? '');
-  const otherParts = attachmentsOf(opened.mail).length > 0 || (fromHtml && HTML_EMBEDDED.test(html));
+  // An HTML alternative is what many webmails show: if it is not the same armor, it is other content.
+  const otherParts = () =>
+    attachmentsOf(opened.mail).length > 0 ||
+    (html !== undefined && (HTML_EMBEDDED.test(html) || (!fromHtml && !isOnlyArmor(htmlToText(html)))));
   const r = await openInlineArmor(body, otherParts, options, from);
   if (!r) return;
   opened.signatures.push(...r.signatures);
