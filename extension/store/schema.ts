@@ -39,17 +39,19 @@ export interface ContactRecord {
   pendingChange?: PendingKeyChange;
 }
 
-export type SecurityEventKind =
-  | 'unlock'
-  | 'unlock_failed'
-  | 'lockout'
-  | 'lock'
-  | 'key_created'
-  | 'key_imported'
-  | 'key_restored'
-  | 'key_revoked'
-  | 'contact_key_changed'
-  | 'session';
+export const LOG_KINDS = [
+  'unlock',
+  'unlock_failed',
+  'lockout',
+  'lock',
+  'key_created',
+  'key_imported',
+  'key_restored',
+  'key_revoked',
+  'contact_key_changed',
+  'session',
+] as const;
+export type SecurityEventKind = (typeof LOG_KINDS)[number];
 
 export interface SecurityEvent {
   id?: number;

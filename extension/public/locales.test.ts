@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LOG_KINDS } from '../store/schema.ts';
+
+const root = join(import.meta.dirname, '..');
+const messages = JSON.parse(readFileSync(join(root, 'public/_locales/en/messages.json'), 'utf8')) as Record<
+  string,
+  { message: string }
+>;
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return /\.tsx$/.test(name) ? [path] : [];
+  });
+}
+
+describe('_locales/en', () => {
+  it('has every string the pages ask for', () => {
+    const files = [
+      ...sources(join(root, 'ui')),
+      ...sources(join(root, 'entrypoints/onboarding')),
+      ...sources(join(root, 'entrypoints/options')),
+      ...sources(join(root, 'entrypoints/popup')),
+    ];
+    const keys = new Set<string>();
+    for (const f of files)
+      for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([A-Za-z0-9_]+)'/g)) keys.add(m[1] as string);
+    for (let s = 0; s <= 4; s++) keys.add(`strength${s}`);
+    for (const kind of LOG_KINDS) keys.add(`log_${kind}`);
+    for (const step of ['start', 'kdf', 'pgp', 'envelope', 'seal', 'register', 'login', 'vault', 'done'])
+      keys.add(`progress_${step}`);
+    const missing = [...keys].filter((k) => !messages[k]?.message);
+    expect(missing).toEqual([]);
+    expect(keys.size).toBeGreaterThan(80);
+  });
+
+  it('uses only names Chrome accepts', () => {
+    for (const k of Object.keys(messages)) expect(k).toMatch(/^[A-Za-z0-9_@]+$/);
+  });
+});
