@@ -180,6 +180,13 @@ describe('cleartext signatures: only RFC 4880 §7.1 damage is tolerated', () => 
     }
   });
 
+  it('verifies signed text whose lines only look like structure', async () => {
+    const text = '>-----BEGIN PGP SIGNATURE-----\n- item\n> quoted on purpose\nHash: not a header';
+    const mail = await read(eml(await clearSigned(text)));
+    expect(status(mail)).toBe('valid');
+    expect(mail.text.trimEnd()).toBe(text);
+  });
+
   it('verifies when only the signature armor was damaged (soft breaks, NBSP markers)', async () => {
     const armored = await signed();
     // The signed lines are short and plain: quoted-printable at 60 columns breaks only base64.

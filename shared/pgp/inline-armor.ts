@@ -24,9 +24,19 @@ const SIGNATURE_BEGIN = '-----BEGIN PGP SIGNATURE-----';
 // Decrypted inline text is shown, not parsed: invalid UTF-8 becomes U+FFFD instead of an exception.
 const lenientUtf8 = new TextDecoder('utf-8');
 
-/** A line without quote marks and surrounding blanks: only for finding structure, never for text. */
-function structural(line: string): string {
-  return line.replace(/^[\s>]+/, '').trim();
+/**
+ * A line without the block's quote marks (as many as its BEGIN line had) and surrounding blanks:
+ * only for finding structure, never for signed text. A deeper `>` belongs to the line.
+ */
+function structural(line: string, depth: number): string {
+  let i = 0;
+  for (let removed = 0; removed < depth; removed++) {
+    let j = i;
+    while (line[j] === ' ' || line[j] === '\t') j++;
+    if (line[j] !== '>') break;
+    i = j + 1;
+  }
+  return line.slice(i).trim();
 }
 
 /**
@@ -40,13 +50,14 @@ export function strictCleartext(body: string, block: FoundArmor): string {
   const headEnd = repaired.indexOf('\n\n') + 2;
   const signatureAt = repaired.lastIndexOf(`\n${SIGNATURE_BEGIN}\n`) + 1;
   const lines = body.slice(block.start, block.end).split(/\r\n|\r|\n/);
+  const depth = [...quotePrefix(body, block.start)].filter((c) => c === '>').length;
   let i = 1;
   // RFC 9580 §7.1: Hash (and, for v6, SaltedHash) headers, then one empty line.
-  while (i < lines.length && /^(?:Salted)?Hash:/i.test(structural(lines[i]!))) i++;
-  if (i < lines.length && structural(lines[i]!) === '') i++;
+  while (i < lines.length && /^(?:Salted)?Hash:/i.test(structural(lines[i]!, depth))) i++;
+  if (i < lines.length && structural(lines[i]!, depth) === '') i++;
   const first = i;
   // Dash escaping (§7.2) guarantees the first line starting with dashes ends the signed text.
-  while (i < lines.length && !structural(lines[i]!).startsWith('-----')) i++;
+  while (i < lines.length && !structural(lines[i]!, depth).startsWith('-----')) i++;
   const signed = lines.slice(first, i);
   return `${repaired.slice(0, headEnd)}${signed.join('\n')}\n${repaired.slice(signatureAt)}`;
 }
