@@ -78,7 +78,7 @@ export async function launchProfile(address: string): Promise<Profile> {
 }
 
 /** The six-digit code in the verification mail the Worker wrote for `to` (wrangler logs its path). */
-async function verificationCode(log: string[], to: string, timeoutMs = 15_000): Promise<string> {
+export async function verificationCode(log: string[], to: string, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const line of log) {
