@@ -30,6 +30,7 @@ afterAll(async () => {
 
 describe.each(BROWSERS)('extension in %s', (name) => {
   const address = `${name}-user@example.org`;
+  const inbox = `${name}-inbox@noise.localhost`;
   let first: ExtensionBrowser;
   let options: ExtensionPage;
   let created: { pgp: string; envelope: string };
@@ -51,6 +52,7 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     await page.click('[data-testid=send-code]');
     await page.waitFor('input[name=code]');
     await page.fill('input[name=code]', await verificationCode(worker.log, address));
+    await page.fill('input[name=inbox]', inbox);
     await page.fill('input[name=passphrase]', 'password1');
     // zxcvbn-ts rates it weak; the create button stays disabled.
     await page.waitFor('[data-testid=strength]:is([data-score="0"], [data-score="1"], [data-score="2"])');
@@ -61,7 +63,7 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     await page.screenshot(join(shots, `${name}-onboarding-create.png`));
     const started = Date.now();
     await page.click('[data-testid=create-submit]');
-    await page.waitFor('[data-testid=onboarding-done]', 90_000);
+    await waitOrFail(page, '[data-testid=onboarding-done]', 90_000);
     console.log(`${name}: create took ${Date.now() - started} ms`);
     created = await fingerprints(page);
     current = created;
@@ -70,6 +72,9 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     // The directory publishes the key made in the browser.
     const lookup = await (await fetch(`${worker.url}/api/v1/lookup/by-email/${address}`)).json();
     expect(lookup.fingerprint).toBe(created.pgp);
+    // The claimed service inbox is bound to the same key.
+    const byInbox = await (await fetch(`${worker.url}/api/v1/lookup/by-email/${inbox}`)).json();
+    expect(byInbox.fingerprint).toBe(created.pgp);
     await page.screenshot(join(shots, `${name}-onboarding-done.png`));
     await page.close();
   });
@@ -129,7 +134,7 @@ describe.each(BROWSERS)('extension in %s', (name) => {
       await page.fill('input[name=address]', address);
       await page.fill('input[name=passphrase]', PASSPHRASE);
       await page.click('[data-testid=restore-submit]');
-      await page.waitFor('[data-testid=onboarding-done]', 60_000);
+      await waitOrFail(page, '[data-testid=onboarding-done]', 60_000);
       expect(await fingerprints(page)).toEqual(current);
     } finally {
       await second.close();
@@ -161,6 +166,18 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'locked_out' } });
   });
 });
+
+/** Waits for `selector`, failing at once with the page's error message if one shows up. */
+async function waitOrFail(page: ExtensionPage, selector: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.text(selector)) return;
+    const error = await page.text('[role=alert]');
+    if (error) throw new Error(`page error while waiting for ${selector}: ${error}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${selector}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 async function waitForText(page: ExtensionPage, selector: string, text: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;

@@ -139,7 +139,8 @@ export async function createAccount(
   const address = args.address.toLowerCase();
   // Confirm the code first: a typo should not cost a key generation.
   const proofToken = await api.confirmVerification(args.verificationId, args.code);
-  const identity = await generateIdentitySecrets(address, progress);
+  const inbox = args.claimInbox?.toLowerCase();
+  const identity = await generateIdentitySecrets(address, progress, inbox ? [inbox] : []);
   progress('kdf', 0, 100);
   const kdf = newKdfParams({ cost: VAULT_KDF_COST });
   const keys = await derive(args.passphrase, kdf, progress);
@@ -148,15 +149,18 @@ export async function createAccount(
   const blob = encodeVault(await sealVault(encodeContents(contents), keys.wrapKey, kdf, address));
   progress('register', 0, 1);
   const authKey = toBase64Url(keys.authKey);
-  const registered = await api.register({
-    address,
-    proofToken,
-    kdf: toServerKdf(kdf),
-    authKey,
-    vault: blob,
-    keys: { openpgpKey: await publicPgpKey(identity), envelope: publicEnvelopeKeys(identity) },
-    deviceName: DEVICE_NAME,
-  });
+  const registered = await api.register(
+    {
+      address,
+      proofToken,
+      kdf: toServerKdf(kdf),
+      authKey,
+      vault: blob,
+      keys: { openpgpKey: await publicPgpKey(identity), envelope: publicEnvelopeKeys(identity) },
+      deviceName: DEVICE_NAME,
+    },
+    inbox,
+  );
   const secrets: AccountSecrets = {
     identity,
     addresses: registered.addresses,

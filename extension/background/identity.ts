@@ -65,13 +65,16 @@ function randomPassphrase(): string {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+/** `extraAddresses` become further user IDs of the PGP key (e.g. a claimed service inbox). */
 export async function generateIdentitySecrets(
   address: string,
   progress: ProgressReport,
+  extraAddresses: string[] = [],
 ): Promise<IdentitySecrets> {
   progress('pgp', 0, 1);
   const keyPassphrase = randomPassphrase();
-  const pgp = await generateKey({ userIds: [{ email: address }], passphrase: keyPassphrase, type: 'ecc' });
+  const userIds = [address, ...extraAddresses].map((email) => ({ email }));
+  const pgp = await generateKey({ userIds, passphrase: keyPassphrase, type: 'ecc' });
   progress('envelope', 0, INITIAL_ONE_TIME_PREKEYS);
   const identity = generateIdentity();
   const spk = generateSignedPrekey(1, nowSeconds());

@@ -32,8 +32,8 @@ export const REQUESTS = {
     address: Address,
     code: z.string().regex(/^\d{6}$/),
     passphrase: Passphrase,
-    /** Also claim <local>@<service domain>. */
-    claimInbox: z.string().trim().max(64).optional(),
+    /** Also claim an inbox on the service domain (full address; no mail round trip). */
+    claimInbox: Address.optional(),
   }),
   'account.restore': z.strictObject({ serverUrl: ServerUrl, address: Address, passphrase: Passphrase }),
   'account.importKey': z.strictObject({ armoredKey: Armored, keyPassphrase: z.string().max(1024) }),

@@ -112,6 +112,7 @@ export function CreateForm(props: { serverUrl: string; onDone: (s: Status) => vo
             label={t('inboxLabel')}
             hint={t('inboxHint')}
             name="inbox"
+            type="email"
             value={inbox}
             onInput={setInbox}
           />
