@@ -5,7 +5,7 @@
 // (5) tampered ciphertext shows the failure; (4) a signer other than From shows the warning.
 // Every flow also checks that the page itself never holds the plaintext canary (§6).
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -251,6 +251,53 @@ describe('compose overlay → gpg (Chromium)', () => {
     expect(inner.subject).toBe('For gpg');
     expect(inner.text).toContain(canary);
   });
+});
+
+describe('attachments (Chromium)', () => {
+  it('(6) a 10 MB attachment round-trips with the progress bar shown', async () => {
+    const data = Buffer.alloc(10 * 1024 * 1024);
+    for (let i = 0; i < data.length; i += 65536) crypto.getRandomValues(data.subarray(i, i + 65536));
+    const page = await alice.open(`${webmail.url}/u/alice/compose?skin=plain&to=${BOB}`);
+    await page.click('[data-noise-overlay=compose-button]', { timeout: 30_000 });
+    const frame = await overlayFrame(page, 'compose', '[data-testid=compose]');
+    await frame.waitForSelector(`li[data-address="${BOB}"][data-key=native]`, { timeout: 30_000 });
+    await frame.fill('[data-testid=subject]', 'Big file');
+    await frame.fill('[data-testid=text]', 'The file is attached.');
+    await frame.setInputFiles('[data-testid=files]', {
+      name: 'big.bin',
+      mimeType: 'application/octet-stream',
+      buffer: data,
+    });
+    await frame.waitForSelector('[data-testid=encrypt]:not([disabled])', { timeout: 60_000 });
+    await frame.press('[data-testid=text]', 'Control+Enter');
+    await frame.waitForSelector('[data-testid=progress] progress', { timeout: 10_000 });
+    await page.screenshot({ path: join(shots, 'chromium-compose-progress.png') });
+    await frame.waitForSelector('[data-testid=compose-done], [data-testid=compose-failure]', {
+      timeout: 120_000,
+    });
+    const failure = await frame.$('[data-testid=compose-failure]');
+    expect(failure ? await failure.innerText() : null).toBeNull();
+    const started = Date.now();
+    await page.click('[data-wm=send]', { noWaitAfter: true });
+    await page.waitForURL(/sent=/, { timeout: 180_000 });
+    console.log(`10 MB: webmail send took ${Date.now() - started} ms`);
+    await page.close();
+
+    const inbox = (await (await fetch(`${webmail.url}/api/accounts/bob/mailboxes/inbox`)).json()) as {
+      threadId: string;
+      size: number;
+    }[];
+    const big = inbox.find((m) => m.size > 10 * 1024 * 1024);
+    expect(big).toBeTruthy();
+    const read = await bob.open(`${webmail.url}/u/bob/t/${big?.threadId}?skin=plain`, 180_000);
+    const rf = await overlayFrame(read, 'read', '[data-testid=attachments]', 180_000);
+    expect(await rf.textContent('[data-testid=subject]')).toBe('Big file');
+    const [download] = await Promise.all([read.waitForEvent('download'), rf.click('[data-testid=download]')]);
+    const got = readFileSync(await download.path());
+    expect(got.length).toBe(data.length);
+    expect(got.equals(data)).toBe(true);
+    await read.close();
+  }, 480_000);
 });
 
 describe('hostile page (Chromium, issue 5 §6)', () => {

@@ -30,7 +30,7 @@ export interface Profile {
   base: string;
   /** Calls the background's typed message API from one of our own extension pages. */
   command<T = unknown>(cmd: string, args: Record<string, unknown>): Promise<T>;
-  open(url: string): Promise<Page>;
+  open(url: string, timeoutMs?: number): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -65,9 +65,9 @@ export async function launchProfile(address: string): Promise<Profile> {
       if (!reply?.ok) throw new Error(`${cmd}: ${reply?.error?.code} ${reply?.error?.message}`);
       return reply.value as T;
     },
-    async open(url: string) {
+    async open(url: string, timeoutMs = 30_000) {
       const page = await ctx.newPage();
-      await page.goto(url);
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
       return page;
     },
     async close() {
