@@ -88,6 +88,26 @@ describe('content script: read', () => {
   });
 });
 
+describe('content script: clipped messages', () => {
+  it('shows a hint with the full-message link when the webmail cut the armored block short', () => {
+    const cut = armored.split('\n').slice(0, 5).join('\n'); // BEGIN line, no END line
+    const message = gmailMessage('3', 'alice@example.org', cut);
+    const clip = el(
+      'div',
+      { class: 'iX' },
+      el('a', { href: 'https://mail.google.com/mail/u/0?view=lg&msg=3' }, 'View entire message'),
+    );
+    message.querySelector('.ii.gt')?.append(clip);
+    document.body.append(message);
+    const rt = fakeRuntime();
+    stop = startOverlays(rt.deps, gmail);
+    expect(rt.posted.filter((m) => m.t === 'read')).toHaveLength(0);
+    const hint = document.querySelector('a[data-noise-overlay=clip-hint]') as HTMLAnchorElement;
+    expect(hint.textContent).toContain('open the full message');
+    expect(hint.getAttribute('href')).toContain('view=lg');
+  });
+});
+
 describe('content script: compose', () => {
   function gmailCompose(typed: string): HTMLElement {
     const editor = el('div', {
