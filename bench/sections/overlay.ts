@@ -121,6 +121,8 @@ export default async function run(): Promise<string> {
     await scanPage.close();
 
     const samples: number[] = [];
+    /** Until the content script placed the frame: the rest is frame load + decryption. */
+    const framed: number[] = [];
     for (let i = 0; i < 8; i++) {
       const marker = `bench-${i}-${Math.random().toString(36).slice(2)}`;
       const text = `${marker}\n${'0123456789abcdef'.repeat(640)}`; // 10 KB
@@ -133,15 +135,30 @@ export default async function run(): Promise<string> {
       });
       const { threadId } = (await res.json()) as { threadId: string };
       const page = await bob.ctx.newPage();
+      // In-page clocks: when the DOM was ready, when the content script placed the frame.
+      await page.addInitScript(() => {
+        new MutationObserver((_, obs) => {
+          if (document.querySelector('iframe[data-noise-overlay=read]')) {
+            (window as unknown as { __framedAt: number }).__framedAt = performance.now();
+            obs.disconnect();
+          }
+        }).observe(document, { childList: true, subtree: true });
+      });
       await page.goto(`${webmail.url}/u/bob/t/${threadId}?skin=gmail`, { waitUntil: 'domcontentloaded' });
-      const shown = performance.now();
       await waitPlaintext(page, marker);
-      samples.push(performance.now() - shown);
+      const t = await page.evaluate(() => ({
+        now: performance.now(),
+        dcl: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
+          .domContentLoadedEventStart,
+        framed: (window as unknown as { __framedAt: number }).__framedAt,
+      }));
+      samples.push(t.now - t.dcl);
+      framed.push(t.framed - t.dcl);
       await page.close();
     }
     const warm = stats(samples.slice(1));
     lines.push(
-      `10 KB OpenPGP message, shown → plaintext visible: cold ${samples[0]?.toFixed(0)} ms (target ≤ 300), warm median ${warm.median.toFixed(0)} ms, p95 ${warm.p95.toFixed(0)} ms over ${samples.length - 1} reads (target ≤ 50)`,
+      `10 KB OpenPGP message, shown → plaintext visible: cold ${samples[0]?.toFixed(0)} ms (target ≤ 300), warm median ${warm.median.toFixed(0)} ms, p95 ${warm.p95.toFixed(0)} ms over ${samples.length - 1} reads (target ≤ 50); the frame was placed after ${framed[0]?.toFixed(0)} ms cold, ${stats(framed.slice(1)).median.toFixed(0)} ms warm (the rest is the frame loading and decryption)`,
     );
     return lines.join('\n');
   } finally {
