@@ -81,7 +81,57 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+async function deliverGpgMail(from: string, text: string, mangle: (armored: string) => string = (a) => a) {
+  const enc = await gpg.gpg(
+    ['--armor', '--local-user', GPG_USER, '--recipient', BOB, '--sign', '--encrypt'],
+    {
+      input: text,
+    },
+  );
+  expect(enc.code, enc.stderr).toBe(0);
+  const raw = [
+    `From: ${from}`,
+    `To: ${BOB}`,
+    'Subject: gpg mail',
+    `Message-ID: <ff-${Math.random().toString(36).slice(2)}@${DOMAIN}>`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    mangle(enc.stdout.toString()).replace(/\n/g, '\r\n'),
+  ].join('\r\n');
+  const res = await fetch(`${webmail.url}/api/accounts/bob/mailboxes/inbox`, {
+    method: 'POST',
+    headers: { 'content-type': 'message/rfc822' },
+    body: raw,
+  });
+  return ((await res.json()) as { threadId: string }).threadId;
+}
+
 describe('overlays (Firefox)', () => {
+  it('(5) tampered ciphertext shows the failure with no plaintext', async () => {
+    const canary = `ff-tamper-${Math.random().toString(36).slice(2)}`;
+    const thread = await deliverGpgMail(GPG_USER, `${canary}\n${'x'.repeat(400)}\n`, (armored) => {
+      const lines = armored.split('\n');
+      const i = Math.floor(lines.length / 2);
+      const line = lines[i] ?? '';
+      lines[i] = `${line.slice(0, 8)}${line[8] === 'A' ? 'B' : 'A'}${line.slice(9)}`;
+      return lines.join('\n');
+    });
+    const page = await bob.open(`${webmail.url}/u/bob/t/${thread}?skin=outlook`);
+    expect(await overlayText(bob.browser, 'read', '[data-testid=failure]')).toMatch(/altered|damaged/);
+    expect(await inOverlayFrame(bob.browser, 'read', 'document.body.textContent')).not.toContain(canary);
+    await page.close();
+  });
+
+  it('(4) a mail signed by someone other than its From shows the warning', async () => {
+    const thread = await deliverGpgMail(`mallory@${DOMAIN}`, 'Please wire the money today.\n');
+    const page = await bob.open(`${webmail.url}/u/bob/t/${thread}?skin=gmail`);
+    const warning = await overlayText(bob.browser, 'read', '[data-testid=verdict-mismatch]');
+    expect(warning).toContain(GPG_USER);
+    expect(warning).toContain(`mallory@${DOMAIN}`);
+    await page.screenshot({ path: join(shots, 'firefox-read-mismatch.png') });
+    await page.close();
+  });
+
   it('(3) a gpg-made encrypted and signed mail decrypts with a valid verdict', async () => {
     const canary = `ff-gpg-${Math.random().toString(36).slice(2)}`;
     const enc = await gpg.gpg(
