@@ -218,4 +218,27 @@ describe('overlays (Firefox)', () => {
     await read.screenshot({ path: join(shots, 'firefox-read-outlook.png') });
     await read.close();
   });
+
+  it('the hostile page never obtains the plaintext of a message read on it', async () => {
+    const canary = `ff-hostile-${Math.random().toString(36).slice(2)}`;
+    const enc = await gpg.gpg(
+      ['--armor', '--local-user', GPG_USER, '--recipient', BOB, '--sign', '--encrypt'],
+      {
+        input: `${canary}\n`,
+      },
+    );
+    const page = await bob.open(
+      `${webmail.url}/hostile?message=${encodeURIComponent(enc.stdout.toString())}`,
+    );
+    expect(await overlayText(bob.browser, 'read', '[data-testid=plaintext]')).toContain(canary);
+    await new Promise((r) => setTimeout(r, 600));
+    const seen = (await page.evaluate(() => {
+      const h = (window as unknown as { __hostile: { scan(): void; captured: unknown[] } }).__hostile;
+      h.scan();
+      return JSON.stringify(h.captured);
+    })) as string;
+    for (const secret of [canary, 'PRIVATE KEY', 'keyPassphrase', 'signingSecret'])
+      expect(seen).not.toContain(secret);
+    await page.close();
+  });
 });
