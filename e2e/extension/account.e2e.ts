@@ -156,6 +156,12 @@ describe.each(BROWSERS)('extension in %s', (name) => {
       ),
     ).toBe(true);
     await options.screenshot(join(shots, `${name}-lockout.png`));
+    // The 320 px toolbar popup shows the same lockout, keyboard- and screen-reader-clean.
+    const popup = await first.open('popup.html');
+    await page320(popup);
+    expect(await popup.waitFor('[data-testid=lockout]')).toMatch(/blocked until/);
+    expect(await axeViolations(popup)).toEqual([]);
+    await popup.close();
     // Even the right passphrase is refused now.
     const refused = await options.evaluate(async (pw: string) => {
       const b =

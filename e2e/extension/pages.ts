@@ -23,6 +23,8 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 /** Runs axe-core inside the page; returns the violations (rule id and offending nodes). */
 export async function axeViolations(page: ExtensionPage): Promise<{ id: string; nodes: string[] }[]> {
   // Injected by the driver (not a <script> tag), so the extension page's CSP stays intact.
+  // Rendered first: an empty page while the background answers would fail heading rules.
+  await page.waitFor('h1');
   if (!(await page.evaluate(() => 'axe' in window))) await page.runScript(axeSource);
   return page.evaluate(async () => {
     const axe = (
