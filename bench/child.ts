@@ -14,8 +14,6 @@ import {
   type ByteSource,
   identitySecretFromJson,
   open,
-  publicIdentity,
-  publicSignedPrekey,
   seal,
   signedPrekeySecretFromJson,
 } from '../shared/envelope/index.ts';
@@ -27,6 +25,14 @@ export interface BenchKeys {
   envelope: {
     alice: { address: string; identity: unknown; signedPrekey: unknown };
     bob: { address: string; identity: unknown; signedPrekey: unknown };
+    /**
+     * Bob's published bundle (base64url fields), as a sender gets it from the directory: like gpg,
+     * which reads bob's public key from its keyring, the sender does not derive it while sealing.
+     */
+    bobBundle: {
+      identity: { signingKey: string; dhKey: string; dhKeySignature: string };
+      signedPrekey: { id: number; createdAt: number; publicKey: string; signature: string };
+    };
   };
   aes: { key: string; iv: string };
 }
@@ -75,16 +81,25 @@ async function runOp(op: string, keys: BenchKeys, input: string, output: string)
         verificationKeys: [keys.pgp.alicePublic],
       });
       if (r.verdict.signatures[0]?.status !== 'valid') throw new Error('pgp-decrypt: signature not valid');
-      return writeFile(output, r.data);
+      return toFile(r.data, output);
     }
     case 'env-encrypt': {
       const alice = envelopeParty(keys.envelope.alice);
-      const bob = envelopeParty(keys.envelope.bob);
+      const { identity, signedPrekey } = keys.envelope.bobBundle;
       const bundle = {
-        address: bob.address,
+        address: keys.envelope.bob.address,
         deviceId: '',
-        identity: publicIdentity(bob.identity),
-        signedPrekey: publicSignedPrekey(bob.identity, bob.signedPrekey),
+        identity: {
+          signingKey: fromBase64Url(identity.signingKey),
+          dhKey: fromBase64Url(identity.dhKey),
+          dhKeySignature: fromBase64Url(identity.dhKeySignature),
+        },
+        signedPrekey: {
+          id: signedPrekey.id,
+          createdAt: signedPrekey.createdAt,
+          publicKey: fromBase64Url(signedPrekey.publicKey),
+          signature: fromBase64Url(signedPrekey.signature),
+        },
       };
       const source = createReadStream(input, { highWaterMark: 256 * 1024 }) as unknown as ByteSource;
       return toFile(await seal(source, alice, [bundle]), output);

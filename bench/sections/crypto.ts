@@ -20,7 +20,11 @@ import { toBase64Url, toHex } from '../../shared/encoding.ts';
 import {
   generateIdentity,
   generateSignedPrekey,
+  type IdentitySecret,
   identitySecretToJson,
+  publicIdentity,
+  publicSignedPrekey,
+  type SignedPrekeySecret,
   signedPrekeySecretToJson,
 } from '../../shared/envelope/index.ts';
 import { generateKey, unlockPrivateKey } from '../../shared/pgp/index.ts';
@@ -74,11 +78,18 @@ async function makeKeys(dir: string): Promise<string> {
   );
   // Unlocked armored keys: gpg's bench keys have no passphrase either, so neither side pays S2K.
   const unlocked = async (armored: string) => (await unlockPrivateKey(armored, passphrase)).armor();
+  const secrets = new Map<string, { identity: IdentitySecret; spk: SignedPrekeySecret }>();
   const party = (address: string) => {
     const identity = generateIdentity();
     const spk = generateSignedPrekey(1, Math.floor(Date.now() / 1000));
+    secrets.set(address, { identity, spk });
     return { address, identity: identitySecretToJson(identity), signedPrekey: signedPrekeySecretToJson(spk) };
   };
+  const alicePartyJson = party('alice@bench.invalid');
+  const bobPartyJson = party('bob@bench.invalid');
+  const bobSecrets = secrets.get('bob@bench.invalid')!;
+  const bobIdentity = publicIdentity(bobSecrets.identity);
+  const bobSpk = publicSignedPrekey(bobSecrets.identity, bobSecrets.spk);
   const keys: BenchKeys = {
     pgp: {
       alicePrivate: await unlocked(alice!.privateKey),
@@ -86,7 +97,23 @@ async function makeKeys(dir: string): Promise<string> {
       bobPrivate: await unlocked(bob!.privateKey),
       bobPublic: bob!.publicKey,
     },
-    envelope: { alice: party('alice@bench.invalid'), bob: party('bob@bench.invalid') },
+    envelope: {
+      alice: alicePartyJson,
+      bob: bobPartyJson,
+      bobBundle: {
+        identity: {
+          signingKey: toBase64Url(bobIdentity.signingKey),
+          dhKey: toBase64Url(bobIdentity.dhKey),
+          dhKeySignature: toBase64Url(bobIdentity.dhKeySignature),
+        },
+        signedPrekey: {
+          id: bobSpk.id,
+          createdAt: bobSpk.createdAt,
+          publicKey: toBase64Url(bobSpk.publicKey),
+          signature: toBase64Url(bobSpk.signature),
+        },
+      },
+    },
     aes: {
       key: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
       iv: toHex(crypto.getRandomValues(new Uint8Array(12))),

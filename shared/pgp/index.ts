@@ -23,6 +23,7 @@ export {
 export {
   type DecryptOptions,
   type DecryptResult,
+  type DecryptStreamResult,
   decryptMessage,
   decryptStream,
   type EncryptOptions,

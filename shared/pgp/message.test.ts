@@ -146,10 +146,49 @@ describe('encrypt + decrypt', () => {
         armored: armor,
         from: 'alice@example.org',
       });
-      expect(out.data.length).toBe(big.length);
+      expect(out.byteLength).toBe(big.length);
+      const plain = await collect(out.data);
+      expect(plain.length).toBe(big.length);
       // equalBytes, not toEqual: vitest's deep diff over megabytes takes tens of seconds.
-      expect(equalBytes(out.data, big)).toBe(true);
+      expect(equalBytes(plain, big)).toBe(true);
       expect(out.verdict.signedBySender).toBe(true);
+    }
+  });
+
+  // openpgp.js decrypts streamed input before the MDC is checked (allowUnauthenticatedStream):
+  // none of that plaintext may reach the caller. A flipped byte early in the ciphertext, in the
+  // middle, or in the MDC at the very end: the promise rejects and no stream is ever returned.
+  it('a tampered 5 MiB streamed message yields no data at all', async () => {
+    const big = new Uint8Array(5 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 65536) crypto.getRandomValues(big.subarray(i, i + 65536));
+    const cipher = await collect(
+      await encryptStream(streamOf(big), { recipients: [bob.publicKey], signingKey: aliceKey }),
+    );
+    for (const at of [4096, cipher.length >> 1, cipher.length - 5]) {
+      const tampered = Uint8Array.from(cipher);
+      tampered[at]! ^= 0x01;
+      let pulled = 0;
+      const source = streamOf(tampered);
+      const reader = source.getReader();
+      // Counts what openpgp.js consumed, to show it read (and decrypted) past the flipped byte.
+      const counted = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const { done, value } = await reader.read();
+          if (done) return controller.close();
+          pulled += value.length;
+          controller.enqueue(value);
+        },
+      });
+      const result = await decryptStream(counted, {
+        decryptionKeys: [bobKey],
+        verificationKeys: [alice.publicKey],
+      }).then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+      expect(result).toMatchObject({ code: 'tampered' });
+      expect(result).not.toHaveProperty('data');
+      expect(pulled).toBeGreaterThan(at);
     }
   });
 });

@@ -1,6 +1,8 @@
 // OpenPGP messages: encrypt+sign to many recipients, decrypt+verify with a structured verdict.
 // Plaintext leaves this module only after the whole message was read, its integrity (MDC/AEAD)
-// checked and every signature verified: no partial plaintext on any failure (EFAIL).
+// checked and every signature verified: no partial plaintext on any failure (EFAIL). Streamed
+// input is decrypted by openpgp.js as it arrives (allowUnauthenticatedStream) into chunks this
+// module keeps to itself until the end: one copy of the plaintext, never handed out early.
 import {
   AEADEncryptedDataPacket,
   createMessage,
@@ -22,6 +24,9 @@ import { PGP_CONFIG } from './config.ts';
 import { assertEncryptionKey, type KeyInput } from './keys.ts';
 import { readVerificationKeys, signatureVerdicts } from './signatures.ts';
 import { emptyVerdict, type Verdict, withFrom } from './verdict.ts';
+
+/** For streamed input only; see open(). allowUnauthenticatedMessages (no MDC at all) stays false. */
+const STREAM_CONFIG = { ...PGP_CONFIG, allowUnauthenticatedStream: true };
 
 export interface EncryptOptions {
   /** Recipients' public keys. The sender's own key is added when `signingKey` is given. */
@@ -149,6 +154,23 @@ export interface DecryptResult {
   verdict: Verdict;
 }
 
+export interface DecryptStreamResult {
+  /**
+   * The plaintext, already fully decrypted and verified, as a stream over the chunks kept while
+   * reading (no final concatenation; each chunk is dropped here once read).
+   */
+  data: ReadableStream<Uint8Array>;
+  byteLength: number;
+  filename: string | null;
+  verdict: Verdict;
+}
+
+interface Opened {
+  chunks: Uint8Array[];
+  filename: string | null;
+  verdict: Verdict;
+}
+
 type Input = string | Uint8Array | ReadableStream<Uint8Array>;
 
 async function parse(input: Input, armoredStream: boolean): Promise<Message<never>> {
@@ -176,18 +198,40 @@ async function parse(input: Input, armoredStream: boolean): Promise<Message<neve
   }
 }
 
-async function readAll(data: unknown): Promise<Uint8Array> {
-  if (data instanceof Uint8Array) return data;
-  if (typeof data === 'string') return utf8(data);
+/** Reads openpgp.js output to its end (which runs the MDC/AEAD check) into a list of chunks. */
+async function readChunks(data: unknown): Promise<Uint8Array[]> {
+  if (data instanceof Uint8Array) return [data];
+  if (typeof data === 'string') return [utf8(data)];
   const chunks: Uint8Array[] = [];
   const reader = (data as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value);
+    if (value.length > 0) chunks.push(value);
   }
+  return chunks;
+}
+
+function joined(chunks: Uint8Array[]): Uint8Array {
   return chunks.length === 1 ? chunks[0]! : concatBytes(...chunks);
 }
+
+/** A stream over verified chunks that lets go of each one as it is read. */
+function verifiedStream(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (next === chunks.length) return controller.close();
+      controller.enqueue(chunks[next]!);
+      chunks[next++] = EMPTY;
+    },
+    cancel() {
+      chunks.length = 0;
+    },
+  });
+}
+
+const EMPTY = new Uint8Array(0);
 
 function classifyDecryptError(
   cause: unknown,
@@ -211,7 +255,7 @@ function classifyDecryptError(
   return new NoiseError('tampered', 'the message failed decryption or its integrity check', { cause });
 }
 
-async function open(input: Input, options: DecryptOptions, armoredStream: boolean): Promise<DecryptResult> {
+async function open(input: Input, options: DecryptOptions, armoredStream: boolean): Promise<Opened> {
   const message = await parse(input, armoredStream);
   const packets = message.packets as unknown as readonly unknown[];
   // RFC 9580 §5.7: Symmetrically Encrypted Data (tag 9) has no MDC; EFAIL showed why it must go.
@@ -237,24 +281,27 @@ async function open(input: Input, options: DecryptOptions, armoredStream: boolea
         decryptionKeys: [...options.decryptionKeys],
         verificationKeys: keys,
         format: 'binary',
-        config: PGP_CONFIG,
+        // Streamed input: openpgp.js then releases plaintext before the MDC is checked (otherwise
+        // it buffers all of it, and the ciphertext, first). It only reaches readChunks below,
+        // which throws on a failed check; nothing leaves open() before that and the signatures.
+        config: typeof input === 'string' || input instanceof Uint8Array ? PGP_CONFIG : STREAM_CONFIG,
       });
       // Reading to the end runs the MDC/AEAD check; only then are signatures settled.
-      const data = await readAll(result.data);
+      const chunks = await readChunks(result.data);
       const signatures = await signatureVerdicts(result.signatures, keys, from);
       const verdict = withFrom(
         { ...emptyVerdict('pgp'), encrypted: true, integrityProtected: true, signatures },
         from,
       );
-      return { data, filename: result.filename || null, verdict };
+      return { chunks, filename: result.filename || null, verdict };
     }
     // A signed (or bare literal) message without encryption.
     const result = await verify({ message, verificationKeys: keys, format: 'binary', config: PGP_CONFIG });
-    const data = await readAll(result.data);
+    const chunks = await readChunks(result.data);
     const signatures = await signatureVerdicts(result.signatures, keys, from);
     const literal = (message as unknown as { getFilename(): string | null }).getFilename();
     return {
-      data,
+      chunks,
       filename: literal || null,
       verdict: withFrom({ ...emptyVerdict('pgp'), signatures }, from),
     };
@@ -272,16 +319,20 @@ export async function decryptMessage(
   input: string | Uint8Array,
   options: DecryptOptions,
 ): Promise<DecryptResult> {
-  return open(input, options, false);
+  const { chunks, ...rest } = await open(input, options, false);
+  return { data: joined(chunks), ...rest };
 }
 
 /**
  * Decrypts a streamed message. The plaintext is collected and returned only once the stream ended
- * and all checks passed; peak memory is about ciphertext + plaintext.
+ * and all checks passed (the promise rejects otherwise, with no data); peak memory is about one
+ * plaintext, as chunks, plus openpgp.js's working buffers.
  */
 export async function decryptStream(
   input: ReadableStream<Uint8Array>,
   options: DecryptOptions & { armored?: boolean },
-): Promise<DecryptResult> {
-  return open(input, options, options.armored === true);
+): Promise<DecryptStreamResult> {
+  const { chunks, ...rest } = await open(input, options, options.armored === true);
+  const byteLength = chunks.reduce((n, c) => n + c.length, 0);
+  return { data: verifiedStream(chunks), byteLength, ...rest };
 }
