@@ -73,7 +73,7 @@ function visibleText(selector: string): string | undefined {
   const el = document.querySelector(selector) as HTMLElement | null;
   if (!el) return undefined;
   const r = el.getBoundingClientRect();
-  return r.width > 0 || r.height > 0 ? (el.innerText ?? el.textContent ?? '') : undefined;
+  return r.width > 0 || r.height > 0 ? (el.textContent ?? '') : undefined;
 }
 
 function driverFor(page: PwPage | PpPage, close: () => Promise<void>): ExtensionPage {

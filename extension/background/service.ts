@@ -96,6 +96,10 @@ export function createHandlers(records: Records, custody: Custody<AccountSecrets
     'settings.get': settingsView,
     async 'settings.set'(patch) {
       await records.updateSettings(patch);
+      // The account follows a moved server (same Worker under a new URL).
+      const v = await records.vault();
+      if (v && patch.serverUrl && patch.serverUrl !== v.serverUrl)
+        await records.putVault({ ...v, serverUrl: patch.serverUrl });
       return settingsView();
     },
 
