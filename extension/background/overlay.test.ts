@@ -38,7 +38,10 @@ class MemoryPort implements OverlayPort {
   }
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 150));
+/** Waits until the port got an answer (decryption runs asynchronously in the router). */
+async function answered(port: MemoryPort): Promise<void> {
+  for (let i = 0; i < 500 && port.received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+}
 const contentScript = (tab: number): PortSender => ({
   id: SELF.id,
   url: 'https://mail.google.com/mail/u/0/',
@@ -98,7 +101,7 @@ describe('overlay router', () => {
     const reader = new MemoryPort(PORT_READ, frame('read.html', 7));
     route(reader);
     reader.send({ t: 'open', token: TOKEN });
-    await settle();
+    await answered(reader);
     expect(JSON.stringify(reader.received)).toContain(CANARY);
     expect(JSON.stringify(relay.received)).not.toContain(CANARY);
 
@@ -106,7 +109,7 @@ describe('overlay router', () => {
     const copy = new MemoryPort(PORT_READ, frame('read.html', 7));
     route(copy);
     copy.send({ t: 'open', token: TOKEN });
-    await settle();
+    await answered(copy);
     expect(JSON.stringify(copy.received)).not.toContain(CANARY);
     expect(copy.received[0]).toMatchObject({ t: 'failure', code: 'forbidden' });
     relay.close();
@@ -117,7 +120,7 @@ describe('overlay router', () => {
     const elsewhere = new MemoryPort(PORT_READ, frame('read.html', 9));
     route(elsewhere);
     elsewhere.send({ t: 'open', token: 'tok_othertab_000000' });
-    await settle();
+    await answered(elsewhere);
     expect(JSON.stringify(elsewhere.received)).not.toContain(CANARY);
 
     // A content script cannot open the read port; a web page cannot open the relay; the read
@@ -141,7 +144,7 @@ describe('overlay router', () => {
     const reader = new MemoryPort(PORT_READ, frame('read.html', 10));
     route(reader);
     reader.send({ t: 'open', token: 'tok_gone_0000000000' });
-    await settle();
+    await answered(reader);
     expect(reader.received[0]).toMatchObject({ t: 'failure', code: 'forbidden' });
   });
 
@@ -161,7 +164,7 @@ describe('overlay router', () => {
     const reader = new MemoryPort(PORT_READ, frame('read.html', 11));
     route(reader);
     reader.send({ t: 'open', token: 'tok_bad_00000000000' });
-    await settle();
+    await answered(reader);
     expect(reader.received[0]).toMatchObject({ t: 'failure', code: 'forbidden' });
   });
 });
