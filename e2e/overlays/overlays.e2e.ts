@@ -209,6 +209,24 @@ describe('compose overlay → read overlay (Chromium)', () => {
   });
 });
 
+describe('compose overlay warnings (Chromium)', () => {
+  it('warns about text already typed into the webmail editor, and blocks recipients without a key', async () => {
+    const page = await alice.open(`${webmail.url}/u/alice/compose?skin=gmail&to=nokey@${DOMAIN}`);
+    await page.click('[aria-label="Message Body"]');
+    await page.keyboard.type('a draft the webmail may have saved');
+    await page.click('[data-noise-overlay=compose-button]', { timeout: 30_000 });
+    const frame = await overlayFrame(page, 'compose', '[data-testid=draft-warning]');
+    expect(await frame.textContent('[data-testid=draft-warning]')).toContain('draft');
+    await frame.waitForSelector(`li[data-address="nokey@${DOMAIN}"][data-key=none]`);
+    expect(await frame.textContent('[data-testid=missing-keys]')).toContain(`nokey@${DOMAIN}`);
+    expect(await frame.isDisabled('[data-testid=encrypt]')).toBe(true);
+    // Escape closes the overlay and gives the editor back.
+    await frame.press('[data-testid=text]', 'Escape');
+    await page.waitForSelector('iframe[data-noise-overlay=compose]', { state: 'detached' });
+    await page.close();
+  });
+});
+
 describe('compose overlay → gpg (Chromium)', () => {
   it('(2) alice writes to a gpg user; the .eml the webmail exports decrypts and verifies in gpg', async () => {
     const canary = `to-gpg-${Math.random().toString(36).slice(2)}`;
