@@ -1,13 +1,30 @@
-// The overlay's view of the key directory (our Worker): lookups that spend nothing, and prekey
-// bundles for sealing, which spend one one-time prekey each (so only fetched to encrypt).
+// The overlay's view of the key directory (our Worker): lookups that spend nothing (the OpenPGP
+// key and the envelope identity public keys), and prekey bundles for sealing, which spend one
+// one-time prekey each (so only fetched to encrypt to a recipient, never to read).
 // Responses are validated with the shared schemas; anything else counts as "no key".
 
 import { DIRECTORY_ROUTES, KeyLookupResponse, PrekeyBundle } from '../../shared/api/directory.ts';
 import { fromBase64Url } from '../../shared/encoding.ts';
-import { fingerprintHex, type RecipientBundle } from '../../shared/envelope/index.ts';
+import { fingerprintHex, type RecipientBundle, verifyIdentityAsync } from '../../shared/envelope/index.ts';
 import type { DirectoryEntry } from './overlay-crypto.ts';
 
-export function createDirectoryClient(serverUrl: () => Promise<string>, fetcher: typeof fetch = fetch) {
+/**
+ * How long a lookup answer is reused. The Worker's own lookup cache may serve an answer this old
+ * (worker/src/lookup/cache.ts LOOKUP_MAX_AGE), so reusing it here adds no staleness beyond that.
+ */
+export const LOOKUP_REUSE_MS = 60_000;
+
+interface LookupAnswer {
+  entry: DirectoryEntry;
+  /** Uppercase hex fingerprint of the verified envelope identity, or null. */
+  envelopeFingerprint: string | null;
+}
+
+export function createDirectoryClient(
+  serverUrl: () => Promise<string>,
+  fetcher: typeof fetch = fetch,
+  now: () => number = Date.now,
+) {
   async function get(path: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown | null> {
     const res = await fetcher(new URL(path, await serverUrl()), {
       method,
@@ -17,24 +34,53 @@ export function createDirectoryClient(serverUrl: () => Promise<string>, fetcher:
     if (!res.ok) throw new Error(`directory answered ${res.status}`);
     return res.json();
   }
-  // The directory's lookups do not carry the envelope identity, and a bundle fetch spends a
-  // one-time prekey: remember each sender's identity for the background's lifetime.
-  const identities = new Map<string, string | null>();
-  const client = {
+
+  async function fetchLookup(address: string): Promise<LookupAnswer | null> {
+    const parsed = KeyLookupResponse.safeParse(await get(DIRECTORY_ROUTES.byEmail(address)));
+    if (!parsed.success || parsed.data.revoked) return null;
+    const { fingerprint, openpgpKey, envelope, envelopeIdentity } = parsed.data;
+    let envelopeFingerprint: string | null = null;
+    if (envelopeIdentity) {
+      const identity = {
+        signingKey: fromBase64Url(envelopeIdentity.signingKey),
+        dhKey: fromBase64Url(envelopeIdentity.dhKey),
+        dhKeySignature: fromBase64Url(envelopeIdentity.dhKeySignature),
+      };
+      // envelope-v1: the identity's DH key must carry its signing key's signature; an identity
+      // that fails is not bound to the address at all. (verifyIdentity, through WebCrypto.)
+      if (await verifyIdentityAsync(identity)) envelopeFingerprint = fingerprintHex(identity);
+    }
+    return { entry: { fingerprint, openpgpKey, envelope }, envelopeFingerprint };
+  }
+
+  // Answers (and lookups in flight) per lowercased address; failures and 404s are not kept.
+  const answers = new Map<string, { at: number; answer: Promise<LookupAnswer | null> }>();
+  function lookupOnce(address: string): Promise<LookupAnswer | null> {
+    const key = address.toLowerCase();
+    const held = answers.get(key);
+    if (held && now() - held.at < LOOKUP_REUSE_MS) return held.answer;
+    const answer = fetchLookup(key);
+    answers.set(key, { at: now(), answer });
+    answer.then(
+      (a) => {
+        if (a === null && answers.get(key)?.answer === answer) answers.delete(key);
+      },
+      () => {
+        if (answers.get(key)?.answer === answer) answers.delete(key);
+      },
+    );
+    return answer;
+  }
+
+  return {
+    /** The verified envelope identity fingerprint the directory binds to `address`, or null. */
     async envelopeFingerprint(address: string): Promise<string | null> {
-      const key = address.toLowerCase();
-      if (!identities.has(key)) {
-        const b = await client.bundle(key);
-        identities.set(key, b ? fingerprintHex(b.identity) : null);
-      }
-      return identities.get(key) ?? null;
+      return (await lookupOnce(address))?.envelopeFingerprint ?? null;
     },
     async lookup(address: string): Promise<DirectoryEntry | null> {
-      const parsed = KeyLookupResponse.safeParse(await get(DIRECTORY_ROUTES.byEmail(address)));
-      if (!parsed.success || parsed.data.revoked) return null;
-      const { fingerprint, openpgpKey, envelope } = parsed.data;
-      return { fingerprint, openpgpKey, envelope };
+      return (await lookupOnce(address))?.entry ?? null;
     },
+    /** Spends one of the recipient's one-time prekeys: call only to seal a message to them. */
     async bundle(address: string): Promise<RecipientBundle | null> {
       const parsed = PrekeyBundle.safeParse(await get(DIRECTORY_ROUTES.bundle(address), 'POST'));
       if (!parsed.success) return null;
@@ -59,5 +105,4 @@ export function createDirectoryClient(serverUrl: () => Promise<string>, fetcher:
       };
     },
   };
-  return client;
 }

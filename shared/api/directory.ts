@@ -134,6 +134,12 @@ export const KeyLookupResponse = z.strictObject({
   openpgpKey: z.string(),
   /** Whether a native envelope prekey bundle can be fetched for this key's account. */
   envelope: z.boolean(),
+  /**
+   * The account's envelope identity public keys, or null when it has none. Readers learn (and
+   * verify, dhKeySignature over dhKey) the sender's identity here without fetching a bundle,
+   * which would spend one of the sender's one-time prekeys.
+   */
+  envelopeIdentity: EnvelopeIdentity.nullable(),
 });
 export type KeyLookupResponse = z.infer<typeof KeyLookupResponse>;
 

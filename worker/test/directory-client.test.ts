@@ -31,7 +31,11 @@ describe('directory client', () => {
     expect((await client.prekeyStock()).signedPrekey?.id).toBe(7);
     const bundle = await client.fetchBundle(a.address);
     expect(bundle).toMatchObject({ noOneTimePrekey: false, remaining: 2 });
-    expect((await client.lookupByEmail(a.address))?.fingerprint).toBe(published.fingerprint);
+    const looked = await client.lookupByEmail(a.address);
+    expect(looked?.fingerprint).toBe(published.fingerprint);
+    // The lookup carries the same envelope identity as the bundle, and spent no prekey.
+    expect(looked?.envelopeIdentity).toEqual(bundle.identity);
+    expect((await client.prekeyStock()).oneTimePrekeys).toBe(2);
     expect((await client.lookupByFingerprint(published.fingerprint))?.addresses).toEqual([a.address]);
     expect(await client.lookupByEmail('absent@noise.localhost')).toBeNull();
     const { publicKey: revokedKey } = await openpgp.revokeKey({ key: next.privateKey, format: 'armored' });

@@ -3,15 +3,20 @@
 
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { KeyLookupResponse } from '../../shared/api/directory.ts';
+import { type EnvelopeKeys, KeyLookupResponse, PrekeyStock } from '../../shared/api/directory.ts';
+import { fromBase64Url } from '../../shared/encoding.ts';
+import { verifyIdentity } from '../../shared/envelope/identity.ts';
 import { cacheUrl, forgetMemoryTier } from '../src/lookup/cache.ts';
 import { wkdHash } from '../src/lookup/wkd-hash.ts';
 import {
   bodyText,
   call,
+  freshAddress,
+  newEnvelope,
   newOpenpgpKey,
   publish,
   registerAccount,
+  registerWithKey,
   userIdEmails,
 } from './directory-support/accounts.ts';
 
@@ -191,5 +196,62 @@ describe('unverified user IDs', () => {
       `/api/v1/lookup/by-email/${hidden}`,
     ])
       expect((await call(u)).status, u).toBe(404);
+  });
+});
+
+describe('envelope identity in JSON lookups', () => {
+  const stockOf = async (token: string) =>
+    PrekeyStock.parse(await (await call('/api/v1/prekeys/stock', { token })).json()).oneTimePrekeys;
+  const publicIdentity = (id: EnvelopeKeys['identity']) => ({
+    signingKey: fromBase64Url(id.signingKey),
+    dhKey: fromBase64Url(id.dhKey),
+    dhKeySignature: fromBase64Url(id.dhKeySignature),
+  });
+
+  it('carries the published identity (verifiable) by address and by fingerprint, and spends no prekey', async () => {
+    const envelope = newEnvelope(5);
+    const address = freshAddress();
+    const key = await newOpenpgpKey([{ email: address }]);
+    const registered = await registerWithKey(address, key.publicKey.armor(), envelope.keys);
+    const token = registered.session.accessToken;
+    expect(await stockOf(token)).toBe(5);
+    for (let i = 0; i < 3; i++) {
+      // Each round misses the memory tier and the Cache API, so D1 answers every time.
+      forgetMemoryTier();
+      await caches.default.delete(cacheUrl(env, 'json-email', address));
+      await caches.default.delete(cacheUrl(env, 'json-fpr', registered.fingerprint));
+      const byEmail = KeyLookupResponse.parse(
+        await (await call(`/api/v1/lookup/by-email/${address}`)).json(),
+      );
+      const byFpr = KeyLookupResponse.parse(
+        await (await call(`/api/v1/lookup/by-fingerprint/${registered.fingerprint}`)).json(),
+      );
+      expect(byEmail.envelopeIdentity).toEqual(envelope.keys.identity);
+      expect(byFpr.envelopeIdentity).toEqual(envelope.keys.identity);
+      expect(verifyIdentity(publicIdentity(byEmail.envelopeIdentity!))).toBe(true);
+    }
+    expect(await stockOf(token)).toBe(5);
+  });
+
+  it('is null without an envelope identity', async () => {
+    const a = await registerAccount({ envelope: false });
+    const body = KeyLookupResponse.parse(await (await call(`/api/v1/lookup/by-email/${a.address}`)).json());
+    expect(body.envelopeIdentity).toBeNull();
+  });
+
+  it('a new identity under the same OpenPGP key replaces cached lookups at once', async () => {
+    const a = await registerAccount({ oneTimePrekeys: 2 });
+    const paths = [`/api/v1/lookup/by-email/${a.address}`, `/api/v1/lookup/by-fingerprint/${a.fingerprint}`];
+    const before = await Promise.all(
+      paths.map(async (p) => KeyLookupResponse.parse(await (await call(p)).json())),
+    );
+    expect(before[0]!.envelopeIdentity).not.toBeNull();
+    const next = newEnvelope(1);
+    expect((await publish(a.token, a.publicKey.armor(), next.keys)).status).toBe(200);
+    for (const p of paths) {
+      const after = KeyLookupResponse.parse(await (await call(p)).json());
+      expect(after.fingerprint, p).toBe(a.fingerprint);
+      expect(after.envelopeIdentity, p).toEqual(next.keys.identity);
+    }
   });
 });

@@ -3,13 +3,14 @@
 
 import { type Context, Hono } from 'hono';
 import type { KeyLookupResponse } from '../../../shared/api/directory.ts';
+import { toBase64Url } from '../../../shared/encoding.ts';
 import { bindingByWkdHash, keyByFingerprint } from '../directory/keys-table.ts';
 import { keyForAddress } from '../directory/openpgp-key.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody } from '../http/body-limit.ts';
 import { publicCors } from '../http/cors.ts';
 import { ApiError } from '../http/errors.ts';
-import { hasEnvelope } from '../prekeys/prekeys-table.ts';
+import { hasEnvelope, identityOf } from '../prekeys/prekeys-table.ts';
 import { type CacheKind, cachedLookup, uncacheable } from './cache.ts';
 import { hkpIndex } from './hkp-index.ts';
 import {
@@ -54,6 +55,10 @@ function jsonLookup(c: Ctx, q: KeyQuery & { kind: 'email' | 'fpr' }): Promise<Re
     const found = await keyAndBindings(c.env.DB, q);
     if (!found) throw notFound();
     const { key, bindings } = found;
+    const [envelope, identity] = await Promise.all([
+      hasEnvelope(c.env.DB, key.accountId),
+      identityOf(c.env.DB, key.accountId),
+    ]);
     const body: KeyLookupResponse = {
       fingerprint: key.fingerprint,
       keyId: key.keyId,
@@ -62,7 +67,13 @@ function jsonLookup(c: Ctx, q: KeyQuery & { kind: 'email' | 'fpr' }): Promise<Re
       updatedAt: key.updatedAt,
       revoked: key.revoked,
       openpgpKey: key.armoredKey,
-      envelope: await hasEnvelope(c.env.DB, key.accountId),
+      envelope,
+      // Public data; publishKeys invalidates these cache entries when the identity changes.
+      envelopeIdentity: identity && {
+        signingKey: toBase64Url(identity.signingKey),
+        dhKey: toBase64Url(identity.dhKey),
+        dhKeySignature: toBase64Url(identity.dhKeySignature),
+      },
     };
     return found.key.viaSubkey ? uncacheable(Response.json(body)) : Response.json(body);
   });
