@@ -85,6 +85,16 @@ function driverFor(page: PwPage | PpPage, close: () => Promise<void>): Extension
     },
     async click(selector) {
       await self.waitFor(selector);
+      // A button re-enables on the page's next render after typing: wait for it, then click.
+      await poll(
+        () =>
+          (p.evaluate as (f: unknown, a: unknown) => Promise<boolean>)(
+            (s: string) => !(document.querySelector(s) as HTMLButtonElement | null)?.disabled,
+            selector,
+          ).then((enabled) => (enabled ? true : undefined)),
+        `${selector} to be enabled`,
+        30_000,
+      );
       await p.click(selector);
     },
     async fill(selector, text) {

@@ -55,10 +55,13 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     await page.fill('input[name=inbox]', inbox);
     await page.fill('input[name=passphrase]', 'password1');
     // zxcvbn-ts rates it weak; the create button stays disabled.
-    await page.waitFor('[data-testid=strength]:is([data-score="0"], [data-score="1"], [data-score="2"])');
+    await page.waitFor(
+      '[data-testid=strength]:is([data-score="0"], [data-score="1"], [data-score="2"])',
+      60_000,
+    );
     await page.fill('input[name=passphrase]', PASSPHRASE);
     await page.fill('input[name=confirm]', PASSPHRASE);
-    await page.waitFor('[data-testid=strength][data-score="4"]');
+    await page.waitFor('[data-testid=strength][data-score="4"]', 60_000);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot(join(shots, `${name}-onboarding-create.png`));
     const started = Date.now();
@@ -98,7 +101,7 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     const contact = await publishContact(worker.url, contactAddress);
     await options.fill('input[name=lookup-address]', contactAddress);
     await options.click('[data-testid=lookup-submit]');
-    await options.waitFor(`[data-testid=contact][data-address="${contactAddress}"]`);
+    await waitOrFail(options, `[data-testid=contact][data-address="${contactAddress}"]`, 30_000);
     expect(await options.text(`[data-testid=contact][data-address="${contactAddress}"]`)).toContain(
       contact.fingerprint.slice(0, 4),
     );

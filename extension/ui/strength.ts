@@ -33,6 +33,11 @@ function load() {
   return factory;
 }
 
+/** Starts loading the dictionaries early (the form calls this when it opens). */
+export function preloadStrength(): void {
+  load().catch(() => {});
+}
+
 export async function measure(passphrase: string, userInputs: string[] = []): Promise<Strength> {
   const z = await load();
   const r = z.check(passphrase, userInputs);

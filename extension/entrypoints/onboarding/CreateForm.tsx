@@ -1,14 +1,14 @@
 // Create: server, address verified by a mailed code, optional service inbox, passphrase with
 // a zxcvbn-ts strength meter; then keys are made in the background with a progress view.
 
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
 import { ErrorText, Field, Notice } from '../../ui/controls.tsx';
 import { ProgressView } from '../../ui/ProgressView.tsx';
 import { StrengthMeter } from '../../ui/StrengthMeter.tsx';
-import { MIN_SCORE } from '../../ui/strength.ts';
+import { MIN_SCORE, preloadStrength } from '../../ui/strength.ts';
 
 export function CreateForm(props: { serverUrl: string; onDone: (s: Status) => void; onBack: () => void }) {
   const [serverUrl, setServerUrl] = useState(props.serverUrl);
@@ -21,6 +21,7 @@ export function CreateForm(props: { serverUrl: string; onDone: (s: Status) => vo
   const [score, setScore] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(preloadStrength, []);
 
   async function sendCode() {
     setError(null);
