@@ -5,7 +5,10 @@
 // - from a message shown (the thread page's DOMContentLoaded) to its plaintext visible in the
 //   read frame, for a 10 KB OpenPGP message: cold (first read in a fresh browser: frame code
 //   loaded and the key unlocked for the first time) and warm (median of the next 7 reads)
-//   (targets ≤ 300 ms cold, ≤ 50 ms warm). Needs `npm run build:chrome` first.
+//   (targets ≤ 300 ms cold, ≤ 50 ms warm). "Visible" is the animation frame after the plaintext
+//   entered the read frame's DOM, taken on the absolute clock (performance.timeOrigin) inside the
+//   frame; the harness's own polling over CDP is reported beside it, with the milestones in
+//   between (frame placed, frame navigation, frame scripts run). Needs `npm run build:chrome` first.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,7 +79,7 @@ async function scanBench(page: Page, armored: string): Promise<string> {
   return `scan over a ${nodes}-element Gmail thread (${blocks} armored block found): median ${s.median.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms (target ≤ 5 ms)`;
 }
 
-async function waitPlaintext(page: Page, marker: string): Promise<void> {
+async function waitPlaintext(page: Page, marker: string): Promise<Frame> {
   const deadline = performance.now() + 30_000;
   for (;;) {
     for (const f of page.frames() as Frame[]) {
@@ -84,7 +87,7 @@ async function waitPlaintext(page: Page, marker: string): Promise<void> {
       const text = await f
         .evaluate(() => document.querySelector('[data-testid=plaintext]')?.textContent ?? '')
         .catch(() => '');
-      if (text.includes(marker)) return;
+      if (text.includes(marker)) return f;
     }
     if (performance.now() > deadline) {
       const seen = await Promise.all(
@@ -92,7 +95,7 @@ async function waitPlaintext(page: Page, marker: string): Promise<void> {
           .frames()
           .map(
             async (f) =>
-              `${f.url()}: ${await f.evaluate(() => document.body?.innerText.slice(0, 200)).catch(() => '?')}`,
+              `${f.url()}: ${await f.evaluate(() => document.body?.textContent?.slice(0, 200)).catch(() => '?')}`,
           ),
       );
       throw new Error(`plaintext never became visible; frames: ${seen.join(' | ')}`);
@@ -120,9 +123,16 @@ export default async function run(): Promise<string> {
     lines.push(await scanBench(scanPage, await encryptMessage('x', { recipients: [key] })));
     await scanPage.close();
 
+    /** Message shown (page DOMContentLoaded) → the animation frame after the plaintext entered the read frame's DOM. */
     const samples: number[] = [];
-    /** Until the content script placed the frame: the rest is frame load + decryption. */
+    /** The same, read by the harness polling the frames over CDP (includes the polling round trips). */
+    const polled: number[] = [];
+    /** Milestones, each from the page's DOMContentLoaded: frame placed, frame navigation start, frame DOM ready, plaintext in the DOM. */
     const framed: number[] = [];
+    const frameStart: number[] = [];
+    const frameResponse: number[] = [];
+    const frameReady: number[] = [];
+    const inDom: number[] = [];
     for (let i = 0; i < 8; i++) {
       const marker = `bench-${i}-${Math.random().toString(36).slice(2)}`;
       const text = `${marker}\n${'0123456789abcdef'.repeat(640)}`; // 10 KB
@@ -135,30 +145,69 @@ export default async function run(): Promise<string> {
       });
       const { threadId } = (await res.json()) as { threadId: string };
       const page = await bob.ctx.newPage();
-      // In-page clocks: when the DOM was ready, when the content script placed the frame.
+      // In-page clocks: when the DOM was ready, when the content script placed the frame. The
+      // same script runs in the read frame (an init script reaches child frames too) and notes,
+      // on the absolute clock (timeOrigin + now), when the plaintext entered the frame's DOM and
+      // the next animation frame after that (the paint that shows it).
       await page.addInitScript(() => {
+        const w = window as unknown as { __framedAt: number; __plaintextAt: number; __paintedAt: number };
+        if (location.pathname === '/read.html') {
+          new MutationObserver((_, obs) => {
+            if (!document.querySelector('[data-testid=plaintext]')?.textContent) return;
+            w.__plaintextAt = performance.timeOrigin + performance.now();
+            requestAnimationFrame(() => {
+              w.__paintedAt = performance.timeOrigin + performance.now();
+            });
+            obs.disconnect();
+          }).observe(document, { childList: true, subtree: true, characterData: true });
+          return;
+        }
         new MutationObserver((_, obs) => {
           if (document.querySelector('iframe[data-noise-overlay=read]')) {
-            (window as unknown as { __framedAt: number }).__framedAt = performance.now();
+            w.__framedAt = performance.timeOrigin + performance.now();
             obs.disconnect();
           }
         }).observe(document, { childList: true, subtree: true });
       });
       await page.goto(`${webmail.url}/u/bob/t/${threadId}?skin=gmail`, { waitUntil: 'domcontentloaded' });
-      await waitPlaintext(page, marker);
+      const readFrame = await waitPlaintext(page, marker);
       const t = await page.evaluate(() => ({
-        now: performance.now(),
-        dcl: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
-          .domContentLoadedEventStart,
+        now: performance.timeOrigin + performance.now(),
+        dcl:
+          performance.timeOrigin +
+          (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
+            .domContentLoadedEventStart,
         framed: (window as unknown as { __framedAt: number }).__framedAt,
       }));
-      samples.push(t.now - t.dcl);
+      const f = await readFrame.evaluate(async () => {
+        const w = window as unknown as { __plaintextAt?: number; __paintedAt?: number };
+        // Reading the stamps later does not move them; wait for the frame callback to have run.
+        for (let i = 0; i < 200 && w.__paintedAt === undefined; i++)
+          await new Promise((r) => setTimeout(r, 10));
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+        return {
+          origin: performance.timeOrigin,
+          response: performance.timeOrigin + (nav?.responseEnd ?? Number.NaN),
+          dcl: performance.timeOrigin + (nav?.domContentLoadedEventEnd ?? Number.NaN),
+          plaintext: w.__plaintextAt ?? Number.NaN,
+          painted: w.__paintedAt ?? Number.NaN,
+        };
+      });
+      polled.push(t.now - t.dcl);
+      samples.push(f.painted - t.dcl);
       framed.push(t.framed - t.dcl);
+      frameStart.push(f.origin - t.dcl);
+      frameResponse.push(f.response - t.dcl);
+      frameReady.push(f.dcl - t.dcl);
+      inDom.push(f.plaintext - t.dcl);
       await page.close();
     }
     const warm = stats(samples.slice(1));
+    const med = (xs: number[]) => stats(xs.slice(1)).median.toFixed(0);
     lines.push(
-      `10 KB OpenPGP message, shown → plaintext visible: cold ${samples[0]?.toFixed(0)} ms (target ≤ 300), warm median ${warm.median.toFixed(0)} ms, p95 ${warm.p95.toFixed(0)} ms over ${samples.length - 1} reads (target ≤ 50); the frame was placed after ${framed[0]?.toFixed(0)} ms cold, ${stats(framed.slice(1)).median.toFixed(0)} ms warm (the rest is the frame loading and decryption)`,
+      `10 KB OpenPGP message, shown → plaintext visible (the animation frame after it entered the read frame's DOM): cold ${samples[0]?.toFixed(0)} ms (target ≤ 300), warm median ${warm.median.toFixed(0)} ms, p95 ${warm.p95.toFixed(0)} ms over ${samples.length - 1} reads (target ≤ 50)`,
+      `  as seen by the harness polling the frames: cold ${polled[0]?.toFixed(0)} ms, warm median ${med(polled)} ms (includes CDP round trips)`,
+      `  warm milestones (median ms after the page's DOMContentLoaded): frame placed ${med(framed)}, frame navigation start ${med(frameStart)}, frame HTML received ${med(frameResponse)}, frame DOM ready (scripts run) ${med(frameReady)}, plaintext in DOM ${med(inDom)}, painted ${warm.median.toFixed(0)}`,
     );
     return lines.join('\n');
   } finally {

@@ -84,20 +84,29 @@ function KeyImport(props: {
   );
 }
 
+// The request goes out as this module runs, before the first render: asking from a Preact effect
+// would wait for the next animation frame (up to 35 ms in preact/hooks) on every read.
+const token = tokenFromFragment(location.hash);
+const early: ReadOut[] = [];
+let deliver: ((m: ReadOut) => void) | null = null;
+const port = framePort<ReadOut>(PORT_READ, (m) => (deliver ? deliver(m) : early.push(m)));
+if (token) port.post({ t: 'open', token });
+
+function stateAfter(state: State, m: ReadOut): State {
+  if (m.t === 'view') return { s: 'view', view: m.view };
+  if (m.t === 'failure') return { s: 'failure', ...m };
+  return state;
+}
+
 export function App() {
-  const token = tokenFromFragment(location.hash);
-  const [state, setState] = useState<State>({ s: 'loading' });
-  const [imported, setImported] = useState(false);
-  const [port] = useState(() =>
-    framePort<ReadOut>(PORT_READ, (m) => {
-      if (m.t === 'view') setState({ s: 'view', view: m.view });
-      else if (m.t === 'failure') setState({ s: 'failure', ...m });
-      else if (m.t === 'imported') setImported(true);
-    }),
-  );
+  const [state, setState] = useState<State>(() => early.reduce(stateAfter, { s: 'loading' } as State));
+  const [imported, setImported] = useState(() => early.some((m) => m.t === 'imported'));
+  deliver = (m) => {
+    if (m.t === 'imported') setImported(true);
+    else setState((s) => stateAfter(s, m));
+  };
   useEffect(() => {
     if (!token) return;
-    port.post({ t: 'open', token });
     reportHeight((height) => port.post({ t: 'resize', token, height }));
   }, []);
 
