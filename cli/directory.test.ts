@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerAccount } from '../e2e/harness/accounts.ts';
 import { startWorker, type WorkerServer } from '../e2e/harness/worker.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -33,7 +34,6 @@ function noise(args: string[], input = ''): Promise<{ code: number; stdout: stri
 }
 
 const p = (name: string) => join(dir, name);
-const b64u = (n: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(n))).toString('base64url');
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'noise-cli-dir-'));
@@ -50,30 +50,12 @@ beforeAll(async () => {
   expect(env.code, env.stderr).toBe(0);
   fingerprint = JSON.parse(pgp.stdout).fingerprint;
   const envPublic = JSON.parse(await readFile(p('me.noise-pub.json'), 'utf8'));
-  // Registration on the service domain needs no address proof (issue 3); the vault is opaque.
-  const res = await fetch(`${worker.url}/api/v1/accounts`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      address,
-      kdf: {
-        algorithm: 'argon2id',
-        version: 19,
-        iterations: 3,
-        memoryKiB: 65536,
-        parallelism: 4,
-        salt: b64u(16),
-      },
-      authKey: b64u(32),
-      vault: b64u(64),
-      keys: {
-        openpgpKey: await readFile(p('me.pub.asc'), 'utf8'),
-        envelope: { identity: envPublic.identity, signedPrekey: envPublic.signedPrekey, oneTimePrekeys: [] },
-      },
-      deviceName: 'cli test',
-    }),
+  await registerAccount(worker.url, {
+    address,
+    openpgpKey: await readFile(p('me.pub.asc'), 'utf8'),
+    envelope: { identity: envPublic.identity, signedPrekey: envPublic.signedPrekey, oneTimePrekeys: [] },
+    deviceName: 'cli test',
   });
-  expect(res.status, await res.clone().text()).toBe(201);
 }, 120_000);
 
 afterAll(async () => {

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import * as openpgp from 'openpgp';
+import { registerAccount } from '../../e2e/harness/accounts.ts';
 import { startWorker } from '../../e2e/harness/worker.ts';
 
 const WRK_ARGS = ['-t2', '-c4', '-d5s', '--latency'];
@@ -75,27 +76,7 @@ async function publishOneKey(base: string): Promise<string> {
     userIDs: [{ email: address }],
     format: 'armored',
   });
-  const b64u = (n: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(n))).toString('base64url');
-  const res = await fetch(`${base}/api/v1/accounts`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      address,
-      kdf: {
-        algorithm: 'argon2id',
-        version: 19,
-        iterations: 3,
-        memoryKiB: 65536,
-        parallelism: 4,
-        salt: b64u(16),
-      },
-      authKey: b64u(32),
-      vault: b64u(64),
-      keys: { openpgpKey: publicKey },
-      deviceName: 'bench',
-    }),
-  });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
+  await registerAccount(base, { address, openpgpKey: publicKey, deviceName: 'bench' });
   return address;
 }
 

@@ -3,6 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerAccount } from '../harness/accounts.ts';
 import { startWorker, type WorkerServer } from '../harness/worker.ts';
 import { createGpgHome, type GpgHome, run } from '../interop/programs.ts';
 
@@ -15,10 +16,6 @@ const hidden = 'not-verified@example.org';
 let worker: WorkerServer;
 let owner: GpgHome;
 let fingerprint: string;
-
-function b64u(bytes: number): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('base64url');
-}
 
 function colons(out: Buffer, type: string): string[][] {
   return out
@@ -39,27 +36,12 @@ beforeAll(async () => {
   const addUid = await owner.gpg(['--quick-add-uid', fingerprint, `Hidden <${hidden}>`]);
   expect(addUid.code, addUid.stderr).toBe(0);
   const exported = await owner.gpg(['--armor', '--export', fingerprint]);
-  const res = await fetch(`${worker.url}/api/v1/accounts`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      address,
-      kdf: {
-        algorithm: 'argon2id',
-        version: 19,
-        iterations: 3,
-        memoryKiB: 65536,
-        parallelism: 4,
-        salt: b64u(16),
-      },
-      authKey: b64u(32),
-      vault: b64u(64),
-      keys: { openpgpKey: exported.stdout.toString() },
-      deviceName: 'hkp e2e',
-    }),
+  const registered = await registerAccount(worker.url, {
+    address,
+    openpgpKey: exported.stdout.toString(),
+    deviceName: 'hkp e2e',
   });
-  expect(res.status, await res.clone().text()).toBe(201);
-  expect(((await res.json()) as { fingerprint: string }).fingerprint).toBe(fingerprint);
+  expect(registered.fingerprint).toBe(fingerprint);
 });
 
 afterAll(async () => {
