@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromUtf8, utf8 } from '../../shared/encoding.ts';
+import { fromUtf8 } from '../../shared/encoding.ts';
 import {
   buildEncryptedMime,
   buildSignedMime,
@@ -11,7 +11,6 @@ import {
   encryptMessage,
   type GeneratedKey,
   generateKey,
-  type MailContent,
   type PrivateKey,
   parseEml,
   readKeyInfo,
@@ -19,27 +18,14 @@ import {
   unlockPrivateKey,
   verifyCleartext,
 } from '../../shared/pgp/index.ts';
-import { contentTypeOf, splitEntity, splitMultipart } from '../../shared/pgp/mime-slice.ts';
+import { splitEntity } from '../../shared/pgp/mime-slice.ts';
 import { createGpgHome, type GpgHome, statusLines } from './programs.ts';
+import { encryptedEml, mailTo, mimeParts, OUR_PASS, OURS } from './support.ts';
 
-const OUR_PASS = 'our passphrase';
 const GPG_PASS = 'gpg passphrase';
-const OURS = { name: 'Alice Noise', email: 'alice@noise.example' };
 const THEIRS = { name: 'Bob Gpg', email: 'bob@gpg.example' };
 
-function mimeParts(eml: string): Uint8Array[] {
-  const top = splitEntity(utf8(eml));
-  return splitMultipart(top.body, contentTypeOf(top).params.get('boundary')!);
-}
-
-function mail(): MailContent {
-  return {
-    from: { name: OURS.name, address: OURS.email },
-    to: [{ name: THEIRS.name, address: THEIRS.email }],
-    subject: 'Interop: Grüße aus JS',
-    text: 'Hello gpg,\nthis came from openpgp.js.\n',
-  };
-}
+const mail = () => mailTo(THEIRS, 'Interop: Grüße aus JS', 'Hello gpg,\nthis came from openpgp.js.\n');
 
 describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
   let home: GpgHome;
@@ -161,25 +147,12 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
       { input: inner, passphrase: GPG_PASS },
     );
     expect(enc.code, enc.stderr).toBe(0);
-    const eml = [
-      `From: ${THEIRS.name} <${THEIRS.email}>`,
-      `To: ${OURS.email}`,
-      'Subject: [...]',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="gpgb"',
-      '',
-      '--gpgb',
-      'Content-Type: application/pgp-encrypted',
-      '',
-      'Version: 1',
-      '',
-      '--gpgb',
-      'Content-Type: application/octet-stream; name="encrypted.asc"',
-      '',
-      enc.stdout.toString().replace(/\r?\n/g, '\r\n').trimEnd(),
-      '--gpgb--',
-      '',
-    ].join('\r\n');
+    const eml = encryptedEml(THEIRS, {
+      subject: '[...]',
+      boundary: 'gpgb',
+      armored: enc.stdout.toString(),
+      fileName: 'encrypted.asc',
+    });
     const parsed = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
     expect(parsed.text.trim()).toBe('Plans: none yet.');
     expect(parsed.headers.subject).toBe('Secret plans from gpg');

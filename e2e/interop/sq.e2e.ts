@@ -2,7 +2,7 @@
 // file. Both directions, inline and PGP/MIME, for v4 ECC and RSA-3072 keys.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromUtf8, utf8 } from '../../shared/encoding.ts';
+import { fromUtf8 } from '../../shared/encoding.ts';
 import {
   buildEncryptedMime,
   buildSignedMime,
@@ -10,7 +10,6 @@ import {
   encryptMessage,
   type GeneratedKey,
   generateKey,
-  type MailContent,
   type PrivateKey,
   parseEml,
   publicKeyOf,
@@ -20,28 +19,15 @@ import {
   verifyCleartext,
   verifyDetached,
 } from '../../shared/pgp/index.ts';
-import { contentTypeOf, splitEntity, splitMultipart } from '../../shared/pgp/mime-slice.ts';
+import { splitEntity } from '../../shared/pgp/mime-slice.ts';
 import { run, runInTerminal, scratchDir } from './programs.ts';
+import { encryptedEml, mailTo, mimeParts, OUR_PASS, OURS } from './support.ts';
 
-const OUR_PASS = 'our passphrase';
-const OURS = { name: 'Alice Noise', email: 'alice@noise.example' };
 const THEIRS = { name: 'Carol Sq', email: 'carol@sq.example' };
 
 const sq = (args: string[], input?: string | Uint8Array) => run('sq', args, input);
 
-function mimeParts(eml: string): Uint8Array[] {
-  const top = splitEntity(utf8(eml));
-  return splitMultipart(top.body, contentTypeOf(top).params.get('boundary')!);
-}
-
-function mail(): MailContent {
-  return {
-    from: { name: OURS.name, address: OURS.email },
-    to: [{ name: THEIRS.name, address: THEIRS.email }],
-    subject: 'Interop with Sequoia ✓',
-    text: 'Hello sq,\nthis came from openpgp.js.\n',
-  };
-}
+const mail = () => mailTo(THEIRS, 'Interop with Sequoia ✓', 'Hello sq,\nthis came from openpgp.js.\n');
 
 describe.each([
   ['ecc', 'cv25519'],
@@ -141,25 +127,11 @@ describe.each([
     const inner = 'Content-Type: text/plain; charset=utf-8\r\n\r\nSequoia says hi.\r\n';
     const enc = await sq(['encrypt', '--recipient-cert', ourCertFile, '--signer-key', theirKeyFile], inner);
     expect(enc.code, enc.stderr).toBe(0);
-    const eml = [
-      `From: ${THEIRS.name} <${THEIRS.email}>`,
-      `To: ${OURS.email}`,
-      'Subject: from sq',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="sqb"',
-      '',
-      '--sqb',
-      'Content-Type: application/pgp-encrypted',
-      '',
-      'Version: 1',
-      '',
-      '--sqb',
-      'Content-Type: application/octet-stream',
-      '',
-      enc.stdout.toString().replace(/\r?\n/g, '\r\n').trimEnd(),
-      '--sqb--',
-      '',
-    ].join('\r\n');
+    const eml = encryptedEml(THEIRS, {
+      subject: 'from sq',
+      boundary: 'sqb',
+      armored: enc.stdout.toString(),
+    });
     const parsed = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirCert] });
     expect(parsed.text.trim()).toBe('Sequoia says hi.');
     expect(parsed.verdict).toMatchObject({
