@@ -1,18 +1,11 @@
 // The background's message gate: only our own extension pages may call, only allowlisted
 // commands run, and every request must match its schema exactly (unknown fields refused).
 
-import {
-  type Command,
-  Envelope,
-  REQUESTS,
-  type Reply,
-  type RequestOf,
-  type Responses,
-} from '../messages/protocol.ts';
+import { type Command, Envelope, type Handlers, REQUESTS, type Reply } from '../messages/protocol.ts';
 import type { MessageSender } from '../platform/browser.ts';
 import { ExtensionError } from './errors.ts';
 
-export type Handlers = { [C in Command]: (args: RequestOf<C>) => Promise<Responses[C]> };
+export type { Handlers };
 
 /**
  * Key operations are for our own pages only: the sender must be this extension and its

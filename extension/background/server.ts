@@ -66,6 +66,12 @@ export function server(base: string) {
       translate(base, () => client(session).directory.uploadOneTimePrekeys(oneTimePrekeys)),
     rotateSignedPrekey: (session: ServerSession, spk: SignedPrekey) =>
       translate(base, () => client(session).directory.uploadSignedPrekey(spk)),
+    sessions: (session: ServerSession) => translate(base, () => client(session).sessions.list()),
+    revokeSession: (session: ServerSession, id: string) =>
+      translate(base, async () => {
+        await client(session).sessions.revoke(id);
+      }),
+    logout: (session: ServerSession) => translate(base, () => client(session).logout()),
     /** The armored key the directory publishes for `address`, or null when there is none. */
     lookupByEmail: (address: string) =>
       translate(base, async () => (await anonymous.directory.lookupByEmail(address))?.openpgpKey ?? null),

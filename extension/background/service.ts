@@ -1,7 +1,7 @@
 // The background's command handlers: lock state, unlock with lockout, account creation and
 // restore, identity, contacts, settings and the security log. Private keys stay in here.
 
-import type { IdentityView, SettingsView, Status } from '../messages/protocol.ts';
+import type { Handlers, IdentityView, SettingsView, Status } from '../messages/protocol.ts';
 import type { Records } from '../store/records.ts';
 import type { VaultRecord } from '../store/schema.ts';
 import {
@@ -16,6 +16,7 @@ import {
   openVault,
   publishRevocation,
   restoreAccount,
+  sessionFor,
   startVerification,
 } from './account.ts';
 import { acceptKeyChange, contactView, observeKey, verifyContact } from './contacts.ts';
@@ -23,7 +24,7 @@ import type { Custody } from './custody.ts';
 import { ExtensionError } from './errors.ts';
 import { fingerprintsOf, publicPgpKey, readKeyInfo } from './identity.ts';
 import { FAILURES_BEFORE_LOCKOUT, recordFailure, recordSuccess, remainingLockout } from './lockout.ts';
-import type { Handlers } from './router.ts';
+import { server } from './server.ts';
 
 export function createHandlers(records: Records, custody: Custody<AccountSecrets>): Handlers {
   let progress: Status['progress'] = null;
@@ -89,6 +90,30 @@ export function createHandlers(records: Records, custody: Custody<AccountSecrets
     await records.setGuard(recordSuccess());
     await custody.unlock(secrets);
     await records.log(event, `${record.address} ${record.fingerprints.pgp}`);
+    // Registration and restore both log in: a new server session for this device.
+    if (secrets.session)
+      await records.log(
+        'session_new',
+        `${record.address} (${event === 'key_created' ? 'register' : 'restore'})`,
+      );
+  }
+
+  /**
+   * Runs a server call with the unlocked secrets; a re-login on the way (the access token had
+   * expired) is a new session, so it is logged and kept in custody.
+   */
+  async function withSession<T>(fn: (record: VaultRecord, s: AccountSecrets) => Promise<T>): Promise<T> {
+    const s = await unlocked();
+    const record = await vault();
+    const before = s.session?.refreshToken;
+    try {
+      return await fn(record, s);
+    } finally {
+      if (s.session && s.session.refreshToken !== before) {
+        await records.log('session_new', `${record.address} (login)`);
+        await custody.replace(s);
+      }
+    }
   }
 
   return {
@@ -247,6 +272,39 @@ export function createHandlers(records: Records, custody: Custody<AccountSecrets
 
     async 'contacts.acceptChange'({ address }) {
       return contactView(await acceptKeyChange(records, address));
+    },
+
+    'sessions.list': () =>
+      withSession(async (record, s) => {
+        const session = await sessionFor(record, s);
+        return (await server(record.serverUrl).sessions(session)).map((x) => ({ ...x }));
+      }),
+
+    'sessions.revoke': ({ id }) =>
+      withSession(async (record, s) => {
+        const api = server(record.serverUrl);
+        const session = await sessionFor(record, s);
+        const target = (await api.sessions(session)).find((x) => x.id === id);
+        if (!target) throw new ExtensionError('not_found', 'No such session.');
+        await api.revokeSession(session, id);
+        if (target.current) {
+          s.session = null;
+          await custody.replace(s);
+        }
+        await records.log('session_revoked', `${target.deviceName}${target.current ? ' (this device)' : ''}`);
+        return { revoked: id };
+      }),
+
+    async 'sessions.logout'() {
+      const s = await unlocked();
+      const record = await vault();
+      if (!s.session) return { loggedOut: false };
+      const session = s.session;
+      s.session = null;
+      await custody.replace(s);
+      await server(record.serverUrl).logout(session);
+      await records.log('logout', record.address);
+      return { loggedOut: true };
     },
 
     async 'log.list'() {

@@ -51,6 +51,9 @@ export const REQUESTS = {
   'contacts.verify': z.strictObject({ address: Address, fingerprint: z.string().min(16).max(64) }),
   'contacts.acceptChange': z.strictObject({ address: Address }),
   'log.list': z.strictObject({}),
+  'sessions.list': z.strictObject({}),
+  'sessions.revoke': z.strictObject({ id: z.string().min(1).max(128) }),
+  'sessions.logout': z.strictObject({}),
 } as const;
 
 export type Command = keyof typeof REQUESTS;
@@ -103,6 +106,17 @@ export interface LogView {
   detail: string;
 }
 
+/** One server session of the account (a device that logged in). */
+export interface SessionView {
+  id: string;
+  deviceName: string;
+  userAgent: string;
+  createdAt: number;
+  lastUsedAt: number;
+  /** The session this extension is using. */
+  current: boolean;
+}
+
 export interface SettingsView {
   serverUrl: string;
   lockTimeoutMinutes: number;
@@ -132,7 +146,13 @@ export interface Responses {
   'contacts.verify': ContactView;
   'contacts.acceptChange': ContactView;
   'log.list': LogView[];
+  'sessions.list': SessionView[];
+  'sessions.revoke': { revoked: string };
+  'sessions.logout': { loggedOut: boolean };
 }
+
+/** What the background implements: one handler per command. */
+export type Handlers = { [C in Command]: (args: RequestOf<C>) => Promise<Responses[C]> };
 
 export type Reply<C extends Command> =
   | { ok: true; value: Responses[C] }

@@ -50,6 +50,9 @@ export const LOG_KINDS = [
   'key_revoked',
   'contact_key_changed',
   'session',
+  'session_new',
+  'logout',
+  'session_revoked',
 ] as const;
 export type SecurityEventKind = (typeof LOG_KINDS)[number];
 

@@ -1,4 +1,4 @@
-// Options: unlock, own identity, contacts, settings and the security log.
+// Options: unlock, own identity, contacts, settings, sessions and the security log.
 
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
@@ -10,6 +10,7 @@ import { ContactsSection } from './ContactsSection.tsx';
 import { IdentitySection } from './IdentitySection.tsx';
 import { ImportKeySection } from './ImportKeySection.tsx';
 import { SecurityLogSection } from './SecurityLogSection.tsx';
+import { SessionsSection } from './SessionsSection.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
 
 export function App() {
@@ -52,6 +53,7 @@ export function App() {
           <ImportKeySection onImported={() => setRevision((r) => r + 1)} />
           <ContactsSection />
           <SettingsSection />
+          <SessionsSection revision={revision} onChanged={() => setRevision((r) => r + 1)} />
           <SecurityLogSection revision={revision} />
         </>
       )}
