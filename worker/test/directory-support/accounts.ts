@@ -1,26 +1,17 @@
 // Test support for the directory side: real accounts through the real register route, real
 // OpenPGP keys (openpgp.js) and real envelope keys (noble), requests through SELF.fetch.
 
-import { SELF } from 'cloudflare:test';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import * as openpgp from 'openpgp';
 import { KDF_DEFAULTS, RegisterResponse } from '../../../shared/api/accounts.ts';
 import type { EnvelopeKeys, OneTimePrekey, SignedPrekey } from '../../../shared/api/directory.ts';
 import { toBase64Url, utf8 } from '../../../shared/encoding.ts';
 import { identityDhMessage, signedPrekeyMessage } from '../../../shared/envelope/identity.ts';
+import { api } from '../support/accounts.ts';
 
-export const BASE = 'https://noise.test';
-
-export function call(
-  path: string,
-  init: RequestInit & { json?: unknown; token?: string } = {},
-): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (init.json !== undefined) headers.set('Content-Type', 'application/json');
-  if (init.token) headers.set('Authorization', `Bearer ${init.token}`);
-  const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
-  return SELF.fetch(`${BASE}${path}`, { ...init, headers, body });
-}
+// One request helper for both test sides: `call` is the accounts side's `api`.
+export { BASE } from '../support/accounts.ts';
+export const call = api;
 
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 
