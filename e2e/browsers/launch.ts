@@ -41,7 +41,10 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Headless Chromium flags (TOOLCHAIN.md "Browsers"): no network beyond 127.0.0.1/localhost. */
+export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -133,7 +136,7 @@ async function launchChromium(): Promise<ExtensionBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'noise-chromium-'));
   const ext = extensionDir('chromium');
   const ctx: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...CHROMIUM_ARGS],
   });

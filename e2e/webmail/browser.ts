@@ -1,24 +1,15 @@
 // Headless Chromium for the demo webmail's browser tests (no extension: these test the pages and
-// the adapters themselves). Flags per the handbook, TOOLCHAIN.md "Browsers".
+// the adapters themselves). Same binary and flags as the extension tests (e2e/browsers/launch.ts).
 
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../browsers/launch.ts';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--no-default-browser-check',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 }
 
