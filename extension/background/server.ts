@@ -2,7 +2,12 @@
 // Failures become ExtensionError with the server's stable code kept alongside (serverCode,
 // status), so pages show a clear message and upkeep can tell a 412 conflict apart.
 
-import type { KdfParams, RegisterRequest, SessionTokens } from '../../shared/api/accounts.ts';
+import type {
+  ChangePassphraseRequest,
+  KdfParams,
+  RegisterRequest,
+  SessionTokens,
+} from '../../shared/api/accounts.ts';
 import { type ApiClient, apiClient, isApiClientError, memorySessionStore } from '../../shared/api/client.ts';
 import type { OneTimePrekey, PublishKeysRequest, SignedPrekey } from '../../shared/api/directory.ts';
 import { ExtensionError } from './errors.ts';
@@ -57,6 +62,9 @@ export function server(base: string) {
     getVault: (session: ServerSession) => translate(base, () => client(session).vault.get()),
     putVault: (session: ServerSession, vault: string, expectedVersion: number) =>
       translate(base, async () => (await client(session).vault.put(vault, expectedVersion)).version),
+    /** Rewraps auth key, KDF parameters and vault at once; returns the new vault version. */
+    changePassphrase: (session: ServerSession, body: ChangePassphraseRequest) =>
+      translate(base, async () => (await client(session).account.changePassphrase(body)).version),
     publishKeys: (session: ServerSession, body: PublishKeysRequest) =>
       translate(base, () => client(session).directory.publishKeys(body)),
     publishRevocation: (session: ServerSession, revocation: string) =>

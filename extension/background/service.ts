@@ -15,6 +15,8 @@ import {
   makeRecovery,
   openVault,
   publishRevocation,
+  readBackup,
+  resetPassphrase,
   restoreAccount,
   sessionFor,
   startVerification,
@@ -84,7 +86,11 @@ export function createHandlers(records: Records, custody: Custody<AccountSecrets
     return { serverUrl, lockTimeoutMinutes, defaultFormat, keyServers };
   }
 
-  async function adopt(record: VaultRecord, secrets: AccountSecrets, event: 'key_created' | 'key_restored') {
+  async function adopt(
+    record: VaultRecord,
+    secrets: AccountSecrets,
+    event: 'key_created' | 'key_restored' | 'passphrase_reset',
+  ) {
     await records.putVault(record);
     await records.updateSettings({ serverUrl: record.serverUrl });
     await records.setGuard(recordSuccess());
@@ -94,7 +100,7 @@ export function createHandlers(records: Records, custody: Custody<AccountSecrets
     if (secrets.session)
       await records.log(
         'session_new',
-        `${record.address} (${event === 'key_created' ? 'register' : 'restore'})`,
+        `${record.address} (${event === 'key_created' ? 'register' : event === 'key_restored' ? 'restore' : 'reset'})`,
       );
   }
 
@@ -152,6 +158,25 @@ export function createHandlers(records: Records, custody: Custody<AccountSecrets
         const { record, secrets } = await restoreAccount(args, report);
         await adopt(record, secrets, 'key_restored');
         return status();
+      }),
+
+    'account.recover': ({ code, passphrase, backup, newPassphrase }) =>
+      exclusive(async () => {
+        const local = await records.vault();
+        const source = backup !== undefined ? readBackup(backup) : local;
+        if (!source) throw new ExtensionError('no_account', 'No vault on this device: pick the backup file.');
+        if (backup !== undefined && local && local.address !== source.address)
+          throw new ExtensionError('account_exists', 'This device has another account.');
+        const proof = code !== undefined ? { code } : { passphrase: passphrase ?? '' };
+        const { record, secrets, serverUpdated } = await resetPassphrase(
+          source,
+          proof,
+          newPassphrase,
+          report,
+        );
+        await adopt(record, secrets, 'passphrase_reset');
+        if (!serverUpdated) await records.log('passphrase_reset', 'the server still has the old passphrase');
+        return { status: await status(), serverUpdated };
       }),
 
     async unlock({ passphrase }) {

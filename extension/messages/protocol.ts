@@ -36,6 +36,18 @@ export const REQUESTS = {
     claimInbox: Address.optional(),
   }),
   'account.restore': z.strictObject({ serverUrl: ServerUrl, address: Address, passphrase: Passphrase }),
+  /** Forgotten passphrase: the recovery code (or old passphrase) opens this device's vault or a backup file. */
+  'account.recover': z
+    .strictObject({
+      code: z.string().min(8).max(128).optional(),
+      passphrase: Passphrase.optional(),
+      backup: z
+        .string()
+        .max(1024 * 1024)
+        .optional(),
+      newPassphrase: Passphrase,
+    })
+    .refine((r) => (r.code === undefined) !== (r.passphrase === undefined), 'code or passphrase'),
   'account.importKey': z.strictObject({ armoredKey: Armored, keyPassphrase: z.string().max(1024) }),
   unlock: z.strictObject({ passphrase: Passphrase }),
   lock: z.strictObject({}),
@@ -131,6 +143,7 @@ export interface Responses {
   'account.sendCode': { sentTo: string };
   'account.create': Status;
   'account.restore': Status;
+  'account.recover': { status: Status; serverUpdated: boolean };
   'account.importKey': { fingerprint: string };
   unlock: Status;
   lock: Status;

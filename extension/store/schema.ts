@@ -53,6 +53,7 @@ export const LOG_KINDS = [
   'session_new',
   'logout',
   'session_revoked',
+  'passphrase_reset',
 ] as const;
 export type SecurityEventKind = (typeof LOG_KINDS)[number];
 

@@ -9,6 +9,7 @@ import { UnlockForm } from '../../ui/UnlockForm.tsx';
 import { ContactsSection } from './ContactsSection.tsx';
 import { IdentitySection } from './IdentitySection.tsx';
 import { ImportKeySection } from './ImportKeySection.tsx';
+import { RecoverSection } from './RecoverSection.tsx';
 import { SecurityLogSection } from './SecurityLogSection.tsx';
 import { SessionsSection } from './SessionsSection.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
@@ -16,6 +17,7 @@ import { SettingsSection } from './SettingsSection.tsx';
 export function App() {
   const [status, setStatus] = useState<Status | null>(null);
   const [revision, setRevision] = useState(0);
+  const [serverStale, setServerStale] = useState(false);
   const refresh = () => call('status', {}).then(setStatus);
 
   useEffect(() => {
@@ -41,6 +43,16 @@ export function App() {
         </p>
       )}
       {status.state === 'locked' && <UnlockForm status={status} onUnlocked={setStatus} />}
+      {status.state !== 'unlocked' && (
+        <RecoverSection
+          status={status}
+          onRecovered={(next, serverUpdated) => {
+            setServerStale(!serverUpdated);
+            setStatus(next);
+          }}
+        />
+      )}
+      {serverStale && <Notice tone="warning">{t('recoverServerStale')}</Notice>}
       {status.state === 'unlocked' && (
         <>
           <p data-testid="unlocked">
