@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
+import { AccountFields } from '../../ui/AccountFields.tsx';
 import { ErrorText, Field, Notice } from '../../ui/controls.tsx';
 import { ProgressView } from '../../ui/ProgressView.tsx';
 import { StrengthMeter } from '../../ui/StrengthMeter.tsx';
@@ -70,23 +71,12 @@ export function CreateForm(props: { serverUrl: string; onDone: (s: Status) => vo
   return (
     <form onSubmit={create} aria-labelledby="create-h" data-testid="create-form">
       <h2 id="create-h">{t('createHeading')}</h2>
-      <Field
-        label={t('serverLabel')}
-        hint={t('serverHint')}
-        name="server"
-        type="url"
-        value={serverUrl}
-        onInput={setServerUrl}
-      />
-      <Field
-        label={t('addressLabel')}
-        hint={t('addressHint')}
-        name="address"
-        type="email"
-        autoComplete="email"
-        value={address}
-        onInput={setAddress}
-        required
+      <AccountFields
+        serverUrl={serverUrl}
+        onServerUrl={setServerUrl}
+        address={address}
+        onAddress={setAddress}
+        addressHint={t('addressHint')}
       />
       <button
         type="button"

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
+import { AccountFields } from '../../ui/AccountFields.tsx';
 import { ErrorText, Field } from '../../ui/controls.tsx';
 import { ProgressView } from '../../ui/ProgressView.tsx';
 
@@ -30,22 +31,11 @@ export function RestoreForm(props: { serverUrl: string; onDone: (s: Status) => v
     <form onSubmit={restore} aria-labelledby="restore-h" data-testid="restore-form">
       <h2 id="restore-h">{t('restoreHeading')}</h2>
       <p>{t('restoreIntro')}</p>
-      <Field
-        label={t('serverLabel')}
-        hint={t('serverHint')}
-        name="server"
-        type="url"
-        value={serverUrl}
-        onInput={setServerUrl}
-      />
-      <Field
-        label={t('addressLabel')}
-        name="address"
-        type="email"
-        autoComplete="email"
-        value={address}
-        onInput={setAddress}
-        required
+      <AccountFields
+        serverUrl={serverUrl}
+        onServerUrl={setServerUrl}
+        address={address}
+        onAddress={setAddress}
       />
       <Field
         label={t('passphraseLabel')}
