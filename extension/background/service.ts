@@ -25,10 +25,15 @@ import { acceptKeyChange, contactView, observeKey, verifyContact } from './conta
 import type { Custody } from './custody.ts';
 import { ExtensionError } from './errors.ts';
 import { fingerprintsOf, publicPgpKey, readKeyInfo } from './identity.ts';
+import { type KeyServerBases, lookupKeyServers, PUBLIC_KEY_SERVERS } from './keyservers.ts';
 import { FAILURES_BEFORE_LOCKOUT, recordFailure, recordSuccess, remainingLockout } from './lockout.ts';
 import { server } from './server.ts';
 
-export function createHandlers(records: Records, custody: Custody<AccountSecrets>): Handlers {
+export function createHandlers(
+  records: Records,
+  custody: Custody<AccountSecrets>,
+  keyServers: KeyServerBases = PUBLIC_KEY_SERVERS,
+): Handlers {
   let progress: Status['progress'] = null;
   /** Verification handle from the last code request, per address (never leaves the background). */
   const verifications = new Map<string, string>();
@@ -273,9 +278,22 @@ export function createHandlers(records: Records, custody: Custody<AccountSecrets
 
     async 'contacts.lookup'({ address }) {
       const record = await vault();
-      const found = await lookupDirectoryKey(record.serverUrl, address);
-      if (!found) throw new ExtensionError('not_found', `No key found for ${address}.`);
-      return contactView(await observeKey(records, address, found, 'directory'));
+      let found: string | null = null;
+      let failure: unknown = null;
+      try {
+        found = await lookupDirectoryKey(record.serverUrl, address);
+      } catch (e) {
+        failure = e;
+      }
+      if (found) return contactView(await observeKey(records, address, found, 'directory'));
+      // Our directory has no answer: with the setting on, ask WKD, then keys.openpgp.org.
+      if ((await records.settings()).keyServers) {
+        const outside = await lookupKeyServers(address, keyServers);
+        if (outside)
+          return contactView(await observeKey(records, address, outside.armoredKey, outside.source));
+      }
+      if (failure) throw failure;
+      throw new ExtensionError('not_found', `No key found for ${address}.`);
     },
 
     async 'contacts.import'({ armoredKey }) {
