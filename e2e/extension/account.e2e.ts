@@ -92,6 +92,8 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     await options.click('[data-testid=unlock-submit]');
     await options.waitFor('[data-testid=identity]', 60_000);
     expect(await fingerprints(options)).toEqual(created);
+    // The sessions section lists this device's server session, with a labelled revoke button.
+    await options.waitFor('[data-testid=sessions] tr[data-current=true] button[aria-label]', 30_000);
     await options.setViewport(1024, 800);
     expect(await axeViolations(options)).toEqual([]);
   });
