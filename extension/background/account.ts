@@ -19,7 +19,6 @@ import {
   decodeVault,
   encodeVault,
   openVault as openSealed,
-  openVaultWithRecoveryCode,
   sealVault,
   sealVaultWithRecoveryCode,
 } from '../../shared/vault/index.ts';
@@ -44,7 +43,7 @@ import { type ServerSession, server } from './server.ts';
 export const VAULT_KDF_COST: KdfCost = KDF_DEFAULT_COST;
 export const DEV_KDF = VAULT_KDF_COST.m < KDF_DEFAULT_COST.m || VAULT_KDF_COST.t < KDF_DEFAULT_COST.t;
 
-const DEVICE_NAME = 'Browser extension';
+export const DEVICE_NAME = 'Browser extension';
 
 /** The vault's plaintext. */
 const VaultContents = z.strictObject({
@@ -54,7 +53,7 @@ const VaultContents = z.strictObject({
   /** Only in the recovery copy: the server auth key, so a reset can change the passphrase there too. */
   authKey: z.string().optional(),
 });
-type VaultContents = z.infer<typeof VaultContents>;
+export type VaultContents = z.infer<typeof VaultContents>;
 
 /** What the background holds while unlocked (memory + storage.session, never disk). */
 export interface AccountSecrets {
@@ -67,7 +66,7 @@ export interface AccountSecrets {
   session: ServerSession | null;
 }
 
-function toServerKdf(k: KdfParams): ServerKdfParams {
+export function toServerKdf(k: KdfParams): ServerKdfParams {
   return {
     algorithm: 'argon2id',
     version: 19,
@@ -82,18 +81,18 @@ function fromServerKdf(k: ServerKdfParams): KdfParams {
   return { v: 1, alg: 'argon2id', m: k.memoryKiB, t: k.iterations, p: k.parallelism, salt: k.salt };
 }
 
-function encodeContents(c: VaultContents): Uint8Array {
+export function encodeContents(c: VaultContents): Uint8Array {
   return utf8(JSON.stringify(c));
 }
 
-function decodeContents(bytes: Uint8Array): VaultContents {
+export function decodeContents(bytes: Uint8Array): VaultContents {
   const parsed = VaultContents.safeParse(JSON.parse(fromUtf8(bytes)));
   if (!parsed.success)
     throw new ExtensionError('invalid_key', 'The vault contents are not in a known format.');
   return parsed.data;
 }
 
-async function derive(passphrase: string, kdf: KdfParams, progress?: ProgressReport) {
+export async function derive(passphrase: string, kdf: KdfParams, progress?: ProgressReport) {
   return derivePassphraseKeys(passphrase, kdf, {
     ...(progress ? { onProgress: (f: number) => progress('kdf', Math.round(f * 100), 100) } : {}),
   });
@@ -345,118 +344,6 @@ export async function publishRevocation(
   await server(record.serverUrl).publishRevocation(await sessionFor(record, secrets), revoked);
   const next: AccountSecrets = { ...secrets, identity: { ...secrets.identity, revoked: true } };
   return { next, record: await pushVault(record, next) };
-}
-
-const BackupFile = z.object({
-  format: z.literal('noise-email-backup/v1'),
-  address: z.string().min(3),
-  server: z.string().url(),
-  vault: z.string().min(1),
-  recovery: z.string().min(1).nullable(),
-});
-
-/** Reads an exported backup file (exportBackup) as a vault record for this device. */
-export function readBackup(contents: string): VaultRecord {
-  let parsed: z.infer<typeof BackupFile>;
-  try {
-    parsed = BackupFile.parse(JSON.parse(contents));
-  } catch {
-    throw new ExtensionError('bad_request', 'This is not a Noise Email backup file.');
-  }
-  decodeVault(parsed.vault);
-  return {
-    id: 'self',
-    address: parsed.address.toLowerCase(),
-    serverUrl: parsed.server,
-    blob: parsed.vault,
-    version: 0,
-    ...(parsed.recovery ? { recoveryBlob: parsed.recovery } : {}),
-    fingerprints: { pgp: '', envelope: '' },
-    updatedAt: Date.now(),
-  };
-}
-
-/**
- * Sets a new passphrase on a vault opened with the recovery code (its recovery copy) or with
- * the old passphrase (e.g. from a backup file). The vault is resealed under the new key; when
- * the old auth key is known, the Worker's passphrase change rewraps auth key, KDF parameters
- * and vault in one step (its other sessions are revoked). serverUpdated says whether it did.
- */
-export async function resetPassphrase(
-  source: VaultRecord,
-  proof: { code: string } | { passphrase: string },
-  newPassphrase: string,
-  progress: ProgressReport,
-): Promise<{ record: VaultRecord; secrets: AccountSecrets; serverUpdated: boolean }> {
-  let contents: VaultContents;
-  let oldAuthKey: string | undefined;
-  if ('code' in proof) {
-    if (!source.recoveryBlob)
-      throw new ExtensionError('not_found', 'This copy of the vault has no recovery code copy.');
-    try {
-      const plain = await openVaultWithRecoveryCode(
-        decodeVault(source.recoveryBlob),
-        proof.code,
-        source.address,
-      );
-      contents = decodeContents(plain);
-    } catch (e) {
-      if (isNoiseError(e, 'bad_passphrase'))
-        throw new ExtensionError('bad_passphrase', 'Wrong recovery code.');
-      if (isNoiseError(e, 'invalid_argument'))
-        throw new ExtensionError('bad_request', 'That is not a recovery code: check its letters.');
-      throw e;
-    }
-    oldAuthKey = contents.authKey;
-  } else {
-    const opened = await openVault(source, proof.passphrase);
-    contents = { v: 1, identity: opened.identity, addresses: opened.addresses };
-    oldAuthKey = opened.authKey;
-  }
-  progress('kdf', 0, 100);
-  const kdf = newKdfParams({ cost: VAULT_KDF_COST });
-  const keys = await derive(newPassphrase, kdf, progress);
-  progress('seal', 0, 1);
-  const plain: VaultContents = { v: 1, identity: contents.identity, addresses: contents.addresses };
-  const blob = encodeVault(await sealVault(encodeContents(plain), keys.wrapKey, kdf, source.address));
-  const secrets: AccountSecrets = {
-    identity: contents.identity,
-    addresses: contents.addresses,
-    wrapKey: toBase64Url(keys.wrapKey),
-    authKey: toBase64Url(keys.authKey),
-    session: null,
-  };
-  let version = source.version;
-  let serverUpdated = false;
-  if (oldAuthKey) {
-    progress('server', 0, 1);
-    const api = server(source.serverUrl);
-    try {
-      const session = await api.login(source.address, oldAuthKey, DEVICE_NAME);
-      const current = await api.getVault(session);
-      version = await api.changePassphrase(session, {
-        currentAuthKey: oldAuthKey,
-        newAuthKey: secrets.authKey,
-        kdf: toServerKdf(kdf),
-        vault: blob,
-        vaultVersion: current.version,
-      });
-      secrets.session = session;
-      serverUpdated = true;
-    } catch (e) {
-      // Offline, or the server already has another passphrase: the local reset still stands.
-      if (!(e instanceof ExtensionError)) throw e;
-    }
-  }
-  progress('done', 1, 1);
-  const record: VaultRecord = {
-    ...source,
-    blob,
-    version,
-    fingerprints: fingerprintsOf(contents.identity),
-    updatedAt: Date.now(),
-  };
-  return { record, secrets, serverUpdated };
 }
 
 export async function lookupDirectoryKey(serverUrl: string, address: string): Promise<string | null> {

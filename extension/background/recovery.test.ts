@@ -7,8 +7,9 @@ import { toBase64Url } from '../../shared/encoding.ts';
 import { KDF_DEFAULT_COST, newKdfParams } from '../../shared/kdf/passphrase.ts';
 import { encodeVault, sealVault } from '../../shared/vault/index.ts';
 import type { VaultRecord } from '../store/schema.ts';
-import { exportBackup, makeRecovery, openVault, readBackup, resetPassphrase } from './account.ts';
+import { exportBackup, makeRecovery, openVault } from './account.ts';
 import { fingerprintsOf, generateIdentitySecrets } from './identity.ts';
+import { readBackup, resetPassphrase } from './recovery.ts';
 
 // Port 9 (discard) on loopback: nothing listens, so every server call fails fast.
 const OFFLINE = 'http://127.0.0.1:9';

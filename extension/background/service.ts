@@ -15,8 +15,6 @@ import {
   makeRecovery,
   openVault,
   publishRevocation,
-  readBackup,
-  resetPassphrase,
   restoreAccount,
   sessionFor,
   startVerification,
@@ -27,6 +25,7 @@ import { ExtensionError } from './errors.ts';
 import { fingerprintsOf, publicPgpKey, readKeyInfo } from './identity.ts';
 import { type KeyServerBases, lookupKeyServers, PUBLIC_KEY_SERVERS } from './keyservers.ts';
 import { FAILURES_BEFORE_LOCKOUT, recordFailure, recordSuccess, remainingLockout } from './lockout.ts';
+import { readBackup, resetPassphrase } from './recovery.ts';
 import { server } from './server.ts';
 
 export function createHandlers(

@@ -1,0 +1,136 @@
+// Forgotten passphrase: the recovery copy (this device's or an exported backup file's) opens
+// with the recovery code, or a backup file with the old passphrase; a new passphrase reseals
+// the vault here and, when the old auth key is known, on the Worker in the same step.
+
+import { z } from 'zod';
+import { toBase64Url } from '../../shared/encoding.ts';
+import { isNoiseError } from '../../shared/errors.ts';
+import { newKdfParams } from '../../shared/kdf/passphrase.ts';
+import { decodeVault, encodeVault, openVaultWithRecoveryCode, sealVault } from '../../shared/vault/index.ts';
+import type { VaultRecord } from '../store/schema.ts';
+import {
+  type AccountSecrets,
+  DEVICE_NAME,
+  decodeContents,
+  derive,
+  encodeContents,
+  openVault,
+  toServerKdf,
+  VAULT_KDF_COST,
+  type VaultContents,
+} from './account.ts';
+import { ExtensionError } from './errors.ts';
+import { fingerprintsOf, type ProgressReport } from './identity.ts';
+import { server } from './server.ts';
+
+const BackupFile = z.object({
+  format: z.literal('noise-email-backup/v1'),
+  address: z.string().min(3),
+  server: z.string().url(),
+  vault: z.string().min(1),
+  recovery: z.string().min(1).nullable(),
+});
+
+/** Reads an exported backup file (exportBackup) as a vault record for this device. */
+export function readBackup(contents: string): VaultRecord {
+  let parsed: z.infer<typeof BackupFile>;
+  try {
+    parsed = BackupFile.parse(JSON.parse(contents));
+  } catch {
+    throw new ExtensionError('bad_request', 'This is not a Noise Email backup file.');
+  }
+  decodeVault(parsed.vault);
+  return {
+    id: 'self',
+    address: parsed.address.toLowerCase(),
+    serverUrl: parsed.server,
+    blob: parsed.vault,
+    version: 0,
+    ...(parsed.recovery ? { recoveryBlob: parsed.recovery } : {}),
+    fingerprints: { pgp: '', envelope: '' },
+    updatedAt: Date.now(),
+  };
+}
+
+/**
+ * Sets a new passphrase on a vault opened with the recovery code (its recovery copy) or with
+ * the old passphrase (e.g. from a backup file). The vault is resealed under the new key; when
+ * the old auth key is known, the Worker's passphrase change rewraps auth key, KDF parameters
+ * and vault in one step (its other sessions are revoked). serverUpdated says whether it did.
+ */
+export async function resetPassphrase(
+  source: VaultRecord,
+  proof: { code: string } | { passphrase: string },
+  newPassphrase: string,
+  progress: ProgressReport,
+): Promise<{ record: VaultRecord; secrets: AccountSecrets; serverUpdated: boolean }> {
+  let contents: VaultContents;
+  let oldAuthKey: string | undefined;
+  if ('code' in proof) {
+    if (!source.recoveryBlob)
+      throw new ExtensionError('not_found', 'This copy of the vault has no recovery code copy.');
+    try {
+      const plain = await openVaultWithRecoveryCode(
+        decodeVault(source.recoveryBlob),
+        proof.code,
+        source.address,
+      );
+      contents = decodeContents(plain);
+    } catch (e) {
+      if (isNoiseError(e, 'bad_passphrase'))
+        throw new ExtensionError('bad_passphrase', 'Wrong recovery code.');
+      if (isNoiseError(e, 'invalid_argument'))
+        throw new ExtensionError('bad_request', 'That is not a recovery code: check its letters.');
+      throw e;
+    }
+    oldAuthKey = contents.authKey;
+  } else {
+    const opened = await openVault(source, proof.passphrase);
+    contents = { v: 1, identity: opened.identity, addresses: opened.addresses };
+    oldAuthKey = opened.authKey;
+  }
+  progress('kdf', 0, 100);
+  const kdf = newKdfParams({ cost: VAULT_KDF_COST });
+  const keys = await derive(newPassphrase, kdf, progress);
+  progress('seal', 0, 1);
+  const plain: VaultContents = { v: 1, identity: contents.identity, addresses: contents.addresses };
+  const blob = encodeVault(await sealVault(encodeContents(plain), keys.wrapKey, kdf, source.address));
+  const secrets: AccountSecrets = {
+    identity: contents.identity,
+    addresses: contents.addresses,
+    wrapKey: toBase64Url(keys.wrapKey),
+    authKey: toBase64Url(keys.authKey),
+    session: null,
+  };
+  let version = source.version;
+  let serverUpdated = false;
+  if (oldAuthKey) {
+    progress('server', 0, 1);
+    const api = server(source.serverUrl);
+    try {
+      const session = await api.login(source.address, oldAuthKey, DEVICE_NAME);
+      const current = await api.getVault(session);
+      version = await api.changePassphrase(session, {
+        currentAuthKey: oldAuthKey,
+        newAuthKey: secrets.authKey,
+        kdf: toServerKdf(kdf),
+        vault: blob,
+        vaultVersion: current.version,
+      });
+      secrets.session = session;
+      serverUpdated = true;
+    } catch (e) {
+      // Offline, or the server already has another passphrase: the local reset still stands.
+      if (!(e instanceof ExtensionError)) throw e;
+    }
+  }
+  progress('done', 1, 1);
+  const record: VaultRecord = {
+    ...source,
+    blob,
+    version,
+    fingerprints: fingerprintsOf(contents.identity),
+    updatedAt: Date.now(),
+  };
+  return { record, secrets, serverUpdated };
+}
