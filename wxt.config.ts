@@ -15,8 +15,9 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     permissions: ['storage', 'alarms'],
-    // The local `wrangler dev` Worker; the Worker also answers extension origins with CORS.
-    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    // The local `wrangler dev` Worker (it also answers extension origins with CORS) and
+    // keys.openpgp.org for the optional key-server lookups; WKD servers must send CORS headers.
+    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*', 'https://keys.openpgp.org/*'],
     browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } },
     // The overlay frames may be embedded only by the webmail hosts the content script runs on.
     web_accessible_resources: [

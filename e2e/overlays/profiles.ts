@@ -7,22 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
-import { extensionDir } from '../browsers/launch.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, extensionDir } from '../browsers/launch.ts';
 import type { WorkerServer } from '../harness/worker.ts';
 
 export const PASSPHRASE = 'correct horse battery staple orbit lantern';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--no-default-browser-check',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
 
 export interface Profile {
   address: string;
@@ -38,7 +27,7 @@ export async function launchProfile(address: string): Promise<Profile> {
   const dir = mkdtempSync(join(tmpdir(), 'noise-overlay-'));
   const ext = extensionDir('chromium');
   const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1100, height: 900 },
     args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...CHROMIUM_ARGS],
