@@ -12,7 +12,6 @@ import type { WorkerServer } from '../harness/worker.ts';
 
 export const PASSPHRASE = 'correct horse battery staple orbit lantern';
 
-
 export interface Profile {
   address: string;
   ctx: BrowserContext;
