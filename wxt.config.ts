@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { EXTENSION_PAGES_CSP, WEBMAIL_MATCHES } from './extension/webmail-hosts.ts';
 
 // Fixed Firefox add-on id: tests pin its moz-extension UUID to open its pages.
 export const GECKO_ID = 'extension@noise.email';
@@ -19,21 +20,10 @@ export default defineConfig({
     // keys.openpgp.org for the optional key-server lookups; WKD servers must send CORS headers.
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*', 'https://keys.openpgp.org/*'],
     browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } },
-    // The overlay frames may be embedded only by the webmail hosts the content script runs on.
-    web_accessible_resources: [
-      {
-        resources: ['read.html', 'compose.html'],
-        matches: [
-          'https://mail.google.com/*',
-          'https://outlook.live.com/*',
-          'https://outlook.office.com/*',
-          'https://outlook.office365.com/*',
-          'https://mail.yahoo.com/*',
-          'http://127.0.0.1/*',
-          'http://localhost/*',
-        ],
-      },
-    ],
+    // The overlay frames may be embedded only by the webmail hosts the content script runs on,
+    // and only with those hosts as every ancestor (frame-ancestors in the pages' CSP).
+    web_accessible_resources: [{ resources: ['read.html', 'compose.html'], matches: WEBMAIL_MATCHES }],
+    content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
   },
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },

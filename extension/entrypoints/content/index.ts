@@ -1,17 +1,10 @@
 // Content script entry: the matched webmail hosts, plus the local demo webmail.
 import { startOverlays } from '../../overlay/content.ts';
 import { connect, extensionPageUrl } from '../../overlay/runtime-port.ts';
+import { WEBMAIL_MATCHES } from '../../webmail-hosts.ts';
 
 export default defineContentScript({
-  matches: [
-    'https://mail.google.com/*',
-    'https://outlook.live.com/*',
-    'https://outlook.office.com/*',
-    'https://outlook.office365.com/*',
-    'https://mail.yahoo.com/*',
-    'http://127.0.0.1/*',
-    'http://localhost/*',
-  ],
+  matches: WEBMAIL_MATCHES,
   // Injected at document_start and started on DOMContentLoaded: injected at document_end, the
   // script placed the first read frame a median 57 ms after DOMContentLoaded (bench overlay,
   // warm), this way 17 ms. ctx.addEventListener drops the listener if the context is invalidated.

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOG_KINDS } from '../store/schema.ts';
+import { LOG_KINDS } from './store/schema.ts';
 
-const root = join(import.meta.dirname, '..');
+const root = import.meta.dirname;
 const messages = JSON.parse(readFileSync(join(root, 'public/_locales/en/messages.json'), 'utf8')) as Record<
   string,
   { message: string }
