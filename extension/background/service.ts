@@ -2,6 +2,7 @@
 // restore, identity, contacts, settings and the security log. Private keys stay in here.
 
 import type { Handlers, IdentityView, SettingsView, Status } from '../messages/protocol.ts';
+import { viewOf } from '../overlay/security-mark.ts';
 import type { Records } from '../store/records.ts';
 import type { VaultRecord } from '../store/schema.ts';
 import {
@@ -129,6 +130,12 @@ export function createHandlers(
   return {
     status,
     'settings.get': settingsView,
+    'securityMark.get': async () => viewOf(await records.securityMark()),
+    async 'securityMark.renew'() {
+      const mark = viewOf(await records.renewSecurityMark());
+      await records.log('security_mark_renewed', mark.names);
+      return mark;
+    },
     async 'settings.set'(patch) {
       await records.updateSettings(patch);
       // The account follows a moved server (same Worker under a new URL).

@@ -3,6 +3,7 @@
 // and unknown fields are refused. Answers never carry private keys: fingerprints and results only.
 
 import { z } from 'zod';
+import type { SecurityMarkView } from '../overlay/security-mark.ts';
 
 const Address = z.string().trim().min(3).max(254);
 const Passphrase = z.string().min(1).max(1024);
@@ -66,6 +67,8 @@ export const REQUESTS = {
   'sessions.list': z.strictObject({}),
   'sessions.revoke': z.strictObject({ id: z.string().min(1).max(128) }),
   'sessions.logout': z.strictObject({}),
+  'securityMark.get': z.strictObject({}),
+  'securityMark.renew': z.strictObject({}),
 } as const;
 
 export type Command = keyof typeof REQUESTS;
@@ -139,6 +142,8 @@ export interface SettingsView {
 export interface Responses {
   status: Status;
   'settings.get': SettingsView;
+  'securityMark.get': SecurityMarkView;
+  'securityMark.renew': SecurityMarkView;
   'settings.set': SettingsView;
   'account.sendCode': { sentTo: string };
   'account.create': Status;

@@ -3,14 +3,15 @@
 // the stored version and DB_VERSION in order, so any earlier database upgrades cleanly.
 
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB } from 'idb';
+import type { SecurityMark } from '../overlay/security-mark.ts';
 import type { ContactRecord, GuardRecord, SecurityEvent, Settings, VaultRecord } from './schema.ts';
 
 export const DB_NAME = 'noise-email';
 
 export interface NoiseDB extends DBSchema {
   vault: { key: 'self'; value: VaultRecord };
-  /** Key-value: 'settings' → Settings, 'guard' → GuardRecord. */
-  meta: { key: string; value: Settings | GuardRecord };
+  /** Key-value: 'settings' → Settings, 'guard' → GuardRecord, 'securityMark' → SecurityMark. */
+  meta: { key: string; value: Settings | GuardRecord | SecurityMark };
   contacts: { key: string; value: ContactRecord; indexes: { fingerprint: string } };
   securityLog: { key: number; value: SecurityEvent; indexes: { at: number } };
 }

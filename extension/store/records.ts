@@ -1,7 +1,8 @@
 // Typed reads and writes over the extension database: the vault copy, settings, the unlock
-// guard, contacts and the security log.
+// guard, the security mark, contacts and the security log.
 
 import { NO_GUARD } from '../background/lockout.ts';
+import { isSecurityMark, newSecurityMark, type SecurityMark } from '../overlay/security-mark.ts';
 import type { Database } from './db.ts';
 import type {
   ContactRecord,
@@ -43,6 +44,19 @@ export class Records {
     const next = { ...(await this.settings()), ...patch };
     await this.db.put('meta', next, 'settings');
     return next;
+  }
+
+  /** This device's security mark, drawn on first use (it never leaves the extension). */
+  async securityMark(): Promise<SecurityMark> {
+    const stored = await this.db.get('meta', 'securityMark');
+    if (isSecurityMark(stored)) return stored;
+    return this.renewSecurityMark();
+  }
+
+  async renewSecurityMark(): Promise<SecurityMark> {
+    const mark = newSecurityMark();
+    await this.db.put('meta', mark, 'securityMark');
+    return mark;
   }
 
   async guard(): Promise<GuardRecord> {

@@ -54,6 +54,7 @@ export const LOG_KINDS = [
   'logout',
   'session_revoked',
   'passphrase_reset',
+  'security_mark_renewed',
 ] as const;
 export type SecurityEventKind = (typeof LOG_KINDS)[number];
 

@@ -8,6 +8,7 @@ import { toBase64 } from '../../../shared/encoding.ts';
 import { PORT_COMPOSE, tokenFromFragment } from '../../overlay/names.ts';
 import type { ComposeContext, ComposeOut, KeyStatus } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
+import { SecurityMark } from '../../ui/SecurityMark.tsx';
 import { type Recipient, Recipients } from './Recipients.tsx';
 
 interface FileItem {
@@ -144,7 +145,10 @@ export function App() {
       }}
     >
       <div class="row" style={{ justifyContent: 'space-between' }}>
-        <strong>🔒 Encrypted message{context?.from ? ` from ${context.from}` : ''}</strong>
+        <span class="row">
+          {context && <SecurityMark />}
+          <strong>🔒 Encrypted message{context?.from ? ` from ${context.from}` : ''}</strong>
+        </span>
         <span class="muted" data-testid="format">
           Format: {format}
         </span>

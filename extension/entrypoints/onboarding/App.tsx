@@ -5,6 +5,7 @@ import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
 import { Fingerprint, Notice } from '../../ui/controls.tsx';
+import { SecurityMarkPanel } from '../../ui/SecurityMark.tsx';
 import { CreateForm } from './CreateForm.tsx';
 import { RecoveryPanel } from './RecoveryPanel.tsx';
 import { RestoreForm } from './RestoreForm.tsx';
@@ -72,6 +73,7 @@ export function App() {
               />
             </>
           )}
+          {status.state !== 'none' && <SecurityMarkPanel />}
           {status.state === 'unlocked' && <RecoveryPanel />}
           <p>
             <a href={extensionUrl('/options.html')}>{t('openKeyring')}</a>

@@ -5,6 +5,7 @@ import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
 import { Notice } from '../../ui/controls.tsx';
+import { SecurityMarkPanel } from '../../ui/SecurityMark.tsx';
 import { UnlockForm } from '../../ui/UnlockForm.tsx';
 import { ContactsSection } from './ContactsSection.tsx';
 import { IdentitySection } from './IdentitySection.tsx';
@@ -64,6 +65,7 @@ export function App() {
           <IdentitySection revision={revision} />
           <ImportKeySection onImported={() => setRevision((r) => r + 1)} />
           <ContactsSection />
+          <SecurityMarkPanel onRenew />
           <SettingsSection />
           <SessionsSection revision={revision} onChanged={() => setRevision((r) => r + 1)} />
           <SecurityLogSection revision={revision} />

@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { SignatureView, VerdictView } from '../../overlay/protocol.ts';
+import { SecurityMark } from '../../ui/SecurityMark.tsx';
 
 function signerName(s: SignatureView): string {
   return s.signerUserIds[0] ?? `key ${s.keyId}`;
@@ -40,6 +41,7 @@ export function Verdict(props: { verdict: VerdictView }) {
   const invalid = v.signatures.filter((s) => s.status === 'invalid');
   return (
     <div class="verdict" data-testid="verdict" role="status">
+      <SecurityMark />
       {v.encrypted ? (
         <div class="badge ok" data-testid="verdict-encrypted">
           🔒 Encrypted — {v.cipher}

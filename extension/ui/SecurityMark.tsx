@@ -1,0 +1,89 @@
+// The security mark badge (extension/overlay/security-mark.ts): shown in every Noise frame so
+// the user can tell our compose and read boxes from a look-alike the page draws.
+
+import { useEffect, useState } from 'preact/hooks';
+import { call } from '../messages/client.ts';
+import type { SecurityMarkView } from '../overlay/security-mark.ts';
+import { t } from '../platform/browser.ts';
+import './security-mark.css';
+
+/** The mark, fetched from the background once per page. */
+export function useSecurityMark(): SecurityMarkView | null {
+  const [mark, setMark] = useState<SecurityMarkView | null>(null);
+  useEffect(() => {
+    call('securityMark.get', {})
+      .then(setMark)
+      .catch(() => {});
+  }, []);
+  return mark;
+}
+
+export function SecurityMarkBadge(props: { mark: SecurityMarkView; large?: boolean }) {
+  const { mark } = props;
+  return (
+    <span
+      class={props.large ? 'security-mark large' : 'security-mark'}
+      data-testid="security-mark"
+      role="img"
+      aria-label={t('securityMarkLabel', mark.names)}
+      title={t('securityMarkTitle')}
+      style={{
+        background: `hsl(${mark.hueDegrees} 75% 88%)`,
+        borderColor: `hsl(${mark.hueDegrees} 60% 32%)`,
+      }}
+    >
+      {mark.pictures}
+    </span>
+  );
+}
+
+/** The badge once the background has answered; nothing before. */
+export function SecurityMark() {
+  const mark = useSecurityMark();
+  return mark ? <SecurityMarkBadge mark={mark} /> : null;
+}
+
+/**
+ * The mark with what it means; in onboarding and the options page. `onRenew` adds the button
+ * that draws a new one (for a user who thinks a page has seen it, e.g. over their shoulder).
+ */
+export function SecurityMarkPanel(props: { onRenew?: boolean }) {
+  const [mark, setMark] = useState<SecurityMarkView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    call('securityMark.get', {})
+      .then(setMark)
+      .catch((e: Error) => setError(e.message));
+  }, []);
+  return (
+    <section aria-labelledby="security-mark-h" data-testid="security-mark-panel">
+      <h2 id="security-mark-h">{t('securityMarkHeading')}</h2>
+      {mark && (
+        <p>
+          <SecurityMarkBadge mark={mark} large />
+        </p>
+      )}
+      <p>{t('securityMarkIntro')}</p>
+      {props.onRenew && (
+        <button
+          type="button"
+          class="secondary"
+          data-testid="security-mark-renew"
+          onClick={() => {
+            setError(null);
+            call('securityMark.renew', {})
+              .then(setMark)
+              .catch((e: Error) => setError(e.message));
+          }}
+        >
+          {t('securityMarkRenew')}
+        </button>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
