@@ -35,6 +35,7 @@ describe.each(BROWSERS)('extension in %s', (name) => {
   let options: ExtensionPage;
   let created: { pgp: string; envelope: string };
   let current: { pgp: string; envelope: string };
+  let mark = '';
 
   beforeAll(async () => {
     first = await launchWithExtension(name);
@@ -70,6 +71,9 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     console.log(`${name}: create took ${Date.now() - started} ms`);
     created = await fingerprints(page);
     current = created;
+    // The security mark is introduced here: three pictures, named for screen readers.
+    mark = await page.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark]');
+    expect([...new Intl.Segmenter().segment(mark)]).toHaveLength(3);
     expect(created.pgp).toMatch(/^[0-9A-F]{40}$/);
     expect(created.envelope).toMatch(/^[0-9A-F]{64}$/);
     // The directory publishes the key made in the browser.
@@ -92,6 +96,23 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     await options.click('[data-testid=unlock-submit]');
     await options.waitFor('[data-testid=identity]', 60_000);
     expect(await fingerprints(options)).toEqual(created);
+    // The same mark in options; a new one can be drawn, and it is kept.
+    expect(await options.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark]')).toBe(mark);
+    await options.click('[data-testid=security-mark-renew]');
+    await options.evaluate(
+      (old) =>
+        new Promise<void>((done) => {
+          const t = setInterval(() => {
+            const now = document.querySelector('[data-testid=security-mark]')?.textContent;
+            if (now && now !== old) {
+              clearInterval(t);
+              done();
+            }
+          }, 50);
+        }),
+      mark,
+    );
+    mark = await options.text('[data-testid=security-mark-panel] [data-testid=security-mark]');
     // The sessions section lists this device's server session, with a labelled revoke button.
     await options.waitFor('[data-testid=sessions] tr[data-current=true] button[aria-label]', 30_000);
     await options.setViewport(1024, 800);
