@@ -37,9 +37,46 @@ export function SecurityMarkBadge(props: { mark: SecurityMarkView; large?: boole
   );
 }
 
-/** The badge once the background has answered; nothing before. */
+/**
+ * Whether nothing on the page covers, fades or transforms this frame, as far as the browser can
+ * tell: IntersectionObserver v2 (Chromium) computes that across the whole page, frames included.
+ * A page that lays a transparent field over our text box while our mark stays in view would
+ * otherwise collect what the user types. Where v2 is missing (Firefox) this stays true.
+ */
+export function useUncovered(): boolean {
+  const supported =
+    typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
+  const [uncovered, setUncovered] = useState(!supported);
+  useEffect(() => {
+    if (!supported) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        const last = entries.at(-1) as (IntersectionObserverEntry & { isVisible: boolean }) | undefined;
+        if (last) setUncovered(last.isVisible);
+      },
+      // delay ≥ 100 ms is required for trackVisibility.
+      { trackVisibility: true, delay: 100 } as IntersectionObserverInit,
+    );
+    observer.observe(document.documentElement);
+    return () => observer.disconnect();
+  }, []);
+  return uncovered;
+}
+
+/**
+ * The badge once the background has answered, and only while the frame is seen uncovered:
+ * a covered frame shows a warning in its place, so the mark never vouches for a field the page
+ * has laid over ours.
+ */
 export function SecurityMark() {
   const mark = useSecurityMark();
+  const uncovered = useUncovered();
+  if (!uncovered)
+    return (
+      <span class="badge danger" role="alert" data-testid="frame-covered">
+        {t('frameCovered')}
+      </span>
+    );
   return mark ? <SecurityMarkBadge mark={mark} /> : null;
 }
 
