@@ -2,7 +2,7 @@
 // public keys; they are checked before anything is written, and an account whose keys then
 // fail to publish is removed again, so no half-created account stays behind.
 
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { AddAddressRequest, RegisterRequest } from '../../../shared/api/accounts.ts';
 import { hashAuthKey } from '../auth/auth-key.ts';
 import { prepareSession } from '../auth/issue-session.ts';
@@ -14,6 +14,7 @@ import { limitBody, REGISTER_BODY_BYTES, SMALL_BODY_BYTES } from '../http/body-l
 import { accountCors } from '../http/cors.ts';
 import { ApiError } from '../http/errors.ts';
 import { validateJson } from '../http/validation.ts';
+import { clientKey } from '../lookup/client-key.ts';
 import { consumeProofStatement, proofValid } from '../verification/verification-store.ts';
 import {
   accountOverview,
@@ -23,14 +24,20 @@ import {
   insertAccountStatements,
 } from './account-store.ts';
 import { type AddressKind, classifyAddress, normalizeAddress } from './address-rules.ts';
+import { admitInboxClaim } from './inbox-quota.ts';
 
-/** Checks that the caller may claim the address; returns the proof to consume, if any. */
+/**
+ * Checks that the caller may claim the address, and counts an inbox claim against its limits;
+ * returns the proof to consume, if any.
+ */
 async function admitAddress(
-  env: AppEnv['Bindings'],
+  c: Context<AppEnv>,
   rawAddress: string,
   proofToken: string | undefined,
   now: number,
+  accountId: string | null,
 ): Promise<{ address: string; kind: AddressKind; proofHash: string | undefined }> {
+  const env = c.env;
   const address = normalizeAddress(rawAddress);
   const kind = classifyAddress(address, env.SERVICE_DOMAIN);
   let proofHash: string | undefined;
@@ -47,6 +54,14 @@ async function admitAddress(
   }
   if (await addressTaken(env.DB, address))
     throw new ApiError(409, 'address_taken', 'This address belongs to an account.');
+  if (kind === 'service') {
+    const client = clientKey(c.req.header('CF-Connecting-IP'));
+    const refused = await admitInboxClaim(env.DB, { accountId, client, now });
+    if (refused) {
+      c.header('Retry-After', String(refused.retryAfter));
+      throw new ApiError(429, 'too_many_inboxes', 'Too many inboxes were claimed from this network today.');
+    }
+  }
   return { address, kind, proofHash };
 }
 
@@ -59,7 +74,7 @@ export const registerRoutes = new Hono<AppEnv>()
   .post('/', validateJson(RegisterRequest), async (c) => {
     const body = c.req.valid('json');
     const now = Date.now();
-    const { address, kind, proofHash } = await admitAddress(c.env, body.address, body.proofToken, now);
+    const { address, kind, proofHash } = await admitAddress(c, body.address, body.proofToken, now, null);
     // 400 for secret key material or unusable keys, before anything is written.
     await checkKeys(c.env, body.keys, [address]);
     const accountId = newId();
@@ -129,7 +144,13 @@ export const accountRoutes = new Hono<AppEnv>()
     async (c) => {
       const body = c.req.valid('json');
       const now = Date.now();
-      const { address, kind, proofHash } = await admitAddress(c.env, body.address, body.proofToken, now);
+      const { address, kind, proofHash } = await admitAddress(
+        c,
+        body.address,
+        body.proofToken,
+        now,
+        c.var.accountId,
+      );
       try {
         await c.env.DB.batch([
           addAddressStatement(c.env.DB, { accountId: c.var.accountId, address, kind, now }),

@@ -4,6 +4,8 @@
 // success undoes the reservation. From the THRESHOLD-th failure on, the lock doubles:
 // 30 s, 60 s, 120 s, … capped at 2^11 × 30 s ≈ 17 h. A day without failures resets the count.
 
+import { clientKey } from '../lookup/client-key.ts';
+
 export const LOCKOUT = {
   address: { threshold: 5 },
   client: { threshold: 20 },
@@ -70,7 +72,8 @@ export async function clearLoginFailures(db: D1Database, address: string, client
   ]);
 }
 
-export function clientKey(headers: { header(name: string): string | undefined }): string {
+/** The lockout key of a client: as for every per-client limit (IPv6 by /64), 'unknown' locally. */
+export function lockoutClient(headers: { header(name: string): string | undefined }): string {
   // Cloudflare sets CF-Connecting-IP at the edge; locally it is absent.
-  return headers.header('CF-Connecting-IP')?.slice(0, 64) ?? 'unknown';
+  return clientKey(headers.header('CF-Connecting-IP')?.slice(0, 64)) ?? 'unknown';
 }

@@ -12,7 +12,7 @@ import { ApiError } from '../http/errors.ts';
 import { validate, validateJson } from '../http/validation.ts';
 import { authKeyMatches, fakeKdfParams, UNKNOWN_ACCOUNT_AUTH } from './auth-key.ts';
 import { prepareSession } from './issue-session.ts';
-import { clearLoginFailures, clientKey, reserveLoginAttempt } from './lockout.ts';
+import { clearLoginFailures, lockoutClient, reserveLoginAttempt } from './lockout.ts';
 import { requireAccount } from './require-account.ts';
 import { liveSessions, revokeAccountSession, revokeSession, rotateRefreshToken } from './session-store.ts';
 import { ACCESS_TOKEN_TTL_MS, newToken, REFRESH_TOKEN_TTL_MS, tokenHash } from './tokens.ts';
@@ -32,7 +32,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/login', validateJson(LoginRequest), async (c) => {
     const body = c.req.valid('json');
     const address = normalizeAddress(body.address);
-    const client = clientKey(c.req);
+    const client = lockoutClient(c.req);
     const now = Date.now();
     const reservation = await reserveLoginAttempt(c.env.DB, address, client, now);
     if (!reservation.ok) {

@@ -1,0 +1,65 @@
+// Inbox squatting (worker/src/accounts/inbox-quota.ts): service-domain inboxes need no mail
+// round trip, so each account holds at most INBOX_LIMITS.perAccount of them and each client
+// (CF-Connecting-IP, IPv6 by /64) claims at most INBOX_LIMITS.perClientPerDay a day.
+import { describe, expect, it } from 'vitest';
+import { RegisterResponse } from '../../shared/api/accounts.ts';
+import { INBOX_LIMITS } from '../src/accounts/inbox-quota.ts';
+import { api, expectError, freshInbox, registerBody } from './support/accounts.ts';
+
+async function register(address: string, ip?: string): Promise<Response> {
+  return api('/api/v1/accounts', {
+    method: 'POST',
+    json: await registerBody(address),
+    headers: ip ? { 'CF-Connecting-IP': ip } : {},
+  });
+}
+
+describe('inbox limits', () => {
+  it(`caps inbox registrations per client and day at ${INBOX_LIMITS.perClientPerDay}, IPv6 by /64`, async () => {
+    for (let i = 0; i < INBOX_LIMITS.perClientPerDay; i++) {
+      const res = await register(freshInbox('claim'), `2001:db8:7:7::${i + 1}`);
+      expect(res.status).toBe(201);
+    }
+    // Another address in the same /64 is the same client.
+    const refused = await register(freshInbox('claim'), '2001:db8:7:7:ffff::1');
+    expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/);
+    const wait = Number(refused.headers.get('Retry-After'));
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(24 * 3600);
+    await expectError(refused, 429, 'too_many_inboxes');
+    // Another client is not affected, nor is a refused name counted (reserved → 400 first).
+    expect((await register(freshInbox('claim'), '2001:db8:7:8::1')).status).toBe(201);
+    await expectError(await register('postmaster@noise.localhost', '192.0.2.50'), 400, 'reserved_address');
+    for (let i = 0; i < INBOX_LIMITS.perClientPerDay; i++)
+      expect((await register(freshInbox('claim'), '192.0.2.50')).status).toBe(201);
+  });
+
+  it(`caps an account at ${INBOX_LIMITS.perAccount} inboxes, whatever the client`, async () => {
+    const first = RegisterResponse.parse(await (await register(freshInbox('owner'))).json());
+    const token = first.session.accessToken;
+    for (let i = 1; i < INBOX_LIMITS.perAccount; i++) {
+      const res = await api('/api/v1/account/addresses', {
+        method: 'POST',
+        json: { address: freshInbox('more') },
+        token,
+        headers: { 'CF-Connecting-IP': `198.51.100.${i}` },
+      });
+      expect(res.status).toBe(201);
+    }
+    await expectError(
+      await api('/api/v1/account/addresses', {
+        method: 'POST',
+        json: { address: freshInbox('more') },
+        token,
+        headers: { 'CF-Connecting-IP': '198.51.100.99' },
+      }),
+      403,
+      'inbox_limit',
+    );
+  });
+
+  it('a client without CF-Connecting-IP (local dev, no edge) has only the per-account cap', async () => {
+    for (let i = 0; i < INBOX_LIMITS.perClientPerDay + 2; i++)
+      expect((await register(freshInbox('local'))).status).toBe(201);
+  });
+});
