@@ -3,7 +3,7 @@
 // (CF-Connecting-IP, IPv6 by /64) claims at most INBOX_LIMITS.perClientPerDay a day.
 import { describe, expect, it } from 'vitest';
 import { RegisterResponse } from '../../shared/api/accounts.ts';
-import { INBOX_LIMITS } from '../src/accounts/inbox-quota.ts';
+import { claimingClient, INBOX_LIMITS } from '../src/accounts/inbox-quota.ts';
 import { api, expectError, freshInbox, registerBody } from './support/accounts.ts';
 
 async function register(address: string, ip?: string): Promise<Response> {
@@ -15,6 +15,13 @@ async function register(address: string, ip?: string): Promise<Response> {
 }
 
 describe('inbox limits', () => {
+  it('keys claims by client, IPv6 by /64, and not at all for loopback or a missing header', () => {
+    expect(claimingClient('2001:db8:1:2::1')).toBe(claimingClient('2001:db8:1:2:ffff::9'));
+    expect(claimingClient(' 192.0.2.7 ')).toBe('192.0.2.7');
+    for (const local of [undefined, '', '127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1'])
+      expect(claimingClient(local)).toBeUndefined();
+  });
+
   it(`caps inbox registrations per client and day at ${INBOX_LIMITS.perClientPerDay}, IPv6 by /64`, async () => {
     for (let i = 0; i < INBOX_LIMITS.perClientPerDay; i++) {
       const res = await register(freshInbox('claim'), `2001:db8:7:7::${i + 1}`);
@@ -58,8 +65,11 @@ describe('inbox limits', () => {
     );
   });
 
-  it('a client without CF-Connecting-IP (local dev, no edge) has only the per-account cap', async () => {
-    for (let i = 0; i < INBOX_LIMITS.perClientPerDay + 2; i++)
+  it('a request without CF-Connecting-IP or from loopback (local dev, no edge) has only the per-account cap', async () => {
+    for (let i = 0; i < INBOX_LIMITS.perClientPerDay + 2; i++) {
       expect((await register(freshInbox('local'))).status).toBe(201);
+      expect((await register(freshInbox('local'), '127.0.0.1')).status).toBe(201);
+      expect((await register(freshInbox('local'), '::1')).status).toBe(201);
+    }
   });
 });

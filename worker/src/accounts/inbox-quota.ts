@@ -1,10 +1,11 @@
 // Inboxes on the service domain need no mail round trip, so they are what a squatter would
 // hoard. Two strict limits, counted in D1 like the bundle limits: a few inboxes per account,
 // and a few inbox claims per client (CF-Connecting-IP, IPv6 by /64) per day. Without that
-// header there is no Cloudflare edge in front (local `wrangler dev`) and no client to key on,
-// so only the per-account cap applies there.
+// header, or with a loopback address in it (`wrangler dev` sets 127.0.0.1), there is no
+// Cloudflare edge in front and no client to key on, so only the per-account cap applies.
 
 import { ApiError } from '../http/errors.ts';
+import { clientKey } from '../lookup/client-key.ts';
 
 export const INBOX_LIMITS = {
   perAccount: 3,
@@ -12,6 +13,13 @@ export const INBOX_LIMITS = {
 } as const;
 
 const DAY = 24 * 3_600_000;
+
+/** The client to count claims for, from CF-Connecting-IP: none for a local or missing one. */
+export function claimingClient(ip: string | undefined): string | undefined {
+  const raw = ip?.trim();
+  if (!raw || /^127\./.test(raw) || raw === '::1' || /^::ffff:127\./i.test(raw)) return undefined;
+  return clientKey(raw);
+}
 
 async function serviceInboxes(db: D1Database, accountId: string): Promise<number> {
   const r = await db

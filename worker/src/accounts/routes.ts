@@ -14,7 +14,6 @@ import { limitBody, REGISTER_BODY_BYTES, SMALL_BODY_BYTES } from '../http/body-l
 import { accountCors } from '../http/cors.ts';
 import { ApiError } from '../http/errors.ts';
 import { validateJson } from '../http/validation.ts';
-import { clientKey } from '../lookup/client-key.ts';
 import { consumeProofStatement, proofValid } from '../verification/verification-store.ts';
 import {
   accountOverview,
@@ -24,7 +23,7 @@ import {
   insertAccountStatements,
 } from './account-store.ts';
 import { type AddressKind, classifyAddress, normalizeAddress } from './address-rules.ts';
-import { admitInboxClaim } from './inbox-quota.ts';
+import { admitInboxClaim, claimingClient } from './inbox-quota.ts';
 
 /**
  * Checks that the caller may claim the address, and counts an inbox claim against its limits;
@@ -55,7 +54,7 @@ async function admitAddress(
   if (await addressTaken(env.DB, address))
     throw new ApiError(409, 'address_taken', 'This address belongs to an account.');
   if (kind === 'service') {
-    const client = clientKey(c.req.header('CF-Connecting-IP'));
+    const client = claimingClient(c.req.header('CF-Connecting-IP'));
     const refused = await admitInboxClaim(env.DB, { accountId, client, now });
     if (refused) {
       c.header('Retry-After', String(refused.retryAfter));
