@@ -4,7 +4,7 @@
 import { isAddress } from './accounts.ts';
 import { WebmailError } from './errors.ts';
 import { buildMessage, type Draft } from './outgoing.ts';
-import { isMailbox, type MailStore, type StoredMessage } from './store.ts';
+import { isMailbox, type MailStore, parseRaw, type StoredMessage } from './store.ts';
 
 export interface ApiRequest {
   method: string;
@@ -69,7 +69,9 @@ export async function send(store: MailStore, accountName: string, input: unknown
   const draft = parseDraft(input);
   const parent = draft.inReplyTo ? await store.get(accountName, draft.inReplyTo) : undefined;
   const raw = buildMessage(from, draft, parent);
-  const sent = await store.deliver(accountName, 'sent', raw);
+  // One parse for every copy: the bytes are the same in Sent and in each local inbox.
+  const parsed = await parseRaw(raw);
+  const sent = await store.deliver(accountName, 'sent', raw, parsed);
   const result: SendResult = {
     id: sent.id,
     messageId: sent.messageId,
@@ -84,7 +86,7 @@ export async function send(store: MailStore, accountName: string, input: unknown
     seen.add(lower);
     const local = store.accountByAddress(address);
     if (local) {
-      const m = await store.deliver(local.name, 'inbox', raw);
+      const m = await store.deliver(local.name, 'inbox', raw, parsed);
       result.delivered.push({ account: local.name, id: m.id });
     } else {
       result.outbound.push({ address, id: store.storeOutbound(raw) });

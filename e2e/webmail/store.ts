@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import PostalMime from 'postal-mime';
+import PostalMime, { type Email } from 'postal-mime';
 import type { Account } from './accounts.ts';
 import { WebmailError } from './errors.ts';
 
@@ -65,7 +65,7 @@ export function threadIdFor(messageId: string, inReplyTo: string | null, referen
 const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
 
 /** Refuses what is not an RFC 5322 message: a header block, a blank line, a From address. */
-export async function parseRaw(raw: Uint8Array): Promise<Awaited<ReturnType<typeof PostalMime.parse>>> {
+export async function parseRaw(raw: Uint8Array): Promise<Email> {
   if (raw.byteLength === 0) throw new WebmailError(400, 'malformed', 'empty message');
   if (raw.byteLength > MAX_MESSAGE_BYTES) throw new WebmailError(413, 'too_large', 'message too large');
   const head = Buffer.from(raw.subarray(0, Math.min(raw.byteLength, 64 * 1024))).toString('latin1');
@@ -105,14 +105,24 @@ export class MailStore {
     return this.accounts().find((a) => a.address.toLowerCase() === lower);
   }
 
-  /** Stores raw bytes unchanged and returns the parsed view. */
-  async deliver(accountName: string, mailbox: Mailbox, raw: Uint8Array): Promise<StoredMessage> {
+  /**
+   * Stores raw bytes unchanged and returns the parsed view. `parsed` is parseRaw(raw) when the
+   * caller has it already: parsing takes seconds for a 10 MB mail, so one send parses once.
+   */
+  async deliver(
+    accountName: string,
+    mailbox: Mailbox,
+    raw: Uint8Array,
+    parsed?: Email,
+  ): Promise<StoredMessage> {
     this.account(accountName);
-    await parseRaw(raw);
+    const mail = parsed ?? (await parseRaw(raw));
     const id = newMessageId();
     const path = join(this.#dir, accountName, mailbox, `${id}.eml`);
     writeFileSync(path, raw);
-    return this.#load(accountName, mailbox, id);
+    const message = viewOf(accountName, mailbox, id, mail, raw.byteLength);
+    this.#cache.set(path, message);
+    return message;
   }
 
   /** Mail for addresses outside the webmail: kept so tests can export it (e.g. to gpg). */
@@ -176,33 +186,36 @@ export class MailStore {
     const cached = this.#cache.get(path);
     if (cached) return cached;
     const raw = readFileSync(path);
-    const p = await PostalMime.parse(raw);
-    const messageId = p.messageId?.trim() || `<${id}@webmail.invalid>`;
-    const inReplyTo = idTokens(p.inReplyTo)[0] ?? null;
-    const references = idTokens(p.references);
-    const addresses = (list: typeof p.to): Address[] =>
-      (list ?? []).flatMap((a) =>
-        'group' in a && a.group ? a.group.map((g) => ({ name: g.name, address: g.address })) : [a as Address],
-      );
-    const message: StoredMessage = {
-      id,
-      account: accountName,
-      mailbox,
-      messageId,
-      inReplyTo,
-      references,
-      threadId: threadIdFor(messageId, inReplyTo, references),
-      from: p.from?.address ? { name: p.from.name, address: p.from.address } : null,
-      to: addresses(p.to),
-      cc: addresses(p.cc),
-      subject: p.subject ?? '',
-      date: p.date ?? null,
-      text: p.text ?? (p.html ? htmlToText(p.html) : ''),
-      size: raw.byteLength,
-    };
+    const message = viewOf(accountName, mailbox, id, await PostalMime.parse(raw), raw.byteLength);
     this.#cache.set(path, message);
     return message;
   }
+}
+
+function viewOf(accountName: string, mailbox: Mailbox, id: string, p: Email, size: number): StoredMessage {
+  const messageId = p.messageId?.trim() || `<${id}@webmail.invalid>`;
+  const inReplyTo = idTokens(p.inReplyTo)[0] ?? null;
+  const references = idTokens(p.references);
+  const addresses = (list: typeof p.to): Address[] =>
+    (list ?? []).flatMap((a) =>
+      'group' in a && a.group ? a.group.map((g) => ({ name: g.name, address: g.address })) : [a as Address],
+    );
+  return {
+    id,
+    account: accountName,
+    mailbox,
+    messageId,
+    inReplyTo,
+    references,
+    threadId: threadIdFor(messageId, inReplyTo, references),
+    from: p.from?.address ? { name: p.from.name, address: p.from.address } : null,
+    to: addresses(p.to),
+    cc: addresses(p.cc),
+    subject: p.subject ?? '',
+    date: p.date ?? null,
+    text: p.text ?? (p.html ? htmlToText(p.html) : ''),
+    size,
+  };
 }
 
 // HTML-only mail is shown as text: the demo never renders foreign markup.
