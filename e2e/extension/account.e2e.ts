@@ -36,6 +36,7 @@ describe.each(BROWSERS)('extension in %s', (name) => {
   let created: { pgp: string; envelope: string };
   let current: { pgp: string; envelope: string };
   let mark = '';
+  let recoveryCode = '';
 
   beforeAll(async () => {
     first = await launchWithExtension(name);
@@ -74,6 +75,10 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     // The security mark is introduced here: three pictures, named for screen readers.
     mark = await page.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark]');
     expect([...new Intl.Segmenter().segment(mark)]).toHaveLength(3);
+    // The recovery sheet's code, for the forgotten-passphrase test at the end.
+    await page.click('[data-testid=make-recovery]');
+    recoveryCode = (await page.waitFor('[data-testid=recovery-code]', 60_000)).trim();
+    expect(recoveryCode.length).toBeGreaterThan(20);
     expect(created.pgp).toMatch(/^[0-9A-F]{40}$/);
     expect(created.envelope).toMatch(/^[0-9A-F]{64}$/);
     // The directory publishes the key made in the browser.
@@ -151,20 +156,25 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     current = { ...created, pgp: gpgKey.fingerprint };
   });
 
-  it('restores in a second, fresh profile with identical fingerprints', async () => {
+  /** Restores the account in a fresh profile with `passphrase`; returns its fingerprints. */
+  async function restoreElsewhere(passphrase: string) {
     const second = await launchWithExtension(name);
     try {
       const page = await second.open('onboarding.html');
       await page.click('[data-testid=choose-restore]');
       await page.fill('input[name=server]', worker.url);
       await page.fill('input[name=address]', address);
-      await page.fill('input[name=passphrase]', PASSPHRASE);
+      await page.fill('input[name=passphrase]', passphrase);
       await page.click('[data-testid=restore-submit]');
-      await waitOrFail(page, '[data-testid=onboarding-done]', 60_000);
-      expect(await fingerprints(page)).toEqual(current);
+      await waitOrFail(page, '[data-testid=onboarding-done]', 90_000);
+      return await fingerprints(page);
     } finally {
       await second.close();
     }
+  }
+
+  it('restores in a second, fresh profile with identical fingerprints', async () => {
+    expect(await restoreElsewhere(PASSPHRASE)).toEqual(current);
   });
 
   it('locks out after five wrong passphrases and logs it', async () => {
@@ -196,6 +206,41 @@ describe.each(BROWSERS)('extension in %s', (name) => {
       return b.runtime.sendMessage({ cmd: 'unlock', args: { passphrase: pw } });
     }, PASSPHRASE);
     expect(refused).toMatchObject({ ok: false, error: { code: 'locked_out' } });
+    // Nor can the old passphrase be guessed through the forgotten-passphrase form instead.
+    const viaRecovery = await options.evaluate(async (pw: string) => {
+      const b =
+        (globalThis as unknown as { chrome?: typeof browser; browser?: typeof browser }).browser ??
+        (globalThis as unknown as { chrome: typeof browser }).chrome;
+      return b.runtime.sendMessage({
+        cmd: 'account.recover',
+        args: { passphrase: pw, newPassphrase: 'another long passphrase for the test 42' },
+      });
+    }, PASSPHRASE);
+    expect(viaRecovery).toMatchObject({ ok: false, error: { code: 'locked_out' } });
+  });
+
+  it('a locked-out user sets a new passphrase with the recovery code, here and on the Worker', async () => {
+    const newPassphrase = `${PASSPHRASE} renewed`;
+    await options.click('[data-testid=recover-open]');
+    await options.waitFor('[data-testid=recover-form]');
+    await options.fill('input[name=recovery-secret]', recoveryCode);
+    await options.fill('input[name=new-passphrase]', newPassphrase);
+    await options.fill('input[name=confirm-passphrase]', newPassphrase);
+    await options.waitFor('[data-testid=recover-form] [data-testid=strength][data-score="4"]', 60_000);
+    expect(await axeViolations(options)).toEqual([]);
+    await options.click('[data-testid=recover-submit]');
+    await waitOrFail(options, '[data-testid=unlocked]', 90_000);
+    // The lockout is over and only the new passphrase opens the keys.
+    await options.click('[data-testid=lock]');
+    await options.fill('input[name=unlock-passphrase]', PASSPHRASE);
+    await options.click('[data-testid=unlock-submit]');
+    await waitForText(options, '.error', 'tries left');
+    await options.fill('input[name=unlock-passphrase]', newPassphrase);
+    await options.click('[data-testid=unlock-submit]');
+    await options.waitFor('[data-testid=identity]', 60_000);
+    expect(await fingerprints(options)).toEqual(current);
+    // The Worker took the new passphrase too: a fresh profile restores with it.
+    expect(await restoreElsewhere(newPassphrase)).toEqual(current);
   });
 });
 

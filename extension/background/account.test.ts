@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fromUtf8, toBase64Url } from '../../shared/encoding.ts';
-import { decodeVault, encodeVault, openVaultWithRecoveryCode, sealVault } from '../../shared/vault/index.ts';
+import { fromBase64Url, fromUtf8, toBase64Url } from '../../shared/encoding.ts';
+import {
+  decodeVault,
+  encodeVault,
+  openVault as openSealed,
+  openVaultWithRecoveryCode,
+  sealVault,
+} from '../../shared/vault/index.ts';
 import type { VaultRecord } from '../store/schema.ts';
 import { type AccountSecrets, exportBackup, makeRecovery } from './account.ts';
 import { fingerprintsOf, generateIdentitySecrets } from './identity.ts';
@@ -41,9 +47,16 @@ async function fixture(): Promise<{ record: VaultRecord; secrets: AccountSecrets
 describe('recovery sheet and backup file', () => {
   it('the recovery code opens a second copy holding the same keys', async () => {
     const { record, secrets } = await fixture();
-    const { code, record: withRecovery } = await makeRecovery(record, secrets);
+    const { code, record: withRecovery, next } = await makeRecovery(record, secrets);
     expect(code.replace(/[^A-Za-z0-9]/g, '').length).toBeGreaterThanOrEqual(20);
-    expect(withRecovery.blob).toBe(record.blob);
+    // The passphrase copy now carries the recovery key, so later changes can reseal both.
+    const own = JSON.parse(
+      fromUtf8(
+        await openSealed(decodeVault(withRecovery.blob), fromBase64Url(secrets.wrapKey), record.address),
+      ),
+    );
+    expect(own.recovery).toEqual(next.recovery);
+    expect(own.authKey).toBeUndefined();
     const plain = await openVaultWithRecoveryCode(
       decodeVault(withRecovery.recoveryBlob ?? ''),
       code,
@@ -51,6 +64,7 @@ describe('recovery sheet and backup file', () => {
     );
     const contents = JSON.parse(fromUtf8(plain));
     expect(fingerprintsOf(contents.identity)).toEqual(record.fingerprints);
+    expect(contents.authKey).toBe(secrets.authKey);
     // Another code does not open it.
     const other = await makeRecovery(record, secrets);
     await expect(
@@ -66,7 +80,8 @@ describe('recovery sheet and backup file', () => {
     expect(parsed).toMatchObject({
       format: 'noise-email-backup/v1',
       address: 'ada@example.org',
-      vault: record.blob,
+      vault: withRecovery.blob,
+      recovery: withRecovery.recoveryBlob,
     });
     expect(file).not.toContain('PRIVATE KEY');
     expect(file).not.toContain(secrets.identity.envelope.identity.signingSecret);

@@ -18,9 +18,11 @@ import { revokeKey, unlockPrivateKey } from '../../shared/pgp/keys.ts';
 import {
   decodeVault,
   encodeVault,
+  generateRecoveryCode,
   openVault as openSealed,
+  type RecoveryKdfParams,
+  recoveryKey,
   sealVault,
-  sealVaultWithRecoveryCode,
 } from '../../shared/vault/index.ts';
 import type { VaultRecord } from '../store/schema.ts';
 import { ExtensionError } from './errors.ts';
@@ -52,6 +54,8 @@ const VaultContents = z.strictObject({
   addresses: z.array(z.string()),
   /** Only in the recovery copy: the server auth key, so a reset can change the passphrase there too. */
   authKey: z.string().optional(),
+  /** The recovery copy's key and salt (base64url), kept so every vault change reseals that copy too. */
+  recovery: z.strictObject({ key: z.string(), salt: z.string() }).optional(),
 });
 export type VaultContents = z.infer<typeof VaultContents>;
 
@@ -64,6 +68,8 @@ export interface AccountSecrets {
   /** base64url; proves the passphrase to the server (login). */
   authKey: string;
   session: ServerSession | null;
+  /** The recovery copy's key and salt, once a recovery sheet was made (VaultContents.recovery). */
+  recovery?: { key: string; salt: string } | undefined;
 }
 
 export function toServerKdf(k: KdfParams): ServerKdfParams {
@@ -98,13 +104,51 @@ export async function derive(passphrase: string, kdf: KdfParams, progress?: Prog
   });
 }
 
-/** Seals the secrets under their wrap key, keeping the record's KDF parameters. */
-async function reseal(record: VaultRecord, secrets: AccountSecrets): Promise<string> {
-  const blob = decodeVault(record.blob);
-  const contents: VaultContents = { v: 1, identity: secrets.identity, addresses: secrets.addresses };
+/** The passphrase copy's plaintext: everything but the auth key, which the passphrase gives. */
+export function passphraseContents(secrets: AccountSecrets): VaultContents {
+  return {
+    v: 1,
+    identity: secrets.identity,
+    addresses: secrets.addresses,
+    ...(secrets.recovery ? { recovery: secrets.recovery } : {}),
+  };
+}
+
+/**
+ * The recovery copy for the current secrets, or undefined without a recovery sheet. It holds
+ * the auth key too, so a reset by code can change the passphrase on the Worker.
+ */
+export async function sealRecoveryCopy(
+  secrets: AccountSecrets,
+  address: string,
+): Promise<string | undefined> {
+  if (!secrets.recovery) return undefined;
+  const contents: VaultContents = { ...passphraseContents(secrets), authKey: secrets.authKey };
+  const kdf: RecoveryKdfParams = { v: 1, alg: 'recovery-code', salt: secrets.recovery.salt };
   return encodeVault(
-    await sealVault(encodeContents(contents), fromBase64Url(secrets.wrapKey), blob.kdf, record.address),
+    await sealVault(encodeContents(contents), fromBase64Url(secrets.recovery.key), kdf, address),
   );
+}
+
+/**
+ * Seals the secrets under their wrap key, keeping the record's KDF parameters, and reseals the
+ * recovery copy with them: a copy left behind would bring back old keys on a reset by code.
+ */
+async function reseal(
+  record: VaultRecord,
+  secrets: AccountSecrets,
+): Promise<Pick<VaultRecord, 'blob' | 'recoveryBlob'>> {
+  const blob = decodeVault(record.blob);
+  const sealed = encodeVault(
+    await sealVault(
+      encodeContents(passphraseContents(secrets)),
+      fromBase64Url(secrets.wrapKey),
+      blob.kdf,
+      record.address,
+    ),
+  );
+  const recoveryBlob = (await sealRecoveryCopy(secrets, record.address)) ?? record.recoveryBlob;
+  return { blob: sealed, ...(recoveryBlob ? { recoveryBlob } : {}) };
 }
 
 async function sessionFor(record: VaultRecord, secrets: AccountSecrets): Promise<ServerSession> {
@@ -116,10 +160,10 @@ async function sessionFor(record: VaultRecord, secrets: AccountSecrets): Promise
 
 /** Writes a changed vault locally and to the server (compare-and-swap on the version). */
 async function pushVault(record: VaultRecord, secrets: AccountSecrets): Promise<VaultRecord> {
-  const blob = await reseal(record, secrets);
+  const sealed = await reseal(record, secrets);
   const session = await sessionFor(record, secrets);
-  const version = await server(record.serverUrl).putVault(session, blob, record.version);
-  return { ...record, blob, version, updatedAt: Date.now() };
+  const version = await server(record.serverUrl).putVault(session, sealed.blob, record.version);
+  return { ...record, ...sealed, version, updatedAt: Date.now() };
 }
 
 export async function startVerification(serverUrl: string, address: string): Promise<string> {
@@ -211,6 +255,7 @@ export async function restoreAccount(
     wrapKey: toBase64Url(wrapKey),
     authKey,
     session,
+    recovery: contents.recovery,
   };
   progress('done', 1, 1);
   return {
@@ -241,6 +286,7 @@ export async function openVault(record: VaultRecord, passphrase: string): Promis
       wrapKey: toBase64Url(keys.wrapKey),
       authKey: toBase64Url(keys.authKey),
       session: null,
+      recovery: contents.recovery,
     };
   } catch (e) {
     if (isNoiseError(e, 'bad_passphrase')) throw new ExtensionError('bad_passphrase', 'Wrong passphrase.');
@@ -319,19 +365,25 @@ export function exportBackup(record: VaultRecord): string {
   );
 }
 
-/** A second copy of the vault sealed under a fresh recovery code (shown once, for printing). */
+/**
+ * A second copy of the vault sealed under a fresh recovery code (shown once, for printing).
+ * Its key joins the vault (the caller pushes it to the Worker), so that every later change
+ * (a key import, a prekey rotation, a passphrase change) reseals this copy too.
+ */
 export async function makeRecovery(
   record: VaultRecord,
   secrets: AccountSecrets,
-): Promise<{ code: string; record: VaultRecord }> {
-  const contents: VaultContents = {
+): Promise<{ code: string; record: VaultRecord; next: AccountSecrets }> {
+  const code = generateRecoveryCode();
+  const kdf: RecoveryKdfParams = {
     v: 1,
-    identity: secrets.identity,
-    addresses: secrets.addresses,
-    authKey: secrets.authKey,
+    alg: 'recovery-code',
+    salt: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
   };
-  const { code, blob } = await sealVaultWithRecoveryCode(encodeContents(contents), record.address);
-  return { code, record: { ...record, recoveryBlob: encodeVault(blob) } };
+  const key = recoveryKey(code, kdf);
+  const next: AccountSecrets = { ...secrets, recovery: { key: toBase64Url(key), salt: kdf.salt } };
+  key.fill(0);
+  return { code, record: { ...record, ...(await reseal(record, next)) }, next };
 }
 
 /** Revokes the PGP key and publishes the revocation to the directory. */

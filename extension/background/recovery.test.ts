@@ -55,7 +55,11 @@ describe('passphrase reset with the recovery code', () => {
     const reset = await resetPassphrase(record, { code }, 'correct horse battery staple 42', () => {});
     expect(reset.serverUpdated).toBe(false);
     expect(reset.record.blob).not.toBe(record.blob);
-    expect(reset.record.recoveryBlob).toBe(record.recoveryBlob);
+    // The recovery copy is resealed for the new auth key and still opens with the same code.
+    expect(reset.record.recoveryBlob).not.toBe(record.recoveryBlob);
+    const again = await resetPassphrase(reset.record, { code }, 'a third long passphrase 7', () => {});
+    expect(again.secrets.identity.pgp.fingerprint).toBe(identity.pgp.fingerprint);
+    expect(again.secrets.recovery).toEqual(reset.secrets.recovery);
     expect(reset.record.fingerprints).toEqual(fingerprintsOf(identity));
     const opened = await openVault(reset.record, 'correct horse battery staple 42');
     expect(opened.identity.pgp.fingerprint).toBe(identity.pgp.fingerprint);

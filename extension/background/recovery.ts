@@ -6,7 +6,13 @@ import { z } from 'zod';
 import { toBase64Url } from '../../shared/encoding.ts';
 import { isNoiseError } from '../../shared/errors.ts';
 import { newKdfParams } from '../../shared/kdf/passphrase.ts';
-import { decodeVault, encodeVault, openVaultWithRecoveryCode, sealVault } from '../../shared/vault/index.ts';
+import {
+  decodeVault,
+  encodeVault,
+  openVaultWithRecoveryCode,
+  recoveryKey,
+  sealVault,
+} from '../../shared/vault/index.ts';
 import type { VaultRecord } from '../store/schema.ts';
 import {
   type AccountSecrets,
@@ -15,6 +21,8 @@ import {
   derive,
   encodeContents,
   openVault,
+  passphraseContents,
+  sealRecoveryCopy,
   toServerKdf,
   VAULT_KDF_COST,
   type VaultContents,
@@ -76,6 +84,15 @@ export async function resetPassphrase(
         source.address,
       );
       contents = decodeContents(plain);
+      // Copies made before the vault kept the recovery key: the code gives it back.
+      if (!contents.recovery) {
+        const { kdf } = decodeVault(source.recoveryBlob);
+        if (kdf.alg === 'recovery-code') {
+          const key = recoveryKey(proof.code, kdf);
+          contents = { ...contents, recovery: { key: toBase64Url(key), salt: kdf.salt } };
+          key.fill(0);
+        }
+      }
     } catch (e) {
       if (isNoiseError(e, 'bad_passphrase'))
         throw new ExtensionError('bad_passphrase', 'Wrong recovery code.');
@@ -86,22 +103,26 @@ export async function resetPassphrase(
     oldAuthKey = contents.authKey;
   } else {
     const opened = await openVault(source, proof.passphrase);
-    contents = { v: 1, identity: opened.identity, addresses: opened.addresses };
+    contents = passphraseContents(opened);
     oldAuthKey = opened.authKey;
   }
   progress('kdf', 0, 100);
   const kdf = newKdfParams({ cost: VAULT_KDF_COST });
   const keys = await derive(newPassphrase, kdf, progress);
   progress('seal', 0, 1);
-  const plain: VaultContents = { v: 1, identity: contents.identity, addresses: contents.addresses };
-  const blob = encodeVault(await sealVault(encodeContents(plain), keys.wrapKey, kdf, source.address));
   const secrets: AccountSecrets = {
     identity: contents.identity,
     addresses: contents.addresses,
     wrapKey: toBase64Url(keys.wrapKey),
     authKey: toBase64Url(keys.authKey),
     session: null,
+    recovery: contents.recovery,
   };
+  const blob = encodeVault(
+    await sealVault(encodeContents(passphraseContents(secrets)), keys.wrapKey, kdf, source.address),
+  );
+  // The recovery copy keeps its code but now carries the new auth key.
+  const recoveryBlob = (await sealRecoveryCopy(secrets, source.address)) ?? source.recoveryBlob;
   let version = source.version;
   let serverUpdated = false;
   if (oldAuthKey) {
@@ -128,6 +149,7 @@ export async function resetPassphrase(
   const record: VaultRecord = {
     ...source,
     blob,
+    ...(recoveryBlob ? { recoveryBlob } : {}),
     version,
     fingerprints: fingerprintsOf(contents.identity),
     updatedAt: Date.now(),

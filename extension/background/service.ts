@@ -16,6 +16,7 @@ import {
   makeRecovery,
   openVault,
   publishRevocation,
+  pushVault,
   restoreAccount,
   sessionFor,
   startVerification,
@@ -84,6 +85,36 @@ export function createHandlers(
       running = false;
       progress = null;
     }
+  }
+
+  /**
+   * Runs a passphrase check under the unlock guard: refused while locked out; a wrong passphrase
+   * counts toward the lockout (logged), a right one clears the count.
+   */
+  async function underGuard<T>(check: () => Promise<T>): Promise<T> {
+    const guard = await records.guard();
+    const now = Date.now();
+    if (remainingLockout(guard, now) > 0) {
+      throw new ExtensionError('locked_out', 'Too many wrong passphrases.', { until: guard.lockedUntil });
+    }
+    let out: T;
+    try {
+      out = await check();
+    } catch (e) {
+      if (!(e instanceof ExtensionError && e.code === 'bad_passphrase')) throw e;
+      const next = recordFailure(guard, Date.now());
+      await records.setGuard(next);
+      await records.log('unlock_failed', `attempt ${guard.failures + 1}`);
+      if (next.lockedUntil > now) {
+        await records.log('lockout', `until ${new Date(next.lockedUntil).toISOString()}`);
+        throw new ExtensionError('locked_out', 'Too many wrong passphrases.', { until: next.lockedUntil });
+      }
+      throw new ExtensionError('bad_passphrase', 'Wrong passphrase.', {
+        attemptsLeft: FAILURES_BEFORE_LOCKOUT - next.failures,
+      });
+    }
+    await records.setGuard(recordSuccess());
+    return out;
   }
 
   async function settingsView(): Promise<SettingsView> {
@@ -178,42 +209,23 @@ export function createHandlers(
         if (!source) throw new ExtensionError('no_account', 'No vault on this device: pick the backup file.');
         if (backup !== undefined && local && local.address !== source.address)
           throw new ExtensionError('account_exists', 'This device has another account.');
-        const proof = code !== undefined ? { code } : { passphrase: passphrase ?? '' };
-        const { record, secrets, serverUpdated } = await resetPassphrase(
-          source,
-          proof,
-          newPassphrase,
-          report,
-        );
+        // The old passphrase is guessed under the same guard as unlocking, or this form would
+        // be a way around the lockout; the recovery code (26 random characters) is not, so a
+        // locked-out user can still use it.
+        const { record, secrets, serverUpdated } =
+          code !== undefined
+            ? await resetPassphrase(source, { code }, newPassphrase, report)
+            : await underGuard(() =>
+                resetPassphrase(source, { passphrase: passphrase ?? '' }, newPassphrase, report),
+              );
         await adopt(record, secrets, 'passphrase_reset');
         if (!serverUpdated) await records.log('passphrase_reset', 'the server still has the old passphrase');
         return { status: await status(), serverUpdated };
       }),
 
     async unlock({ passphrase }) {
-      const guard = await records.guard();
-      const now = Date.now();
-      if (remainingLockout(guard, now) > 0) {
-        throw new ExtensionError('locked_out', 'Too many wrong passphrases.', { until: guard.lockedUntil });
-      }
       const record = await vault();
-      let secrets: AccountSecrets;
-      try {
-        secrets = await openVault(record, passphrase);
-      } catch (e) {
-        if (!(e instanceof ExtensionError && e.code === 'bad_passphrase')) throw e;
-        const next = recordFailure(guard, Date.now());
-        await records.setGuard(next);
-        await records.log('unlock_failed', `attempt ${guard.failures + 1}`);
-        if (next.lockedUntil > now) {
-          await records.log('lockout', `until ${new Date(next.lockedUntil).toISOString()}`);
-          throw new ExtensionError('locked_out', 'Too many wrong passphrases.', { until: next.lockedUntil });
-        }
-        throw new ExtensionError('bad_passphrase', 'Wrong passphrase.', {
-          attemptsLeft: FAILURES_BEFORE_LOCKOUT - next.failures,
-        });
-      }
-      await records.setGuard(recordSuccess());
+      const secrets = await underGuard(() => openVault(record, passphrase));
       await custody.unlock(secrets);
       await records.log('unlock');
       return status();
@@ -264,8 +276,12 @@ export function createHandlers(
 
     async 'identity.createRecovery'() {
       const s = await unlocked();
-      const { code, record } = await makeRecovery(await vault(), s);
+      const current = await vault();
+      const { code, next } = await makeRecovery(current, s);
+      // The Worker's vault must carry the recovery key too, or a restore elsewhere would drop it.
+      const record = await pushVault(current, next);
       await records.putVault(record);
+      await custody.replace(next);
       return { code, address: record.address, createdAt: Date.now() };
     },
 

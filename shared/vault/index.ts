@@ -9,6 +9,7 @@ export {
   openVaultWithPassphrase,
   openVaultWithRecoveryCode,
   type RecoveryKdfParams,
+  recoveryKey,
   rewrapVault,
   sealVault,
   sealVaultWithPassphrase,

@@ -199,7 +199,11 @@ export async function rewrapVault(
   }
 }
 
-function recoveryKey(code: string, kdf: RecoveryKdfParams): Uint8Array {
+/**
+ * The key of a recovery copy: HKDF of the code (its 130 random bits need no Argon2). A client
+ * that keeps it can reseal the recovery copy whenever the vault changes, without the code.
+ */
+export function recoveryKey(code: string, kdf: RecoveryKdfParams): Uint8Array {
   return hkdf(
     sha256,
     utf8(normalizeRecoveryCode(code)),
