@@ -56,7 +56,13 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
 
-async function poll<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
+/** Polls `probe` until it gives a value; errors count as "not yet" (the page may be navigating). */
+export async function poll<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -64,11 +70,11 @@ async function poll<T>(probe: () => Promise<T | undefined>, what: string, timeou
       const v = await probe();
       if (v !== undefined) return v;
     } catch (e) {
-      last = e; // the page may be navigating
+      last = e;
     }
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
@@ -132,16 +138,67 @@ function driverFor(page: PwPage | PpPage, close: () => Promise<void>): Extension
   return self;
 }
 
-async function launchChromium(): Promise<ExtensionBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'noise-chromium-'));
+/** Chromium with the built extension in `profileDir`; `base` is its chrome-extension:// origin. */
+export async function launchChromiumContext(
+  profileDir: string,
+  viewport?: { width: number; height: number },
+): Promise<{ ctx: BrowserContext; base: string }> {
   const ext = extensionDir('chromium');
-  const ctx: BrowserContext = await chromium.launchPersistentContext(profile, {
+  const ctx = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
+    ...(viewport ? { viewport } : {}),
     args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...CHROMIUM_ARGS],
   });
   const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
-  const base = `chrome-extension://${new URL(sw.url()).host}/`;
+  return { ctx, base: `chrome-extension://${new URL(sw.url()).host}/` };
+}
+
+/** Firefox ESR with the built extension as a temporary add-on; `base` is its moz-extension:// origin. */
+export async function launchFirefoxBrowser(
+  prefs: Record<string, string | number | boolean> = {},
+): Promise<{ browser: PpBrowser; base: string }> {
+  const uuid = randomUUID();
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: '/usr/bin/firefox-esr',
+    headless: true,
+    // Allows page.goto to moz-extension:// URLs (TOOLCHAIN.md, Firefox extension pages).
+    args: ['--remote-allow-system-access'],
+    env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1' },
+    extraPrefsFirefox: {
+      // A fixed internal UUID makes moz-extension://<uuid>/ known in advance.
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
+      'app.update.enabled': false,
+      'toolkit.telemetry.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      ...prefs,
+    },
+  });
+  await browser.installExtension(extensionDir('firefox'));
+  return { browser, base: `moz-extension://${uuid}/` };
+}
+
+/** Opens one of the extension's own pages in Firefox, e.g. `moz-extension://…/popup.html`. */
+export async function openFirefoxExtensionPage(browser: PpBrowser, url: string): Promise<PpPage> {
+  const page = await browser.newPage();
+  // BiDi drops extension-page events (bug 1755014): goto never resolves, so start the
+  // navigation without awaiting it and poll the document instead.
+  page.goto(url).catch(() => {});
+  await poll(
+    () =>
+      page
+        .evaluate(() => (location.href.startsWith('moz-extension:') ? document.readyState : ''))
+        .then((s) => (s === 'complete' ? true : undefined)),
+    `${url} to load`,
+    20_000,
+  );
+  return page;
+}
+
+async function launchChromium(): Promise<ExtensionBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'noise-chromium-'));
+  const { ctx, base } = await launchChromiumContext(profile);
   return {
     name: 'chromium',
     base,
@@ -158,45 +215,15 @@ async function launchChromium(): Promise<ExtensionBrowser> {
 }
 
 async function launchFirefox(): Promise<ExtensionBrowser> {
-  const uuid = randomUUID();
-  const browser: PpBrowser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: '/usr/bin/firefox-esr',
-    headless: true,
-    // Allows page.goto to moz-extension:// URLs (TOOLCHAIN.md, Firefox extension pages).
-    args: ['--remote-allow-system-access'],
-    env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1' },
-    extraPrefsFirefox: {
-      // A fixed internal UUID makes moz-extension://<uuid>/ known in advance.
-      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
-      'app.update.enabled': false,
-      'toolkit.telemetry.enabled': false,
-      'datareporting.policy.dataSubmissionEnabled': false,
-    },
-  });
-  await browser.installExtension(extensionDir('firefox'));
-  const base = `moz-extension://${uuid}/`;
+  const { browser, base } = await launchFirefoxBrowser();
   return {
     name: 'firefox',
     base,
     async open(path) {
-      const page = await browser.newPage();
-      // BiDi drops extension-page events (bug 1755014): goto never resolves, so start the
-      // navigation without awaiting it and poll the document instead.
-      page.goto(base + path).catch(() => {});
-      await poll(
-        () =>
-          page
-            .evaluate(() => (location.href.startsWith('moz-extension:') ? document.readyState : ''))
-            .then((s) => (s === 'complete' ? true : undefined)),
-        `${path} to load`,
-        20_000,
-      );
+      const page = await openFirefoxExtensionPage(browser, base + path);
       return driverFor(page, () => page.close());
     },
-    async close() {
-      await browser.close();
-    },
+    close: () => browser.close(),
   };
 }
 

@@ -1,95 +1,31 @@
 // A Firefox ESR profile (puppeteer-core over WebDriver BiDi) with the built extension, for the
-// overlay e2e. Extension pages follow TOOLCHAIN.md: a fixed add-on UUID, navigation started
-// without awaiting (BiDi drops extension-page events), then polled.
+// overlay e2e. Extension pages follow TOOLCHAIN.md (e2e/browsers/launch.ts). Firefox's BiDi does
+// not list moz-extension subframes in page.frames(), so the overlay frames are reached through
+// browsingContext.getTree and driven with script.evaluate and input.setFiles in their own context.
 
-import { randomUUID } from 'node:crypto';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { GECKO_ID } from '../../wxt.config.ts';
-import { extensionDir } from '../browsers/launch.ts';
-import type { WorkerServer } from '../harness/worker.ts';
-import { PASSPHRASE, verificationCode } from './profiles.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchFirefoxBrowser, openFirefoxExtensionPage, poll } from '../browsers/launch.ts';
+import { type AccountProfile, type Reply, replyValue } from './profiles.ts';
 
-export interface FirefoxProfile {
-  address: string;
+type FrameKind = 'read' | 'compose';
+
+export interface FirefoxProfile extends AccountProfile {
   browser: Browser;
-  command<T = unknown>(cmd: string, args: Record<string, unknown>): Promise<T>;
-  open(url: string): Promise<Page>;
+  /** Where this profile's downloads land (no dialog). */
+  downloads: string;
+  open(url: string, timeoutMs?: number): Promise<Page>;
+  /** Evaluates `expression` in the newest overlay frame of that kind; undefined when there is none or it threw. */
+  inFrame(kind: FrameKind, expression: string): Promise<unknown>;
+  /** Polls until `selector` in that frame has text; returns it. */
+  frameText(kind: FrameKind, selector: string, timeoutMs?: number): Promise<string>;
+  /** Polls until `expression` is true in that frame. */
+  frameWait(kind: FrameKind, expression: string, what: string, timeoutMs?: number): Promise<void>;
+  /** Sets the files of an <input type=file> in that frame, as a user picking them would. */
+  frameSetFiles(kind: FrameKind, selector: string, paths: string[]): Promise<void>;
   close(): Promise<void>;
-}
-
-async function poll<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-export async function launchFirefoxProfile(address: string): Promise<FirefoxProfile> {
-  const uuid = randomUUID();
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: '/usr/bin/firefox-esr',
-    headless: true,
-    args: ['--remote-allow-system-access'],
-    env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1' },
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
-      'app.update.enabled': false,
-      'toolkit.telemetry.enabled': false,
-      'datareporting.policy.dataSubmissionEnabled': false,
-    },
-  });
-  await browser.installExtension(extensionDir('firefox'));
-  const base = `moz-extension://${uuid}/`;
-  let extPage: Page | null = null;
-  return {
-    address,
-    browser,
-    async command<T>(cmd: string, args: Record<string, unknown>): Promise<T> {
-      if (!extPage) {
-        const page = await browser.newPage();
-        page.goto(`${base}popup.html`).catch(() => {});
-        await poll(
-          () =>
-            page
-              .evaluate(() => (location.href.startsWith('moz-extension:') ? document.readyState : ''))
-              .then((s) => (s === 'complete' ? true : undefined)),
-          'popup.html',
-        );
-        extPage = page;
-      }
-      const reply = (await extPage.evaluate(
-        (c: string, a: Record<string, unknown>) =>
-          (
-            globalThis as unknown as { browser: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
-          ).browser.runtime.sendMessage({ cmd: c, args: a }),
-        cmd,
-        args,
-      )) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-      if (!reply?.ok) throw new Error(`${cmd}: ${reply?.error?.code} ${reply?.error?.message}`);
-      return reply.value as T;
-    },
-    async open(url: string) {
-      const page = await browser.newPage();
-      await page.goto(url, { waitUntil: 'domcontentloaded' });
-      return page;
-    },
-    close: () => browser.close(),
-  };
-}
-
-export async function createFirefoxAccount(profile: FirefoxProfile, worker: WorkerServer): Promise<void> {
-  await profile.command('account.sendCode', { serverUrl: worker.url, address: profile.address });
-  const code = await verificationCode(worker.log, profile.address);
-  await profile.command('account.create', {
-    serverUrl: worker.url,
-    address: profile.address,
-    code,
-    passphrase: PASSPHRASE,
-  });
 }
 
 interface BidiContext {
@@ -102,51 +38,106 @@ interface BidiConnection {
   send(method: string, params: unknown): Promise<{ result: unknown }>;
 }
 
-/**
- * Evaluates `expression` inside our overlay frame of the given kind. Firefox's BiDi does not
- * list moz-extension subframes in page.frames(), so this walks browsingContext.getTree and runs
- * script.evaluate in the frame's own context (allowed by --remote-allow-system-access).
- */
-export async function inOverlayFrame(
-  browser: Browser,
-  kind: 'read' | 'compose',
-  expression: string,
-): Promise<unknown> {
-  const connection = (browser as unknown as { connection: BidiConnection }).connection;
-  const { result } = await connection.send('browsingContext.getTree', {});
-  const found: BidiContext[] = [];
-  const walk = (list: BidiContext[] | null) => {
-    for (const c of list ?? []) {
-      if (c.url.includes(`/${kind}.html#`)) found.push(c);
-      walk(c.children);
-    }
-  };
-  walk((result as { contexts: BidiContext[] }).contexts);
-  const last = found.at(-1);
-  if (!last) return undefined;
-  const out = await connection.send('script.evaluate', {
-    expression,
-    target: { context: last.context },
-    awaitPromise: true,
-  });
-  const r = out.result as { type: string; result?: { type: string; value?: unknown } };
-  return r.type === 'success' ? r.result?.value : undefined;
-}
+type Evaluated =
+  | { type: 'success'; result?: { type: string; value?: unknown; sharedId?: string } }
+  | { type: 'exception' };
 
-/** Polls until `selector` in the newest overlay frame of that kind has text; returns it. */
-export function overlayText(
-  browser: Browser,
-  kind: 'read' | 'compose',
-  selector: string,
-  timeoutMs = 30_000,
-): Promise<string> {
-  const expr = `document.querySelector(${JSON.stringify(selector)})?.textContent ?? null`;
-  return poll(
-    async () => {
-      const v = await inOverlayFrame(browser, kind, expr);
-      return typeof v === 'string' ? v : undefined;
+export async function launchFirefoxProfile(address: string): Promise<FirefoxProfile> {
+  const downloads = mkdtempSync(join(tmpdir(), 'noise-ff-downloads-'));
+  const { browser, base } = await launchFirefoxBrowser({
+    'browser.download.folderList': 2,
+    'browser.download.dir': downloads,
+    'browser.download.useDownloadDir': true,
+    'browser.download.always_ask_before_handling_new_types': false,
+    'browser.download.start_downloads_in_tmp_dir': false,
+  });
+  const connection = (browser as unknown as { connection: BidiConnection }).connection;
+  let extPage: Page | null = null;
+
+  /** The newest frame of that kind (browsingContext.getTree walks every subframe). */
+  async function frameContext(kind: FrameKind): Promise<string | undefined> {
+    const { result } = await connection.send('browsingContext.getTree', {});
+    const found: BidiContext[] = [];
+    const walk = (list: BidiContext[] | null) => {
+      for (const c of list ?? []) {
+        if (c.url.includes(`/${kind}.html#`)) found.push(c);
+        walk(c.children);
+      }
+    };
+    walk((result as { contexts: BidiContext[] }).contexts);
+    return found.at(-1)?.context;
+  }
+
+  // script.evaluate in the frame's own context (allowed by --remote-allow-system-access).
+  async function evaluate(context: string, expression: string): Promise<Evaluated> {
+    const out = await connection.send('script.evaluate', {
+      expression,
+      target: { context },
+      awaitPromise: true,
+    });
+    return out.result as Evaluated;
+  }
+
+  const self: FirefoxProfile = {
+    address,
+    browser,
+    downloads,
+    async command<T>(cmd: string, args: Record<string, unknown>): Promise<T> {
+      extPage ??= await openFirefoxExtensionPage(browser, `${base}popup.html`);
+      const reply = await extPage.evaluate(
+        (c: string, a: Record<string, unknown>) =>
+          (
+            globalThis as unknown as { browser: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+          ).browser.runtime.sendMessage({ cmd: c, args: a }),
+        cmd,
+        args,
+      );
+      return replyValue(cmd, reply as Reply<T>);
     },
-    `${kind} frame showing ${selector}`,
-    timeoutMs,
-  );
+    async open(url, timeoutMs = 30_000) {
+      const page = await browser.newPage();
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+      return page;
+    },
+    async inFrame(kind, expression) {
+      const context = await frameContext(kind);
+      if (!context) return undefined;
+      const r = await evaluate(context, expression);
+      if (r.type !== 'success') return undefined;
+      return r.result?.type === 'null' ? null : r.result?.value;
+    },
+    frameText(kind, selector, timeoutMs = 30_000) {
+      const expr = `document.querySelector(${JSON.stringify(selector)})?.textContent ?? null`;
+      return poll(
+        async () => {
+          const v = await self.inFrame(kind, expr);
+          return typeof v === 'string' ? v : undefined;
+        },
+        `${kind} frame showing ${selector}`,
+        timeoutMs,
+      );
+    },
+    async frameWait(kind, expression, what, timeoutMs = 30_000) {
+      await poll(
+        async () => ((await self.inFrame(kind, `Boolean(${expression})`)) === true ? true : undefined),
+        `${kind} frame: ${what}`,
+        timeoutMs,
+        50,
+      );
+    },
+    async frameSetFiles(kind, selector, paths) {
+      const context = await frameContext(kind);
+      if (!context) throw new Error(`no ${kind} frame`);
+      const r = await evaluate(context, `document.querySelector(${JSON.stringify(selector)})`);
+      const sharedId = r.type === 'success' ? r.result?.sharedId : undefined;
+      if (!sharedId) throw new Error(`no ${selector} in the ${kind} frame`);
+      // WebDriver BiDi input.setFiles: fires input and change like a file picker.
+      await connection.send('input.setFiles', { context, element: { sharedId }, files: paths });
+    },
+    async close() {
+      await browser.close();
+      rmSync(downloads, { recursive: true, force: true });
+    },
+  };
+  return self;
 }

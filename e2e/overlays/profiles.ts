@@ -1,38 +1,43 @@
 // Browser profiles for the overlay e2e: real Chromium with the built extension, an account made
 // through the background's own message API against the local Worker (verification code read
 // from the .eml the Worker wrote), and helpers to reach the overlay frames inside web pages.
+// The account and page-text helpers serve the Firefox profile too (firefox-profile.ts).
 // Nothing here exists in the shipped extension.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, extensionDir } from '../browsers/launch.ts';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { launchChromiumContext } from '../browsers/launch.ts';
 import type { WorkerServer } from '../harness/worker.ts';
 
 export const PASSPHRASE = 'correct horse battery staple orbit lantern';
 
-export interface Profile {
+/** What account set-up needs of a profile in either browser. */
+export interface AccountProfile {
   address: string;
-  ctx: BrowserContext;
-  base: string;
   /** Calls the background's typed message API from one of our own extension pages. */
   command<T = unknown>(cmd: string, args: Record<string, unknown>): Promise<T>;
+}
+
+export type Reply<T> = { ok: boolean; value?: T; error?: { code: string; message: string } } | undefined;
+
+/** The value of a background reply ({ ok, value } or { ok: false, error }), or the error thrown. */
+export function replyValue<T>(cmd: string, reply: Reply<T>): T {
+  if (!reply?.ok) throw new Error(`${cmd}: ${reply?.error?.code} ${reply?.error?.message}`);
+  return reply.value as T;
+}
+
+export interface Profile extends AccountProfile {
+  ctx: BrowserContext;
+  base: string;
   open(url: string, timeoutMs?: number): Promise<Page>;
   close(): Promise<void>;
 }
 
 export async function launchProfile(address: string): Promise<Profile> {
   const dir = mkdtempSync(join(tmpdir(), 'noise-overlay-'));
-  const ext = extensionDir('chromium');
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    viewport: { width: 1100, height: 900 },
-    args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...CHROMIUM_ARGS],
-  });
-  const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
-  const base = `chrome-extension://${new URL(sw.url()).host}/`;
+  const { ctx, base } = await launchChromiumContext(dir, { width: 1100, height: 900 });
   let extPage: Page | null = null;
   return {
     address,
@@ -43,15 +48,14 @@ export async function launchProfile(address: string): Promise<Profile> {
         extPage = await ctx.newPage();
         await extPage.goto(`${base}popup.html`);
       }
-      const reply = (await extPage.evaluate(
+      const reply = await extPage.evaluate(
         ([c, a]) =>
           (
             globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
           ).chrome.runtime.sendMessage({ cmd: c, args: a }),
         [cmd, args] as const,
-      )) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-      if (!reply?.ok) throw new Error(`${cmd}: ${reply?.error?.code} ${reply?.error?.message}`);
-      return reply.value as T;
+      );
+      return replyValue(cmd, reply as Reply<T>);
     },
     async open(url: string, timeoutMs = 30_000) {
       const page = await ctx.newPage();
@@ -85,7 +89,7 @@ export async function verificationCode(log: string[], to: string, timeoutMs = 15
 }
 
 /** A real account: code mailed by the Worker, keys made and published by the background. */
-export async function createAccount(profile: Profile, worker: WorkerServer): Promise<void> {
+export async function createAccount(profile: AccountProfile, worker: WorkerServer): Promise<void> {
   await profile.command('account.sendCode', { serverUrl: worker.url, address: profile.address });
   const code = await verificationCode(worker.log, profile.address);
   await profile.command('account.create', {
@@ -114,21 +118,24 @@ export async function overlayFrame(
   }
 }
 
-/** Everything a page script can read: DOM text and attributes, form values, frame URLs. */
-export function pageVisibleText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const parts: string[] = [];
-    const walk = (n: Node) => {
-      if (n.nodeType === 3) parts.push(n.nodeValue ?? '');
-      if (n.nodeType === 1) {
-        const el = n as Element;
-        for (const a of el.attributes) parts.push(a.value);
-        if ('value' in el && typeof (el as HTMLInputElement).value === 'string')
-          parts.push((el as HTMLInputElement).value);
-      }
-      for (const c of n.childNodes) walk(c);
-    };
-    walk(document.documentElement);
-    return parts.join('\n');
-  });
+/** Everything a page script can read: DOM text and attributes, form values. Runs in the page. */
+export function collectPageText(): string {
+  const parts: string[] = [];
+  const walk = (n: Node) => {
+    if (n.nodeType === 3) parts.push(n.nodeValue ?? '');
+    if (n.nodeType === 1) {
+      const el = n as Element;
+      for (const a of el.attributes) parts.push(a.value);
+      if ('value' in el && typeof (el as HTMLInputElement).value === 'string')
+        parts.push((el as HTMLInputElement).value);
+    }
+    for (const c of n.childNodes) walk(c);
+  };
+  walk(document.documentElement);
+  return parts.join('\n');
+}
+
+/** collectPageText in a Playwright or Puppeteer page. */
+export function pageVisibleText(page: { evaluate(fn: () => string): Promise<unknown> }): Promise<string> {
+  return page.evaluate(collectPageText) as Promise<string>;
 }

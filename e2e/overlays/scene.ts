@@ -1,0 +1,167 @@
+// What the overlay e2e share in both browsers: a local `wrangler dev` Worker, the demo webmail,
+// a gpg home holding a gpg user and mallory, and the mail-side steps of issue 5 §7 (deliver a
+// gpg-made mail, export what the webmail sent and hand it to gpg). The browser-side steps live
+// in the test files, since Chromium (Playwright) and Firefox (WebDriver BiDi) drive frames apart.
+
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import PostalMime, { type Email } from 'postal-mime';
+import { expect } from 'vitest';
+import { startWorker, type WorkerServer } from '../harness/worker.ts';
+import { createGpgHome, type GpgHome } from '../interop/programs.ts';
+import { startWebmail, type Webmail } from '../webmail/server.ts';
+import { PASSPHRASE } from './profiles.ts';
+
+export const DOMAIN = 'example.org';
+export const ALICE = `alice@${DOMAIN}`;
+export const BOB = `bob@${DOMAIN}`;
+export const GPG_USER = `gpguser@${DOMAIN}`;
+export const MALLORY = `mallory@${DOMAIN}`;
+/** The attachment of scenario (6). */
+export const BIG_BYTES = 10 * 1024 * 1024;
+
+export const shots = resolve(import.meta.dirname, '../../test-output/overlays');
+mkdirSync(shots, { recursive: true });
+
+export const canaryFor = (label: string): string => `${label}-${Math.random().toString(36).slice(2)}`;
+
+export interface Scene {
+  worker: WorkerServer;
+  webmail: Webmail;
+  gpg: GpgHome;
+  stop(): Promise<void>;
+}
+
+/** Worker and webmail started together; gpg keys for the gpg user and mallory (ed25519 + cv25519). */
+export async function startScene(): Promise<Scene> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'noise-webmail-'));
+  const [worker, webmail] = await Promise.all([startWorker(), startWebmail({ dataDir, domain: DOMAIN })]);
+  const gpg = createGpgHome();
+  for (const uid of [GPG_USER, MALLORY]) {
+    const made = await gpg.gpg(['--quick-generate-key', uid, 'ed25519', 'sign', 'never']);
+    expect(made.code, made.stderr).toBe(0);
+    const fpr = (await gpg.gpg(['--with-colons', '--list-keys', uid])).stdout
+      .toString()
+      .split('\n')
+      .find((l) => l.startsWith('fpr:'))
+      ?.split(':')[9];
+    await gpg.gpg(['--quick-add-key', fpr ?? '', 'cv25519', 'encr', 'never']);
+  }
+  return {
+    worker,
+    webmail,
+    gpg,
+    async stop() {
+      await gpg.cleanup();
+      await webmail.stop();
+      await worker.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Imports the OpenPGP key the Worker's directory publishes for `address` into gpg. */
+export async function gpgImportFromDirectory(scene: Scene, address: string): Promise<void> {
+  const res = await fetch(`${scene.worker.url}/api/v1/lookup/by-email/${address}`);
+  const { openpgpKey } = (await res.json()) as { openpgpKey: string };
+  const imported = await scene.gpg.gpg(['--import'], { input: openpgpKey });
+  expect(imported.code, imported.stderr).toBe(0);
+}
+
+export async function gpgArmoredKey(scene: Scene, address: string): Promise<string> {
+  return (await scene.gpg.gpg(['--armor', '--export', address])).stdout.toString();
+}
+
+/** gpg encrypts to bob and signs as `signer`. */
+export async function gpgEncryptedSigned(scene: Scene, text: string, signer = GPG_USER): Promise<string> {
+  const out = await scene.gpg.gpg(
+    ['--armor', '--local-user', signer, '--recipient', BOB, '--sign', '--encrypt'],
+    {
+      input: text,
+    },
+  );
+  expect(out.code, out.stderr).toBe(0);
+  return out.stdout.toString();
+}
+
+/** Flips one base64 character in the middle of an armored block. */
+export function tampered(armored: string): string {
+  const lines = armored.split('\n');
+  const i = Math.floor(lines.length / 2);
+  const line = lines[i] ?? '';
+  lines[i] = `${line.slice(0, 8)}${line[8] === 'A' ? 'B' : 'A'}${line.slice(9)}`;
+  return lines.join('\n');
+}
+
+export function eml(from: string, to: string, subject: string, body: string): string {
+  return [
+    `From: ${from}`,
+    `To: ${to}`,
+    `Subject: ${subject}`,
+    `Message-ID: <${Math.random().toString(36).slice(2)}@${DOMAIN}>`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    body.replace(/\n/g, '\r\n'),
+  ].join('\r\n');
+}
+
+/** Puts a raw mail into a webmail mailbox (as an MTA would); returns its thread id. */
+export async function deliver(scene: Scene, account: string, raw: string): Promise<string> {
+  const res = await fetch(`${scene.webmail.url}/api/accounts/${account}/mailboxes/inbox`, {
+    method: 'POST',
+    headers: { 'content-type': 'message/rfc822' },
+    body: raw,
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { threadId: string }).threadId;
+}
+
+export async function inbox(scene: Scene, account: string) {
+  const res = await fetch(`${scene.webmail.url}/api/accounts/${account}/mailboxes/inbox`);
+  return (await res.json()) as { threadId: string; subject: string; size: number }[];
+}
+
+/** Ids of the mail the webmail sent to outside addresses (kept for export). */
+export async function outboundIds(scene: Scene): Promise<string[]> {
+  return (await (await fetch(`${scene.webmail.url}/api/outbound`)).json()) as string[];
+}
+
+/**
+ * The one mail sent out since `before`, exported as .eml and read as a mail client would: the
+ * text body taken out, handed to gpg; returns the outer mail, gpg's status lines and the
+ * decrypted inner MIME entity.
+ */
+export async function outboundThroughGpg(
+  scene: Scene,
+  before: string[],
+): Promise<{ outer: Email; status: string; inner: Email }> {
+  const ids = (await outboundIds(scene)).filter((id) => !before.includes(id));
+  expect(ids).toHaveLength(1);
+  const res = await fetch(`${scene.webmail.url}/api/outbound/${ids[0]}/raw`);
+  const outer = await PostalMime.parse(new Uint8Array(await res.arrayBuffer()));
+  const out = await scene.gpg.gpg(['--status-fd', '1', '--decrypt'], { input: outer.text ?? '' });
+  const stdout = out.stdout.toString();
+  const inner = await PostalMime.parse(stdout.replace(/^\[GNUPG:\].*\n/gm, ''));
+  return { outer, status: `${stdout.match(/^\[GNUPG:\].*$/gm)?.join('\n') ?? ''}\n${out.stderr}`, inner };
+}
+
+/** Strings the hostile page must never capture when the plaintext carries `canary`. */
+export const forbidden = (canary: string): string[] => [
+  canary,
+  'PRIVATE KEY',
+  'privateKey',
+  'keyPassphrase',
+  'signingSecret',
+  PASSPHRASE,
+];
+
+/** Runs in the hostile page: one more of its own scans, then all it captured, as JSON. */
+export function hostileCaptured(): string {
+  const h = (window as unknown as { __hostile: { scan(): void; captured: { via: string; data: string }[] } })
+    .__hostile;
+  h.scan();
+  return JSON.stringify(h.captured);
+}
