@@ -1,7 +1,8 @@
 // `npm start`: the whole product locally.
 //   1. applies the D1 migrations to the local database (.wrangler/state),
 //   2. runs the Worker on workerd (`wrangler dev`) at http://127.0.0.1:8787,
-//   3. runs the demo webmail (e2e/webmail) at http://127.0.0.1:8790 when present,
+//   3. runs the demo webmail (e2e/webmail) at http://127.0.0.1:8790 when present, and delivers
+//      the Worker's mail for its accounts (the verification code) into their inboxes,
 //   4. builds the extension in watch mode (WXT dev server) into .output/chrome-mv3-dev,
 //   5. opens Chromium with the extension loaded when a display exists; otherwise prints
 //      the URLs and how to load the unpacked extension.
@@ -11,6 +12,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createLocalMailBridge } from './local-mail.mjs';
 import { root, wrangler } from './wrangler.mjs';
 
 const WORKER_PORT = Number(process.env.NOISE_WORKER_PORT ?? 8787);
@@ -55,13 +58,11 @@ const migrate = wrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { stdio
 const migrated = await new Promise((resolve) => migrate.on('exit', resolve));
 if (migrated !== 0) process.exit(migrated ?? 1);
 
-track(
+const worker = track(
   'worker',
   wrangler(
     ['dev', '--ip', '127.0.0.1', '--port', String(WORKER_PORT), '--show-interactive-dev-session=false'],
-    {
-      stdio: 'inherit',
-    },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   ),
 );
 
@@ -86,9 +87,20 @@ track(
   }),
 );
 
+const webmailUrl = `http://127.0.0.1:${WEBMAIL_PORT}/`;
+// wrangler's output is passed through; the .eml files it logs go to the demo webmail.
+const bridge = hasWebmail ? createLocalMailBridge(webmailUrl) : null;
+createInterface({ input: worker.stdout }).on('line', (line) => {
+  console.log(line);
+  bridge?.(line)
+    .then((reached) => {
+      for (const name of reached) console.log(`[start] mail delivered to ${name}'s demo inbox`);
+    })
+    .catch((e) => console.error(`[start] could not deliver local mail: ${e.message}`));
+});
+
 await waitFor(`http://127.0.0.1:${WORKER_PORT}/health`, 'the Worker');
 const extensionDir = join(root, '.output/chrome-mv3-dev');
-const webmailUrl = `http://127.0.0.1:${WEBMAIL_PORT}/`;
 if (hasWebmail) await waitFor(webmailUrl, 'the demo webmail');
 
 console.log(`
@@ -98,7 +110,14 @@ Noise Email is running:
   Extension (watch build):       ${extensionDir}
 Load the extension by hand: chrome://extensions → Developer mode → "Load unpacked" → ${extensionDir}
 Firefox: about:debugging#/runtime/this-firefox → "Load Temporary Add-on…" → .output/firefox-mv3/manifest.json (after \`npm run build:firefox\`).
-`);
+${
+  hasWebmail
+    ? `
+Try it: in the extension's setup page, use server http://127.0.0.1:${WORKER_PORT} and the address
+alice@webmail.localhost; the verification code arrives in ${webmailUrl}u/alice/. Do the same as
+bob@webmail.localhost in a second browser profile, then write from Alice to Bob with 🔒 Encrypt.`
+    : ''
+}`);
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
   existsSync(p),
