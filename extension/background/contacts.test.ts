@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateKey } from '../../shared/pgp/keys.ts';
 import { openDatabase } from '../store/db.ts';
 import { defaultSettings, Records } from '../store/records.ts';
-import { acceptKeyChange, observeKey, verifyContact } from './contacts.ts';
+import { acceptKeyChange, contactsNamed, nameKey, observeKey, verifyContact } from './contacts.ts';
 
 let n = 0;
 async function records() {
@@ -52,5 +52,35 @@ describe('contacts and pinned keys', () => {
     await expect(verifyContact(r, 'erin@example.org', 'AAAA')).rejects.toMatchObject({ code: 'invalid_key' });
     const spaced = k.fingerprint.toLowerCase().replace(/(.{4})/g, '$1 ');
     expect((await verifyContact(r, 'erin@example.org', spaced)).verified).toBe(true);
+  });
+});
+
+describe('contacts by display name (recipients a webmail shows by name only)', () => {
+  it('matches a user ID name exactly, ignoring case, width and spacing; several matches are all returned', async () => {
+    const r = await records();
+    const named = (name: string, email: string) =>
+      generateKey({ userIds: [{ name, email }], passphrase: 'x' }).then((k) =>
+        observeKey(r, email, k.publicKey, 'directory'),
+      );
+    await named('Bob Baker', 'bob@contoso.com');
+    await named('Dave  Dunn', 'dave@contoso.com');
+    await named('Dave Dunn', 'dave.dunn@fabrikam.com');
+    await observeKey(r, 'nameless@contoso.com', (await keyFor('nameless@contoso.com')).publicKey, 'manual');
+    const contacts = await r.contacts();
+    expect(await contactsNamed(contacts, '  bob   BAKER ')).toEqual([
+      { address: 'bob@contoso.com', userId: 'Bob Baker <bob@contoso.com>' },
+    ]);
+    // Fullwidth letters normalize (NFKC) to the same name.
+    expect((await contactsNamed(contacts, 'Ｂｏｂ Baker')).map((m) => m.address)).toEqual([
+      'bob@contoso.com',
+    ]);
+    expect((await contactsNamed(contacts, 'Dave Dunn')).map((m) => m.address).sort()).toEqual([
+      'dave.dunn@fabrikam.com',
+      'dave@contoso.com',
+    ]);
+    // No prefix or partial matches, and a blank name matches nothing.
+    expect(await contactsNamed(contacts, 'Bob')).toEqual([]);
+    expect(await contactsNamed(contacts, ' ')).toEqual([]);
+    expect(nameKey('Ｂｏｂ\u00a0 Baker')).toBe('bob baker');
   });
 });

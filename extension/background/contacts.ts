@@ -132,3 +132,34 @@ export async function verifyContact(
   await records.putContact(next);
   return next;
 }
+
+/** How display names compare: Unicode-normalized, case-folded, spaces collapsed. */
+export function nameKey(name: string): string {
+  return name.normalize('NFKC').toLocaleLowerCase('und').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Contacts whose key has a user ID with exactly this display name, for a webmail that shows a
+ * recipient by name only (Outlook's pills). Several matches are all returned: the user picks.
+ */
+export async function contactsNamed(
+  contacts: ContactRecord[],
+  name: string,
+): Promise<{ address: string; userId: string }[]> {
+  const wanted = nameKey(name);
+  if (!wanted) return [];
+  const out: { address: string; userId: string }[] = [];
+  for (const c of contacts) {
+    let info: Awaited<ReturnType<typeof readKeyInfo>>;
+    try {
+      info = await readKeyInfo(c.armoredKey);
+    } catch {
+      continue;
+    }
+    const hit = info.userIds.find(
+      (u) => u.name && u.email.toLowerCase() === c.address && nameKey(u.name) === wanted,
+    );
+    if (hit) out.push({ address: c.address, userId: hit.raw });
+  }
+  return out;
+}

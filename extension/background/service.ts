@@ -21,7 +21,7 @@ import {
   sessionFor,
   startVerification,
 } from './account.ts';
-import { acceptKeyChange, contactView, observeKey, verifyContact } from './contacts.ts';
+import { acceptKeyChange, contactsNamed, contactView, observeKey, verifyContact } from './contacts.ts';
 import type { Custody } from './custody.ts';
 import { ExtensionError } from './errors.ts';
 import { fingerprintsOf, publicPgpKey, readKeyInfo } from './identity.ts';
@@ -296,6 +296,10 @@ export function createHandlers(
 
     async 'contacts.list'() {
       return (await records.contacts()).map(contactView);
+    },
+
+    async 'contacts.byName'({ name }) {
+      return contactsNamed(await records.contacts(), name);
     },
 
     async 'contacts.lookup'({ address }) {

@@ -61,6 +61,8 @@ export const REQUESTS = {
   'contacts.lookup': z.strictObject({ address: Address }),
   'contacts.import': z.strictObject({ armoredKey: Armored }),
   'contacts.remove': z.strictObject({ address: Address }),
+  /** Contacts whose key names this display name (recipients the webmail shows by name only). */
+  'contacts.byName': z.strictObject({ name: z.string().trim().min(1).max(254) }),
   'contacts.verify': z.strictObject({ address: Address, fingerprint: z.string().min(16).max(64) }),
   'contacts.acceptChange': z.strictObject({ address: Address }),
   'log.list': z.strictObject({}),
@@ -161,6 +163,7 @@ export interface Responses {
   'contacts.lookup': ContactView;
   'contacts.import': ContactView;
   'contacts.remove': { removed: boolean };
+  'contacts.byName': { address: string; userId: string }[];
   'contacts.verify': ContactView;
   'contacts.acceptChange': ContactView;
   'log.list': LogView[];

@@ -1,6 +1,8 @@
 // Port names and the relay's outbound messages, without zod: the content script imports this
 // file only, so its bundle stays small (it must stay under 30 KB minified).
 
+import type { NamedRecipient } from '../providers/types.ts';
+
 export const PORT_RELAY = 'noise-relay';
 export const PORT_READ = 'noise-read';
 export const PORT_COMPOSE = 'noise-compose';
@@ -31,7 +33,7 @@ export type RelayMessage =
       to: string[];
       cc: string[];
       bcc: string[];
-      unresolved: string[];
+      unresolved: NamedRecipient[];
       subject: string;
       typedChars: number;
       provider: string;

@@ -8,6 +8,7 @@
 // validated against these schemas there; unknown kinds and fields are refused.
 
 import { z } from 'zod';
+import type { NamedRecipient } from '../providers/types.ts';
 
 export { PORT_COMPOSE, PORT_READ, PORT_RELAY, SUBJECT_PLACEHOLDER } from './names.ts';
 
@@ -35,7 +36,9 @@ export const RelayIn = z.discriminatedUnion('t', [
     to: AddressList,
     cc: AddressList,
     bcc: AddressList,
-    unresolved: z.array(z.string().max(254)).max(500),
+    unresolved: z
+      .array(z.strictObject({ field: z.enum(['to', 'cc', 'bcc']), name: z.string().max(254) }))
+      .max(500),
     subject: z.string().max(4096),
     /** Characters the user already typed into the webmail's own editor (draft leak warning). */
     typedChars: z.number().int().min(0),
@@ -146,7 +149,7 @@ export interface ComposeContext {
   to: string[];
   cc: string[];
   bcc: string[];
-  unresolved: string[];
+  unresolved: NamedRecipient[];
   subject: string;
   typedChars: number;
   from: string | null;

@@ -52,7 +52,10 @@ describe('outlook: compose', () => {
       to: ['carol@fabrikam.com'],
       cc: ['erin@contoso.com'],
       bcc: [],
-      unresolved: ['Bob Baker', 'Dave Dunn'],
+      unresolved: [
+        { field: 'to', name: 'Bob Baker' },
+        { field: 'cc', name: 'Dave Dunn' },
+      ],
     });
   });
 
@@ -73,7 +76,10 @@ describe('outlook: compose', () => {
   it('leaves pills unresolved when no card appears', async () => {
     const [c] = outlook.findComposers(document);
     const r = await c!.resolveRecipients();
-    expect(r.unresolved).toEqual(['Bob Baker', 'Dave Dunn']);
+    expect(r.unresolved).toEqual([
+      { field: 'to', name: 'Bob Baker' },
+      { field: 'cc', name: 'Dave Dunn' },
+    ]);
     expect(r.to).toEqual(['carol@fabrikam.com']);
   });
 });

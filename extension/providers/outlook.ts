@@ -142,7 +142,7 @@ function composer(body: HTMLElement): Composer {
     for (const [field, well] of wells()) {
       const { addresses, unresolved } = readWell(well);
       out[field] = uniqueAddresses(addresses);
-      out.unresolved.push(...unresolved.map((p) => (p.textContent ?? '').trim()));
+      out.unresolved.push(...unresolved.map((p) => ({ field, name: (p.textContent ?? '').trim() })));
     }
     return out;
   };

@@ -9,7 +9,7 @@ export interface Recipients {
   cc: string[];
   bcc: string[];
   /** Recipients the page shows by name only (Outlook pills): ask the user or resolve them. */
-  unresolved: string[];
+  unresolved: NamedRecipient[];
 }
 
 export interface Composer {
@@ -49,4 +49,10 @@ export interface ProviderAdapter {
   detect(location: PageLocation, document: Document): boolean;
   findComposers(root: ParentNode): Composer[];
   findMessages(root: ParentNode): DisplayedMessage[];
+}
+
+/** A recipient the page shows by display name only, in its field. */
+export interface NamedRecipient {
+  field: 'to' | 'cc' | 'bcc';
+  name: string;
 }

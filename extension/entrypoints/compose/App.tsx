@@ -5,9 +5,11 @@
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { toBase64 } from '../../../shared/encoding.ts';
+import { call } from '../../messages/client.ts';
 import { PORT_COMPOSE, tokenFromFragment } from '../../overlay/names.ts';
 import type { ComposeContext, ComposeOut, KeyStatus } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
+import type { NamedRecipient } from '../../providers/types.ts';
 import { SecurityMark } from '../../ui/SecurityMark.tsx';
 import { type Recipient, Recipients } from './Recipients.tsx';
 
@@ -35,6 +37,28 @@ function readFile(file: File, onProgress: (loaded: number) => void): Promise<str
   });
 }
 
+interface NamedMatch extends NamedRecipient {
+  address: string;
+}
+
+/**
+ * Recipients the webmail shows by name only: a name that exactly one contact's key carries
+ * becomes that address (shown to the user for checking); any other name is left to the user.
+ */
+async function resolveNames(
+  names: NamedRecipient[],
+): Promise<{ found: NamedMatch[]; left: NamedRecipient[] }> {
+  const found: NamedMatch[] = [];
+  const left: NamedRecipient[] = [];
+  for (const n of names) {
+    const matches = await call('contacts.byName', { name: n.name }).catch(() => []);
+    const only = matches.length === 1 ? matches[0] : undefined;
+    if (only) found.push({ ...n, address: only.address });
+    else left.push(n);
+  }
+  return { found, left };
+}
+
 export function App() {
   const token = tokenFromFragment(location.hash);
   const [context, setContext] = useState<ComposeContext | null>(null);
@@ -45,6 +69,8 @@ export function App() {
   const [sign, setSign] = useState(true);
   const [files, setFiles] = useState<FileItem[]>([]);
   const [phase, setPhase] = useState<Phase>({ p: 'editing' });
+  const [named, setNamed] = useState<NamedMatch[]>([]);
+  const [unresolved, setUnresolved] = useState<NamedRecipient[]>([]);
   const textRef = useRef<HTMLTextAreaElement>(null);
 
   const [port] = useState(() =>
@@ -57,6 +83,11 @@ export function App() {
           ...m.context.cc.map((address) => ({ field: 'cc' as const, address })),
           ...m.context.bcc.map((address) => ({ field: 'bcc' as const, address })),
         ]);
+        resolveNames(m.context.unresolved).then(({ found, left }) => {
+          setList((l) => [...l, ...found.map(({ field, address }) => ({ field, address }))]);
+          setNamed(found);
+          setUnresolved(left);
+        });
       } else if (m.t === 'keys') {
         setStatuses((prev) => {
           const next = new Map(prev);
@@ -160,9 +191,16 @@ export function App() {
           message.
         </div>
       )}
-      {context && context.unresolved.length > 0 && (
-        <div class="badge warn">
-          The webmail shows {context.unresolved.join(', ')} by name only: add their addresses below.
+      {named.length > 0 && (
+        <div class="badge warn" data-testid="named-recipients">
+          Found by name in your contacts: {named.map((n) => `${n.name} → ${n.address}`).join(', ')}. Check
+          that these are the people you mean.
+        </div>
+      )}
+      {unresolved.length > 0 && (
+        <div class="badge warn" data-testid="unresolved-recipients">
+          The webmail shows {unresolved.map((u) => u.name).join(', ')} by name only: add their addresses
+          below.
         </div>
       )}
       <Recipients
