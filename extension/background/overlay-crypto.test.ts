@@ -171,6 +171,38 @@ describe('PGP compose → read', () => {
     expect(unknown.verdict.signedBySender).toBe(false);
   });
 
+  it('one cache across reads parses each contact key once and forgets a removed contact', async () => {
+    const out = await encryptCompose(compose(), source(alice, [await contact(bob)]), new UnlockedKeyCache());
+    const cache = new UnlockedKeyCache();
+    const aliceContact = await contact(alice);
+    const read = (contacts: ContactKey[]) =>
+      readArmored(
+        {
+          kind: 'pgp-message',
+          armored: out.armored,
+          displayedSender: 'alice@webmail.localhost',
+          clipped: false,
+          fullViewUrl: null,
+        },
+        source(bob, contacts),
+        cache,
+      );
+    const first = await read([aliceContact]);
+    const again = await read([aliceContact]);
+    const removed = await read([]);
+    if (first.kind !== 'message' || again.kind !== 'message' || removed.kind !== 'message')
+      throw new Error('expected messages');
+    expect(first.verdict.signatures[0]?.status).toBe('valid');
+    expect(again.verdict.signatures[0]?.status).toBe('valid');
+    expect(removed.verdict.signatures[0]?.status).toBe('unknown_key');
+    expect(removed.text).toContain(CANARY);
+    const [k1] = await cache.publicKeys([aliceContact.armoredKey]);
+    const [k2] = await cache.publicKeys([aliceContact.armoredKey]);
+    expect(k1).toBe(k2);
+    expect(k1?.getFingerprint().toUpperCase()).toBe(alice.pgp.fingerprint);
+    await expect(cache.publicKeys(['not a key'])).rejects.toMatchObject({ code: 'malformed' });
+  });
+
   it('refuses tampered ciphertext with no plaintext', async () => {
     const out = await encryptCompose(compose(), source(alice, [await contact(bob)]), new UnlockedKeyCache());
     const lines = out.armored.split('\n');

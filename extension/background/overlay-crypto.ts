@@ -3,7 +3,7 @@
 // sources, so they run the same in the background and in Node tests with real openpgp.js.
 // No plaintext leaves here except in the returned view, which only the read frame receives.
 
-import type { PrivateKey } from 'openpgp';
+import type { PrivateKey, PublicKey } from 'openpgp';
 import PostalMime from 'postal-mime';
 import type { ArmorKind } from '../../shared/armor/index.ts';
 import { fromUtf8, toBase64, utf8 } from '../../shared/encoding.ts';
@@ -18,7 +18,7 @@ import {
   signedPrekeySecretFromJson,
 } from '../../shared/envelope/index.ts';
 import { NoiseError } from '../../shared/errors.ts';
-import { readKeyInfo, unlockPrivateKey } from '../../shared/pgp/keys.ts';
+import { readKeyInfo, readPublicKey, unlockPrivateKey } from '../../shared/pgp/keys.ts';
 import { decryptMessage, encryptMessage } from '../../shared/pgp/message.ts';
 import { buildInnerEntity, type MailAttachment } from '../../shared/pgp/mime-build.ts';
 import { verifyCleartext } from '../../shared/pgp/signatures.ts';
@@ -53,14 +53,53 @@ export interface DirectoryEntry {
   envelope: boolean;
 }
 
-/** The unlocked OpenPGP key, kept per fingerprint: unlocking (S2K) is the slow part of a warm read. */
+/**
+ * The unlocked OpenPGP key, kept per fingerprint: unlocking (S2K) is the slow part of a warm read.
+ * Also the contacts' public keys, parsed once: parsing every contact's armored key again on each
+ * read cost about 1.3 ms per contact (20 contacts: a 10 KB read went from 4 ms to 30 ms, Node).
+ */
 export class UnlockedKeyCache {
-  private key: { fingerprint: string; key: PrivateKey } | null = null;
+  /** In flight or done, so a read arriving while the key is being unlocked waits for that unlock. */
+  private key: { fingerprint: string; unlocked: Promise<{ key: PrivateKey; publicKey: PublicKey }> } | null =
+    null;
+  private parsed = new Map<string, Promise<PublicKey>>();
   async get(secrets: IdentitySecrets): Promise<PrivateKey> {
-    if (this.key?.fingerprint === secrets.pgp.fingerprint) return this.key.key;
-    const key = await unlockPrivateKey(secrets.pgp.privateKey, secrets.pgp.keyPassphrase);
-    this.key = { fingerprint: secrets.pgp.fingerprint, key };
-    return key;
+    return (await this.unlocked(secrets)).key;
+  }
+  /** Our own public key, to verify our own signatures (Sent mail). */
+  async ownPublicKey(secrets: IdentitySecrets): Promise<PublicKey> {
+    return (await this.unlocked(secrets)).publicKey;
+  }
+  private unlocked(secrets: IdentitySecrets): Promise<{ key: PrivateKey; publicKey: PublicKey }> {
+    if (this.key?.fingerprint === secrets.pgp.fingerprint) return this.key.unlocked;
+    const entry = {
+      fingerprint: secrets.pgp.fingerprint,
+      unlocked: unlockPrivateKey(secrets.pgp.privateKey, secrets.pgp.keyPassphrase).then((key) => ({
+        key,
+        publicKey: key.toPublic(),
+      })),
+    };
+    this.key = entry;
+    // A failed unlock is not kept: the next read tries again.
+    entry.unlocked.catch(() => {
+      if (this.key === entry) this.key = null;
+    });
+    return entry.unlocked;
+  }
+  /** The given armored public keys, parsed; keys no longer asked for are dropped. */
+  publicKeys(armored: readonly string[]): Promise<PublicKey[]> {
+    const next = new Map<string, Promise<PublicKey>>();
+    for (const a of armored) {
+      let p = this.parsed.get(a) ?? next.get(a);
+      if (!p) {
+        p = readPublicKey(a);
+        // A key that failed to parse is tried again next time rather than kept as a failure.
+        p.catch(() => this.parsed.delete(a));
+      }
+      next.set(a, p);
+    }
+    this.parsed = next;
+    return Promise.all(armored.map((a) => next.get(a) as Promise<PublicKey>));
   }
   clear(): void {
     this.key = null;
@@ -174,7 +213,7 @@ export async function readArmored(
     };
   }
   const contacts = await keys.contacts();
-  const verificationKeys = contacts.map((c) => c.armoredKey);
+  const verificationKeys: PublicKey[] = await cache.publicKeys(contacts.map((c) => c.armoredKey));
   if (req.kind === 'pgp-signed') {
     const { text, verdict } = await verifyCleartext({
       armored: req.armored,
@@ -212,10 +251,9 @@ export async function readArmored(
     return message(verdict, req, await contentOf(plaintext));
   }
   const own = await cache.get(secrets);
-  verificationKeys.push(own.toPublic().armor());
   const result = await decryptMessage(req.armored, {
     decryptionKeys: [own],
-    verificationKeys,
+    verificationKeys: [...verificationKeys, await cache.ownPublicKey(secrets)],
     from: req.displayedSender,
   });
   return message(result.verdict, req, await contentOf(result.data));

@@ -148,6 +148,53 @@ describe('overlay router', () => {
     expect(reader.received[0]).toMatchObject({ t: 'failure', code: 'forbidden' });
   });
 
+  it('unlocks the key when a content script connects, and a read then shares that unlock', async () => {
+    let asked = 0;
+    const cache = new UnlockedKeyCache();
+    const warm = createOverlayRouter(
+      {
+        keys: {
+          secrets: async () => {
+            asked++;
+            return bob;
+          },
+          contacts: async () => [],
+          lookup: async () => null,
+          bundle: async () => null,
+          envelopeFingerprint: async () => null,
+        },
+        cache,
+        importKey: async () => ({ fingerprint: '' }),
+        ownAddress: async () => bob.address,
+        touch: () => {},
+      },
+      SELF,
+    );
+    const relay = new MemoryPort(PORT_RELAY, contentScript(12));
+    warm(relay);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(asked).toBe(1);
+    // The unlock started on connect is the one every later caller gets.
+    const [a, b] = await Promise.all([cache.get(bob), cache.get(bob)]);
+    expect(a).toBe(b);
+    relay.send({
+      t: 'read',
+      token: 'tok_warm_0000000000',
+      kind: 'pgp-message',
+      armored,
+      sender: null,
+      clipped: false,
+      fullViewUrl: null,
+    });
+    const reader = new MemoryPort(PORT_READ, frame('read.html', 12));
+    warm(reader);
+    reader.send({ t: 'open', token: 'tok_warm_0000000000' });
+    await answered(reader);
+    expect(JSON.stringify(reader.received)).toContain(CANARY);
+    expect(JSON.stringify(relay.received)).not.toContain(CANARY);
+    relay.close();
+  });
+
   it('ignores malformed relay messages and unknown fields', async () => {
     const relay = new MemoryPort(PORT_RELAY, contentScript(11));
     route(relay);

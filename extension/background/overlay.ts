@@ -107,6 +107,13 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
 
   function relay(port: OverlayPort, tabId: number): void {
     const mine = new Set<string>();
+    // A webmail tab connected (the content script does so as the page starts loading): unlock the
+    // OpenPGP key now, if the extension is unlocked, so the tab's first block does not wait for
+    // the S2K (about 100 ms). A read that arrives meanwhile waits for this same unlock.
+    hooks.keys
+      .secrets()
+      .then((s) => s && hooks.cache.get(s))
+      .catch(() => {});
     port.onDisconnect.addListener(() => {
       for (const token of mine) deposits.delete(token);
     });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { armorEnvelope } from '../../shared/envelope/armor.ts';
 import { gmail } from '../providers/gmail.ts';
-import { startOverlays } from './content.ts';
+import { prepareOverlays, startOverlays } from './content.ts';
 import type { RelayMessage, RelayOut } from './names.ts';
 import type { OverlayPort } from './runtime-port.ts';
 
@@ -85,6 +85,88 @@ describe('content script: read', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(rt.posted.filter((m) => m.t === 'read')).toHaveLength(2);
     expect(document.querySelectorAll('iframe[data-noise-overlay=read]')).toHaveLength(2);
+  });
+});
+
+describe('content script: a read frame loaded ahead of need', () => {
+  // happy-dom has no Node.moveBefore (Chromium 133+, Firefox 144+ do): give it one that moves
+  // the node, so the spare path runs here; e2e/overlays covers the real browsers.
+  const proto = Element.prototype as unknown as { moveBefore?: (n: Node, c: Node | null) => void };
+  afterEach(() => {
+    delete proto.moveBefore;
+  });
+
+  it('is made at document_start hidden and without a token, then placed and told its token once loaded', async () => {
+    proto.moveBefore = function (this: Element, n: Node, c: Node | null) {
+      this.insertBefore(n, c);
+    };
+    const rt = fakeRuntime();
+    let connects = 0;
+    const deps = {
+      ...rt.deps,
+      connect: () => {
+        connects++;
+        return rt.deps.connect();
+      },
+    };
+    prepareOverlays(deps);
+    const spare = document.querySelector('iframe[data-noise-overlay=read-spare]') as HTMLIFrameElement;
+    expect(spare.parentElement).toBe(document.documentElement);
+    expect(spare.getAttribute('src')).toBe('chrome-extension://abcdef/read.html');
+    expect(spare.getAttribute('aria-hidden')).toBe('true');
+    expect(spare.tabIndex).toBe(-1);
+    expect(spare.style.visibility).toBe('hidden');
+    expect(connects).toBe(1);
+
+    document.body.append(gmailMessage('7', 'alice@example.org', armored));
+    stop = startOverlays(deps, gmail);
+    const msg = rt.posted.find((m) => m.t === 'read') as Extract<RelayMessage, { t: 'read' }>;
+    expect(connects).toBe(1); // the port opened at document_start carried the deposit
+    const placed = document.querySelector('iframe[data-noise-overlay=read]') as HTMLIFrameElement;
+    expect(placed).toBe(spare);
+    expect(placed.nextElementSibling?.getAttribute('class')).toBe('a3s aiL');
+    expect(placed.hasAttribute('aria-hidden')).toBe(false);
+    expect(placed.style.visibility).toBe('');
+    // Still loading: the token waits for the frame's load (a fragment change before it can be lost).
+    expect(placed.getAttribute('src')).toBe('chrome-extension://abcdef/read.html');
+    placed.dispatchEvent(new Event('load'));
+    expect(placed.getAttribute('src')).toBe(`chrome-extension://abcdef/read.html#${msg.token}`);
+
+    // The next spare comes a little later, for a message opened later in the page.
+    expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).toBeNull();
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).not.toBeNull();
+    stop();
+    stop = null;
+    expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).toBeNull();
+  });
+
+  it('a loaded spare gets its token at once; without moveBefore each block gets a new frame', () => {
+    proto.moveBefore = function (this: Element, n: Node, c: Node | null) {
+      this.insertBefore(n, c);
+    };
+    const rt = fakeRuntime();
+    prepareOverlays(rt.deps);
+    const spare = document.querySelector('iframe[data-noise-overlay=read-spare]') as HTMLIFrameElement;
+    spare.dispatchEvent(new Event('load'));
+    document.body.append(gmailMessage('8', 'alice@example.org', armored));
+    stop = startOverlays(rt.deps, gmail);
+    const msg = rt.posted.find((m) => m.t === 'read') as Extract<RelayMessage, { t: 'read' }>;
+    expect(spare.getAttribute('src')).toBe(`chrome-extension://abcdef/read.html#${msg.token}`);
+    stop();
+    stop = null;
+    document.body.replaceChildren();
+
+    delete proto.moveBefore;
+    const plain = fakeRuntime();
+    prepareOverlays(plain.deps);
+    expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).toBeNull();
+    document.body.append(gmailMessage('9', 'alice@example.org', armored));
+    stop = startOverlays(plain.deps, gmail);
+    const read = plain.posted.find((m) => m.t === 'read') as Extract<RelayMessage, { t: 'read' }>;
+    expect(document.querySelector('iframe[data-noise-overlay=read]')?.getAttribute('src')).toBe(
+      `chrome-extension://abcdef/read.html#${read.token}`,
+    );
   });
 });
 

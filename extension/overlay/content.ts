@@ -22,6 +22,7 @@ const DEBOUNCE_MS = 150;
 const READ_HEIGHT = 160;
 const COMPOSE_HEIGHT = 460;
 const BIG_INSERT = 512 * 1024;
+const SPARE_DELAY_MS = 1000;
 
 function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
@@ -30,18 +31,108 @@ function newToken(): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_');
 }
 
+function frameStyle(height: number): string {
+  return `display:block;width:100%;min-width:320px;height:${height}px;border:0;margin:4px 0;color-scheme:normal`;
+}
+
 function frame(
-  deps: ContentDeps,
+  deps: Pick<ContentDeps, 'frameUrl'>,
   page: 'read' | 'compose',
-  token: string,
+  token: string | null,
   height: number,
 ): HTMLIFrameElement {
   const f = document.createElement('iframe');
   f.setAttribute(OWN_ATTRIBUTE, page);
   f.title = page === 'read' ? 'Encrypted message (Noise Email)' : 'Encrypted compose (Noise Email)';
-  f.style.cssText = `display:block;width:100%;min-width:320px;height:${height}px;border:0;margin:4px 0;color-scheme:normal`;
-  f.src = deps.frameUrl(`/${page}.html#${token}`);
+  f.style.cssText = frameStyle(height);
+  f.src = deps.frameUrl(token === null ? `/${page}.html` : `/${page}.html#${token}`);
   return f;
+}
+
+// A read frame loaded ahead of need, hidden and without a token. Making an extension frame
+// (navigation, its process's frame and script context, the page's scripts) is most of the time
+// from a message shown to its plaintext visible (bench overlay), so a block found later takes
+// this one: Node.moveBefore moves it into place keeping its document (insertBefore would reload
+// it), then the token arrives as a fragment change (a same-document navigation the frame hears
+// as hashchange). The token still travels only in the frame's URL, as for a new frame. Without
+// moveBefore every frame is made on demand.
+let spare: HTMLIFrameElement | null = null;
+const spareLoaded = new WeakSet<HTMLIFrameElement>();
+const SPARE_STYLE =
+  'position:fixed;top:0;left:-10000px;width:800px;height:160px;border:0;visibility:hidden;pointer-events:none';
+
+interface MovableParent {
+  moveBefore(node: Node, child: Node | null): void;
+}
+
+function canMove(): boolean {
+  return typeof (Element.prototype as Partial<MovableParent>).moveBefore === 'function';
+}
+
+/**
+ * Starts loading the spare read frame (once per page, and again after each use). Safe to call
+ * at document_start: it goes under the root element, outside the body the webmail builds.
+ */
+export function warmReadFrame(deps: Pick<ContentDeps, 'frameUrl'>): void {
+  if (spare?.isConnected || !canMove() || !document.documentElement) return;
+  const f = frame(deps, 'read', null, READ_HEIGHT);
+  f.addEventListener('load', () => spareLoaded.add(f), { once: true });
+  f.setAttribute(OWN_ATTRIBUTE, 'read-spare');
+  f.setAttribute('aria-hidden', 'true');
+  f.tabIndex = -1;
+  f.style.cssText = SPARE_STYLE;
+  document.documentElement.append(f);
+  spare = f;
+}
+
+let earlyRelay: OverlayPort | null = null;
+
+/**
+ * For the content script's document_start: starts loading the spare read frame and connects to
+ * the background, which then unlocks the OpenPGP key (if the extension is unlocked). The first
+ * block found at DOMContentLoaded then waits for neither; startOverlays takes over the port.
+ */
+export function prepareOverlays(deps: ContentDeps): void {
+  warmReadFrame(deps);
+  if (earlyRelay) return;
+  const p = deps.connect(PORT_RELAY);
+  p.onDisconnect.addListener(() => {
+    if (earlyRelay === p) earlyRelay = null;
+  });
+  earlyRelay = p;
+}
+
+/** Puts a read frame for `token` just before `before`: the spare when there is one, else a new frame. */
+function placeReadFrame(
+  deps: Pick<ContentDeps, 'frameUrl'>,
+  token: string,
+  before: Element,
+): HTMLIFrameElement {
+  const parent = before.parentElement;
+  const f = spare;
+  spare = null;
+  if (f?.isConnected && parent) {
+    try {
+      // Moved before it learns its token: if the move throws, the token goes to a new frame.
+      (parent as unknown as MovableParent).moveBefore(f, before);
+      f.setAttribute(OWN_ATTRIBUTE, 'read');
+      f.removeAttribute('aria-hidden');
+      f.removeAttribute('tabindex');
+      f.style.cssText = frameStyle(READ_HEIGHT);
+      // Only a loaded frame hears the fragment change as hashchange: changed while read.html is
+      // still on its way, the change can be lost (Chromium kept read.html without it).
+      const url = deps.frameUrl(`/read.html#${token}`);
+      if (spareLoaded.has(f)) f.src = url;
+      else f.addEventListener('load', () => (f.src = url), { once: true });
+      return f;
+    } catch {
+      // A move across shadow roots or documents: fall through to a new frame.
+    }
+  }
+  f?.remove();
+  const fresh = frame(deps, 'read', token, READ_HEIGHT);
+  parent?.insertBefore(fresh, before);
+  return fresh;
 }
 
 function execInsert(text: string): boolean {
@@ -116,7 +207,8 @@ export function startOverlays(
 
   const relay = (): OverlayPort => {
     if (port) return port;
-    const p = deps.connect(PORT_RELAY);
+    const p = earlyRelay ?? deps.connect(PORT_RELAY);
+    earlyRelay = null;
     p.onMessage.addListener((m) => handle(m as RelayOut));
     p.onDisconnect.addListener(() => {
       port = null;
@@ -206,9 +298,8 @@ export function startOverlays(
         clipped: msg?.clipped ?? false,
         fullViewUrl: msg?.fullViewUrl ?? null,
       });
-      const f = frame(deps, 'read', token, READ_HEIGHT);
+      const f = placeReadFrame(deps, token, block.element);
       frames.set(token, { frame: f, hidden: block.element });
-      block.element.parentElement?.insertBefore(f, block.element);
       // The frame replaces the ciphertext in place; the page keeps its DOM.
       block.element.style.display = 'none';
     }
@@ -227,7 +318,17 @@ export function startOverlays(
       seen.add(composer.body);
       composer.body.parentElement?.insertBefore(composeButton(composer), composer.body);
     }
+    // The next block (a message opened later in the same page) gets a frame already loaded; made
+    // a little later, so it does not compete with the frames just placed for the CPU.
+    if (!spare?.isConnected && spareTimer === undefined) {
+      spareTimer = setTimeout(() => {
+        spareTimer = undefined;
+        if (!stopped) warmReadFrame(deps);
+      }, SPARE_DELAY_MS);
+    }
   }
+
+  let spareTimer: ReturnType<typeof setTimeout> | undefined;
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const observer = new MutationObserver((records) => {
@@ -248,6 +349,9 @@ export function startOverlays(
 
   const stop = () => {
     stopped = true;
+    clearTimeout(spareTimer);
+    spare?.remove();
+    spare = null;
     observer.disconnect();
     clearTimeout(timer);
     port?.disconnect();

@@ -84,13 +84,25 @@ function KeyImport(props: {
   );
 }
 
-// The request goes out as this module runs, before the first render: asking from a Preact effect
-// would wait for the next animation frame (up to 35 ms in preact/hooks) on every read.
-const token = tokenFromFragment(location.hash);
+// The request goes out as soon as the token is known, before any render: asking from a Preact
+// effect would wait for the next animation frame (up to 35 ms in preact/hooks) on every read.
+// A frame loaded ahead of need (the content script's spare) has no token yet: it gets one later
+// as a fragment change. One frame shows one message: later fragment changes are ignored.
+let token: string | null = null;
+let tokenArrived: ((t: string) => void) | null = null;
 const early: ReadOut[] = [];
 let deliver: ((m: ReadOut) => void) | null = null;
 const port = framePort<ReadOut>(PORT_READ, (m) => (deliver ? deliver(m) : early.push(m)));
-if (token) port.post({ t: 'open', token });
+function adoptToken(): void {
+  const t = tokenFromFragment(location.hash);
+  if (token || !t) return;
+  token = t;
+  removeEventListener('hashchange', adoptToken);
+  port.post({ t: 'open', token: t });
+  tokenArrived?.(t);
+}
+addEventListener('hashchange', adoptToken);
+adoptToken();
 
 function stateAfter(state: State, m: ReadOut): State {
   if (m.t === 'view') return { s: 'view', view: m.view };
@@ -99,18 +111,21 @@ function stateAfter(state: State, m: ReadOut): State {
 }
 
 export function App() {
+  const [mine, setMine] = useState(token);
   const [state, setState] = useState<State>(() => early.reduce(stateAfter, { s: 'loading' } as State));
   const [imported, setImported] = useState(() => early.some((m) => m.t === 'imported'));
+  tokenArrived = setMine;
   deliver = (m) => {
     if (m.t === 'imported') setImported(true);
     else setState((s) => stateAfter(s, m));
   };
   useEffect(() => {
-    if (!token) return;
-    reportHeight((height) => port.post({ t: 'resize', token, height }));
-  }, []);
+    if (!mine) return;
+    reportHeight((height) => port.post({ t: 'resize', token: mine, height }));
+  }, [mine]);
 
-  if (!token) return <div class="failure">This frame has no message.</div>;
+  // Waiting to be placed: nothing to show.
+  if (!mine) return null;
   if (state.s === 'loading')
     return (
       <div class="frame muted" data-testid="loading">
@@ -137,7 +152,11 @@ export function App() {
   if (view.kind === 'key') {
     return (
       <div class="frame">
-        <KeyImport view={view} imported={imported} onImport={() => port.post({ t: 'importKey', token })} />
+        <KeyImport
+          view={view}
+          imported={imported}
+          onImport={() => port.post({ t: 'importKey', token: mine })}
+        />
       </div>
     );
   }
