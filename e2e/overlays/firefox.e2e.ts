@@ -10,7 +10,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poll } from '../browsers/launch.ts';
 import { type FirefoxProfile, launchFirefoxProfile } from './firefox-profile.ts';
-import { createAccount, pageVisibleText } from './profiles.ts';
+import { pageVisibleText } from './profiles.ts';
 import {
   ALICE,
   BIG_BYTES,
@@ -29,6 +29,7 @@ import {
   outboundIds,
   outboundThroughGpg,
   type Scene,
+  setUpAccounts,
   shots,
   startScene,
   tampered,
@@ -39,14 +40,12 @@ let alice: FirefoxProfile;
 let bob: FirefoxProfile;
 
 beforeAll(async () => {
-  scene = await startScene();
-  alice = await launchFirefoxProfile(ALICE);
-  bob = await launchFirefoxProfile(BOB);
-  await createAccount(alice, scene.worker);
-  await createAccount(bob, scene.worker);
-  await gpgImportFromDirectory(scene, BOB);
-  // Bob knows the gpg user's key (a contact imported through the real API); not mallory's.
-  await bob.command('contacts.import', { armoredKey: await gpgArmoredKey(scene, GPG_USER) });
+  [scene, alice, bob] = await Promise.all([
+    startScene(),
+    launchFirefoxProfile(ALICE),
+    launchFirefoxProfile(BOB),
+  ]);
+  await setUpAccounts(scene, alice, bob);
 }, 240_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, launchProfile, overlayFrame, type Profile, pageVisibleText } from './profiles.ts';
+import { launchProfile, overlayFrame, type Profile, pageVisibleText } from './profiles.ts';
 import {
   ALICE,
   BIG_BYTES,
@@ -30,6 +30,7 @@ import {
   outboundIds,
   outboundThroughGpg,
   type Scene,
+  setUpAccounts,
   shots,
   startScene,
   tampered,
@@ -40,14 +41,8 @@ let alice: Profile;
 let bob: Profile;
 
 beforeAll(async () => {
-  scene = await startScene();
-  alice = await launchProfile(ALICE);
-  bob = await launchProfile(BOB);
-  await createAccount(alice, scene.worker);
-  await createAccount(bob, scene.worker);
-  await gpgImportFromDirectory(scene, BOB);
-  // Bob knows the gpg user's key (a contact imported through the real API); not mallory's.
-  await bob.command('contacts.import', { armoredKey: await gpgArmoredKey(scene, GPG_USER) });
+  [scene, alice, bob] = await Promise.all([startScene(), launchProfile(ALICE), launchProfile(BOB)]);
+  await setUpAccounts(scene, alice, bob);
 }, 240_000);
 
 afterAll(async () => {
@@ -117,7 +112,7 @@ describe('compose overlay → read overlay (Chromium)', () => {
       timeout: 30_000,
     });
     const failure = await frame.$('[data-testid=compose-failure]');
-    expect(failure ? await failure.innerText() : null).toBeNull();
+    expect(failure ? await failure.textContent() : null).toBeNull();
     // The webmail's own model (what its Send reads) holds the armored envelope, not the DOM only.
     const model = await page.evaluate(
       () =>
@@ -224,7 +219,7 @@ describe('attachments (Chromium)', () => {
       timeout: 120_000,
     });
     const failure = await frame.$('[data-testid=compose-failure]');
-    expect(failure ? await failure.innerText() : null).toBeNull();
+    expect(failure ? await failure.textContent() : null).toBeNull();
     await page.click('[data-wm=send]', { noWaitAfter: true });
     await page.waitForURL(/sent=/, { timeout: 180_000 });
     await page.close();

@@ -11,7 +11,7 @@ import { expect } from 'vitest';
 import { startWorker, type WorkerServer } from '../harness/worker.ts';
 import { createGpgHome, type GpgHome } from '../interop/programs.ts';
 import { startWebmail, type Webmail } from '../webmail/server.ts';
-import { PASSPHRASE } from './profiles.ts';
+import { type AccountProfile, createAccount, PASSPHRASE } from './profiles.ts';
 
 export const DOMAIN = 'example.org';
 export const ALICE = `alice@${DOMAIN}`;
@@ -59,6 +59,16 @@ export async function startScene(): Promise<Scene> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Real accounts for alice and bob on the scene's Worker; gpg gets bob's published key, and bob
+ * imports the gpg user's key as a contact through the real API (not mallory's).
+ */
+export async function setUpAccounts(scene: Scene, alice: AccountProfile, bob: AccountProfile): Promise<void> {
+  await Promise.all([createAccount(alice, scene.worker), createAccount(bob, scene.worker)]);
+  await gpgImportFromDirectory(scene, bob.address);
+  await bob.command('contacts.import', { armoredKey: await gpgArmoredKey(scene, GPG_USER) });
 }
 
 /** Imports the OpenPGP key the Worker's directory publishes for `address` into gpg. */
