@@ -27,5 +27,23 @@ export default defineConfig({
   },
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    // One script per extension page (shared code copied into each) instead of a graph of shared
+    // chunks: the read frame loaded 5 scripts and 2 style sheets, each a request to the browser's
+    // extension protocol handler; now 3 small scripts and 1 style sheet, about 15 ms sooner per
+    // read (bench overlay, warm median). Only the ES module build (the pages) is touched: the
+    // background and the content script are single-entry builds already.
+    build: { rolldownOptions: { preserveEntrySignatures: false } },
+    plugins: [
+      {
+        name: 'noise-one-script-per-page',
+        outputOptions(output: { format?: string }) {
+          if (output.format !== 'es') return null;
+          return {
+            ...output,
+            codeSplitting: { experimentalInlineCommonChunks: { maxSize: Number.POSITIVE_INFINITY } },
+          };
+        },
+      },
+    ],
   }),
 });
