@@ -53,7 +53,8 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--no-first-run',
   '--disable-quic',
   '--no-default-browser-check',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+  // 127.0.0.2 is a second loopback site, for tests that need one off the extension's host lists.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.2, EXCLUDE localhost',
 ];
 
 /** Polls `probe` until it gives a value; errors count as "not yet" (the page may be navigating). */

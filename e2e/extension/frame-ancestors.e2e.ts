@@ -5,17 +5,15 @@
 // a listed webmail page that is itself framed by an attacker from passing our frames on.
 // 127.0.0.2 stands in for "another site": a loopback address that is on neither list.
 
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GECKO_ID } from '../../wxt.config.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, extensionDir } from '../browsers/launch.ts';
+import { launchChromiumContext, launchFirefoxBrowser } from '../browsers/launch.ts';
 
 const OTHER_SITE = '127.0.0.2';
 
@@ -25,7 +23,7 @@ let ctx: BrowserContext;
 let profile = '';
 let base = '';
 let firefox: Browser;
-const firefoxBase = `moz-extension://${randomUUID()}/`;
+let firefoxBase = '';
 
 /** A page that frames `src` (any URL), named so the test can find the frame. */
 function framing(src: string): string {
@@ -42,29 +40,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
   port = (server.address() as AddressInfo).port;
   profile = mkdtempSync(join(tmpdir(), 'noise-frames-'));
-  const ext = extensionDir('chromium');
-  const args = CHROMIUM_ARGS.map((a) =>
-    a.startsWith('--host-resolver-rules=') ? `${a}, EXCLUDE ${OTHER_SITE}` : a,
-  );
-  ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...args],
-  });
-  const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
-  base = `chrome-extension://${new URL(sw.url()).host}/`;
-  firefox = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: '/usr/bin/firefox-esr',
-    headless: true,
-    // script.evaluate in moz-extension frames needs system access (TOOLCHAIN.md).
-    args: ['--remote-allow-system-access'],
-    env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1' },
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: new URL(firefoxBase).host }),
-    },
-  });
-  await firefox.installExtension(extensionDir('firefox'));
+  [{ ctx, base }, { browser: firefox, base: firefoxBase }] = await Promise.all([
+    launchChromiumContext(profile),
+    launchFirefoxBrowser(),
+  ]);
 });
 
 afterAll(async () => {
