@@ -3,8 +3,7 @@
 // two profiles with real accounts on `wrangler dev`, the demo webmail and gpg. The overlay frames
 // are driven inside their own browsing context (firefox-profile.ts).
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import {
   ALICE,
   BIG_BYTES,
   BOB,
+  bigFile,
   canaryFor,
   deliver,
   eml,
@@ -226,18 +226,14 @@ describe('compose overlay (Firefox)', () => {
   });
 
   it('(6) a 10 MB attachment round-trips with the progress bar shown', async () => {
-    const data = Buffer.alloc(BIG_BYTES);
-    for (let i = 0; i < data.length; i += 65536) crypto.getRandomValues(data.subarray(i, i + 65536));
-    const dir = mkdtempSync(join(tmpdir(), 'noise-ff-upload-'));
-    const file = join(dir, 'big.bin');
-    writeFileSync(file, data);
+    const file = bigFile();
     const url = `${scene.webmail.url}/u/alice/compose?skin=plain&to=${BOB}`;
     const page = await composeOverlay(alice, url, BOB, 'native');
     await fillCompose(alice, {
       '[data-testid=subject]': 'Big file',
       '[data-testid=text]': 'The file is attached.',
     });
-    await alice.frameSetFiles('compose', '[data-testid=files]', [file]);
+    await alice.frameSetFiles('compose', '[data-testid=files]', [file.path]);
     // Read into the frame: listed, and its "Reading files…" bar gone (Encrypt waits for it).
     await alice.frameWait(
       'compose',
@@ -277,9 +273,9 @@ describe('compose overlay (Firefox)', () => {
       'big.bin downloaded',
       60_000,
     );
-    expect(readFileSync(saved).equals(data)).toBe(true);
+    expect(readFileSync(saved).equals(file.data)).toBe(true);
     await read.close();
-    rmSync(dir, { recursive: true, force: true });
+    file.remove();
   }, 480_000);
 });
 

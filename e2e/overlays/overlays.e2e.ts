@@ -16,6 +16,7 @@ import {
   ALICE,
   BIG_BYTES,
   BOB,
+  bigFile,
   canaryFor,
   deliver,
   eml,
@@ -193,19 +194,14 @@ describe('compose overlay → gpg (Chromium)', () => {
 
 describe('attachments (Chromium)', () => {
   it('(6) a 10 MB attachment round-trips with the progress bar shown', async () => {
-    const data = Buffer.alloc(BIG_BYTES);
-    for (let i = 0; i < data.length; i += 65536) crypto.getRandomValues(data.subarray(i, i + 65536));
+    const file = bigFile();
     const page = await alice.open(`${scene.webmail.url}/u/alice/compose?skin=plain&to=${BOB}`);
     await page.click('[data-noise-overlay=compose-button]', { timeout: 30_000 });
     const frame = await overlayFrame(page, 'compose', '[data-testid=compose]');
     await frame.waitForSelector(`li[data-address="${BOB}"][data-key=native]`, { timeout: 30_000 });
     await frame.fill('[data-testid=subject]', 'Big file');
     await frame.fill('[data-testid=text]', 'The file is attached.');
-    await frame.setInputFiles('[data-testid=files]', {
-      name: 'big.bin',
-      mimeType: 'application/octet-stream',
-      buffer: data,
-    });
+    await frame.setInputFiles('[data-testid=files]', file.path);
     // Read into the frame: listed, and its "Reading files…" bar gone (Encrypt waits for it).
     await frame.waitForSelector('[data-testid=file-list]', { timeout: 60_000 });
     await frame.waitForSelector('[data-testid=progress]', { state: 'detached', timeout: 60_000 });
@@ -231,9 +227,10 @@ describe('attachments (Chromium)', () => {
     expect(await rf.textContent('[data-testid=subject]')).toBe('Big file');
     const [download] = await Promise.all([read.waitForEvent('download'), rf.click('[data-testid=download]')]);
     const got = readFileSync(await download.path());
-    expect(got.length).toBe(data.length);
-    expect(got.equals(data)).toBe(true);
+    expect(got.length).toBe(BIG_BYTES);
+    expect(got.equals(file.data)).toBe(true);
     await read.close();
+    file.remove();
   }, 480_000);
 });
 

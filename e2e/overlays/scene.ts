@@ -3,7 +3,7 @@
 // gpg-made mail, export what the webmail sent and hand it to gpg). The browser-side steps live
 // in the test files, since Chromium (Playwright) and Firefox (WebDriver BiDi) drive frames apart.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import PostalMime, { type Email } from 'postal-mime';
@@ -23,6 +23,19 @@ export const BIG_BYTES = 10 * 1024 * 1024;
 
 export const shots = resolve(import.meta.dirname, '../../test-output/overlays');
 mkdirSync(shots, { recursive: true });
+
+/**
+ * Scenario (6)'s attachment: BIG_BYTES random bytes in a file named big.bin. On disk, so both
+ * drivers hand the browser a path (no 10 MB through the DevTools or BiDi protocol).
+ */
+export function bigFile(): { data: Buffer; path: string; remove(): void } {
+  const data = Buffer.alloc(BIG_BYTES);
+  for (let i = 0; i < data.length; i += 65536) crypto.getRandomValues(data.subarray(i, i + 65536));
+  const dir = mkdtempSync(join(tmpdir(), 'noise-upload-'));
+  const path = join(dir, 'big.bin');
+  writeFileSync(path, data);
+  return { data, path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export const canaryFor = (label: string): string => `${label}-${Math.random().toString(36).slice(2)}`;
 
