@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { armorEnvelope } from '../../shared/envelope/armor.ts';
 import { gmail } from '../providers/gmail.ts';
 import { prepareOverlays, startOverlays } from './content.ts';
@@ -94,9 +94,11 @@ describe('content script: a read frame loaded ahead of need', () => {
   const proto = Element.prototype as unknown as { moveBefore?: (n: Node, c: Node | null) => void };
   afterEach(() => {
     delete proto.moveBefore;
+    vi.useRealTimers();
   });
 
-  it('is made at document_start hidden and without a token, then placed and told its token once loaded', async () => {
+  it('is made at document_start hidden and without a token, then placed and told its token once loaded', () => {
+    vi.useFakeTimers();
     proto.moveBefore = function (this: Element, n: Node, c: Node | null) {
       this.insertBefore(n, c);
     };
@@ -132,9 +134,11 @@ describe('content script: a read frame loaded ahead of need', () => {
     placed.dispatchEvent(new Event('load'));
     expect(placed.getAttribute('src')).toBe(`chrome-extension://abcdef/read.html#${msg.token}`);
 
-    // The next spare comes a little later, for a message opened later in the page.
+    // The next spare comes later, for a message opened later in the page.
     expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).toBeNull();
-    await new Promise((r) => setTimeout(r, 1100));
+    vi.advanceTimersByTime(2900);
+    expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).toBeNull();
+    vi.advanceTimersByTime(200);
     expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).not.toBeNull();
     stop();
     stop = null;

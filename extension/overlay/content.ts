@@ -22,7 +22,10 @@ const DEBOUNCE_MS = 150;
 const READ_HEIGHT = 160;
 const COMPOSE_HEIGHT = 460;
 const BIG_INSERT = 512 * 1024;
-const SPARE_DELAY_MS = 1000;
+// Long enough that a multi-page webmail, where each page lives a second or two, does not load a
+// spare it will never use (it slowed the next page's read, bench overlay); a single-page webmail
+// (Gmail, Outlook) keeps it for the next message opened.
+const SPARE_DELAY_MS = 3000;
 
 function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
@@ -319,7 +322,7 @@ export function startOverlays(
       composer.body.parentElement?.insertBefore(composeButton(composer), composer.body);
     }
     // The next block (a message opened later in the same page) gets a frame already loaded; made
-    // a little later, so it does not compete with the frames just placed for the CPU.
+    // later, so it does not compete with the frames just placed for the CPU.
     if (!spare?.isConnected && spareTimer === undefined) {
       spareTimer = setTimeout(() => {
         spareTimer = undefined;
