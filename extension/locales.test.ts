@@ -24,6 +24,7 @@ describe('_locales/en', () => {
       ...sources(join(root, 'entrypoints/onboarding')),
       ...sources(join(root, 'entrypoints/options')),
       ...sources(join(root, 'entrypoints/popup')),
+      ...sources(join(root, 'entrypoints/compose')),
     ];
     const keys = new Set<string>();
     for (const f of files)

@@ -9,6 +9,7 @@ import { call } from '../../messages/client.ts';
 import { PORT_COMPOSE, tokenFromFragment } from '../../overlay/names.ts';
 import type { ComposeContext, ComposeOut, KeyStatus } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
+import { t } from '../../platform/browser.ts';
 import type { NamedRecipient } from '../../providers/types.ts';
 import { SecurityMark } from '../../ui/SecurityMark.tsx';
 import { type Recipient, Recipients } from './Recipients.tsx';
@@ -31,7 +32,7 @@ function readFile(file: File, onProgress: (loaded: number) => void): Promise<str
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onprogress = (e) => onProgress(e.loaded);
-    reader.onerror = () => reject(new Error(`Could not read ${file.name}`));
+    reader.onerror = () => reject(new Error(t('composeReadFailed', file.name)));
     reader.onload = () => resolve(toBase64(new Uint8Array(reader.result as ArrayBuffer)));
     reader.readAsArrayBuffer(file);
   });
@@ -115,7 +116,9 @@ export function App() {
   const kinds = list.map((r) => statuses.get(r.address.toLowerCase())?.kind);
   const missing = list.filter((r) => statuses.get(r.address.toLowerCase())?.kind === 'none');
   const format =
-    kinds.length > 0 && kinds.every((k) => k === 'native') && sign ? 'native envelope' : 'OpenPGP';
+    kinds.length > 0 && kinds.every((k) => k === 'native') && sign
+      ? t('composeFormatNative')
+      : t('composeFormatPgp');
   const ready = list.length > 0 && missing.length === 0 && kinds.every((k) => k !== undefined);
   const totalBytes = useMemo(() => files.reduce((n, f) => n + f.size, 0), [files]);
   const readBytes = files.reduce((n, f) => n + f.read, 0);
@@ -152,11 +155,11 @@ export function App() {
     }
   }
 
-  if (!token) return <div class="failure">This frame has no compose window.</div>;
+  if (!token) return <div class="failure">{t('composeNoFrame')}</div>;
   if (context && !context.unlocked) {
     return (
       <div class="failure" role="alert" data-testid="locked">
-        Noise Email is locked. Unlock it from the toolbar button, then press Encrypt again.
+        {t('composeLocked')}
       </div>
     );
   }
@@ -178,29 +181,25 @@ export function App() {
       <div class="row" style={{ justifyContent: 'space-between' }}>
         <span class="row">
           {context && <SecurityMark />}
-          <strong>🔒 Encrypted message{context?.from ? ` from ${context.from}` : ''}</strong>
+          <strong>{context?.from ? t('composeHeadingFrom', context.from) : t('composeHeading')}</strong>
         </span>
         <span class="muted" data-testid="format">
-          Format: {format}
+          {t('composeFormat', format)}
         </span>
       </div>
       {context && context.typedChars > 0 && (
         <div class="badge warn" role="alert" data-testid="draft-warning">
-          You already typed {context.typedChars} characters into the webmail's own editor. The webmail may
-          have saved them as an unencrypted draft: delete that draft. They will be replaced by the encrypted
-          message.
+          {t('composeDraftWarning', String(context.typedChars))}
         </div>
       )}
       {named.length > 0 && (
         <div class="badge warn" data-testid="named-recipients">
-          Found by name in your contacts: {named.map((n) => `${n.name} → ${n.address}`).join(', ')}. Check
-          that these are the people you mean.
+          {t('composeNamed', named.map((n) => `${n.name} → ${n.address}`).join(', '))}
         </div>
       )}
       {unresolved.length > 0 && (
         <div class="badge warn" data-testid="unresolved-recipients">
-          The webmail shows {unresolved.map((u) => u.name).join(', ')} by name only: add their addresses
-          below.
+          {t('composeUnresolved', unresolved.map((u) => u.name).join(', '))}
         </div>
       )}
       <Recipients
@@ -211,18 +210,17 @@ export function App() {
       />
       {missing.length > 0 && (
         <div class="badge danger" role="alert" data-testid="missing-keys">
-          No key for {missing.map((m) => m.address).join(', ')}. Remove them to send encrypted; this message
-          is never sent to them in clear.
+          {t('composeMissingKeys', missing.map((m) => m.address).join(', '))}
         </div>
       )}
-      <label for="subject">Subject (encrypted; the webmail shows “[...]”)</label>
+      <label for="subject">{t('composeSubjectLabel')}</label>
       <input
         id="subject"
         data-testid="subject"
         value={subject}
         onInput={(e) => setSubject((e.currentTarget as HTMLInputElement).value)}
       />
-      <label for="text">Message</label>
+      <label for="text">{t('composeMessageLabel')}</label>
       <textarea
         id="text"
         ref={textRef}
@@ -238,10 +236,10 @@ export function App() {
             style={{ width: 'auto' }}
             onChange={(e) => setSign((e.currentTarget as HTMLInputElement).checked)}
           />{' '}
-          Sign
+          {t('composeSign')}
         </label>
         <label>
-          Attach files{' '}
+          {t('composeAttach')}{' '}
           <input
             type="file"
             multiple
@@ -255,7 +253,7 @@ export function App() {
         <ul data-testid="file-list">
           {files.map((f) => (
             <li key={f.name}>
-              📎 {f.name} <span class="muted">{f.size.toLocaleString()} bytes</span>
+              📎 {f.name} <span class="muted">{t('composeBytes', f.size.toLocaleString())}</span>
             </li>
           ))}
         </ul>
@@ -269,9 +267,9 @@ export function App() {
           <span class="muted">
             {phase.p === 'working'
               ? phase.step === 'encrypting'
-                ? 'Encrypting…'
-                : 'Inserting…'
-              : 'Reading files…'}
+                ? t('composeEncrypting')
+                : t('composeInserting')
+              : t('composeReading')}
           </span>
         </div>
       )}
@@ -282,8 +280,7 @@ export function App() {
       )}
       {phase.p === 'done' && (
         <div class="badge ok" role="status" data-testid="compose-done">
-          Encrypted ({phase.format === 'native' ? 'native envelope' : 'OpenPGP'}) and put into the webmail's
-          editor. Press the webmail's Send.
+          {t('composeDone', phase.format === 'native' ? t('composeFormatNative') : t('composeFormatPgp'))}
         </div>
       )}
       <div class="row" style={{ marginTop: '6px' }}>
@@ -293,10 +290,10 @@ export function App() {
           data-testid="encrypt"
           disabled={!ready || phase.p === 'working'}
         >
-          Encrypt and insert (Ctrl+Enter)
+          {t('composeEncrypt')}
         </button>
         <button type="button" onClick={() => port.post({ t: 'close', token })}>
-          Close
+          {t('composeClose')}
         </button>
       </div>
     </form>

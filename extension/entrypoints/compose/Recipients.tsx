@@ -1,6 +1,7 @@
 // The recipient list: each address with its key status, removable; new addresses can be added.
 import { useState } from 'preact/hooks';
 import type { KeyStatus } from '../../overlay/protocol.ts';
+import { t } from '../../platform/browser.ts';
 
 export interface Recipient {
   field: 'to' | 'cc' | 'bcc';
@@ -8,15 +9,15 @@ export interface Recipient {
 }
 
 const LABEL: Record<KeyStatus['kind'], string> = {
-  native: 'Noise key (native envelope)',
-  pgp: 'OpenPGP key',
-  none: 'no key',
+  native: 'keyNative',
+  pgp: 'keyPgp',
+  none: 'keyNone',
 };
 
 function statusText(s: KeyStatus | undefined): string {
-  if (!s) return 'checking…';
-  if (s.kind === 'pgp') return `${LABEL.pgp} (${s.source})`;
-  return LABEL[s.kind];
+  if (!s) return t('keyChecking');
+  if (s.kind === 'pgp') return t('keyPgpFrom', s.source);
+  return t(LABEL[s.kind]);
 }
 
 export function Recipients(props: {
@@ -28,7 +29,7 @@ export function Recipients(props: {
   const [draft, setDraft] = useState('');
   return (
     <div>
-      <ul class="recipients" data-testid="recipients" aria-label="Recipients">
+      <ul class="recipients" data-testid="recipients" aria-label={t('recipientsLabel')}>
         {props.list.map((r) => {
           const s = props.statuses.get(r.address.toLowerCase());
           return (
@@ -38,8 +39,12 @@ export function Recipients(props: {
               <span class={`key ${s?.kind ?? ''}`} data-testid="key-status">
                 {statusText(s)}
               </span>
-              <button type="button" aria-label={`Remove ${r.address}`} onClick={() => props.onRemove(r)}>
-                Remove
+              <button
+                type="button"
+                aria-label={t('recipientRemoveLabel', r.address)}
+                onClick={() => props.onRemove(r)}
+              >
+                {t('recipientRemove')}
               </button>
             </li>
           );
@@ -48,8 +53,8 @@ export function Recipients(props: {
       <div class="row" style={{ marginTop: '4px' }}>
         <input
           type="email"
-          aria-label="Add a recipient"
-          placeholder="Add a recipient (Enter)"
+          aria-label={t('recipientAddLabel')}
+          placeholder={t('recipientAddPlaceholder')}
           value={draft}
           onInput={(e) => setDraft((e.currentTarget as HTMLInputElement).value)}
           onKeyDown={(e) => {
