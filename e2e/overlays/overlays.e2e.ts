@@ -105,6 +105,12 @@ describe('compose overlay → read overlay (Chromium)', () => {
     const frame = await overlayFrame(page, 'compose', '[data-testid=compose]');
     await frame.waitForSelector(`li[data-address="${BOB}"][data-key=native]`, { timeout: 30_000 });
     expect(await frame.textContent('[data-testid=format]')).toContain('native');
+    // Alice's security mark, the one her options page shows, is in the frame, and not in the page.
+    const aliceMark = await alice.command<{ pictures: string }>('securityMark.get', {});
+    expect(await (await frame.waitForSelector('[data-testid=security-mark]')).textContent()).toBe(
+      aliceMark.pictures,
+    );
+    expect(await pageVisibleText(page)).not.toContain(aliceMark.pictures);
     await frame.fill('[data-testid=subject]', 'Secret plans');
     await frame.fill('[data-testid=text]', `Hi Bob, ${canary}`);
     await page.screenshot({ path: join(shots, 'chromium-compose-gmail.png'), fullPage: true });
@@ -138,6 +144,8 @@ describe('compose overlay → read overlay (Chromium)', () => {
     expect(await rf.textContent('[data-testid=verdict-encrypted]')).toContain('Noise envelope');
     expect(await rf.textContent('[data-testid=verdict-signed]')).toContain(ALICE);
     expect(await rf.$('[data-testid=verdict-mismatch]')).toBeNull();
+    const bobMark = await bob.command<{ pictures: string }>('securityMark.get', {});
+    expect(await rf.textContent('[data-testid=security-mark]')).toBe(bobMark.pictures);
     expect(await pageVisibleText(read)).not.toContain(canary);
     await read.screenshot({ path: join(shots, 'chromium-read-outlook.png'), fullPage: true });
     await read.close();
@@ -255,7 +263,11 @@ describe('hostile page (Chromium, issue 5 §6)', () => {
     const page = await alice.open(`${scene.webmail.url}/hostile`);
     await page.click('[data-noise-overlay=compose-button]', { timeout: 30_000 });
     const frame = await overlayFrame(page, 'compose', '[data-testid=compose]');
-    // The page lays a look-alike over our frame, so drive it by keyboard as a user could.
+    // The page lays a look-alike over our frame, so drive it by keyboard as a user could. Covered,
+    // our frame withholds the security mark and says why (IntersectionObserver v2), so the fake
+    // cannot borrow a mark left in view.
+    await frame.waitForSelector('[data-testid=frame-covered]', { timeout: 10_000 });
+    expect(await frame.$('[data-testid=security-mark]')).toBeNull();
     const remove = '[aria-label="Remove bob@webmail.localhost"]';
     await frame.waitForSelector(remove);
     await frame.focus(remove);
@@ -274,6 +286,13 @@ describe('hostile page (Chromium, issue 5 §6)', () => {
     const seen = await captured(page);
     for (const secret of forbidden(canary)) expect(seen).not.toContain(secret);
     expect(seen).toContain('BEGIN NOISE ENVELOPE'); // it does see the ciphertext, as intended
+    expect(seen).not.toContain((await alice.command<{ pictures: string }>('securityMark.get', {})).pictures);
+    // Once the look-alike is gone, the mark comes back.
+    await page.evaluate(() => {
+      for (const fake of document.querySelectorAll('[data-hostile=overlay]')) fake.remove();
+    });
+    await frame.waitForSelector('[data-testid=security-mark]', { timeout: 10_000 });
+    expect(await frame.$('[data-testid=frame-covered]')).toBeNull();
     await page.screenshot({ path: join(shots, 'chromium-hostile-compose.png'), fullPage: true });
     await page.close();
   });
