@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { armorEnvelope } from '../../shared/envelope/armor.ts';
 import { gmail } from '../providers/gmail.ts';
-import { prepareOverlays, startOverlays } from './content.ts';
+import { prepareOverlays, SCAN_DELAY_MS, SCAN_INTERVAL_MS, startOverlays } from './content.ts';
 import type { RelayMessage, RelayOut } from './names.ts';
 import type { OverlayPort } from './runtime-port.ts';
 
@@ -85,6 +85,35 @@ describe('content script: read', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(rt.posted.filter((m) => m.t === 'read')).toHaveLength(2);
     expect(document.querySelectorAll('iframe[data-noise-overlay=read]')).toHaveLength(2);
+  });
+});
+
+describe('content script: scan timing', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('scans soon after a change and keeps scanning on a page that never stops changing', async () => {
+    vi.useFakeTimers();
+    const armored = armorEnvelope(new Uint8Array(200).fill(7));
+    const rt = fakeRuntime();
+    stop = startOverlays(rt.deps, gmail);
+    const reads = () => rt.posted.filter((m) => m.t === 'read').length;
+    // A clock the page updates every 50 ms: a restarting debounce would starve here.
+    const clock = document.createElement('span');
+    document.body.append(clock);
+    const ticker = setInterval(() => {
+      clock.textContent = String(Date.now());
+    }, 50);
+    await vi.advanceTimersByTimeAsync(1000);
+    document.body.append(gmailMessage('late', 'alice@example.org', armored));
+    // Found within one scan interval, whatever the clock does.
+    await vi.advanceTimersByTimeAsync(SCAN_INTERVAL_MS + SCAN_DELAY_MS);
+    expect(reads()).toBe(1);
+    // A change on a quiet page is scanned after SCAN_DELAY_MS, not a whole interval.
+    clearInterval(ticker);
+    await vi.advanceTimersByTimeAsync(1000);
+    document.body.append(gmailMessage('quiet', 'bob@example.org', armored));
+    await vi.advanceTimersByTimeAsync(SCAN_DELAY_MS + 1);
+    expect(reads()).toBe(2);
   });
 });
 

@@ -1,4 +1,4 @@
-// The content script's work: watch the page (debounced MutationObserver), put a read frame over
+// The content script's work: watch the page (throttled MutationObserver), put a read frame over
 // each armored block and an Encrypt button beside each compose editor, and insert ciphertext
 // the background hands back. It holds no keys and no crypto library, and never sees plaintext:
 // it passes the page's own ciphertext, recipients and subject to the background, and the frames
@@ -18,7 +18,11 @@ export interface ContentDeps {
   onInvalidated(fn: () => void): void;
 }
 
-const DEBOUNCE_MS = 150;
+// A scan follows the first page change after SCAN_DELAY_MS (time for the rest of that burst of
+// DOM changes), and scans are at least SCAN_INTERVAL_MS apart. A debounce that restarts on every
+// change would never scan on a page that keeps changing (Gmail's clocks and counters).
+export const SCAN_DELAY_MS = 16;
+export const SCAN_INTERVAL_MS = 150;
 const READ_HEIGHT = 160;
 const COMPOSE_HEIGHT = 460;
 const BIG_INSERT = 512 * 1024;
@@ -334,6 +338,16 @@ export function startOverlays(
   let spareTimer: ReturnType<typeof setTimeout> | undefined;
 
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastScan = Number.NEGATIVE_INFINITY;
+  const scanSoon = () => {
+    if (timer !== undefined) return;
+    const wait = Math.max(SCAN_DELAY_MS, lastScan + SCAN_INTERVAL_MS - Date.now());
+    timer = setTimeout(() => {
+      timer = undefined;
+      lastScan = Date.now();
+      scan();
+    }, wait);
+  };
   const observer = new MutationObserver((records) => {
     // Our own insertions do not trigger a scan.
     if (
@@ -344,10 +358,10 @@ export function startOverlays(
       )
     )
       return;
-    clearTimeout(timer);
-    timer = setTimeout(scan, DEBOUNCE_MS);
+    scanSoon();
   });
   observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  lastScan = Date.now();
   scan();
 
   const stop = () => {
