@@ -128,7 +128,7 @@ describe.each(['gmail', 'outlook', 'plain'] as const)('%s skin', (skin) => {
     expect(found.subject).toBe('Re: Plans');
     if (skin === 'outlook') {
       // The pill shows "Bob"; the address only comes from the persona card.
-      expect(found.before).toEqual({ to: [], cc: [], bcc: [], unresolved: ['Bob'] });
+      expect(found.before).toEqual({ to: [], cc: [], bcc: [], unresolved: [{ field: 'to', name: 'Bob' }] });
     } else {
       expect(found.before).toEqual({ to: [addr('bob')], cc: [], bcc: [], unresolved: [] });
     }
