@@ -25,12 +25,18 @@ describe('_locales/en', () => {
       ...sources(join(root, 'entrypoints/options')),
       ...sources(join(root, 'entrypoints/popup')),
       ...sources(join(root, 'entrypoints/compose')),
+      ...sources(join(root, 'entrypoints/read')),
     ];
     const keys = new Set<string>();
     for (const f of files)
       for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([A-Za-z0-9_]+)'/g)) keys.add(m[1] as string);
     for (let s = 0; s <= 4; s++) keys.add(`strength${s}`);
     for (const kind of LOG_KINDS) keys.add(`log_${kind}`);
+    // The read frame's failure texts, looked up by code.
+    for (const m of readFileSync(join(root, 'entrypoints/read/App.tsx'), 'utf8').matchAll(
+      /'(readFail[A-Za-z]+)'/g,
+    ))
+      keys.add(m[1] as string);
     for (const step of ['start', 'kdf', 'pgp', 'envelope', 'seal', 'register', 'login', 'vault', 'done'])
       keys.add(`progress_${step}`);
     const missing = [...keys].filter((k) => !messages[k]?.message);

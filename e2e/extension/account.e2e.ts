@@ -73,7 +73,7 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     created = await fingerprints(page);
     current = created;
     // The security mark is introduced here: three pictures, named for screen readers.
-    mark = await page.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark]');
+    mark = await page.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark] .pictures');
     expect([...new Intl.Segmenter().segment(mark)]).toHaveLength(3);
     // The recovery sheet's code, for the forgotten-passphrase test at the end.
     await page.click('[data-testid=make-recovery]');
@@ -102,13 +102,15 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     await options.waitFor('[data-testid=identity]', 60_000);
     expect(await fingerprints(options)).toEqual(created);
     // The same mark in options; a new one can be drawn, and it is kept.
-    expect(await options.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark]')).toBe(mark);
+    expect(
+      await options.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark] .pictures'),
+    ).toBe(mark);
     await options.click('[data-testid=security-mark-renew]');
     await options.evaluate(
       (old) =>
         new Promise<void>((done) => {
           const t = setInterval(() => {
-            const now = document.querySelector('[data-testid=security-mark]')?.textContent;
+            const now = document.querySelector('[data-testid=security-mark] .pictures')?.textContent;
             if (now && now !== old) {
               clearInterval(t);
               done();
@@ -117,7 +119,7 @@ describe.each(BROWSERS)('extension in %s', (name) => {
         }),
       mark,
     );
-    mark = await options.text('[data-testid=security-mark-panel] [data-testid=security-mark]');
+    mark = await options.text('[data-testid=security-mark-panel] [data-testid=security-mark] .pictures');
     // The sessions section lists this device's server session, with a labelled revoke button.
     await options.waitFor('[data-testid=sessions] tr[data-current=true] button[aria-label]', 30_000);
     await options.setViewport(1024, 800);

@@ -107,7 +107,7 @@ describe('compose overlay → read overlay (Chromium)', () => {
     expect(await frame.textContent('[data-testid=format]')).toContain('native');
     // Alice's security mark, the one her options page shows, is in the frame, and not in the page.
     const aliceMark = await alice.command<{ pictures: string }>('securityMark.get', {});
-    expect(await (await frame.waitForSelector('[data-testid=security-mark]')).textContent()).toBe(
+    expect(await (await frame.waitForSelector('[data-testid=security-mark] .pictures')).textContent()).toBe(
       aliceMark.pictures,
     );
     expect(await pageVisibleText(page)).not.toContain(aliceMark.pictures);
@@ -145,7 +145,7 @@ describe('compose overlay → read overlay (Chromium)', () => {
     expect(await rf.textContent('[data-testid=verdict-signed]')).toContain(ALICE);
     expect(await rf.$('[data-testid=verdict-mismatch]')).toBeNull();
     const bobMark = await bob.command<{ pictures: string }>('securityMark.get', {});
-    expect(await rf.textContent('[data-testid=security-mark]')).toBe(bobMark.pictures);
+    expect(await rf.textContent('[data-testid=security-mark] .pictures')).toBe(bobMark.pictures);
     expect(await pageVisibleText(read)).not.toContain(canary);
     await read.screenshot({ path: join(shots, 'chromium-read-outlook.png'), fullPage: true });
     await read.close();
@@ -286,7 +286,9 @@ describe('hostile page (Chromium, issue 5 §6)', () => {
     const seen = await captured(page);
     for (const secret of forbidden(canary)) expect(seen).not.toContain(secret);
     expect(seen).toContain('BEGIN NOISE ENVELOPE'); // it does see the ciphertext, as intended
-    expect(seen).not.toContain((await alice.command<{ pictures: string }>('securityMark.get', {})).pictures);
+    const mark = await alice.command<{ pictures: string; names: string }>('securityMark.get', {});
+    expect(seen).not.toContain(mark.pictures);
+    expect(seen).not.toContain(mark.names);
     // Once the look-alike is gone, the mark comes back.
     await page.evaluate(() => {
       for (const fake of document.querySelectorAll('[data-hostile=overlay]')) fake.remove();

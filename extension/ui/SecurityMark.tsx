@@ -32,7 +32,11 @@ export function SecurityMarkBadge(props: { mark: SecurityMarkView; large?: boole
         borderColor: `hsl(${mark.hueDegrees} 60% 32%)`,
       }}
     >
-      {mark.pictures}
+      <span class="pictures">{mark.pictures}</span>
+      {/* The names too: where no emoji font is installed the pictures all look alike. */}
+      <span class="names" aria-hidden="true">
+        {mark.names}
+      </span>
     </span>
   );
 }

@@ -6,6 +6,7 @@ import { fromBase64 } from '../../../shared/encoding.ts';
 import { PORT_READ, tokenFromFragment } from '../../overlay/names.ts';
 import type { ReadOut, ReadView } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
+import { t } from '../../platform/browser.ts';
 import { HtmlBody, TextBody } from './Body.tsx';
 import { Verdict } from './Verdict.tsx';
 
@@ -14,14 +15,14 @@ type State =
   | { s: 'view'; view: ReadView }
   | { s: 'failure'; code: string; message: string; fullViewUrl: string | null; clipped: boolean };
 
+/** Failure codes with a message of their own in _locales; others show the background's text. */
 const FAILURE_TEXT: Record<string, string> = {
-  tampered: 'Integrity check failed: this message was altered or damaged. Nothing of it is shown.',
-  no_integrity:
-    'This message has no integrity protection and may have been altered (EFAIL). It is not shown.',
-  not_for_me: 'This message was not encrypted to your key.',
-  key_unusable: 'Noise Email is locked, or your key cannot open this: unlock it from the toolbar and reload.',
-  malformed: 'This encrypted block is damaged and cannot be read. Nothing of it is shown.',
-  secret_key_material: 'This block holds a secret key. It was not imported.',
+  tampered: 'readFailTampered',
+  no_integrity: 'readFailNoIntegrity',
+  not_for_me: 'readFailNotForMe',
+  key_unusable: 'readFailKeyUnusable',
+  malformed: 'readFailMalformed',
+  secret_key_material: 'readFailSecretKey',
 };
 
 function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
@@ -45,9 +46,9 @@ function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
               setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
             }}
           >
-            📎 Download {a.name}
+            {t('readDownload', a.name)}
           </button>{' '}
-          <span class="muted">{a.size.toLocaleString()} bytes</span>
+          <span class="muted">{t('composeBytes', a.size.toLocaleString())}</span>
         </li>
       ))}
     </ul>
@@ -62,22 +63,22 @@ function KeyImport(props: {
   const v = props.view;
   return (
     <div data-testid="key-block">
-      <div class="subject">🔑 OpenPGP public key</div>
-      <div class="muted">Fingerprint {v.fingerprint}</div>
-      <div>This key claims every one of these identities:</div>
+      <div class="subject">{t('readKeyHeading')}</div>
+      <div class="muted">{t('readKeyFingerprint', v.fingerprint)}</div>
+      <div>{t('readKeyIdentities')}</div>
       <ul data-testid="key-user-ids">
         {v.userIds.map((u) => (
           <li key={u}>{u}</li>
         ))}
       </ul>
-      {!v.canEncrypt && <div class="badge warn">This key cannot be used to encrypt.</div>}
+      {!v.canEncrypt && <div class="badge warn">{t('readKeyCannotEncrypt')}</div>}
       {props.imported || v.imported ? (
         <div class="badge ok" data-testid="key-imported">
-          In your contacts.
+          {t('readKeyImported')}
         </div>
       ) : (
         <button type="button" class="primary" data-testid="import-key" onClick={props.onImport}>
-          Import this key
+          {t('readKeyImport')}
         </button>
       )}
     </div>
@@ -129,18 +130,18 @@ export function App() {
   if (state.s === 'loading')
     return (
       <div class="frame muted" data-testid="loading">
-        🔒 Decrypting…
+        {t('readDecrypting')}
       </div>
     );
   if (state.s === 'failure') {
     return (
       <div class="failure" data-testid="failure" data-code={state.code} role="alert">
-        ✖ {FAILURE_TEXT[state.code] ?? state.message}
+        ✖ {FAILURE_TEXT[state.code] ? t(FAILURE_TEXT[state.code] as string) : state.message}
         {state.clipped && state.fullViewUrl && (
           <div>
-            The webmail cut this message short.{' '}
+            {t('readClipped')}{' '}
             <a href={state.fullViewUrl} target="_top">
-              Open the full message
+              {t('readOpenFull')}
             </a>
           </div>
         )}

@@ -4,6 +4,7 @@
 
 import type { DOMPurify } from 'dompurify';
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../../platform/browser.ts';
 
 const STRICT = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:";
 const WITH_IMAGES =
@@ -30,21 +31,21 @@ export function HtmlBody(props: { html: string }) {
     // Loaded only for HTML mail: plain-text mail (the common case) shows sooner without it.
     import('dompurify').then((m) => setDoc(sanitizedDocument(m.default, props.html, images)));
   }, [props.html, images]);
-  if (doc === null) return <div class="muted">Preparing the message…</div>;
+  if (doc === null) return <div class="muted">{t('readPreparing')}</div>;
   return (
     <div>
       {hasRemote && !images && (
         <div class="row muted">
-          Remote images are blocked so the sender cannot tell you opened this.
+          {t('readImagesBlocked')}
           <button type="button" data-testid="load-images" onClick={() => setImages(true)}>
-            Load images
+            {t('readLoadImages')}
           </button>
         </div>
       )}
       <iframe
         class="html-frame"
         data-testid="html-body"
-        title="Message body"
+        title={t('readBodyTitle')}
         sandbox="allow-popups allow-popups-to-escape-sandbox"
         srcdoc={doc}
         onLoad={(e) => {

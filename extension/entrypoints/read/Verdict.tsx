@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { SignatureView, VerdictView } from '../../overlay/protocol.ts';
+import { t } from '../../platform/browser.ts';
 import { SecurityMark } from '../../ui/SecurityMark.tsx';
 
 function signerName(s: SignatureView): string {
@@ -20,13 +21,13 @@ function LookUp(props: { address: string | null }) {
         type="button"
         data-testid="lookup-key"
         onClick={() => {
-          setState('Looking up…');
+          setState(t('readLookingUp'));
           call('contacts.lookup', { address: props.address as string })
-            .then((c) => setState(`Found key ${c.fingerprint}; reopen the message to check the signature.`))
+            .then((c) => setState(t('readLookupFound', c.fingerprint)))
             .catch((e: Error) => setState(e.message));
         }}
       >
-        Look up the sender's key
+        {t('readLookup')}
       </button>
       {state && <span class="muted">{state}</span>}
     </span>
@@ -44,44 +45,42 @@ export function Verdict(props: { verdict: VerdictView }) {
       <SecurityMark />
       {v.encrypted ? (
         <div class="badge ok" data-testid="verdict-encrypted">
-          🔒 Encrypted — {v.cipher}
-          {v.subjectProtected ? ' · subject protected' : ''}
-          {v.partial.encrypted ? ' · only part of this message was encrypted' : ''}
+          {t('readEncrypted', v.cipher)}
+          {v.subjectProtected ? ` · ${t('readSubjectProtected')}` : ''}
+          {v.partial.encrypted ? ` · ${t('readPartlyEncrypted')}` : ''}
         </div>
       ) : (
         <div class="badge warn" data-testid="verdict-encrypted">
-          Not encrypted (signed text only)
+          {t('readNotEncrypted')}
         </div>
       )}
       {mismatched.map((s) => (
         <div class="badge danger" data-testid="verdict-mismatch" key={s.keyId}>
-          ⚠ Signed by {signerName(s)}, but the webmail shows it as from {v.displayedSender ?? 'nobody'}. Do
-          not trust who sent this message.
+          {t('readMismatch', [signerName(s), v.displayedSender ?? t('readNobody')])}
         </div>
       ))}
       {valid
         .filter((s) => s.signerMatchesSender !== false)
         .map((s) => (
           <div class="badge ok" data-testid="verdict-signed" key={s.keyId}>
-            ✔ Signed by {signerName(s)}
+            {t('readSignedBy', signerName(s))}
             {s.fingerprint ? ` (${s.fingerprint.slice(-16)})` : ''}
-            {v.signedBySender ? ' — the sender' : ''}
+            {v.signedBySender ? ` — ${t('readTheSender')}` : ''}
           </div>
         ))}
       {invalid.map((s) => (
         <div class="badge danger" data-testid="verdict-bad-signature" key={s.keyId}>
-          ✖ The signature by {signerName(s)} does not verify: the message may have been altered.
+          {t('readBadSignature', signerName(s))}
         </div>
       ))}
       {unknown.map((s) => (
         <div class="badge warn" data-testid="verdict-unknown-key" key={s.keyId}>
-          Signed by an unknown key ({s.keyId}): the signer cannot be checked.{' '}
-          <LookUp address={v.displayedSender} />
+          {t('readUnknownKey', s.keyId)} <LookUp address={v.displayedSender} />
         </div>
       ))}
       {v.signatures.length === 0 && (
         <div class="badge warn" data-testid="verdict-unsigned">
-          Not signed: anyone could have written this.
+          {t('readUnsigned')}
         </div>
       )}
     </div>
