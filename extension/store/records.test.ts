@@ -28,3 +28,35 @@ describe('Records: security mark', () => {
     expect(await r.securityMark()).toEqual(after);
   });
 });
+
+describe('Records: copies in memory', () => {
+  it('contacts and settings read after a write show the write, also through a fresh Records', async () => {
+    const name = `noise-records-${n++}`;
+    const r = new Records(await openDatabase(name), defaultSettings(true));
+    expect(await r.contacts()).toEqual([]);
+    const bob = {
+      address: 'Bob@Example.org',
+      fingerprint: 'AB',
+      armoredKey: 'k',
+      source: 'manual' as const,
+      firstSeen: 1,
+      lastUsed: null,
+      verified: false,
+    };
+    await r.putContact(bob);
+    expect((await r.contacts()).map((c) => c.address)).toEqual(['bob@example.org']);
+    // A caller changing what it got back does not change the copy.
+    (await r.contacts())[0]!.fingerprint = 'changed';
+    expect((await r.contacts())[0]?.fingerprint).toBe('AB');
+    await r.putContact({ ...bob, fingerprint: 'CD' });
+    expect((await r.contacts())[0]?.fingerprint).toBe('CD');
+    expect(await r.removeContact('bob@example.org')).toBe(true);
+    expect(await r.contacts()).toEqual([]);
+
+    expect((await r.settings()).lockTimeoutMinutes).toBe(30);
+    await r.updateSettings({ lockTimeoutMinutes: 5 });
+    expect((await r.settings()).lockTimeoutMinutes).toBe(5);
+    const again = new Records(await openDatabase(name), defaultSettings(true));
+    expect((await again.settings()).lockTimeoutMinutes).toBe(5);
+  });
+});

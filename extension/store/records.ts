@@ -35,15 +35,26 @@ export class Records {
     private readonly defaults: Settings,
   ) {}
 
+  // Settings and contacts are read on every overlay read (lock timeout, signer keys); this is
+  // their only writer in the background, so copies in memory stay true and save a database
+  // round trip each time (bench overlay).
+  private settingsCopy: Settings | null = null;
+  private contactsCopy: ContactRecord[] | null = null;
+
   async settings(): Promise<Settings> {
-    const stored = (await this.db.get('meta', 'settings')) as Partial<Settings> | undefined;
-    return { ...this.defaults, ...stored };
+    if (!this.settingsCopy) {
+      const stored = (await this.db.get('meta', 'settings')) as Partial<Settings> | undefined;
+      this.settingsCopy = { ...this.defaults, ...stored };
+    }
+    return { ...this.settingsCopy };
   }
 
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {
     const next = { ...(await this.settings()), ...patch };
+    this.settingsCopy = null;
     await this.db.put('meta', next, 'settings');
-    return next;
+    this.settingsCopy = next;
+    return { ...next };
   }
 
   /** This device's security mark, drawn on first use (it never leaves the extension). */
@@ -95,8 +106,9 @@ export class Records {
     return all.reverse().slice(0, limit);
   }
 
-  contacts(): Promise<ContactRecord[]> {
-    return this.db.getAll('contacts');
+  async contacts(): Promise<ContactRecord[]> {
+    this.contactsCopy ??= await this.db.getAll('contacts');
+    return this.contactsCopy.map((c) => ({ ...c }));
   }
 
   contact(address: string): Promise<ContactRecord | undefined> {
@@ -104,13 +116,17 @@ export class Records {
   }
 
   async putContact(contact: ContactRecord): Promise<void> {
+    this.contactsCopy = null;
     await this.db.put('contacts', { ...contact, address: contact.address.toLowerCase() });
+    this.contactsCopy = null;
   }
 
   async removeContact(address: string): Promise<boolean> {
     const key = address.toLowerCase();
+    this.contactsCopy = null;
     const had = (await this.db.count('contacts', key)) > 0;
     await this.db.delete('contacts', key);
+    this.contactsCopy = null;
     return had;
   }
 }
