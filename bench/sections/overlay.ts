@@ -181,6 +181,30 @@ async function benchMessage(key: string, i: number): Promise<{ marker: string; a
  * seconds apart as a reader opens them, and timed from that insertion to the animation frame
  * after its plaintext entered the read frame's DOM.
  */
+/** The read frame's clocks (see `stamps`), once its animation-frame stamp is in. */
+async function frameStamps(frame: Frame) {
+  return frame.evaluate(async () => {
+    const w = window as unknown as {
+      __plaintextAt?: number;
+      __paintedAt?: number;
+      __askedAt?: number;
+      __answeredAt?: number;
+    };
+    // Reading the stamps later does not move them; wait for the frame callback to have run.
+    for (let i = 0; i < 200 && w.__paintedAt === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    return {
+      origin: performance.timeOrigin,
+      response: performance.timeOrigin + (nav?.responseEnd ?? Number.NaN),
+      dcl: performance.timeOrigin + (nav?.domContentLoadedEventEnd ?? Number.NaN),
+      asked: w.__askedAt ?? Number.NaN,
+      answered: w.__answeredAt ?? Number.NaN,
+      plaintext: w.__plaintextAt ?? Number.NaN,
+      painted: w.__paintedAt ?? Number.NaN,
+    };
+  });
+}
+
 interface InPageRead {
   painted: number;
   asked: number;
@@ -222,27 +246,12 @@ async function inPageReads(page: Page, key: string, reads: number): Promise<InPa
       { armored, i },
     );
     const frame = await waitPlaintext(page, marker);
-    const f = await frame.evaluate(async () => {
-      const w = window as unknown as {
-        __paintedAt?: number;
-        __askedAt?: number;
-        __answeredAt?: number;
-        __plaintextAt?: number;
-      };
-      for (let k = 0; k < 200 && w.__paintedAt === undefined; k++)
-        await new Promise((r) => setTimeout(r, 10));
-      return {
-        painted: w.__paintedAt ?? Number.NaN,
-        asked: w.__askedAt ?? Number.NaN,
-        answered: w.__answeredAt ?? Number.NaN,
-        inDom: w.__plaintextAt ?? Number.NaN,
-      };
-    });
+    const f = await frameStamps(frame);
     out.push({
       painted: f.painted - shownAt,
       asked: f.asked - shownAt,
       answered: f.answered - shownAt,
-      inDom: f.inDom - shownAt,
+      inDom: f.plaintext - shownAt,
     });
   }
   return out;
@@ -308,27 +317,7 @@ export default async function run(): Promise<string> {
             .domContentLoadedEventStart,
         framed: (window as unknown as { __framedAt: number }).__framedAt,
       }));
-      const f = await readFrame.evaluate(async () => {
-        const w = window as unknown as {
-          __plaintextAt?: number;
-          __paintedAt?: number;
-          __askedAt?: number;
-          __answeredAt?: number;
-        };
-        // Reading the stamps later does not move them; wait for the frame callback to have run.
-        for (let i = 0; i < 200 && w.__paintedAt === undefined; i++)
-          await new Promise((r) => setTimeout(r, 10));
-        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-        return {
-          origin: performance.timeOrigin,
-          response: performance.timeOrigin + (nav?.responseEnd ?? Number.NaN),
-          dcl: performance.timeOrigin + (nav?.domContentLoadedEventEnd ?? Number.NaN),
-          asked: w.__askedAt ?? Number.NaN,
-          answered: w.__answeredAt ?? Number.NaN,
-          plaintext: w.__plaintextAt ?? Number.NaN,
-          painted: w.__paintedAt ?? Number.NaN,
-        };
-      });
+      const f = await frameStamps(readFrame);
       polled.push(t.now - t.dcl);
       samples.push(f.painted - t.dcl);
       framed.push(t.framed - t.dcl);
