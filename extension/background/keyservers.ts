@@ -3,9 +3,10 @@
 // direct) and keys.openpgp.org's VKS. Every base URL comes from KeyServerBases so tests can
 // point them at a local Worker, which serves WKD and VKS for its own SERVICE_DOMAIN.
 
-import { sha1 } from '@noble/hashes/legacy.js';
-import { utf8 } from '../../shared/encoding.ts';
+import { wkdHash } from '../../shared/wkd/hash.ts';
 import type { KeySource } from '../store/schema.ts';
+
+export { wkdHash };
 
 export interface KeyServerBases {
   /** Origin of the WKD advanced method for a domain (§3.1: https://openpgpkey.<domain>). */
@@ -24,25 +25,6 @@ export const PUBLIC_KEY_SERVERS: KeyServerBases = {
 
 /** A slow key server must not hold a lookup for long. */
 const TIMEOUT_MS = 5_000;
-
-const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
-
-/** z-base32 (RFC 6189 §5.1.6) of SHA-1 over the lowercased local part (WKD draft §3.1). */
-export function wkdHash(localPart: string): string {
-  let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of sha1(utf8(localPart.toLowerCase()))) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ZBASE32[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  return out;
-}
 
 /** WKD draft §3.1 URLs for the advanced and the direct method (`l=` carries the local part). */
 export function wkdUrls(address: string, bases: KeyServerBases): { advanced: string; direct: string } {

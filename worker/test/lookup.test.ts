@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { type EnvelopeKeys, KeyLookupResponse, PrekeyStock } from '../../shared/api/directory.ts';
 import { fromBase64Url } from '../../shared/encoding.ts';
 import { verifyIdentity } from '../../shared/envelope/identity.ts';
+import { wkdHash } from '../../shared/wkd/hash.ts';
 import { cacheUrl, forgetMemoryTier } from '../src/lookup/cache.ts';
-import { wkdHash } from '../src/lookup/wkd-hash.ts';
 import {
   bodyText,
   call,

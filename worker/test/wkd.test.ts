@@ -2,7 +2,7 @@
 
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
-import { wkdHash, zBase32 } from '../src/lookup/wkd-hash.ts';
+import { wkdHash, zBase32 } from '../../shared/wkd/hash.ts';
 import { call, registerAccount } from './directory-support/accounts.ts';
 
 describe('WKD', () => {

@@ -10,10 +10,10 @@ import type {
   PublicOneTimePrekey,
   PublicSignedPrekey,
 } from '../../../shared/envelope/identity.ts';
+import { wkdHash } from '../../../shared/wkd/hash.ts';
 import type { Bindings } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
 import { invalidateLookups } from '../lookup/cache.ts';
-import { wkdHash } from '../lookup/wkd-hash.ts';
 import { decodeIdentity, decodeOneTimePrekeys, decodeSignedPrekey } from '../prekeys/envelope-keys.ts';
 import {
   clearPrekeysStatements,

@@ -8,8 +8,8 @@
 // Why memory at all: under `wrangler dev` caches.default is a SQLite-backed service about as
 // costly as a D1 read; in production the memory tier also saves the cache round trip.
 
+import { wkdHash } from '../../../shared/wkd/hash.ts';
 import type { Bindings } from '../env.ts';
-import { wkdHash } from './wkd-hash.ts';
 
 export const LOOKUP_MAX_AGE = 60;
 

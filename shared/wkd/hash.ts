@@ -2,7 +2,7 @@
 // (draft-koch-openpgp-webkey-service §3.1; z-base32 per RFC 6189 §5.1.6).
 
 import { sha1 } from '@noble/hashes/legacy.js';
-import { utf8 } from '../../../shared/encoding.ts';
+import { utf8 } from '../encoding.ts';
 
 const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
 
