@@ -104,6 +104,22 @@ export async function derive(passphrase: string, kdf: KdfParams, progress?: Prog
   });
 }
 
+/** The unlocked secrets from a vault's plaintext and the keys its passphrase gives. */
+export function secretsOf(
+  contents: VaultContents,
+  keys: { wrapKey: Uint8Array; authKey: string | Uint8Array },
+  session: ServerSession | null = null,
+): AccountSecrets {
+  return {
+    identity: contents.identity,
+    addresses: contents.addresses,
+    wrapKey: toBase64Url(keys.wrapKey),
+    authKey: typeof keys.authKey === 'string' ? keys.authKey : toBase64Url(keys.authKey),
+    session,
+    recovery: contents.recovery,
+  };
+}
+
 /** The passphrase copy's plaintext: everything but the auth key, which the passphrase gives. */
 export function passphraseContents(secrets: AccountSecrets): VaultContents {
   return {
@@ -249,14 +265,7 @@ export async function restoreAccount(
       ? keys.wrapKey
       : (await derive(args.passphrase, blob.kdf as KdfParams)).wrapKey;
   const contents = decodeContents(await openSealed(blob, wrapKey, address));
-  const secrets: AccountSecrets = {
-    identity: contents.identity,
-    addresses: contents.addresses,
-    wrapKey: toBase64Url(wrapKey),
-    authKey,
-    session,
-    recovery: contents.recovery,
-  };
+  const secrets = secretsOf(contents, { wrapKey, authKey }, session);
   progress('done', 1, 1);
   return {
     record: {
@@ -280,14 +289,7 @@ export async function openVault(record: VaultRecord, passphrase: string): Promis
   const keys = await derive(passphrase, blob.kdf);
   try {
     const contents = decodeContents(await openSealed(blob, keys.wrapKey, record.address));
-    return {
-      identity: contents.identity,
-      addresses: contents.addresses,
-      wrapKey: toBase64Url(keys.wrapKey),
-      authKey: toBase64Url(keys.authKey),
-      session: null,
-      recovery: contents.recovery,
-    };
+    return secretsOf(contents, keys);
   } catch (e) {
     if (isNoiseError(e, 'bad_passphrase')) throw new ExtensionError('bad_passphrase', 'Wrong passphrase.');
     throw e;

@@ -23,6 +23,7 @@ import {
   openVault,
   passphraseContents,
   sealRecoveryCopy,
+  secretsOf,
   toServerKdf,
   VAULT_KDF_COST,
   type VaultContents,
@@ -110,14 +111,7 @@ export async function resetPassphrase(
   const kdf = newKdfParams({ cost: VAULT_KDF_COST });
   const keys = await derive(newPassphrase, kdf, progress);
   progress('seal', 0, 1);
-  const secrets: AccountSecrets = {
-    identity: contents.identity,
-    addresses: contents.addresses,
-    wrapKey: toBase64Url(keys.wrapKey),
-    authKey: toBase64Url(keys.authKey),
-    session: null,
-    recovery: contents.recovery,
-  };
+  const secrets = secretsOf(contents, keys);
   const blob = encodeVault(
     await sealVault(encodeContents(passphraseContents(secrets)), keys.wrapKey, kdf, source.address),
   );
