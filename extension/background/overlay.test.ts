@@ -80,7 +80,7 @@ beforeAll(async () => {
   );
 }, 60_000);
 
-function deposit(tab: number, token = TOKEN): MemoryPort {
+function deposit(tab: number, token = TOKEN, spare?: string): MemoryPort {
   const relay = new MemoryPort(PORT_RELAY, contentScript(tab));
   route(relay);
   relay.send({
@@ -91,8 +91,22 @@ function deposit(tab: number, token = TOKEN): MemoryPort {
     sender: null,
     clipped: false,
     fullViewUrl: null,
+    ...(spare ? { spare } : {}),
   });
   return relay;
+}
+
+/** A spare read frame in `tab` that bound `id` on its port. */
+function spareFrame(tab: number, id: string): MemoryPort {
+  const reader = new MemoryPort(PORT_READ, frame('read.html', tab));
+  route(reader);
+  reader.send({ t: 'spare', spare: id });
+  return reader;
+}
+
+/** Waits until the port got its view (or failure) after the token it was assigned. */
+async function viewed(port: MemoryPort): Promise<void> {
+  for (let i = 0; i < 500 && port.received.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
 }
 
 describe('overlay router', () => {
@@ -192,6 +206,79 @@ describe('overlay router', () => {
     await answered(reader);
     expect(JSON.stringify(reader.received)).toContain(CANARY);
     expect(JSON.stringify(relay.received)).not.toContain(CANARY);
+    relay.close();
+  });
+
+  it('sends a spare frame its token and view unasked, whichever of binding and block comes first', async () => {
+    // Bound first, then the block that names it.
+    const early = spareFrame(20, 'spare_first_0000000');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(early.received).toEqual([]);
+    const relay = deposit(20, 'tok_spare_a_0000000', 'spare_first_0000000');
+    await viewed(early);
+    expect(early.received[0]).toEqual({ t: 'assigned', token: 'tok_spare_a_0000000' });
+    expect(early.received[1]).toMatchObject({ t: 'view' });
+    expect(JSON.stringify(early.received)).toContain(CANARY);
+    expect(JSON.stringify(relay.received)).not.toContain(CANARY);
+    // The token is now that frame's: it may resize, and no other frame may open it.
+    early.send({ t: 'resize', token: 'tok_spare_a_0000000', height: 300 });
+    expect(relay.received.at(-1)).toEqual({ t: 'resize', token: 'tok_spare_a_0000000', height: 300 });
+    const copy = new MemoryPort(PORT_READ, frame('read.html', 20));
+    route(copy);
+    copy.send({ t: 'open', token: 'tok_spare_a_0000000' });
+    await answered(copy);
+    expect(copy.received[0]).toMatchObject({ t: 'failure', code: 'forbidden' });
+    // A spare takes one block: a later block naming the same id waits for a new binding.
+    const again = deposit(20, 'tok_spare_b_0000000', 'spare_first_0000000');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(early.received).toHaveLength(2);
+
+    // The block first, then the frame binds (it was still loading).
+    const relayLate = deposit(21, 'tok_spare_c_0000000', 'spare_late_00000000');
+    const late = spareFrame(21, 'spare_late_00000000');
+    await viewed(late);
+    expect(late.received[0]).toEqual({ t: 'assigned', token: 'tok_spare_c_0000000' });
+    expect(JSON.stringify(late.received)).toContain(CANARY);
+    relay.close();
+    again.close();
+    relayLate.close();
+  });
+
+  it('gives a spare nothing from another tab, and binds each spare id once', async () => {
+    const elsewhere = spareFrame(23, 'spare_other_tab_000');
+    const relay = deposit(22, 'tok_spare_d_0000000', 'spare_other_tab_000');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(elsewhere.received).toEqual([]);
+    // The block is still there for a frame of its own tab.
+    const reader = new MemoryPort(PORT_READ, frame('read.html', 22));
+    route(reader);
+    reader.send({ t: 'open', token: 'tok_spare_d_0000000' });
+    await answered(reader);
+    expect(JSON.stringify(reader.received)).toContain(CANARY);
+
+    // A second frame binding an id already bound (a page copying our spare's URL) gets nothing;
+    // one frame binds one id.
+    const ours = spareFrame(24, 'spare_taken_0000000');
+    const copy = spareFrame(24, 'spare_taken_0000000');
+    ours.send({ t: 'spare', spare: 'spare_second_000000' });
+    const relay2 = deposit(24, 'tok_spare_e_0000000', 'spare_taken_0000000');
+    await viewed(ours);
+    expect(JSON.stringify(ours.received)).toContain(CANARY);
+    expect(copy.received).toEqual([]);
+    relay.close();
+    relay2.close();
+  });
+
+  it('forgets a spare whose frame went away', async () => {
+    const gone = spareFrame(25, 'spare_gone_00000000');
+    gone.close();
+    const relay = deposit(25, 'tok_spare_f_0000000', 'spare_gone_00000000');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gone.received).toEqual([]);
+    // A new frame binding the id then gets the waiting block.
+    const next = spareFrame(25, 'spare_gone_00000000');
+    await viewed(next);
+    expect(JSON.stringify(next.received)).toContain(CANARY);
     relay.close();
   });
 

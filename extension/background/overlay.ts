@@ -102,8 +102,36 @@ function failureOf(e: unknown): { code: string; message: string } {
   return { code: 'internal', message: 'Something went wrong; nothing was shown.' };
 }
 
+/** A read frame loaded ahead of need, bound to its spare id and waiting for a block. */
+interface Spare {
+  tabId: number;
+  /** Hands the frame a deposit: claims it for the frame, sends the token, then the view. */
+  take(token: string, d: Deposit): void;
+}
+
 export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; origin: string }) {
   const deposits = new Map<string, Deposit>();
+  // Spares: the content script keeps a read frame loaded ahead of need (overlay/content.ts), and
+  // the frame binds its spare id here as soon as it loads. The block later given to it names that
+  // id, so its view goes to the frame the moment decryption ends, without the frame first
+  // learning its token and asking (two process hops on the warm path, bench overlay). Either may
+  // come first: a bound spare waits for its block, a block waits for its spare. Binding is
+  // first come, in the same tab only, like claiming a token.
+  const spares = new Map<string, Spare>();
+  const waitingForSpare = new Map<string, string>();
+
+  function giveToSpare(spareId: string, token: string): void {
+    const spare = spares.get(spareId);
+    const d = deposits.get(token);
+    if (!spare || !d) {
+      if (d) waitingForSpare.set(spareId, token);
+      return;
+    }
+    if (d.tabId !== spare.tabId || d.claimed) return;
+    spares.delete(spareId);
+    waitingForSpare.delete(spareId);
+    spare.take(token, d);
+  }
 
   function relay(port: OverlayPort, tabId: number): void {
     const mine = new Set<string>();
@@ -116,6 +144,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
       .catch(() => {});
     port.onDisconnect.addListener(() => {
       for (const token of mine) deposits.delete(token);
+      for (const [spareId, token] of waitingForSpare) if (mine.has(token)) waitingForSpare.delete(spareId);
     });
     port.onMessage.addListener((raw) => {
       const parsed = RelayIn.safeParse(raw);
@@ -131,6 +160,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
           d.view.catch(() => {}); // reported to the frame when it asks
         }
         deposits.set(msg.token, d);
+        if (msg.t === 'read' && msg.spare) giveToSpare(msg.spare, msg.token);
       } else if (msg.t === 'forget') {
         if (mine.delete(msg.token)) deposits.delete(msg.token);
       } else if (msg.t === 'inserted') {
@@ -177,11 +207,56 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
 
   function read(port: OverlayPort): void {
     const claimed = new Set<string>();
-    const send = (m: ReadOut) => port.postMessage(m);
+    const send = (m: ReadOut) => {
+      try {
+        port.postMessage(m);
+      } catch {
+        // The frame went away.
+      }
+    };
+    let boundSpare: string | null = null;
+    port.onDisconnect.addListener(() => {
+      if (boundSpare) spares.delete(boundSpare);
+    });
+
+    async function show(req: ReadDeposit, d: Deposit): Promise<void> {
+      try {
+        // A prefetched result is used once; a retry (e.g. after unlocking) decrypts again.
+        const pending = d.view ?? readDeposit(req);
+        d.view = undefined;
+        send({ t: 'view', view: await pending });
+      } catch (e) {
+        // No partial plaintext: the view is sent only when every check passed.
+        send({ t: 'failure', ...failureOf(e), clipped: req.clipped, fullViewUrl: req.fullViewUrl });
+      }
+    }
+
     port.onMessage.addListener(async (raw) => {
       const parsed = ReadIn.safeParse(raw);
       if (!parsed.success) return;
       const msg = parsed.data;
+      if (msg.t === 'spare') {
+        const tabId = port.sender?.tab?.id;
+        // One spare id per frame, bound once, by a frame in a tab.
+        if (boundSpare || claimed.size > 0 || spares.has(msg.spare) || typeof tabId !== 'number') return;
+        boundSpare = msg.spare;
+        spares.set(msg.spare, {
+          tabId,
+          take(token, d) {
+            boundSpare = null;
+            d.claimed = true;
+            claimed.add(token);
+            send({ t: 'assigned', token });
+            if (d.read) {
+              hooks.touch();
+              void show(d.read, d);
+            }
+          },
+        });
+        const waiting = waitingForSpare.get(msg.spare);
+        if (waiting) giveToSpare(msg.spare, waiting);
+        return;
+      }
       const d = claim(msg.token, port.sender, claimed);
       if (!d?.read)
         return send({
@@ -203,15 +278,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
         }
         return;
       }
-      try {
-        // A prefetched result is used once; a retry (e.g. after unlocking) decrypts again.
-        const pending = d.view ?? readDeposit(req);
-        d.view = undefined;
-        send({ t: 'view', view: await pending });
-      } catch (e) {
-        // No partial plaintext: the view is sent only when every check passed.
-        send({ t: 'failure', ...failureOf(e), clipped: req.clipped, fullViewUrl: req.fullViewUrl });
-      }
+      await show(req, d);
     });
   }
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { armorEnvelope } from '../../shared/envelope/armor.ts';
 import { gmail } from '../providers/gmail.ts';
-import { prepareOverlays, SCAN_DELAY_MS, SCAN_INTERVAL_MS, startOverlays } from './content.ts';
-import type { RelayMessage, RelayOut } from './names.ts';
+import { prepareOverlays, SCAN_INTERVAL_MS, startOverlays } from './content.ts';
+import { type RelayMessage, type RelayOut, spareFromFragment, tokenFromFragment } from './names.ts';
 import type { OverlayPort } from './runtime-port.ts';
 
 function fakeRuntime() {
@@ -106,14 +106,22 @@ describe('content script: scan timing', () => {
     await vi.advanceTimersByTimeAsync(1000);
     document.body.append(gmailMessage('late', 'alice@example.org', armored));
     // Found within one scan interval, whatever the clock does.
-    await vi.advanceTimersByTimeAsync(SCAN_INTERVAL_MS + SCAN_DELAY_MS);
+    await vi.advanceTimersByTimeAsync(SCAN_INTERVAL_MS);
     expect(reads()).toBe(1);
-    // A change on a quiet page is scanned after SCAN_DELAY_MS, not a whole interval.
+    // A change on a quiet page is scanned at once: in the observer's callback, before any timer
+    // and before the page lays the block out.
     clearInterval(ticker);
     await vi.advanceTimersByTimeAsync(1000);
     document.body.append(gmailMessage('quiet', 'bob@example.org', armored));
-    await vi.advanceTimersByTimeAsync(SCAN_DELAY_MS + 1);
+    await Promise.resolve();
     expect(reads()).toBe(2);
+    expect(([...document.querySelectorAll('.a3s')].at(-1) as HTMLElement).style.display).toBe('none');
+    // Another change right after it waits for the interval's end.
+    document.body.append(gmailMessage('soon', 'carol@example.org', armored));
+    await Promise.resolve();
+    expect(reads()).toBe(2);
+    await vi.advanceTimersByTimeAsync(SCAN_INTERVAL_MS);
+    expect(reads()).toBe(3);
   });
 });
 
@@ -126,7 +134,7 @@ describe('content script: a read frame loaded ahead of need', () => {
     vi.useRealTimers();
   });
 
-  it('is made at document_start hidden and without a token, then placed and told its token once loaded', () => {
+  it('is made at document_start hidden, with a spare id and no token, then placed; its block names the spare', () => {
     vi.useFakeTimers();
     proto.moveBefore = function (this: Element, n: Node, c: Node | null) {
       this.insertBefore(n, c);
@@ -143,53 +151,44 @@ describe('content script: a read frame loaded ahead of need', () => {
     prepareOverlays(deps);
     const spare = document.querySelector('iframe[data-noise-overlay=read-spare]') as HTMLIFrameElement;
     expect(spare.parentElement).toBe(document.documentElement);
-    expect(spare.getAttribute('src')).toBe('chrome-extension://abcdef/read.html');
+    const src = spare.getAttribute('src') ?? '';
+    const spareId = spareFromFragment(new URL(src).hash);
+    expect(src).toBe(`chrome-extension://abcdef/read.html#spare.${spareId}`);
+    expect(spareId).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(tokenFromFragment(new URL(src).hash)).toBeNull();
     expect(spare.getAttribute('aria-hidden')).toBe('true');
     expect(spare.tabIndex).toBe(-1);
-    expect(spare.style.visibility).toBe('hidden');
+    expect(spare.style.opacity).toBe('0');
     expect(connects).toBe(1);
 
     document.body.append(gmailMessage('7', 'alice@example.org', armored));
     stop = startOverlays(deps, gmail);
     const msg = rt.posted.find((m) => m.t === 'read') as Extract<RelayMessage, { t: 'read' }>;
     expect(connects).toBe(1); // the port opened at document_start carried the deposit
+    // The deposit names the spare; the spare keeps its document (moved, not reloaded) and never
+    // gets the token in its URL: the background sends it over the frame's own port.
+    expect(msg.spare).toBe(spareId);
+    expect(msg.token).not.toBe(spareId);
     const placed = document.querySelector('iframe[data-noise-overlay=read]') as HTMLIFrameElement;
     expect(placed).toBe(spare);
+    expect(placed.getAttribute('src')).toBe(src);
     expect(placed.nextElementSibling?.getAttribute('class')).toBe('a3s aiL');
     expect(placed.hasAttribute('aria-hidden')).toBe(false);
-    expect(placed.style.visibility).toBe('');
-    // Still loading: the token waits for the frame's load (a fragment change before it can be lost).
-    expect(placed.getAttribute('src')).toBe('chrome-extension://abcdef/read.html');
-    placed.dispatchEvent(new Event('load'));
-    expect(placed.getAttribute('src')).toBe(`chrome-extension://abcdef/read.html#${msg.token}`);
+    expect(placed.style.opacity).toBe('');
 
-    // The next spare comes later, for a message opened later in the page.
+    // The next spare comes later, for a message opened later in the page, with a new id.
     expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).toBeNull();
     vi.advanceTimersByTime(2900);
     expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).toBeNull();
     vi.advanceTimersByTime(200);
-    expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).not.toBeNull();
+    const next = document.querySelector('iframe[data-noise-overlay=read-spare]') as HTMLIFrameElement;
+    expect(spareFromFragment(new URL(next.getAttribute('src') ?? '').hash)).not.toBe(spareId);
     stop();
     stop = null;
     expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).toBeNull();
   });
 
-  it('a loaded spare gets its token at once; without moveBefore each block gets a new frame', () => {
-    proto.moveBefore = function (this: Element, n: Node, c: Node | null) {
-      this.insertBefore(n, c);
-    };
-    const rt = fakeRuntime();
-    prepareOverlays(rt.deps);
-    const spare = document.querySelector('iframe[data-noise-overlay=read-spare]') as HTMLIFrameElement;
-    spare.dispatchEvent(new Event('load'));
-    document.body.append(gmailMessage('8', 'alice@example.org', armored));
-    stop = startOverlays(rt.deps, gmail);
-    const msg = rt.posted.find((m) => m.t === 'read') as Extract<RelayMessage, { t: 'read' }>;
-    expect(spare.getAttribute('src')).toBe(`chrome-extension://abcdef/read.html#${msg.token}`);
-    stop();
-    stop = null;
-    document.body.replaceChildren();
-
+  it('without moveBefore each block gets a new frame with its token in the URL', () => {
     delete proto.moveBefore;
     const plain = fakeRuntime();
     prepareOverlays(plain.deps);
@@ -197,6 +196,7 @@ describe('content script: a read frame loaded ahead of need', () => {
     document.body.append(gmailMessage('9', 'alice@example.org', armored));
     stop = startOverlays(plain.deps, gmail);
     const read = plain.posted.find((m) => m.t === 'read') as Extract<RelayMessage, { t: 'read' }>;
+    expect(read.spare).toBeUndefined();
     expect(document.querySelector('iframe[data-noise-overlay=read]')?.getAttribute('src')).toBe(
       `chrome-extension://abcdef/read.html#${read.token}`,
     );

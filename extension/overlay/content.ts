@@ -18,10 +18,10 @@ export interface ContentDeps {
   onInvalidated(fn: () => void): void;
 }
 
-// A scan follows the first page change after SCAN_DELAY_MS (time for the rest of that burst of
-// DOM changes), and scans are at least SCAN_INTERVAL_MS apart. A debounce that restarts on every
-// change would never scan on a page that keeps changing (Gmail's clocks and counters).
-export const SCAN_DELAY_MS = 16;
+// A change on a quiet page is scanned at once, and scans are at least SCAN_INTERVAL_MS apart:
+// changes within the interval are scanned at its end. A debounce that restarts on every change
+// would never scan on a page that keeps changing (Gmail's clocks and counters), and any delay
+// before the first scan is on the warm read's path (bench overlay).
 export const SCAN_INTERVAL_MS = 150;
 const READ_HEIGHT = 160;
 const COMPOSE_HEIGHT = 460;
@@ -45,14 +45,14 @@ function frameStyle(height: number): string {
 function frame(
   deps: Pick<ContentDeps, 'frameUrl'>,
   page: 'read' | 'compose',
-  token: string | null,
+  fragment: string,
   height: number,
 ): HTMLIFrameElement {
   const f = document.createElement('iframe');
   f.setAttribute(OWN_ATTRIBUTE, page);
   f.title = page === 'read' ? 'Encrypted message (Noise Email)' : 'Encrypted compose (Noise Email)';
   f.style.cssText = frameStyle(height);
-  f.src = deps.frameUrl(token === null ? `/${page}.html` : `/${page}.html#${token}`);
+  f.src = deps.frameUrl(`/${page}.html#${fragment}`);
   return f;
 }
 
@@ -60,13 +60,16 @@ function frame(
 // (navigation, its process's frame and script context, the page's scripts) is most of the time
 // from a message shown to its plaintext visible (bench overlay), so a block found later takes
 // this one: Node.moveBefore moves it into place keeping its document (insertBefore would reload
-// it), then the token arrives as a fragment change (a same-document navigation the frame hears
-// as hashchange). The token still travels only in the frame's URL, as for a new frame. Without
-// moveBefore every frame is made on demand.
-let spare: HTMLIFrameElement | null = null;
-const spareLoaded = new WeakSet<HTMLIFrameElement>();
+// it). The spare's URL carries a spare id (`read.html#spare.<id>`) that the frame binds on its
+// port when it loads; the block's deposit names the id, and the background sends the view
+// straight to that frame (background/overlay.ts). Without moveBefore every frame is made on
+// demand, its token in its URL.
+let spare: { frame: HTMLIFrameElement; id: string } | null = null;
+// In the viewport with opacity 0, not off-screen or visibility:hidden: Chromium throttles the
+// loading and rendering of cross-origin frames it considers hidden, which made the spare slow to
+// load and slow to paint once placed (bench overlay).
 const SPARE_STYLE =
-  'position:fixed;top:0;left:-10000px;width:800px;height:160px;border:0;visibility:hidden;pointer-events:none';
+  'position:fixed;top:0;left:0;width:320px;height:160px;border:0;opacity:0;pointer-events:none;z-index:-1';
 
 interface MovableParent {
   moveBefore(node: Node, child: Node | null): void;
@@ -81,15 +84,15 @@ function canMove(): boolean {
  * at document_start: it goes under the root element, outside the body the webmail builds.
  */
 export function warmReadFrame(deps: Pick<ContentDeps, 'frameUrl'>): void {
-  if (spare?.isConnected || !canMove() || !document.documentElement) return;
-  const f = frame(deps, 'read', null, READ_HEIGHT);
-  f.addEventListener('load', () => spareLoaded.add(f), { once: true });
+  if (spare?.frame.isConnected || !canMove() || !document.documentElement) return;
+  const id = newToken();
+  const f = frame(deps, 'read', `spare.${id}`, READ_HEIGHT);
   f.setAttribute(OWN_ATTRIBUTE, 'read-spare');
   f.setAttribute('aria-hidden', 'true');
   f.tabIndex = -1;
   f.style.cssText = SPARE_STYLE;
   document.documentElement.append(f);
-  spare = f;
+  spare = { frame: f, id };
 }
 
 let earlyRelay: OverlayPort | null = null;
@@ -109,37 +112,35 @@ export function prepareOverlays(deps: ContentDeps): void {
   earlyRelay = p;
 }
 
-/** Puts a read frame for `token` just before `before`: the spare when there is one, else a new frame. */
+/**
+ * Puts a read frame for `token` just before `before`: the spare when there is one (its id is
+ * returned, for the deposit), else a new frame with the token in its URL.
+ */
 function placeReadFrame(
   deps: Pick<ContentDeps, 'frameUrl'>,
   token: string,
   before: Element,
-): HTMLIFrameElement {
+): { frame: HTMLIFrameElement; spare?: string } {
   const parent = before.parentElement;
-  const f = spare;
+  const s = spare;
   spare = null;
-  if (f?.isConnected && parent) {
+  if (s?.frame.isConnected && parent) {
     try {
-      // Moved before it learns its token: if the move throws, the token goes to a new frame.
-      (parent as unknown as MovableParent).moveBefore(f, before);
-      f.setAttribute(OWN_ATTRIBUTE, 'read');
-      f.removeAttribute('aria-hidden');
-      f.removeAttribute('tabindex');
-      f.style.cssText = frameStyle(READ_HEIGHT);
-      // Only a loaded frame hears the fragment change as hashchange: changed while read.html is
-      // still on its way, the change can be lost (Chromium kept read.html without it).
-      const url = deps.frameUrl(`/read.html#${token}`);
-      if (spareLoaded.has(f)) f.src = url;
-      else f.addEventListener('load', () => (f.src = url), { once: true });
-      return f;
+      // If the move throws, the block goes to a new frame and the spare is dropped.
+      (parent as unknown as MovableParent).moveBefore(s.frame, before);
+      s.frame.setAttribute(OWN_ATTRIBUTE, 'read');
+      s.frame.removeAttribute('aria-hidden');
+      s.frame.removeAttribute('tabindex');
+      s.frame.style.cssText = frameStyle(READ_HEIGHT);
+      return { frame: s.frame, spare: s.id };
     } catch {
       // A move across shadow roots or documents: fall through to a new frame.
     }
   }
-  f?.remove();
+  s?.frame.remove();
   const fresh = frame(deps, 'read', token, READ_HEIGHT);
   parent?.insertBefore(fresh, before);
-  return fresh;
+  return { frame: fresh };
 }
 
 function execInsert(text: string): boolean {
@@ -296,6 +297,7 @@ export function startOverlays(
       seen.add(block.element);
       const token = newToken();
       const msg = block.message;
+      const placed = placeReadFrame(deps, token, block.element);
       post({
         t: 'read',
         token,
@@ -304,9 +306,9 @@ export function startOverlays(
         sender: msg?.sender() ?? null,
         clipped: msg?.clipped ?? false,
         fullViewUrl: msg?.fullViewUrl ?? null,
+        ...(placed.spare ? { spare: placed.spare } : {}),
       });
-      const f = placeReadFrame(deps, token, block.element);
-      frames.set(token, { frame: f, hidden: block.element });
+      frames.set(token, { frame: placed.frame, hidden: block.element });
       // The frame replaces the ciphertext in place; the page keeps its DOM.
       block.element.style.display = 'none';
     }
@@ -327,7 +329,7 @@ export function startOverlays(
     }
     // The next block (a message opened later in the same page) gets a frame already loaded; made
     // later, so it does not compete with the frames just placed for the CPU.
-    if (!spare?.isConnected && spareTimer === undefined) {
+    if (!spare?.frame.isConnected && spareTimer === undefined) {
       spareTimer = setTimeout(() => {
         spareTimer = undefined;
         if (!stopped) warmReadFrame(deps);
@@ -339,14 +341,19 @@ export function startOverlays(
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastScan = Number.NEGATIVE_INFINITY;
+  const scanNow = () => {
+    timer = undefined;
+    lastScan = Date.now();
+    scan();
+  };
   const scanSoon = () => {
     if (timer !== undefined) return;
-    const wait = Math.max(SCAN_DELAY_MS, lastScan + SCAN_INTERVAL_MS - Date.now());
-    timer = setTimeout(() => {
-      timer = undefined;
-      lastScan = Date.now();
-      scan();
-    }, wait);
+    const wait = lastScan + SCAN_INTERVAL_MS - Date.now();
+    // On a quiet page the change is scanned at once (we are in the observer's microtask, after
+    // the webmail's code that made it): a block found now is hidden before the page first lays
+    // it out, and its frame is placed in the same frame. Else wait for the interval's end.
+    if (wait <= 0) scanNow();
+    else timer = setTimeout(scanNow, wait);
   };
   const observer = new MutationObserver((records) => {
     // Our own insertions do not trigger a scan.
@@ -367,7 +374,7 @@ export function startOverlays(
   const stop = () => {
     stopped = true;
     clearTimeout(spareTimer);
-    spare?.remove();
+    spare?.frame.remove();
     spare = null;
     observer.disconnect();
     clearTimeout(timer);

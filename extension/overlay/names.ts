@@ -26,6 +26,8 @@ export type RelayMessage =
       sender: string | null;
       clipped: boolean;
       fullViewUrl: string | null;
+      /** The spare read frame this block was given (see spareFromFragment), if any. */
+      spare?: string;
     }
   | {
       t: 'compose';
@@ -41,8 +43,20 @@ export type RelayMessage =
   | { t: 'inserted'; token: string; ok: boolean; modelRegistered: boolean }
   | { t: 'forget'; token: string };
 
+const ID = /^[A-Za-z0-9_-]{16,64}$/;
+
 /** The frame's token travels in its URL fragment: `read.html#<token>`. */
 export function tokenFromFragment(hash: string): string | null {
   const t = hash.replace(/^#/, '');
-  return /^[A-Za-z0-9_-]{16,64}$/.test(t) ? t : null;
+  return ID.test(t) ? t : null;
+}
+
+/**
+ * A read frame loaded ahead of need has no token yet, only a spare id: `read.html#spare.<id>`.
+ * It binds that id on its port at once; the block it is later given names the same id, and the
+ * background then sends the view straight to it (background/overlay.ts, "spares").
+ */
+export function spareFromFragment(hash: string): string | null {
+  const m = /^#?spare\.(.*)$/.exec(hash);
+  return m?.[1] && ID.test(m[1]) ? m[1] : null;
 }

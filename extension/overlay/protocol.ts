@@ -29,6 +29,7 @@ export const RelayIn = z.discriminatedUnion('t', [
     sender: Address.nullable(),
     clipped: z.boolean(),
     fullViewUrl: z.string().max(4096).nullable(),
+    spare: Token.optional(),
   }),
   z.strictObject({
     t: z.literal('compose'),
@@ -53,6 +54,8 @@ export type { RelayOut } from './names.ts';
 
 export const ReadIn = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('open'), token: Token }),
+  /** A spare frame, still without a token, waits for the block it will be given. */
+  z.strictObject({ t: z.literal('spare'), spare: Token }),
   z.strictObject({ t: z.literal('importKey'), token: Token }),
   z.strictObject({ t: z.literal('resize'), token: Token, height: z.number().int().min(40).max(20_000) }),
 ]);
@@ -141,6 +144,8 @@ export type ReadView =
   | { kind: 'clipped'; fullViewUrl: string | null };
 
 export type ReadOut =
+  /** To a spare frame: the token of the block it now shows (the view follows). */
+  | { t: 'assigned'; token: string }
   | { t: 'view'; view: ReadView }
   | { t: 'failure'; code: string; message: string; clipped: boolean; fullViewUrl: string | null }
   | { t: 'imported'; fingerprint: string };

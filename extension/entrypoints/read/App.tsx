@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { fromBase64 } from '../../../shared/encoding.ts';
-import { PORT_READ, tokenFromFragment } from '../../overlay/names.ts';
+import { PORT_READ, spareFromFragment, tokenFromFragment } from '../../overlay/names.ts';
 import type { ReadOut, ReadView } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { t } from '../../platform/browser.ts';
@@ -87,23 +87,38 @@ function KeyImport(props: {
 
 // The request goes out as soon as the token is known, before any render: asking from a Preact
 // effect would wait for the next animation frame (up to 35 ms in preact/hooks) on every read.
-// A frame loaded ahead of need (the content script's spare) has no token yet: it gets one later
-// as a fragment change. One frame shows one message: later fragment changes are ignored.
-let token: string | null = null;
+// A frame loaded ahead of need (the content script's spare, `#spare.<id>`) has no token: it binds
+// its spare id at once and the background sends the token and then the view when the frame is
+// given a block. One frame shows one message.
+let token: string | null = tokenFromFragment(location.hash);
+const spareId = token ? null : spareFromFragment(location.hash);
 let tokenArrived: ((t: string) => void) | null = null;
 const early: ReadOut[] = [];
 let deliver: ((m: ReadOut) => void) | null = null;
-const port = framePort<ReadOut>(PORT_READ, (m) => (deliver ? deliver(m) : early.push(m)));
-function adoptToken(): void {
-  const t = tokenFromFragment(location.hash);
-  if (token || !t) return;
-  token = t;
-  removeEventListener('hashchange', adoptToken);
-  port.post({ t: 'open', token: t });
-  tokenArrived?.(t);
-}
-addEventListener('hashchange', adoptToken);
-adoptToken();
+let binds = 0;
+const bindSpare = () => {
+  // Again after a reconnect (a restarted background has forgotten the binding), a few times.
+  if (!spareId || token || binds++ > 3) return;
+  try {
+    port.post({ t: 'spare', spare: spareId });
+  } catch {
+    // The extension was reloaded: this frame is dead.
+  }
+};
+const port = framePort<ReadOut>(
+  PORT_READ,
+  (m) => {
+    if (m.t === 'assigned') {
+      if (token) return;
+      token = m.token;
+      tokenArrived?.(m.token);
+    } else if (deliver) deliver(m);
+    else early.push(m);
+  },
+  bindSpare,
+);
+if (token) port.post({ t: 'open', token });
+bindSpare();
 
 function stateAfter(state: State, m: ReadOut): State {
   if (m.t === 'view') return { s: 'view', view: m.view };
