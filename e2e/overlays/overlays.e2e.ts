@@ -9,8 +9,9 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { poll } from '../browsers/launch.ts';
 import { launchProfile, overlayFrame, type Profile, pageVisibleText } from './profiles.ts';
 import {
   ALICE,
@@ -93,6 +94,61 @@ describe('read overlay (Chromium)', () => {
     expect(warning).toContain(GPG_USER);
     expect(warning).toContain(MALLORY);
     await page.screenshot({ path: join(shots, 'chromium-read-mismatch.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('a message added to an open page, as Gmail shows one, is read by the frame loaded ahead of need', async () => {
+    const first = await gpgEncryptedSigned(scene, 'The first message of the thread.\n');
+    const thread = await deliver(scene, 'bob', eml(GPG_USER, BOB, 'Thread', first));
+    const page = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=gmail`);
+    await overlayFrame(page, 'read', '[data-testid=plaintext]');
+    // The next spare is made a few seconds after a scan (content.ts SPARE_DELAY_MS), and binds.
+    const spareUrl = await poll(
+      async () =>
+        (await page.evaluate(() =>
+          document.querySelector('iframe[data-noise-overlay=read-spare]')?.getAttribute('src'),
+        )) ?? undefined,
+      'a spare read frame',
+    );
+    await page.waitForTimeout(500);
+    const canary = canaryFor('in-page-canary');
+    const armored = await gpgEncryptedSigned(scene, `Opened later, ${canary}\n`);
+    await page.evaluate(
+      ({ armored, sender }) => {
+        const message = document.createElement('div');
+        message.className = 'adn';
+        message.setAttribute('data-message-id', '#msg-f:inpage');
+        message.setAttribute('data-legacy-message-id', 'inpage');
+        const head = document.createElement('h3');
+        head.className = 'iw';
+        const from = document.createElement('span');
+        from.className = 'gD';
+        from.setAttribute('email', sender);
+        head.append(from);
+        const body = document.createElement('div');
+        body.className = 'a3s aiL';
+        for (const line of armored.split('\n')) body.append(line, document.createElement('br'));
+        const outer = document.createElement('div');
+        outer.className = 'ii gt';
+        outer.append(body);
+        message.append(head, outer);
+        (document.querySelector('.adn')?.parentElement ?? document.body).append(message);
+      },
+      { armored, sender: GPG_USER },
+    );
+    // The spare (same document, same URL: moved, not reloaded) shows it, with the verdict.
+    const spare = page.frames().find((f) => f.url() === spareUrl) as Frame;
+    await spare.waitForSelector('[data-testid=plaintext]', { timeout: 30_000 });
+    expect(await spare.textContent('[data-testid=plaintext]')).toContain(canary);
+    expect(await spare.textContent('[data-testid=verdict-signed]')).toContain(GPG_USER);
+    expect(
+      await page.evaluate(
+        (url) =>
+          document.querySelector(`iframe[src="${url}"]`)?.closest('.adn')?.getAttribute('data-message-id'),
+        spareUrl,
+      ),
+    ).toBe('#msg-f:inpage');
+    expect(await pageVisibleText(page)).not.toContain(canary);
     await page.close();
   });
 });
