@@ -14,6 +14,7 @@ import {
   type KdfParams,
   newKdfParams,
 } from '../../shared/kdf/passphrase.ts';
+import { RANDOM_PASSPHRASE_CONFIG } from '../../shared/pgp/config.ts';
 import { revokeKey, unlockPrivateKey } from '../../shared/pgp/keys.ts';
 import {
   decodeVault,
@@ -328,7 +329,13 @@ export async function importPgpKey(
   // Re-protect under a fresh random passphrase kept only inside the vault.
   const keyPassphraseInVault = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
   const { encryptKey } = await import('openpgp');
-  const reprotected = (await encryptKey({ privateKey: unlocked, passphrase: keyPassphraseInVault })).armor();
+  const reprotected = (
+    await encryptKey({
+      privateKey: unlocked,
+      passphrase: keyPassphraseInVault,
+      config: RANDOM_PASSPHRASE_CONFIG,
+    })
+  ).armor();
   const next: AccountSecrets = {
     ...secrets,
     identity: {

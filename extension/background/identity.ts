@@ -74,7 +74,12 @@ export async function generateIdentitySecrets(
   progress('pgp', 0, 1);
   const keyPassphrase = randomPassphrase();
   const userIds = [address, ...extraAddresses].map((email) => ({ email }));
-  const pgp = await generateKey({ userIds, passphrase: keyPassphrase, type: 'ecc' });
+  const pgp = await generateKey({
+    userIds,
+    passphrase: keyPassphrase,
+    type: 'ecc',
+    passphraseIsRandom: true,
+  });
   progress('envelope', 0, INITIAL_ONE_TIME_PREKEYS);
   const identity = generateIdentity();
   const spk = generateSignedPrekey(1, nowSeconds());

@@ -83,6 +83,28 @@ describe('generateKey', () => {
     expect(info.fingerprint).toMatch(/^[0-9A-F]{64}$/);
   });
 
+  it("stretches a person's passphrase, not a random one (RFC 4880 §3.7.1.3 iteration count)", async () => {
+    // The S2K count byte of every secret key packet: 0 = 1,024 bytes hashed, 224 (openpgp.js's
+    // default) = 16,777,216.
+    const counts = async (armored: string) => {
+      const key = await readKey({ armoredKey: armored });
+      return [key, ...key.subkeys].map(
+        (k) => (k.keyPacket as unknown as { s2k: { c: number; type: string } }).s2k,
+      );
+    };
+    const random = await generateKey({
+      userIds: [{ email: 'vault@example.org' }],
+      passphrase: 'r'.repeat(43),
+      passphraseIsRandom: true,
+    });
+    expect(await counts(random.privateKey)).toEqual([
+      expect.objectContaining({ type: 'iterated', c: 0 }),
+      expect.objectContaining({ type: 'iterated', c: 0 }),
+    ]);
+    await unlockPrivateKey(random.privateKey, 'r'.repeat(43));
+    for (const s2k of await counts(alice.privateKey)) expect(s2k.c).toBeGreaterThanOrEqual(224);
+  });
+
   it('refuses an empty passphrase and no user IDs', async () => {
     await expectCode(generateKey({ userIds: [], passphrase: 'x' }), 'invalid_argument');
     await expectCode(generateKey({ userIds: [{ email: 'a@b.c' }], passphrase: '' }), 'invalid_argument');

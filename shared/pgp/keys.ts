@@ -11,7 +11,7 @@ import {
   type Subkey,
 } from 'openpgp';
 import { NoiseError } from '../errors.ts';
-import { FULL_CONFIG, MIN_RSA_BITS, PGP_CONFIG } from './config.ts';
+import { FULL_CONFIG, MIN_RSA_BITS, PGP_CONFIG, RANDOM_PASSPHRASE_CONFIG } from './config.ts';
 
 export interface UserIdInput {
   name?: string;
@@ -26,6 +26,8 @@ export interface GenerateKeyOptions {
   expiresInSeconds?: number;
   /** Creation time; tests use it to make keys that are already expired. */
   date?: Date;
+  /** The passphrase is 256 random bits, not a person's: see RANDOM_PASSPHRASE_CONFIG. */
+  passphraseIsRandom?: boolean;
 }
 
 export interface GeneratedKey {
@@ -87,7 +89,7 @@ export async function generateKey(options: GenerateKeyOptions): Promise<Generate
     keyExpirationTime: options.expiresInSeconds ?? 0,
     ...(options.date ? { date: options.date } : {}),
     format: 'object',
-    config: PGP_CONFIG,
+    config: options.passphraseIsRandom ? RANDOM_PASSPHRASE_CONFIG : PGP_CONFIG,
   });
   return {
     publicKey: generated.publicKey.armor(),
