@@ -41,9 +41,9 @@ window.__scan = () => {
 const READS = 16;
 const IN_PAGE_READS = 8;
 // Longer than the content script's SPARE_DELAY_MS (3 s), so a loaded spare frame waits.
-const SPARE_SETTLE_MS = 4000;
+export const SPARE_SETTLE_MS = 4000;
 
-function stats(xs: number[]): { median: number; p95: number } {
+export function stats(xs: number[]): { median: number; p95: number } {
   const s = [...xs].sort((a, b) => a - b);
   return {
     median: s[Math.floor(s.length / 2)] ?? 0,
@@ -181,7 +181,7 @@ function named(milestones: [string, string][]): string {
 }
 
 /** A 10 KB OpenPGP message for bob whose plaintext starts with a unique marker. */
-async function benchMessage(key: string, i: number): Promise<{ marker: string; armored: string }> {
+export async function benchMessage(key: string, i: number): Promise<{ marker: string; armored: string }> {
   const marker = `bench-${i}-${Math.random().toString(36).slice(2)}`;
   const text = `${marker}\n${'0123456789abcdef'.repeat(640)}`; // 10 KB
   return { marker, armored: await encryptMessage(text, { recipients: [key] }) };
@@ -219,6 +219,42 @@ async function frameStamps(frame: Frame) {
   });
 }
 
+/**
+ * Runs in the webmail page: adds message `i` to the Gmail-skin thread in Gmail's markup, as
+ * Gmail shows a message (no page load), scrolls it into view and returns when, on the absolute
+ * clock (timeOrigin + now). Notes in `__placedAt` when the content script puts a frame into it.
+ */
+export function addGmailMessage({ armored, i }: { armored: string; i: number }): number {
+  const message = document.createElement('div');
+  message.className = 'adn';
+  message.setAttribute('data-message-id', `#msg-f:inpage${i}`);
+  message.setAttribute('data-legacy-message-id', `inpage${i}`);
+  const head = document.createElement('h3');
+  head.className = 'iw';
+  const sender = document.createElement('span');
+  sender.className = 'gD';
+  sender.setAttribute('email', 'someone@example.org');
+  sender.textContent = 'Someone';
+  head.append(sender);
+  const outer = document.createElement('div');
+  outer.className = 'ii gt';
+  const body = document.createElement('div');
+  body.className = 'a3s aiL';
+  for (const line of armored.split('\n')) body.append(line, document.createElement('br'));
+  outer.append(body);
+  message.append(head, outer);
+  // When the content script puts its read frame into the message.
+  new MutationObserver((_, obs) => {
+    if (!message.querySelector('iframe')) return;
+    (window as unknown as { __placedAt: number }).__placedAt = performance.timeOrigin + performance.now();
+    obs.disconnect();
+  }).observe(message, { childList: true, subtree: true });
+  (document.querySelector('.adn')?.parentElement ?? document.body).append(message);
+  // Shown means on screen (Chromium does not render frames scrolled out of view).
+  message.scrollIntoView({ block: 'start' });
+  return performance.timeOrigin + performance.now();
+}
+
 interface InPageRead {
   placed: number;
   token: number;
@@ -234,40 +270,7 @@ async function inPageReads(page: Page, key: string, reads: number): Promise<InPa
     const { marker, armored } = await benchMessage(key, 1000 + i);
     // Time for the content script's spare frame to be made and loaded again.
     await page.waitForTimeout(SPARE_SETTLE_MS);
-    const shownAt = await page.evaluate(
-      ({ armored, i }) => {
-        const message = document.createElement('div');
-        message.className = 'adn';
-        message.setAttribute('data-message-id', `#msg-f:inpage${i}`);
-        message.setAttribute('data-legacy-message-id', `inpage${i}`);
-        const head = document.createElement('h3');
-        head.className = 'iw';
-        const sender = document.createElement('span');
-        sender.className = 'gD';
-        sender.setAttribute('email', 'someone@example.org');
-        sender.textContent = 'Someone';
-        head.append(sender);
-        const outer = document.createElement('div');
-        outer.className = 'ii gt';
-        const body = document.createElement('div');
-        body.className = 'a3s aiL';
-        for (const line of armored.split('\n')) body.append(line, document.createElement('br'));
-        outer.append(body);
-        message.append(head, outer);
-        // When the content script puts its read frame into the message.
-        new MutationObserver((_, obs) => {
-          if (!message.querySelector('iframe')) return;
-          (window as unknown as { __placedAt: number }).__placedAt =
-            performance.timeOrigin + performance.now();
-          obs.disconnect();
-        }).observe(message, { childList: true, subtree: true });
-        (document.querySelector('.adn')?.parentElement ?? document.body).append(message);
-        // Shown means on screen (Chromium does not render frames scrolled out of view).
-        message.scrollIntoView({ block: 'start' });
-        return performance.timeOrigin + performance.now();
-      },
-      { armored, i },
-    );
+    const shownAt = await page.evaluate(addGmailMessage, { armored, i });
     const frame = await waitPlaintext(page, marker);
     const f = await frameStamps(frame);
     const placed = await page.evaluate(() => (window as unknown as { __placedAt: number }).__placedAt);

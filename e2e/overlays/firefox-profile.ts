@@ -19,6 +19,8 @@ export interface FirefoxProfile extends AccountProfile {
   open(url: string, timeoutMs?: number): Promise<Page>;
   /** Evaluates `expression` in the newest overlay frame of that kind; undefined when there is none or it threw. */
   inFrame(kind: FrameKind, expression: string): Promise<unknown>;
+  /** The same in the frame at exactly `url` (a spare read frame's, say). */
+  inFrameAt(url: string, expression: string): Promise<unknown>;
   /** Polls until `selector` in that frame has text; returns it. */
   frameText(kind: FrameKind, selector: string, timeoutMs?: number): Promise<string>;
   /** Polls until `expression` is true in that frame. */
@@ -54,13 +56,15 @@ export async function launchFirefoxProfile(address: string): Promise<FirefoxProf
   const connection = (browser as unknown as { connection: BidiConnection }).connection;
   let extPage: Page | null = null;
 
-  /** The newest frame of that kind (browsingContext.getTree walks every subframe). */
-  async function frameContext(kind: FrameKind): Promise<string | undefined> {
+  /** The newest frame of that kind, or at that URL (browsingContext.getTree walks every subframe). */
+  async function frameContext(kind: FrameKind | { url: string }): Promise<string | undefined> {
     const { result } = await connection.send('browsingContext.getTree', {});
     const found: BidiContext[] = [];
+    const wanted = (url: string) =>
+      typeof kind === 'string' ? url.includes(`/${kind}.html#`) : url === kind.url;
     const walk = (list: BidiContext[] | null) => {
       for (const c of list ?? []) {
-        if (c.url.includes(`/${kind}.html#`)) found.push(c);
+        if (wanted(c.url)) found.push(c);
         walk(c.children);
       }
     };
@@ -76,6 +80,14 @@ export async function launchFirefoxProfile(address: string): Promise<FirefoxProf
       awaitPromise: true,
     });
     return out.result as Evaluated;
+  }
+
+  /** The expression's value in that context; undefined when there is none or it threw. */
+  async function valueIn(context: string | undefined, expression: string): Promise<unknown> {
+    if (!context) return undefined;
+    const r = await evaluate(context, expression);
+    if (r.type !== 'success') return undefined;
+    return r.result?.type === 'null' ? null : r.result?.value;
   }
 
   const self: FirefoxProfile = {
@@ -99,13 +111,8 @@ export async function launchFirefoxProfile(address: string): Promise<FirefoxProf
       await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
       return page;
     },
-    async inFrame(kind, expression) {
-      const context = await frameContext(kind);
-      if (!context) return undefined;
-      const r = await evaluate(context, expression);
-      if (r.type !== 'success') return undefined;
-      return r.result?.type === 'null' ? null : r.result?.value;
-    },
+    inFrame: async (kind, expression) => valueIn(await frameContext(kind), expression),
+    inFrameAt: async (url, expression) => valueIn(await frameContext({ url }), expression),
     frameText(kind, selector, timeoutMs = 30_000) {
       const expr = `document.querySelector(${JSON.stringify(selector)})?.textContent ?? null`;
       return poll(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AlarmArea, AUTOLOCK_ALARM, Custody, type SessionArea } from './custody.ts';
+import { type AlarmArea, AUTOLOCK_ALARM, Custody, type SessionArea, TOUCH_PERSIST_MS } from './custody.ts';
 
 function fakeSession(): SessionArea & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();
@@ -40,6 +40,41 @@ describe('custody of unlocked secrets', () => {
     expect(await third.current()).toBeNull();
     expect(session.data.size).toBe(0);
     expect(alarms.at.has(AUTOLOCK_ALARM)).toBe(false);
+  });
+
+  it('keeps frequent activity in memory, writes it at most every TOUCH_PERSIST_MS, and an early alarm sets itself again', async () => {
+    let now = 5_000_000;
+    const session = fakeSession();
+    const alarms = fakeAlarms();
+    let writes = 0;
+    const counted: SessionArea = { ...session, set: async (k, v) => (writes++, session.set(k, v)) };
+    const c = new Custody<string>(counted, alarms, timeout, () => now);
+    await c.unlock('k');
+    expect(writes).toBe(1);
+    // Reads a second apart: no storage write, but the idle time starts again from each.
+    for (let i = 0; i < 10; i++) {
+      now += 1000;
+      await c.touch();
+    }
+    expect(writes).toBe(1);
+    const lastRead = now;
+    // The alarm set at unlock fires 10 s before the idle time from the last read: not locked,
+    // the alarm moves to the last read's time + timeout, and that time is now stored.
+    now = 5_000_000 + 30 * 60_000;
+    await c.expire();
+    expect(await c.current()).toBe('k');
+    expect(alarms.at.get(AUTOLOCK_ALARM)).toBe(lastRead + 30 * 60_000);
+    expect((session.data.get('noise-unlocked') as { lastActivity: number }).lastActivity).toBe(lastRead);
+    // Past it: locked.
+    now = lastRead + 30 * 60_000;
+    await c.expire();
+    expect(await c.current()).toBeNull();
+    // Activity further apart than TOUCH_PERSIST_MS is written each time.
+    await c.unlock('k');
+    writes = 0;
+    now += TOUCH_PERSIST_MS;
+    await c.touch();
+    expect(writes).toBe(1);
   });
 
   it('locks on demand and after a browser restart (empty session)', async () => {

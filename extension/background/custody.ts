@@ -16,6 +16,7 @@ export interface AlarmArea {
 
 export const AUTOLOCK_ALARM = 'noise-autolock';
 const SESSION_KEY = 'noise-unlocked';
+export const TOUCH_PERSIST_MS = 15_000;
 
 interface Stored<T> {
   secrets: T;
@@ -25,6 +26,8 @@ interface Stored<T> {
 export class Custody<T> {
   private secrets: T | null = null;
   private lastActivity = 0;
+  /** The activity time last written to session storage (see touch). */
+  private persistedActivity = 0;
   private restored = false;
 
   constructor(
@@ -42,6 +45,7 @@ export class Custody<T> {
       if (stored && !this.secrets) {
         this.secrets = stored.secrets;
         this.lastActivity = stored.lastActivity;
+        this.persistedActivity = stored.lastActivity;
       }
     }
     if (this.secrets && this.now() - this.lastActivity >= (await this.timeoutMs())) await this.lock();
@@ -58,13 +62,30 @@ export class Custody<T> {
   async replace(secrets: T): Promise<void> {
     if (!this.secrets) return;
     this.secrets = secrets;
+    this.persistedActivity = this.lastActivity;
     await this.session.set(SESSION_KEY, { secrets, lastActivity: this.lastActivity } satisfies Stored<T>);
   }
 
-  /** Counts as user activity: pushes the auto-lock back. */
+  /**
+   * Counts as user activity: pushes the auto-lock back. Every overlay read and compose step is
+   * activity, and writing the secrets to session storage each time put a copy of them through
+   * the browser's storage on the read path; so the time is kept in memory at once and written at
+   * most every TOUCH_PERSIST_MS. What that costs: after a worker restart the restored idle time
+   * can be that much older, and the auto-lock alarm can fire that much early (expire() re-arms).
+   */
   async touch(): Promise<void> {
     if (!(await this.current())) return;
+    if (this.now() - this.persistedActivity < TOUCH_PERSIST_MS) {
+      this.lastActivity = this.now();
+      return;
+    }
     await this.persist();
+  }
+
+  /** For the auto-lock alarm: locks when the idle time has passed, else sets the alarm again. */
+  async expire(): Promise<void> {
+    if (!(await this.current())) return;
+    await this.persist(this.lastActivity);
   }
 
   async lock(): Promise<void> {
@@ -75,10 +96,11 @@ export class Custody<T> {
     await this.alarms.clear(AUTOLOCK_ALARM);
   }
 
-  private async persist(): Promise<void> {
+  private async persist(activity = this.now()): Promise<void> {
     const secrets = this.secrets;
     if (secrets === null) return;
-    this.lastActivity = this.now();
+    this.lastActivity = activity;
+    this.persistedActivity = activity;
     await this.session.set(SESSION_KEY, { secrets, lastActivity: this.lastActivity } satisfies Stored<T>);
     await this.alarms.set(AUTOLOCK_ALARM, this.lastActivity + (await this.timeoutMs()));
   }

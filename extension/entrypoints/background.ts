@@ -36,8 +36,9 @@ export default defineBackground(() => {
 
   alarms.onAlarm(async (name) => {
     if (name === AUTOLOCK_ALARM) {
-      // current() locks when the idle time has passed; an early alarm (timer jitter) is ignored.
-      await custody.current();
+      // Locks when the idle time has passed; an early alarm (timer jitter, or activity kept in
+      // memory since the alarm was set) sets it again.
+      await custody.expire();
     } else if (name === UPKEEP_ALARM) {
       const secrets = await custody.current();
       if (secrets)
