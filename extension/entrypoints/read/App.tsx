@@ -10,6 +10,8 @@ import { t } from '../../platform/browser.ts';
 import { HtmlBody, TextBody } from './Body.tsx';
 import { Verdict } from './Verdict.tsx';
 
+const LOADING_DELAY_MS = 150;
+
 type State =
   | { s: 'loading' }
   | { s: 'view'; view: ReadView }
@@ -139,15 +141,23 @@ export function App() {
     if (!mine) return;
     reportHeight((height) => port.post({ t: 'resize', token: mine, height }));
   }, [mine]);
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    if (!mine) return;
+    const timer = setTimeout(() => setSlow(true), LOADING_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [mine]);
 
-  // Waiting to be placed: nothing to show.
+  // Waiting to be placed: nothing to show. A read usually ends within a frame or two; the
+  // "decrypting" line shows only when it does not (LOADING_DELAY_MS), so a warm read paints
+  // once instead of laying out the line and then the message (bench overlay).
   if (!mine) return null;
   if (state.s === 'loading')
-    return (
+    return slow ? (
       <div class="frame muted" data-testid="loading">
         {t('readDecrypting')}
       </div>
-    );
+    ) : null;
   if (state.s === 'failure') {
     return (
       <div class="failure" data-testid="failure" data-code={state.code} role="alert">
