@@ -69,7 +69,14 @@ export async function launchFirefoxProfile(address: string): Promise<FirefoxProf
       }
     };
     walk((result as { contexts: BidiContext[] }).contexts);
-    return found.at(-1)?.context;
+    // A spare read frame not given a block yet (an empty page, made a few seconds after each
+    // scan) is not "the newest read frame" a test means.
+    for (const c of found.reverse()) {
+      if (typeof kind !== 'string' || !c.url.includes('#spare.')) return c.context;
+      const r = await evaluate(c.context, `document.getElementById('app')?.childElementCount > 0`);
+      if (r.type === 'success' && r.result?.value === true) return c.context;
+    }
+    return undefined;
   }
 
   // script.evaluate in the frame's own context (allowed by --remote-allow-system-access).
