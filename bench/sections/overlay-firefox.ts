@@ -6,15 +6,10 @@
 // issue 5 §8). The Chromium figures, with milestones, are in the overlay section.
 // Needs `npm run build:firefox` first.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { poll } from '../../e2e/browsers/launch.ts';
-import { startWorker } from '../../e2e/harness/worker.ts';
 import { launchFirefoxProfile } from '../../e2e/overlays/firefox-profile.ts';
-import { createAccount } from '../../e2e/overlays/profiles.ts';
-import { startWebmail } from '../../e2e/webmail/server.ts';
-import { addGmailMessage, benchMessage, SPARE_SETTLE_MS, stats } from './overlay.ts';
+import { addGmailMessage } from '../../e2e/overlays/scene.ts';
+import { benchMessage, deliverToBob, inBenchScene, SPARE_SETTLE_MS, stats } from './overlay.ts';
 
 const READS = 8;
 
@@ -31,29 +26,10 @@ const WATCH = `(() => {
   return true;
 })()`;
 
-export default async function run(): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'noise-bench-webmail-'));
-  const [worker, webmail] = await Promise.all([
-    startWorker(),
-    startWebmail({ dataDir, domain: 'example.org' }),
-  ]);
-  const bob = await launchFirefoxProfile('bob@example.org');
-  try {
-    await createAccount(bob, worker);
-    const key = (
-      (await (await fetch(`${worker.url}/api/v1/lookup/by-email/bob@example.org`)).json()) as {
-        openpgpKey: string;
-      }
-    ).openpgpKey;
+export default function run(): Promise<string> {
+  return inBenchScene(launchFirefoxProfile, async ({ bob, key, webmail }) => {
     const first = await benchMessage(key, 0);
-    const raw = `From: someone@example.org\r\nTo: bob@example.org\r\nSubject: bench\r\nMessage-ID: <ff0.${Date.now()}@example.org>\r\nContent-Type: text/plain\r\n\r\n${first.armored.replace(/\n/g, '\r\n')}`;
-    const res = await fetch(`${webmail.url}/api/accounts/bob/mailboxes/inbox`, {
-      method: 'POST',
-      headers: { 'content-type': 'message/rfc822' },
-      body: raw,
-    });
-    const { threadId } = (await res.json()) as { threadId: string };
-    const page = await bob.open(`${webmail.url}/u/bob/t/${threadId}?skin=gmail`);
+    const page = await bob.open(await deliverToBob(webmail, first.armored, 0));
     await page.setViewport({ width: 1100, height: 900 });
     const firstText = await bob.frameText('read', '[data-testid=plaintext]');
     if (!firstText.includes(first.marker)) throw new Error('the first message did not decrypt');
@@ -73,7 +49,12 @@ export default async function run(): Promise<string> {
         async () => ((await bob.inFrameAt(spareUrl, WATCH)) === true ? true : undefined),
         'the spare frame',
       );
-      const shownAt = await page.evaluate(addGmailMessage, { armored, i });
+      const shownAt = await page.evaluate(addGmailMessage, {
+        armored,
+        sender: 'someone@example.org',
+        id: `inpage${i}`,
+        notePlacement: true,
+      });
       const stamps = await poll(
         async () => {
           const v = (await bob.inFrameAt(spareUrl, 'JSON.stringify(window.__stamps)')) as string | undefined;
@@ -102,10 +83,5 @@ export default async function run(): Promise<string> {
       `10 KB OpenPGP message shown in an open page (Firefox ESR, single-page webmail: added to the page, no page load) → plaintext visible: warm median ${p.median.toFixed(0)} ms, p95 ${p.p95.toFixed(0)} ms over ${READS} reads (target ≤ 50)`,
       `  milestones (median ms after the message was added): frame placed ${stats(placed).median.toFixed(0)}, plaintext in DOM ${stats(inDom).median.toFixed(0)}, painted ${p.median.toFixed(0)}`,
     ].join('\n');
-  } finally {
-    await bob.close();
-    await webmail.stop();
-    await worker.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }

@@ -23,8 +23,9 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Frame, Page } from 'playwright-core';
 import { startWorker } from '../../e2e/harness/worker.ts';
-import { createAccount, launchProfile } from '../../e2e/overlays/profiles.ts';
-import { startWebmail } from '../../e2e/webmail/server.ts';
+import { type AccountProfile, createAccount, launchProfile } from '../../e2e/overlays/profiles.ts';
+import { addGmailMessage } from '../../e2e/overlays/scene.ts';
+import { startWebmail, type Webmail } from '../../e2e/webmail/server.ts';
 import { encryptMessage } from '../../shared/pgp/message.ts';
 
 const SCAN_ENTRY = `
@@ -220,42 +221,6 @@ async function frameStamps(frame: Frame) {
   });
 }
 
-/**
- * Runs in the webmail page: adds message `i` to the Gmail-skin thread in Gmail's markup, as
- * Gmail shows a message (no page load), scrolls it into view and returns when, on the absolute
- * clock (timeOrigin + now). Notes in `__placedAt` when the content script puts a frame into it.
- */
-export function addGmailMessage({ armored, i }: { armored: string; i: number }): number {
-  const message = document.createElement('div');
-  message.className = 'adn';
-  message.setAttribute('data-message-id', `#msg-f:inpage${i}`);
-  message.setAttribute('data-legacy-message-id', `inpage${i}`);
-  const head = document.createElement('h3');
-  head.className = 'iw';
-  const sender = document.createElement('span');
-  sender.className = 'gD';
-  sender.setAttribute('email', 'someone@example.org');
-  sender.textContent = 'Someone';
-  head.append(sender);
-  const outer = document.createElement('div');
-  outer.className = 'ii gt';
-  const body = document.createElement('div');
-  body.className = 'a3s aiL';
-  for (const line of armored.split('\n')) body.append(line, document.createElement('br'));
-  outer.append(body);
-  message.append(head, outer);
-  // When the content script puts its read frame into the message.
-  new MutationObserver((_, obs) => {
-    if (!message.querySelector('iframe')) return;
-    (window as unknown as { __placedAt: number }).__placedAt = performance.timeOrigin + performance.now();
-    obs.disconnect();
-  }).observe(message, { childList: true, subtree: true });
-  (document.querySelector('.adn')?.parentElement ?? document.body).append(message);
-  // Shown means on screen (Chromium does not render frames scrolled out of view).
-  message.scrollIntoView({ block: 'start' });
-  return performance.timeOrigin + performance.now();
-}
-
 interface InPageRead {
   placed: number;
   token: number;
@@ -271,7 +236,12 @@ async function inPageReads(page: Page, key: string, reads: number): Promise<InPa
     const { marker, armored } = await benchMessage(key, 1000 + i);
     // Time for the content script's spare frame to be made and loaded again.
     await page.waitForTimeout(SPARE_SETTLE_MS);
-    const shownAt = await page.evaluate(addGmailMessage, { armored, i });
+    const shownAt = await page.evaluate(addGmailMessage, {
+      armored,
+      sender: 'someone@example.org',
+      id: `inpage${i}`,
+      notePlacement: true,
+    });
     const frame = await waitPlaintext(page, marker);
     const f = await frameStamps(frame);
     const placed = await page.evaluate(() => (window as unknown as { __placedAt: number }).__placedAt);
@@ -288,13 +258,27 @@ async function inPageReads(page: Page, key: string, reads: number): Promise<InPa
   return out;
 }
 
-export default async function run(): Promise<string> {
+export interface BenchScene<P> {
+  bob: P;
+  /** Bob's OpenPGP public key, as the directory publishes it. */
+  key: string;
+  webmail: Webmail;
+}
+
+/**
+ * The local Worker, the demo webmail and bob's browser profile with a real account; `body` runs
+ * in it and everything is stopped afterwards.
+ */
+export async function inBenchScene<P extends AccountProfile & { close(): Promise<void> }>(
+  launch: (address: string) => Promise<P>,
+  body: (scene: BenchScene<P>) => Promise<string>,
+): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'noise-bench-webmail-'));
   const [worker, webmail] = await Promise.all([
     startWorker(),
     startWebmail({ dataDir, domain: 'example.org' }),
   ]);
-  const bob = await launchProfile('bob@example.org');
+  const bob = await launch('bob@example.org');
   try {
     await createAccount(bob, worker);
     const key = (
@@ -302,6 +286,29 @@ export default async function run(): Promise<string> {
         openpgpKey: string;
       }
     ).openpgpKey;
+    return await body({ bob, key, webmail });
+  } finally {
+    await bob.close();
+    await webmail.stop();
+    await worker.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Delivers `armored` to bob's inbox as a plain-text mail; the Gmail-skin URL of its thread. */
+export async function deliverToBob(webmail: Webmail, armored: string, i: number): Promise<string> {
+  const raw = `From: someone@example.org\r\nTo: bob@example.org\r\nSubject: bench ${i}\r\nMessage-ID: <b${i}.${Date.now()}@example.org>\r\nContent-Type: text/plain\r\n\r\n${armored.replace(/\n/g, '\r\n')}`;
+  const res = await fetch(`${webmail.url}/api/accounts/bob/mailboxes/inbox`, {
+    method: 'POST',
+    headers: { 'content-type': 'message/rfc822' },
+    body: raw,
+  });
+  const { threadId } = (await res.json()) as { threadId: string };
+  return `${webmail.url}/u/bob/t/${threadId}?skin=gmail`;
+}
+
+export default function run(): Promise<string> {
+  return inBenchScene(launchProfile, async ({ bob, key, webmail }) => {
     const lines: string[] = [];
     const scanPage = await bob.ctx.newPage();
     lines.push(await scanBench(scanPage, await encryptMessage('x', { recipients: [key] })));
@@ -324,20 +331,14 @@ export default async function run(): Promise<string> {
     let lastMarker = '';
     for (let i = 0; i < READS; i++) {
       const { marker, armored } = await benchMessage(key, i);
-      const raw = `From: someone@example.org\r\nTo: bob@example.org\r\nSubject: bench ${i}\r\nMessage-ID: <b${i}.${Date.now()}@example.org>\r\nContent-Type: text/plain\r\n\r\n${armored.replace(/\n/g, '\r\n')}`;
-      const res = await fetch(`${webmail.url}/api/accounts/bob/mailboxes/inbox`, {
-        method: 'POST',
-        headers: { 'content-type': 'message/rfc822' },
-        body: raw,
-      });
-      const { threadId } = (await res.json()) as { threadId: string };
+      const thread = await deliverToBob(webmail, armored, i);
       const page = await bob.ctx.newPage();
       // In-page clocks: when the DOM was ready, when the content script placed the frame. The
       // same script runs in the read frame (an init script reaches child frames too) and notes,
       // on the absolute clock (timeOrigin + now), when the plaintext entered the frame's DOM and
       // the next animation frame after that (the paint that shows it).
       await page.addInitScript(stamps);
-      lastThread = `${webmail.url}/u/bob/t/${threadId}?skin=gmail`;
+      lastThread = thread;
       lastMarker = marker;
       await page.goto(lastThread, { waitUntil: 'domcontentloaded' });
       const readFrame = await waitPlaintext(page, marker);
@@ -403,10 +404,5 @@ export default async function run(): Promise<string> {
       ])}`,
     );
     return lines.join('\n');
-  } finally {
-    await bob.close();
-    await webmail.stop();
-    await worker.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }

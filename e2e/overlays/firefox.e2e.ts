@@ -12,6 +12,7 @@ import { type FirefoxProfile, launchFirefoxProfile } from './firefox-profile.ts'
 import { pageVisibleText } from './profiles.ts';
 import {
   ALICE,
+  addGmailMessage,
   BIG_BYTES,
   BOB,
   bigFile,
@@ -152,6 +153,54 @@ describe('read overlay (Firefox)', () => {
     expect(warning).toContain(GPG_USER);
     expect(warning).toContain(MALLORY);
     await page.screenshot({ path: join(shots, 'firefox-read-mismatch.png') });
+    await page.close();
+  });
+
+  it('a message added to an open page, as Gmail shows one, is read by the frame loaded ahead of need', async () => {
+    const first = await gpgEncryptedSigned(scene, 'The first message of the thread.\n');
+    const thread = await deliver(scene, 'bob', eml(GPG_USER, BOB, 'Thread', first));
+    const page = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=gmail`);
+    await bob.frameText('read', '[data-testid=plaintext]');
+    // The next spare is made a few seconds after a scan (content.ts SPARE_DELAY_MS), and binds.
+    const spareUrl = await poll(
+      async () =>
+        (await page.evaluate(
+          () =>
+            (document.querySelector('iframe[data-noise-overlay=read-spare]') as HTMLIFrameElement | null)
+              ?.src,
+        )) ?? undefined,
+      'a spare read frame',
+    );
+    await poll(
+      async () => ((await bob.inFrameAt(spareUrl, `document.readyState`)) === 'complete' ? true : undefined),
+      'the spare loaded',
+    );
+    const canary = canaryFor('ff-in-page');
+    const armored = await gpgEncryptedSigned(scene, `Opened later, ${canary}\n`);
+    await page.evaluate(addGmailMessage, { armored, sender: GPG_USER, id: 'inpage' });
+    // The spare (same URL: moved, not reloaded) shows it, with the verdict.
+    const text = await poll(async () => {
+      const t = await bob.inFrameAt(
+        spareUrl,
+        `document.querySelector('[data-testid=plaintext]')?.textContent ?? null`,
+      );
+      return typeof t === 'string' ? t : undefined;
+    }, 'plaintext in the spare frame');
+    expect(text).toContain(canary);
+    expect(
+      await bob.inFrameAt(spareUrl, `document.querySelector('[data-testid=verdict-signed]').textContent`),
+    ).toContain(GPG_USER);
+    expect(
+      await page.evaluate(
+        (url) =>
+          [...document.querySelectorAll('iframe')]
+            .find((f) => f.src === url)
+            ?.closest('.adn')
+            ?.getAttribute('data-message-id'),
+        spareUrl,
+      ),
+    ).toBe('#msg-f:inpage');
+    expect(await pageVisibleText(page)).not.toContain(canary);
     await page.close();
   });
 });

@@ -15,6 +15,7 @@ import { poll } from '../browsers/launch.ts';
 import { launchProfile, overlayFrame, type Profile, pageVisibleText } from './profiles.ts';
 import {
   ALICE,
+  addGmailMessage,
   BIG_BYTES,
   BOB,
   bigFile,
@@ -113,29 +114,7 @@ describe('read overlay (Chromium)', () => {
     await page.waitForTimeout(500);
     const canary = canaryFor('in-page-canary');
     const armored = await gpgEncryptedSigned(scene, `Opened later, ${canary}\n`);
-    await page.evaluate(
-      ({ armored, sender }) => {
-        const message = document.createElement('div');
-        message.className = 'adn';
-        message.setAttribute('data-message-id', '#msg-f:inpage');
-        message.setAttribute('data-legacy-message-id', 'inpage');
-        const head = document.createElement('h3');
-        head.className = 'iw';
-        const from = document.createElement('span');
-        from.className = 'gD';
-        from.setAttribute('email', sender);
-        head.append(from);
-        const body = document.createElement('div');
-        body.className = 'a3s aiL';
-        for (const line of armored.split('\n')) body.append(line, document.createElement('br'));
-        const outer = document.createElement('div');
-        outer.className = 'ii gt';
-        outer.append(body);
-        message.append(head, outer);
-        (document.querySelector('.adn')?.parentElement ?? document.body).append(message);
-      },
-      { armored, sender: GPG_USER },
-    );
+    await page.evaluate(addGmailMessage, { armored, sender: GPG_USER, id: 'inpage' });
     // The spare (same document, same URL: moved, not reloaded) shows it, with the verdict.
     const spare = page.frames().find((f) => f.url() === spareUrl) as Frame;
     await spare.waitForSelector('[data-testid=plaintext]', { timeout: 30_000 });

@@ -188,3 +188,44 @@ export function hostileCaptured(): string {
   h.scan();
   return JSON.stringify(h.captured);
 }
+
+/**
+ * Runs in a Gmail-skin page: adds a message in Gmail's markup to the thread, as Gmail shows a
+ * message (no page load), scrolls it into view and returns when, on the absolute clock
+ * (timeOrigin + now). With `notePlacement`, window.__placedAt says when a frame went into it.
+ */
+export function addGmailMessage(m: {
+  armored: string;
+  sender: string;
+  id: string;
+  notePlacement?: boolean;
+}): number {
+  const message = document.createElement('div');
+  message.className = 'adn';
+  message.setAttribute('data-message-id', `#msg-f:${m.id}`);
+  message.setAttribute('data-legacy-message-id', m.id);
+  const head = document.createElement('h3');
+  head.className = 'iw';
+  const from = document.createElement('span');
+  from.className = 'gD';
+  from.setAttribute('email', m.sender);
+  from.textContent = m.sender.split('@')[0] ?? m.sender;
+  head.append(from);
+  const outer = document.createElement('div');
+  outer.className = 'ii gt';
+  const body = document.createElement('div');
+  body.className = 'a3s aiL';
+  for (const line of m.armored.split('\n')) body.append(line, document.createElement('br'));
+  outer.append(body);
+  message.append(head, outer);
+  if (m.notePlacement)
+    new MutationObserver((_, obs) => {
+      if (!message.querySelector('iframe')) return;
+      (window as unknown as { __placedAt: number }).__placedAt = performance.timeOrigin + performance.now();
+      obs.disconnect();
+    }).observe(message, { childList: true, subtree: true });
+  (document.querySelector('.adn')?.parentElement ?? document.body).append(message);
+  // Shown means on screen (Chromium does not render frames scrolled out of view).
+  message.scrollIntoView({ block: 'start' });
+  return performance.timeOrigin + performance.now();
+}
