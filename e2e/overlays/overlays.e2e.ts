@@ -132,6 +132,49 @@ describe('read overlay (Chromium)', () => {
   });
 });
 
+describe('read overlay across a background stop (Chromium)', () => {
+  it('drops the spare when the background stops, and a message added afterwards still shows', async () => {
+    const first = await gpgEncryptedSigned(scene, 'Before the stop.\n');
+    const thread = await deliver(scene, 'bob', eml(GPG_USER, BOB, 'Stop', first));
+    const page = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=gmail`);
+    await overlayFrame(page, 'read', '[data-testid=plaintext]');
+    const spareCount = () =>
+      page.evaluate(() => document.querySelectorAll('iframe[data-noise-overlay=read-spare]').length);
+    await poll(async () => ((await spareCount()) === 1 ? true : undefined), 'a spare read frame');
+    // An MV3 background stops after 30 s without events; stop it now through DevTools.
+    const cdp = await page.context().newCDPSession(page);
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(bob.base));
+    if (!worker) throw new Error('no extension service worker target');
+    await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+    await cdp.detach();
+    // Its binding went with it: the content script drops the spare rather than give it a block.
+    await poll(async () => ((await spareCount()) === 0 ? true : undefined), 'the spare dropped');
+    const canary = canaryFor('after-stop');
+    const armored = await gpgEncryptedSigned(scene, `After the stop, ${canary}\n`);
+    await page.evaluate(addGmailMessage, { armored, sender: GPG_USER, id: 'afterstop' });
+    // It gets a new frame with its token in the URL, not the dropped spare. Playwright stops
+    // listing extension frames made after the worker restarts (seen here), so what the frame
+    // shows is read from its size: it reports its content's height, and a one-line signed
+    // message lays out exactly as the first one did (the "decrypting" line or a failure would not).
+    const heights = await poll(async () => {
+      const h = await page.evaluate(() =>
+        [...document.querySelectorAll('.adn')].map((m) => {
+          const f = m.querySelector('iframe[data-noise-overlay=read]') as HTMLIFrameElement | null;
+          return f ? `${f.style.height} ${f.src.includes('#spare.') ? 'spare' : 'token'}` : 'none';
+        }),
+      );
+      return h.length === 2 && h[1] !== 'none' && h[1]?.split(' ')[0] === h[0]?.split(' ')[0] ? h : undefined;
+    }, 'the message added after the stop, shown');
+    expect(heights[1]).toMatch(/^\d+px token$/);
+    expect(heights[0]).not.toBe('160px spare'); // the first frame did report its message
+    expect(await pageVisibleText(page)).not.toContain(canary);
+    // The next spare follows, bound to the background that runs now.
+    await poll(async () => ((await spareCount()) === 1 ? true : undefined), 'a new spare', 10_000);
+    await page.close();
+  });
+});
+
 describe('compose overlay → read overlay (Chromium)', () => {
   it('(1) alice writes in the Gmail-like skin (native envelope), bob reads in the Outlook-like skin, signed', async () => {
     const canary = canaryFor('native-canary');

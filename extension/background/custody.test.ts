@@ -47,7 +47,13 @@ describe('custody of unlocked secrets', () => {
     const session = fakeSession();
     const alarms = fakeAlarms();
     let writes = 0;
-    const counted: SessionArea = { ...session, set: async (k, v) => (writes++, session.set(k, v)) };
+    const counted: SessionArea = {
+      ...session,
+      set: (k, v) => {
+        writes++;
+        return session.set(k, v);
+      },
+    };
     const c = new Custody<string>(counted, alarms, timeout, () => now);
     await c.unlock('k');
     expect(writes).toBe(1);

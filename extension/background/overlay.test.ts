@@ -282,6 +282,37 @@ describe('overlay router', () => {
     relay.close();
   });
 
+  it('takes a keep-alive ping without counting it as user activity', async () => {
+    let touches = 0;
+    const router = createOverlayRouter(
+      {
+        keys: {
+          secrets: async () => bob,
+          contacts: async () => [],
+          lookup: async () => null,
+          bundle: async () => null,
+          envelopeFingerprint: async () => null,
+        },
+        cache: new UnlockedKeyCache(),
+        importKey: async () => ({ fingerprint: '' }),
+        ownAddress: async () => bob.address,
+        touch: () => {
+          touches++;
+        },
+      },
+      SELF,
+    );
+    const relay = new MemoryPort(PORT_RELAY, contentScript(30));
+    router(relay);
+    relay.send({ t: 'ping' });
+    relay.send({ t: 'ping', extra: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(touches).toBe(0);
+    expect(relay.disconnected).toBe(false);
+    expect(relay.received).toEqual([]);
+    relay.close();
+  });
+
   it('ignores malformed relay messages and unknown fields', async () => {
     const relay = new MemoryPort(PORT_RELAY, contentScript(11));
     route(relay);

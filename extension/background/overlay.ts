@@ -167,6 +167,8 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
         const d = deposits.get(msg.token);
         if (d && mine.has(msg.token)) insertAcks.get(msg.token)?.(msg.ok, msg.modelRegistered);
       }
+      // 'ping' needs nothing: its arrival keeps the background running (content.ts KEEPALIVE_MS).
+      // It is not user activity, so it does not push the auto-lock back.
     });
   }
 

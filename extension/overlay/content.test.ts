@@ -8,24 +8,29 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { armorEnvelope } from '../../shared/envelope/armor.ts';
 import { gmail } from '../providers/gmail.ts';
-import { prepareOverlays, SCAN_INTERVAL_MS, startOverlays } from './content.ts';
+import { KEEPALIVE_MS, prepareOverlays, SCAN_INTERVAL_MS, startOverlays } from './content.ts';
 import { type RelayMessage, type RelayOut, spareFromFragment, tokenFromFragment } from './names.ts';
 import type { OverlayPort } from './runtime-port.ts';
 
 function fakeRuntime() {
   const posted: RelayMessage[] = [];
   const listeners: ((m: unknown) => void)[] = [];
+  const closers: (() => void)[] = [];
   const port: OverlayPort = {
     name: 'noise-relay',
     postMessage: (m) => posted.push(m as RelayMessage),
     disconnect: () => {},
     onMessage: { addListener: (fn) => listeners.push(fn) },
-    onDisconnect: { addListener: () => {} },
+    onDisconnect: { addListener: (fn) => closers.push(fn) },
   };
   return {
     posted,
     deliver: (m: RelayOut) => {
       for (const l of listeners) l(m);
+    },
+    /** The background stopped: every port it had closes. */
+    backgroundStopped: () => {
+      for (const c of closers.splice(0)) c();
     },
     deps: {
       connect: () => port,
@@ -186,6 +191,38 @@ describe('content script: a read frame loaded ahead of need', () => {
     stop();
     stop = null;
     expect(document.querySelector('iframe[data-noise-overlay=read-spare]')).toBeNull();
+  });
+
+  it('is dropped when the background stops, and made again only for a tab in view', () => {
+    vi.useFakeTimers();
+    proto.moveBefore = function (this: Element, n: Node, c: Node | null) {
+      this.insertBefore(n, c);
+    };
+    const spares = () => document.querySelectorAll('iframe[data-noise-overlay=read-spare]').length;
+    const rt = fakeRuntime();
+    prepareOverlays(rt.deps);
+    stop = startOverlays(rt.deps, gmail);
+    expect(spares()).toBe(1);
+    // Its binding went with the background: a block given to it would never be shown.
+    rt.backgroundStopped();
+    expect(spares()).toBe(0);
+    // A hidden tab gets no new one (its port would wake the background for nobody)...
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.body.append(gmailMessage('h', 'alice@example.org', armored));
+    vi.advanceTimersByTime(SCAN_INTERVAL_MS + 3100);
+    expect(spares()).toBe(0);
+    // ...and pings nobody.
+    vi.advanceTimersByTime(KEEPALIVE_MS);
+    expect(rt.posted.filter((m) => m.t === 'ping')).toHaveLength(0);
+    // Shown again: a spare is made (after the relay port, so its loss is seen).
+    visibility.mockReturnValue('visible');
+    const before = rt.posted.length;
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(spares()).toBe(1);
+    // In view, the background is pinged every KEEPALIVE_MS.
+    vi.advanceTimersByTime(KEEPALIVE_MS * 2);
+    expect(rt.posted.slice(before).filter((m) => m.t === 'ping')).toHaveLength(2);
+    visibility.mockRestore();
   });
 
   it('without moveBefore each block gets a new frame with its token in the URL', () => {

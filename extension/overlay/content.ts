@@ -30,6 +30,7 @@ const BIG_INSERT = 512 * 1024;
 // spare it will never use (it slowed the next page's read, bench overlay); a single-page webmail
 // (Gmail, Outlook) keeps it for the next message opened.
 const SPARE_DELAY_MS = 3000;
+export const KEEPALIVE_MS = 25_000;
 
 function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
@@ -85,6 +86,8 @@ function canMove(): boolean {
  */
 export function warmReadFrame(deps: Pick<ContentDeps, 'frameUrl'>): void {
   if (spare?.frame.isConnected || !canMove() || !document.documentElement) return;
+  // A hidden tab gets none: the spare's port would wake the background for nobody.
+  if (document.visibilityState === 'hidden') return;
   const id = newToken();
   const f = frame(deps, 'read', `spare.${id}`, READ_HEIGHT);
   f.setAttribute(OWN_ATTRIBUTE, 'read-spare');
@@ -93,6 +96,15 @@ export function warmReadFrame(deps: Pick<ContentDeps, 'frameUrl'>): void {
   f.style.cssText = SPARE_STYLE;
   document.documentElement.append(f);
   spare = { frame: f, id };
+}
+
+/**
+ * The background went away (an MV3 background stops after 30 s without events, closing every
+ * port): the spare's binding went with it, so the spare can no longer be given a block.
+ */
+function dropSpare(): void {
+  spare?.frame.remove();
+  spare = null;
 }
 
 let earlyRelay: OverlayPort | null = null;
@@ -108,6 +120,7 @@ export function prepareOverlays(deps: ContentDeps): void {
   const p = deps.connect(PORT_RELAY);
   p.onDisconnect.addListener(() => {
     if (earlyRelay === p) earlyRelay = null;
+    dropSpare();
   });
   earlyRelay = p;
 }
@@ -220,6 +233,7 @@ export function startOverlays(
     p.onMessage.addListener((m) => handle(m as RelayOut));
     p.onDisconnect.addListener(() => {
       port = null;
+      dropSpare();
     });
     port = p;
     return p;
@@ -332,10 +346,31 @@ export function startOverlays(
     if (!spare?.frame.isConnected && spareTimer === undefined) {
       spareTimer = setTimeout(() => {
         spareTimer = undefined;
-        if (!stopped) warmReadFrame(deps);
+        warm();
       }, SPARE_DELAY_MS);
     }
   }
+
+  /**
+   * A new spare, with the relay connected first: a spare exists only while this script's port
+   * is open, so a background that stops is always seen (the port closes) and the spare dropped.
+   */
+  function warm(): void {
+    if (stopped || document.visibilityState === 'hidden' || spare?.frame.isConnected) return;
+    relay();
+    warmReadFrame(deps);
+  }
+
+  // While the webmail is in view the background is kept running: an MV3 background stops after
+  // 30 s without events, and the next read would then pay its start and a frame made on demand.
+  // A ping is not user activity; the auto-lock runs as before. A tab shown again gets a spare.
+  const keepAlive = setInterval(() => {
+    if (!stopped && document.visibilityState === 'visible') post({ t: 'ping' });
+  }, KEEPALIVE_MS);
+  const onVisibility = () => {
+    if (document.visibilityState === 'visible') warm();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
 
   let spareTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -373,6 +408,8 @@ export function startOverlays(
 
   const stop = () => {
     stopped = true;
+    clearInterval(keepAlive);
+    document.removeEventListener('visibilitychange', onVisibility);
     clearTimeout(spareTimer);
     spare?.frame.remove();
     spare = null;

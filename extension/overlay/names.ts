@@ -41,7 +41,9 @@ export type RelayMessage =
       provider: string;
     }
   | { t: 'inserted'; token: string; ok: boolean; modelRegistered: boolean }
-  | { t: 'forget'; token: string };
+  | { t: 'forget'; token: string }
+  /** Keeps the background running while the webmail is in view (content.ts KEEPALIVE_MS). */
+  | { t: 'ping' };
 
 const ID = /^[A-Za-z0-9_-]{16,64}$/;
 

@@ -47,6 +47,7 @@ export const RelayIn = z.discriminatedUnion('t', [
   }),
   z.strictObject({ t: z.literal('inserted'), token: Token, ok: z.boolean(), modelRegistered: z.boolean() }),
   z.strictObject({ t: z.literal('forget'), token: Token }),
+  z.strictObject({ t: z.literal('ping') }),
 ]);
 export type RelayIn = z.infer<typeof RelayIn>;
 

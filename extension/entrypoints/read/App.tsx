@@ -97,30 +97,17 @@ const spareId = token ? null : spareFromFragment(location.hash);
 let tokenArrived: ((t: string) => void) | null = null;
 const early: ReadOut[] = [];
 let deliver: ((m: ReadOut) => void) | null = null;
-let binds = 0;
-const bindSpare = () => {
-  // Again after a reconnect (a restarted background has forgotten the binding), a few times.
-  if (!spareId || token || binds++ > 3) return;
-  try {
-    port.post({ t: 'spare', spare: spareId });
-  } catch {
-    // The extension was reloaded: this frame is dead.
-  }
-};
-const port = framePort<ReadOut>(
-  PORT_READ,
-  (m) => {
-    if (m.t === 'assigned') {
-      if (token) return;
-      token = m.token;
-      tokenArrived?.(m.token);
-    } else if (deliver) deliver(m);
-    else early.push(m);
-  },
-  bindSpare,
-);
+const port = framePort<ReadOut>(PORT_READ, (m) => {
+  if (m.t === 'assigned') {
+    if (token) return;
+    token = m.token;
+    tokenArrived?.(m.token);
+  } else if (deliver) deliver(m);
+  else early.push(m);
+});
 if (token) port.post({ t: 'open', token });
-bindSpare();
+// Bound once: if the background stops first, the content script drops this spare (content.ts).
+else if (spareId) port.post({ t: 'spare', spare: spareId });
 
 function stateAfter(state: State, m: ReadOut): State {
   if (m.t === 'view') return { s: 'view', view: m.view };

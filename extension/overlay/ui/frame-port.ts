@@ -3,18 +3,13 @@
 
 import { connect, type OverlayPort } from '../runtime-port.ts';
 
-export function framePort<Out>(
-  name: string,
-  onMessage: (m: Out) => void,
-  onDisconnect?: () => void,
-): { post(m: unknown): void } {
+export function framePort<Out>(name: string, onMessage: (m: Out) => void): { post(m: unknown): void } {
   let port: OverlayPort | null = null;
   const open = (): OverlayPort => {
     const p = connect(name);
     p.onMessage.addListener((m) => onMessage(m as Out));
     p.onDisconnect.addListener(() => {
       port = null;
-      onDisconnect?.();
     });
     port = p;
     return p;
