@@ -71,10 +71,13 @@ describe('custody of unlocked secrets', () => {
     expect(await c.current()).toBe('k');
     expect(alarms.at.get(AUTOLOCK_ALARM)).toBe(lastRead + 30 * 60_000);
     expect((session.data.get('noise-unlocked') as { lastActivity: number }).lastActivity).toBe(lastRead);
-    // Past it: locked.
+    // Past it: locked, and whoever holds something opened with the secrets is told.
+    let told = 0;
+    c.onLock(() => told++);
     now = lastRead + 30 * 60_000;
     await c.expire();
     expect(await c.current()).toBeNull();
+    expect(told).toBe(1);
     // Activity further apart than TOUCH_PERSIST_MS is written each time.
     await c.unlock('k');
     writes = 0;

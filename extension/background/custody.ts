@@ -28,6 +28,7 @@ export class Custody<T> {
   private lastActivity = 0;
   /** The activity time last written to session storage (see touch). */
   private persistedActivity = 0;
+  private readonly lockListeners: (() => void)[] = [];
   private restored = false;
 
   constructor(
@@ -88,10 +89,16 @@ export class Custody<T> {
     await this.persist(this.lastActivity);
   }
 
+  /** Runs `fn` whenever the secrets are locked away (by hand, auto-lock or a failed restore). */
+  onLock(fn: () => void): void {
+    this.lockListeners.push(fn);
+  }
+
   async lock(): Promise<void> {
     this.secrets = null;
     this.lastActivity = 0;
     this.restored = true;
+    for (const fn of this.lockListeners) fn();
     await this.session.remove(SESSION_KEY);
     await this.alarms.clear(AUTOLOCK_ALARM);
   }

@@ -13,6 +13,9 @@ import { createDirectoryClient } from './overlay-directory.ts';
 export function startOverlayPorts(ready: Promise<Records>, custody: Custody<AccountSecrets>): void {
   const directory = createDirectoryClient(async () => (await (await ready).settings()).serverUrl);
   const cache = new UnlockedKeyCache();
+  // The opened key goes when the extension locks, not at the next read: the background may keep
+  // running long after (the content script keeps it alive while a webmail tab is in view).
+  custody.onLock(() => cache.clear());
   const route = createOverlayRouter(
     {
       keys: {
