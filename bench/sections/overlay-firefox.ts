@@ -8,7 +8,7 @@
 
 import { poll } from '../../e2e/browsers/launch.ts';
 import { launchFirefoxProfile } from '../../e2e/overlays/firefox-profile.ts';
-import { addGmailMessage } from '../../e2e/overlays/scene.ts';
+import { addGmailMessage, spareFrameUrl } from '../../e2e/overlays/scene.ts';
 import { benchMessage, deliverToBob, inBenchScene, SPARE_SETTLE_MS, stats } from './overlay.ts';
 
 const READS = 8;
@@ -40,10 +40,7 @@ export default function run(): Promise<string> {
     for (let i = 0; i < READS; i++) {
       const { marker, armored } = await benchMessage(key, 1000 + i);
       await new Promise((r) => setTimeout(r, SPARE_SETTLE_MS));
-      const spareUrl = await page.evaluate(
-        () =>
-          (document.querySelector('iframe[data-noise-overlay=read-spare]') as HTMLIFrameElement | null)?.src,
-      );
+      const spareUrl = await page.evaluate(spareFrameUrl);
       if (!spareUrl) throw new Error('no spare read frame (Element.moveBefore missing?)');
       await poll(
         async () => ((await bob.inFrameAt(spareUrl, WATCH)) === true ? true : undefined),

@@ -27,11 +27,13 @@ import {
   hostileCaptured,
   inbox,
   MALLORY,
+  messageIdOfFrame,
   outboundIds,
   outboundThroughGpg,
   type Scene,
   setUpAccounts,
   shots,
+  spareFrameUrl,
   startScene,
   tampered,
 } from './scene.ts';
@@ -163,12 +165,7 @@ describe('read overlay (Firefox)', () => {
     await bob.frameText('read', '[data-testid=plaintext]');
     // The next spare is made a few seconds after a scan (content.ts SPARE_DELAY_MS), and binds.
     const spareUrl = await poll(
-      async () =>
-        (await page.evaluate(
-          () =>
-            (document.querySelector('iframe[data-noise-overlay=read-spare]') as HTMLIFrameElement | null)
-              ?.src,
-        )) ?? undefined,
+      async () => (await page.evaluate(spareFrameUrl)) ?? undefined,
       'a spare read frame',
     );
     await poll(
@@ -190,16 +187,7 @@ describe('read overlay (Firefox)', () => {
     expect(
       await bob.inFrameAt(spareUrl, `document.querySelector('[data-testid=verdict-signed]').textContent`),
     ).toContain(GPG_USER);
-    expect(
-      await page.evaluate(
-        (url) =>
-          [...document.querySelectorAll('iframe')]
-            .find((f) => f.src === url)
-            ?.closest('.adn')
-            ?.getAttribute('data-message-id'),
-        spareUrl,
-      ),
-    ).toBe('#msg-f:inpage');
+    expect(await page.evaluate(messageIdOfFrame, spareUrl)).toBe('#msg-f:inpage');
     expect(await pageVisibleText(page)).not.toContain(canary);
     await page.close();
   });

@@ -30,11 +30,13 @@ import {
   hostileCaptured,
   inbox,
   MALLORY,
+  messageIdOfFrame,
   outboundIds,
   outboundThroughGpg,
   type Scene,
   setUpAccounts,
   shots,
+  spareFrameUrl,
   startScene,
   tampered,
 } from './scene.ts';
@@ -105,10 +107,7 @@ describe('read overlay (Chromium)', () => {
     await overlayFrame(page, 'read', '[data-testid=plaintext]');
     // The next spare is made a few seconds after a scan (content.ts SPARE_DELAY_MS), and binds.
     const spareUrl = await poll(
-      async () =>
-        (await page.evaluate(() =>
-          document.querySelector('iframe[data-noise-overlay=read-spare]')?.getAttribute('src'),
-        )) ?? undefined,
+      async () => (await page.evaluate(spareFrameUrl)) ?? undefined,
       'a spare read frame',
     );
     await page.waitForTimeout(500);
@@ -120,13 +119,7 @@ describe('read overlay (Chromium)', () => {
     await spare.waitForSelector('[data-testid=plaintext]', { timeout: 30_000 });
     expect(await spare.textContent('[data-testid=plaintext]')).toContain(canary);
     expect(await spare.textContent('[data-testid=verdict-signed]')).toContain(GPG_USER);
-    expect(
-      await page.evaluate(
-        (url) =>
-          document.querySelector(`iframe[src="${url}"]`)?.closest('.adn')?.getAttribute('data-message-id'),
-        spareUrl,
-      ),
-    ).toBe('#msg-f:inpage');
+    expect(await page.evaluate(messageIdOfFrame, spareUrl)).toBe('#msg-f:inpage');
     expect(await pageVisibleText(page)).not.toContain(canary);
     await page.close();
   });

@@ -229,3 +229,14 @@ export function addGmailMessage(m: {
   message.scrollIntoView({ block: 'start' });
   return performance.timeOrigin + performance.now();
 }
+
+/** Runs in the page: the URL of the content script's spare read frame, if there is one now. */
+export function spareFrameUrl(): string | undefined {
+  return (document.querySelector('iframe[data-noise-overlay=read-spare]') as HTMLIFrameElement | null)?.src;
+}
+
+/** Runs in the page: the message id (Gmail markup) of the message holding the frame at `url`. */
+export function messageIdOfFrame(url: string): string | null {
+  const frame = [...document.querySelectorAll('iframe')].find((f) => f.src === url);
+  return frame?.closest('.adn')?.getAttribute('data-message-id') ?? null;
+}
