@@ -86,27 +86,32 @@ export class Mailbox extends DurableObject<Bindings> {
     return this.fits(bytes, others) ? 'ok' : 'full';
   }
 
-  /** Indexes an arrival whose sealed body is already in R2; the same checks again, atomically. */
+  /**
+   * Indexes an arrival whose sealed body is already in R2; the same checks again. One SQLite
+   * transaction: a failure half-way leaves no row and no counter changed.
+   */
   commit(m: NewMessage, others: Usage): Admission {
-    const bytes = storedBytes(m.bodySize, m.summary);
-    const admission = this.admit(m.dedupe, bytes, others);
-    if (admission !== 'ok') return admission;
-    const cursor = this.bump('cursor', 1);
-    this.sql.exec(
-      `INSERT INTO messages (id, received_at, dedupe, auth, format, version, summary, body_key, body_size, flags, changed)
-       VALUES (?, ?, ?, ?, 'pgp', 1, ?, ?, ?, 0, ?)`,
-      m.id,
-      m.receivedAt,
-      m.dedupe,
-      JSON.stringify(m.auth),
-      m.summary,
-      m.bodyKey,
-      m.bodySize,
-      cursor,
-    );
-    this.bump('bytes', bytes);
-    this.bump('messages', 1);
-    return 'ok';
+    return this.ctx.storage.transactionSync(() => {
+      const bytes = storedBytes(m.bodySize, m.summary);
+      const admission = this.admit(m.dedupe, bytes, others);
+      if (admission !== 'ok') return admission;
+      const cursor = this.bump('cursor', 1);
+      this.sql.exec(
+        `INSERT INTO messages (id, received_at, dedupe, auth, format, version, summary, body_key, body_size, flags, changed)
+         VALUES (?, ?, ?, ?, 'pgp', 1, ?, ?, ?, 0, ?)`,
+        m.id,
+        m.receivedAt,
+        m.dedupe,
+        JSON.stringify(m.auth),
+        m.summary,
+        m.bodyKey,
+        m.bodySize,
+        cursor,
+      );
+      this.bump('bytes', bytes);
+      this.bump('messages', 1);
+      return 'ok';
+    });
   }
 
   /** Newest first; `before` is the last message of the previous page. */
@@ -165,17 +170,18 @@ export class Mailbox extends DurableObject<Bindings> {
     const delta = storedBytes(next.bodySize, next.summary) - storedBytes(r.body_size, r.summary);
     if (delta > 0 && !this.fits(delta, { bytes: others.bytes, messages: others.messages - 1 }))
       return { status: 'full' };
-    const cursor = this.bump('cursor', 1);
-    this.sql.exec(
-      `UPDATE messages SET format = 'inbox-v1', version = version + 1, summary = ?, body_key = ?, body_size = ?, changed = ?
-       WHERE id = ?`,
-      next.summary,
-      next.bodyKey,
-      next.bodySize,
-      cursor,
-      id,
-    );
-    this.bump('bytes', delta);
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        `UPDATE messages SET format = 'inbox-v1', version = version + 1, summary = ?, body_key = ?, body_size = ?, changed = ?
+         WHERE id = ?`,
+        next.summary,
+        next.bodyKey,
+        next.bodySize,
+        this.bump('cursor', 1),
+        id,
+      );
+      this.bump('bytes', delta);
+    });
     if (r.body_key && r.body_key !== next.bodyKey) await this.dropBody(r.body_key);
     return { status: 'replaced', message: toMessageRow(this.row(id)!) };
   }
@@ -184,17 +190,18 @@ export class Mailbox extends DurableObject<Bindings> {
   async remove(id: string): Promise<boolean> {
     const r = this.row(id);
     if (!r || r.deleted_at !== null) return false;
-    const cursor = this.bump('cursor', 1);
     const now = Date.now();
-    this.sql.exec(
-      'UPDATE messages SET summary = NULL, body_key = NULL, body_size = 0, flags = 0, deleted_at = ?, changed = ? WHERE id = ?',
-      now,
-      cursor,
-      id,
-    );
-    this.bump('bytes', -storedBytes(r.body_size, r.summary));
-    this.bump('messages', -1);
-    this.pruneTombstones(now);
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        'UPDATE messages SET summary = NULL, body_key = NULL, body_size = 0, flags = 0, deleted_at = ?, changed = ? WHERE id = ?',
+        now,
+        this.bump('cursor', 1),
+        id,
+      );
+      this.bump('bytes', -storedBytes(r.body_size, r.summary));
+      this.bump('messages', -1);
+      this.pruneTombstones(now);
+    });
     if (r.body_key) await this.dropBody(r.body_key);
     return true;
   }

@@ -3,7 +3,6 @@
 // (docs/threat-model.md) is that a plaintext canary appears in none of them.
 
 import { env, runInDurableObject } from 'cloudflare:test';
-import type { Mailbox } from '../../src/mailbox/mailbox-object.ts';
 import { mailboxStub } from '../../src/mailbox/stub.ts';
 
 function cellsOf(row: Record<string, unknown>): string[] {
@@ -28,7 +27,7 @@ async function d1Cells(): Promise<string[]> {
 }
 
 export async function mailboxCells(address: string): Promise<string[]> {
-  return runInDurableObject(mailboxStub(env, address), (_instance: Mailbox, state) => {
+  return runInDurableObject(mailboxStub(env, address), (_instance, state) => {
     const cells: string[] = [];
     const tables = state.storage.sql
       .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
