@@ -5,19 +5,16 @@
 // failure and the sender retries; a body written without its row is deleted again. Nothing about
 // the message (addresses, subject, text) is ever logged.
 
-import PostalMime, { type Email } from 'postal-mime';
 import type { Bindings } from '../env.ts';
 import { bodyObjectKey } from '../mailbox/body-objects.ts';
 import { MAX_MESSAGE_BYTES } from '../mailbox/limits.ts';
 import type { Admission } from '../mailbox/mailbox-object.ts';
 import { mailboxStub, otherUsage } from '../mailbox/stub.ts';
 import { newId } from '../auth/tokens.ts';
-import { cloudflareVerdicts, UNKNOWN_VERDICTS } from './auth-results.ts';
 import { dedupeKey } from './dedupe.ts';
-import { BODY_FILENAME, SUMMARY_FILENAME, sealToKey } from './edge-seal.ts';
 import { readRaw, TooLarge } from './read-raw.ts';
 import { findRecipient } from './recipient.ts';
-import { emptySummary, encodeFittedSummary, summaryOf } from './summary-of.ts';
+import { parseArrival, sealArrival } from './seal-arrival.ts';
 
 /** SMTP replies (RFC 5321 §4.2, RFC 3463 enhanced codes) for the refusals Email Routing relays. */
 export const REJECT = {
@@ -30,15 +27,6 @@ export const REJECT = {
 /** RFC 5321 §4.1.2 addresses are compared lowercased, like the directory stores them. */
 function envelopeAddress(to: string): string {
   return to.trim().replace(/^<|>$/g, '').toLowerCase();
-}
-
-async function parse(raw: Uint8Array): Promise<Email | null> {
-  try {
-    return await PostalMime.parse(raw);
-  } catch {
-    // Broken MIME is still mail: stored sealed as it came, with an empty summary.
-    return null;
-  }
 }
 
 /** Overhead of sealing: OpenPGP packet headers and session keys, far below this. */
@@ -60,8 +48,8 @@ async function deliver(message: ForwardableEmailMessage, env: Bindings): Promise
     if (e instanceof TooLarge) return message.setReject(REJECT.tooLarge);
     throw e;
   }
-  const email = await parse(raw);
-  const messageId = email?.messageId ?? message.headers.get('Message-ID') ?? undefined;
+  const parsed = await parseArrival(raw);
+  const messageId = parsed.messageId ?? message.headers.get('Message-ID') ?? undefined;
   const dedupe = dedupeKey(env.SERVER_SECRET, address, messageId, raw);
   const mailbox = mailboxStub(env, address);
   const others = await otherUsage(env, recipient.accountId, address);
@@ -69,14 +57,7 @@ async function deliver(message: ForwardableEmailMessage, env: Bindings): Promise
   if (admission === 'duplicate') return;
   if (admission === 'full') return message.setReject(REJECT.full);
 
-  const fromAddress = email?.from && !email.from.group ? email.from.address : undefined;
-  const verdicts = email ? cloudflareVerdicts(email.headers, fromAddress) : UNKNOWN_VERDICTS;
-  const summaryPlain = encodeFittedSummary(email ? summaryOf(email, verdicts) : emptySummary());
-  const [body, summary] = await Promise.all([
-    sealToKey(recipient.armoredKey, raw, BODY_FILENAME),
-    sealToKey(recipient.armoredKey, summaryPlain, SUMMARY_FILENAME),
-  ]);
-  summaryPlain.fill(0);
+  const { body, summary } = await sealArrival(raw, parsed, recipient.armoredKey);
 
   const id = newId();
   const bodyKey = bodyObjectKey(mailbox.id.toString(), id, 1);
@@ -84,7 +65,7 @@ async function deliver(message: ForwardableEmailMessage, env: Bindings): Promise
   try {
     await env.MAIL_BODIES.put(bodyKey, body);
     stored = await mailbox.commit(
-      { id, receivedAt: Date.now(), dedupe, auth: verdicts, summary, bodyKey, bodySize: body.byteLength },
+      { id, receivedAt: Date.now(), dedupe, auth: parsed.verdicts, summary, bodyKey, bodySize: body.byteLength },
       others,
     );
   } catch (e) {
