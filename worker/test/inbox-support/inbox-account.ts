@@ -2,12 +2,14 @@
 // Worker sealed to its published key; and the inbox API called with its session.
 
 import * as openpgp from 'openpgp';
+import type { SessionTokens } from '../../../shared/api/accounts.ts';
 import { api, freshInbox, registerAccount } from '../support/accounts.ts';
 
 export interface InboxAccount {
   address: string;
   accountId: string;
   token: string;
+  session: SessionTokens;
   privateKey: openpgp.PrivateKey;
   publicKey: string;
 }
@@ -24,6 +26,7 @@ export async function inboxAccount(prefix = 'alice'): Promise<InboxAccount> {
     address,
     accountId: reg.accountId,
     token: reg.session.accessToken,
+    session: reg.session,
     privateKey: await openpgp.readPrivateKey({ armoredKey: privateKey }),
     publicKey,
   };
