@@ -114,7 +114,8 @@ if (hasWebmail) {
   });
   const pollInbound = async () => {
     try {
-      for (const r of await inbound()) console.log(`[start] inbound mail for ${r.to}: ${r.status || ''} ${r.note}`);
+      for (const r of await inbound())
+        console.log(`[start] inbound mail for ${r.to}: ${r.status || ''} ${r.note}`);
     } catch (e) {
       console.error(`[start] could not post inbound mail: ${e.message}`);
     }

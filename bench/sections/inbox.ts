@@ -18,7 +18,11 @@ function mail(size: number): Uint8Array {
   const attachmentBytes = Math.max(0, Math.floor(((size - text.length - 1200) * 3) / 4));
   const payload = new Uint8Array(attachmentBytes);
   for (let i = 0; i < payload.length; i++) payload[i] = (i * 131 + 7) & 0xff;
-  const b64 = (Buffer.from(payload).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  const b64 = (
+    Buffer.from(payload)
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
   return new TextEncoder().encode(
     [
       'Authentication-Results: mx.cloudflare.net; dkim=pass header.d=example.org; dmarc=pass header.from=example.org; spf=pass smtp.mailfrom=dave@example.org',
@@ -68,7 +72,10 @@ async function measure(op: () => Promise<unknown>): Promise<Timing> {
 }
 
 export default async function run(): Promise<string> {
-  const { publicKey } = await generateKey({ userIds: [{ email: 'alice@noise.localhost' }], passphrase: 'bench passphrase' });
+  const { publicKey } = await generateKey({
+    userIds: [{ email: 'alice@noise.localhost' }],
+    passphrase: 'bench passphrase',
+  });
   const rows: string[] = [];
   for (const [label, size] of [
     ['100 KB', 100 * 1024],

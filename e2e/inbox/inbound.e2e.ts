@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInboundMailBridge, LOCAL_EMAIL_LIMIT } from '../../scripts/local-mail.mjs';
 import { RegisterResponse } from '../../shared/api/accounts.ts';
 import { MessageListResponse } from '../../shared/api/inbox.ts';
 import { fromBase64Url, toBase64Url } from '../../shared/encoding.ts';
 import { decodeSummary } from '../../shared/mailbox/summary.ts';
-import { createInboundMailBridge, LOCAL_EMAIL_LIMIT } from '../../scripts/local-mail.mjs';
 import { startWorker, type WorkerServer } from '../harness/worker.ts';
 import { createGpgHome, type GpgHome } from '../interop/programs.ts';
 import { startWebmail } from '../webmail/server.ts';
@@ -52,7 +52,14 @@ beforeAll(async () => {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
       address: ALICE,
-      kdf: { algorithm: 'argon2id', version: 19, iterations: 3, memoryKiB: 65536, parallelism: 4, salt: random(16) },
+      kdf: {
+        algorithm: 'argon2id',
+        version: 19,
+        iterations: 3,
+        memoryKiB: 65536,
+        parallelism: 4,
+        salt: random(16),
+      },
       authKey: random(32),
       vault: random(64),
       keys: { openpgpKey: generated.publicKey },
@@ -95,13 +102,21 @@ describe('registered inbox on wrangler dev', () => {
     const sent = await fetch(`${webmail.url}/api/accounts/dave/send`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ to: [ALICE], subject: `Dinner ${CANARY}`, text: `Hi Alice, dinner at eight? ${CANARY}` }),
+      body: JSON.stringify({
+        to: [ALICE],
+        subject: `Dinner ${CANARY}`,
+        text: `Hi Alice, dinner at eight? ${CANARY}`,
+      }),
     });
     expect(sent.status).toBe(201);
     const [outbound] = (await sent.json()).outbound as { id: string }[];
     const raw = new Uint8Array(readFileSync(join(dataDir, 'outbound', `${outbound!.id}.eml`)));
 
-    const poll = createInboundMailBridge({ webmailUrl: webmail.url, workerUrl: worker.url, serviceDomain: 'noise.localhost' });
+    const poll = createInboundMailBridge({
+      webmailUrl: webmail.url,
+      workerUrl: worker.url,
+      serviceDomain: 'noise.localhost',
+    });
     const delivered = await poll();
     expect(delivered.map((d) => [d.to, d.status])).toEqual([[ALICE, 200]]);
     expect(await poll()).toEqual([]);
@@ -113,7 +128,10 @@ describe('registered inbox on wrangler dev', () => {
     // Locally Cloudflare adds no Authentication-Results: "unknown" is a real state.
     expect(m.auth).toEqual({ spf: 'unknown', dkim: 'unknown', dmarc: 'unknown', aligned: false });
     const summary = decodeSummary(await decrypt(fromBase64Url(m.summary)));
-    expect(summary).toMatchObject({ subject: `Dinner ${CANARY}`, from: { address: 'dave@webmail.localhost' } });
+    expect(summary).toMatchObject({
+      subject: `Dinner ${CANARY}`,
+      from: { address: 'dave@webmail.localhost' },
+    });
     expect(summary.snippet).toContain(CANARY);
 
     const bodyRes = await inbox(`/messages/${m.id}/body`);
@@ -146,7 +164,11 @@ describe('registered inbox on wrangler dev', () => {
       body: JSON.stringify({ to: [ALICE], subject: 'Big', text: 'x'.repeat(LOCAL_EMAIL_LIMIT + 10) }),
     });
     expect(sent.status).toBe(201);
-    const poll = createInboundMailBridge({ webmailUrl: webmail.url, workerUrl: worker.url, serviceDomain: 'noise.localhost' });
+    const poll = createInboundMailBridge({
+      webmailUrl: webmail.url,
+      workerUrl: worker.url,
+      serviceDomain: 'noise.localhost',
+    });
     const results = await poll();
     const big = results.find((r) => r.status === 0);
     expect(big?.note).toMatch(/1 MiB/);

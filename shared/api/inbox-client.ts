@@ -48,7 +48,11 @@ export function inboxClient(options: InboxClientOptions) {
     if (!token) throw new ApiClientError(401, 'unauthorized', 'Not logged in.');
     const headers = new Headers(init.headers);
     headers.set('Authorization', `Bearer ${token}`);
-    return doFetch(`${base}${path}`, { method: init.method, headers, ...(init.body ? { body: init.body } : {}) });
+    return doFetch(`${base}${path}`, {
+      method: init.method,
+      headers,
+      ...(init.body ? { body: init.body } : {}),
+    });
   }
 
   async function fail(res: Response): Promise<never> {
@@ -56,7 +60,9 @@ export function inboxClient(options: InboxClientOptions) {
     const parsed = ErrorBody.safeParse(await res.json().catch(() => null));
     if (parsed.success)
       throw new ApiClientError(res.status, parsed.data.error.code, parsed.data.error.message, { etag });
-    throw new ApiClientError(res.status, 'unexpected_response', `Unexpected ${res.status} response.`, { etag });
+    throw new ApiClientError(res.status, 'unexpected_response', `Unexpected ${res.status} response.`, {
+      etag,
+    });
   }
 
   async function json<S extends z.ZodType>(schema: S, path: string, init: Init): Promise<z.infer<S>> {
@@ -85,9 +91,14 @@ export function inboxClient(options: InboxClientOptions) {
       const query = q.size > 0 ? `?${q}` : '';
       return json(MessageListResponse, `${INBOX_ROUTES.messages(address)}${query}`, { method: 'GET' });
     },
-    get: (address: string, id: string) => json(InboxMessage, INBOX_ROUTES.message(address, id), { method: 'GET' }),
+    get: (address: string, id: string) =>
+      json(InboxMessage, INBOX_ROUTES.message(address, id), { method: 'GET' }),
     /** The sealed body, whole or one byte range of it (mailbox-v1 §3.5). */
-    async body(address: string, id: string, range?: { offset: number; length: number }): Promise<BodyResponse> {
+    async body(
+      address: string,
+      id: string,
+      range?: { offset: number; length: number },
+    ): Promise<BodyResponse> {
       const headers: Record<string, string> = range
         ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` }
         : {};
@@ -98,11 +109,20 @@ export function inboxClient(options: InboxClientOptions) {
       const total = res.headers.get('Content-Range')?.match(/\/(\d+)$/)?.[1];
       const version = tagged(res.headers.get('ETag'), 'v');
       if (!format.success || !Number.isSafeInteger(version))
-        throw new ApiClientError(res.status, 'invalid_response', 'The body response lacks its format or version.');
+        throw new ApiClientError(
+          res.status,
+          'invalid_response',
+          'The body response lacks its format or version.',
+        );
       return { stream: res.body, format: format.data, version, length, size: total ? Number(total) : length };
     },
     /** Compare-and-swap: throws ApiClientError 412 'version_conflict' (with etag) when `version` moved. */
-    replace: (address: string, id: string, version: number, sealed: { summary: Uint8Array; body: Uint8Array }) =>
+    replace: (
+      address: string,
+      id: string,
+      version: number,
+      sealed: { summary: Uint8Array; body: Uint8Array },
+    ) =>
       json(InboxMessage, INBOX_ROUTES.message(address, id), {
         method: 'PUT',
         headers: { 'Content-Type': 'application/octet-stream', 'If-Match': `"v${version}"` },
@@ -114,7 +134,8 @@ export function inboxClient(options: InboxClientOptions) {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(flags),
       }),
-    remove: (address: string, id: string) => json(InboxOkResponse, INBOX_ROUTES.message(address, id), { method: 'DELETE' }),
+    remove: (address: string, id: string) =>
+      json(InboxOkResponse, INBOX_ROUTES.message(address, id), { method: 'DELETE' }),
     /** What changed after `since`; null when nothing did (304), for nearly free polling. */
     async changes(address: string, since: number): Promise<ChangesResponse | null> {
       const res = await request(`${INBOX_ROUTES.changes(address)}?since=${since}`, { method: 'GET' });

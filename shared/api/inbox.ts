@@ -81,7 +81,9 @@ export const FlagsRequest = z
   .refine((f) => f.read !== undefined || f.starred !== undefined, 'no flag given');
 export type FlagsRequest = z.infer<typeof FlagsRequest>;
 
-export const ChangesQuery = z.strictObject({ since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+export const ChangesQuery = z.strictObject({
+  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
 export const Change = z.strictObject({
   id: MessageId,
   cursor: z.number().int(),

@@ -16,10 +16,10 @@ import {
   openObject,
   openObjectChunks,
   SEGMENT_SIZE,
+  type Summary,
   sealedLength,
   sealObject,
   sealObjectChunks,
-  type Summary,
 } from './index.ts';
 
 const key = generateInboxKey();
@@ -73,15 +73,20 @@ describe('mailbox-v1 properties', () => {
 
   it('streams: sealed and opened in arbitrary pieces gives the same bytes', async () => {
     await fc.assert(
-      fc.asyncProperty(sizes, fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 }), async (n, inCuts, outCuts) => {
-        const plain = bytes(n, 3);
-        const chunks: Uint8Array[] = [];
-        for await (const c of sealObjectChunks(key, ctx, pieces(plain, inCuts))) chunks.push(c);
-        const sealed = concatBytes(...chunks);
-        const opened: Uint8Array[] = [];
-        for await (const c of openObjectChunks(key, ctx, pieces(sealed, outCuts))) opened.push(c);
-        expect(equalBytes(concatBytes(...opened), plain)).toBe(true);
-      }),
+      fc.asyncProperty(
+        sizes,
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (n, inCuts, outCuts) => {
+          const plain = bytes(n, 3);
+          const chunks: Uint8Array[] = [];
+          for await (const c of sealObjectChunks(key, ctx, pieces(plain, inCuts))) chunks.push(c);
+          const sealed = concatBytes(...chunks);
+          const opened: Uint8Array[] = [];
+          for await (const c of openObjectChunks(key, ctx, pieces(sealed, outCuts))) opened.push(c);
+          expect(equalBytes(concatBytes(...opened), plain)).toBe(true);
+        },
+      ),
       { numRuns: 20 },
     );
   });
@@ -136,9 +141,12 @@ const summaryArb: fc.Arbitrary<Summary> = fc.record({
   ),
   messageId: fc.option(fc.string({ maxLength: 50 }), { nil: null }),
   snippet: fc.string({ maxLength: 200 }),
-  attachments: fc.array(fc.record({ name: fc.string({ maxLength: 30 }), type: fc.string({ maxLength: 20 }), size: fc.nat() }), {
-    maxLength: 3,
-  }),
+  attachments: fc.array(
+    fc.record({ name: fc.string({ maxLength: 30 }), type: fc.string({ maxLength: 20 }), size: fc.nat() }),
+    {
+      maxLength: 3,
+    },
+  ),
   encryption: fc.constantFrom('none', 'pgp-mime', 'pgp-inline', 'envelope'),
 });
 
@@ -154,7 +162,10 @@ describe('summary JSON (§4)', () => {
   it('random bytes and random JSON decode to a summary or fail as malformed, nothing else', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.jsonValue().map((j) => new TextEncoder().encode(JSON.stringify(j)))),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.jsonValue().map((j) => new TextEncoder().encode(JSON.stringify(j))),
+        ),
         (b) => {
           try {
             decodeSummary(b);
@@ -167,8 +178,20 @@ describe('summary JSON (§4)', () => {
   });
 
   it('refuses unknown fields (fail closed)', () => {
-    const s = { v: 1, from: null, to: [], subject: '', date: null, messageId: null, snippet: '', attachments: [], encryption: 'none' };
+    const s = {
+      v: 1,
+      from: null,
+      to: [],
+      subject: '',
+      date: null,
+      messageId: null,
+      snippet: '',
+      attachments: [],
+      encryption: 'none',
+    };
     expect(decodeSummary(new TextEncoder().encode(JSON.stringify(s)))).toEqual(s);
-    expect(() => decodeSummary(new TextEncoder().encode(JSON.stringify({ ...s, html: '<b>' })))).toThrow(/schema/);
+    expect(() => decodeSummary(new TextEncoder().encode(JSON.stringify({ ...s, html: '<b>' })))).toThrow(
+      /schema/,
+    );
   });
 });

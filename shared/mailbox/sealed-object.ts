@@ -7,7 +7,6 @@
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, utf8 } from '../encoding.ts';
-import { NoiseError } from '../errors.ts';
 import { importAesKey, TAG_LENGTH } from '../envelope/aead.ts';
 import { ByteQueue } from '../envelope/byte-queue.ts';
 import {
@@ -17,12 +16,13 @@ import {
   encryptSegments,
   iterateBytes,
   PayloadDigest,
-  type Segment,
   SEGMENT_SIZE,
+  type Segment,
   segmentPlaintext,
   toReadableStream,
 } from '../envelope/payload.ts';
 import { type RandomSource, webRandom } from '../envelope/random.ts';
+import { NoiseError } from '../errors.ts';
 import {
   HEADER_LENGTH,
   INBOX_KEY_LENGTH,
@@ -69,11 +69,7 @@ export function inboxKeyId(inboxKey: Uint8Array): Uint8Array {
 
 /** §3.2 info = LABEL_OBJECT ‖ 0x00 ‖ kind ‖ 0x00 ‖ UTF-8(message id). */
 function objectKey(inboxKey: Uint8Array, salt: Uint8Array, context: ObjectContext): Promise<CryptoKey> {
-  const info = concatBytes(
-    utf8(LABEL_OBJECT),
-    new Uint8Array([0, context.kind, 0]),
-    utf8(context.messageId),
-  );
+  const info = concatBytes(utf8(LABEL_OBJECT), new Uint8Array([0, context.kind, 0]), utf8(context.messageId));
   const raw = hkdf(sha256, inboxKey, salt, info, 32);
   const key = importAesKey(raw);
   raw.fill(0);

@@ -77,7 +77,10 @@ export function decodeSummary(bytes: Uint8Array): Summary {
 /** Cuts text to a snippet: whitespace runs folded, at most SNIPPET_MAX_CHARS UTF-16 units, no split pair. */
 export function snippetOf(text: string): string {
   let out = '';
-  for (const ch of text.slice(0, SNIPPET_MAX_CHARS * 4).replace(/\s+/gu, ' ').trim()) {
+  for (const ch of text
+    .slice(0, SNIPPET_MAX_CHARS * 4)
+    .replace(/\s+/gu, ' ')
+    .trim()) {
     if (out.length + ch.length > SNIPPET_MAX_CHARS) break;
     out += ch;
   }

@@ -6,9 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { equalBytes, fromHex, toHex } from '../encoding.ts';
-import { isNoiseError } from '../errors.ts';
-import { inboxKeyId, KIND_BODY, KIND_SUMMARY, openObject, sealObject } from './index.ts';
+import { bufferSource } from '../envelope/aead.ts';
 import { drbg } from '../envelope/test/drbg.ts';
+import { isNoiseError } from '../errors.ts';
+import { inboxKeyId, KIND_BODY, KIND_SUMMARY, type ObjectKind, openObject, sealObject } from './index.ts';
 import { buildVectors, builtObjects, type MailboxVector, patterned } from './test/vectors-build.ts';
 
 const dir = new URL('./vectors/', import.meta.url);
@@ -30,7 +31,7 @@ function plaintextOf(v: MailboxVector): Uint8Array {
   return 'hex' in p ? fromHex(p.hex) : patterned(p.length);
 }
 
-const kindOf = (v: MailboxVector) => (v.kind === 'summary' ? KIND_SUMMARY : KIND_BODY);
+const kindOf = (v: MailboxVector): ObjectKind => (v.kind === 'summary' ? KIND_SUMMARY : KIND_BODY);
 
 describe('mailbox-v1 known-answer vectors', () => {
   let built: Record<string, MailboxVector>;
@@ -80,10 +81,20 @@ describe('mailbox-v1 known-answer vectors', () => {
 
   it('summary.json: its one chunk opens with the recorded object key and nonce 0 ‖ last (§3.3)', async () => {
     const v = committed['summary.json']!;
-    const key = await crypto.subtle.importKey('raw', fromHex(v.intermediates!.objectKey), 'AES-GCM', false, ['decrypt']);
+    const key = await crypto.subtle.importKey(
+      'raw',
+      bufferSource(fromHex(v.intermediates!.objectKey)),
+      'AES-GCM',
+      false,
+      ['decrypt'],
+    );
     const nonce = new Uint8Array(12);
     nonce[11] = 1;
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce }, key, sealedOf(v).subarray(45));
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: nonce },
+      key,
+      bufferSource(sealedOf(v).subarray(45)),
+    );
     expect(new Uint8Array(plain)).toEqual(plaintextOf(v));
   });
 });

@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { cloudflareVerdicts, parseAuthenticationResults } from '../src/inbound/auth-results.ts';
 import { parseAutocrypt } from '../src/inbound/autocrypt.ts';
 
-const ar = (value: string) => ({ key: 'authentication-results', originalKey: 'Authentication-Results', value });
+const ar = (value: string) => ({
+  key: 'authentication-results',
+  originalKey: 'Authentication-Results',
+  value,
+});
 
 describe('Authentication-Results', () => {
   it('reads results, properties and the authserv-id, skipping comments (RFC 8601 §2.2)', () => {
@@ -49,7 +53,9 @@ describe('Authentication-Results', () => {
   });
 
   it('unknown result words are "unknown", never a pass', () => {
-    expect(cloudflareVerdicts([ar('mx.cloudflare.net; dmarc=passed; spf=PASS')], 'a@b.example')).toMatchObject({
+    expect(
+      cloudflareVerdicts([ar('mx.cloudflare.net; dmarc=passed; spf=PASS')], 'a@b.example'),
+    ).toMatchObject({
       dmarc: 'unknown',
       spf: 'pass',
     });
@@ -59,9 +65,23 @@ describe('Authentication-Results', () => {
     const value = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc
-        .array(fc.constantFrom('mx.cloudflare.net', ';', ' ', '(', ')', '"', '\\', 'dmarc=pass', 'header.from=x.example', '='), {
-          maxLength: 30,
-        })
+        .array(
+          fc.constantFrom(
+            'mx.cloudflare.net',
+            ';',
+            ' ',
+            '(',
+            ')',
+            '"',
+            '\\',
+            'dmarc=pass',
+            'header.from=x.example',
+            '=',
+          ),
+          {
+            maxLength: 30,
+          },
+        )
         .map((p) => p.join('')),
     );
     fc.assert(
@@ -77,11 +97,13 @@ describe('Authentication-Results', () => {
 
 describe('Autocrypt header (Autocrypt Level 1 §2.1)', () => {
   it('parses addr, prefer-encrypt and keydata with folding whitespace', () => {
-    expect(parseAutocrypt('addr=Dave@Example.org; prefer-encrypt=mutual; keydata=bWFs\r\n bG9yeQ==')).toEqual({
-      addr: 'dave@example.org',
-      preferEncrypt: 'mutual',
-      keydata: 'bWFsbG9yeQ==',
-    });
+    expect(parseAutocrypt('addr=Dave@Example.org; prefer-encrypt=mutual; keydata=bWFs\r\n bG9yeQ==')).toEqual(
+      {
+        addr: 'dave@example.org',
+        preferEncrypt: 'mutual',
+        keydata: 'bWFsbG9yeQ==',
+      },
+    );
     expect(parseAutocrypt('addr=a@b.example; _x=1; keydata=AAAA')?.preferEncrypt).toBe('nopreference');
   });
 

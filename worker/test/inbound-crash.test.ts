@@ -6,10 +6,10 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mailboxPrefix } from '../src/mailbox/body-objects.ts';
 import { mailboxStub } from '../src/mailbox/stub.ts';
+import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
 import { type InboxAccount, inboxAccount } from './inbox-support/inbox-account.ts';
 import { findEverywhere, mailboxCells, r2Objects } from './inbox-support/storage-scan.ts';
-import plainEml from './fixtures/inbox/plain.eml?raw';
 
 const CANARY = 'CANARY7f3a9c';
 let alice: InboxAccount;
@@ -23,7 +23,9 @@ async function messageRows(address: string): Promise<number> {
     const tables = state.storage.sql
       .exec<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'messages'`)
       .one().n;
-    return tables === 0 ? 0 : state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM messages').one().n;
+    return tables === 0
+      ? 0
+      : state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM messages').one().n;
   });
 }
 
@@ -107,7 +109,9 @@ describe('email(): crash safety', () => {
         };
       },
     } as unknown as typeof env.MAILBOX;
-    const d = await deliver(addressed(plainEml, alice.address), alice.address, { env: { ...env, MAILBOX: unreachable } });
+    const d = await deliver(addressed(plainEml, alice.address), alice.address, {
+      env: { ...env, MAILBOX: unreachable },
+    });
     expect(d.threw).toBeInstanceOf(Error);
     await expectNothingLeft(alice.address);
     expect(await mailboxCells(alice.address)).not.toContain(CANARY);

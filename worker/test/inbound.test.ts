@@ -4,13 +4,10 @@
 
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type InboxMessage, MessageListResponse } from '../../shared/api/inbox.ts';
 import { fromBase64Url } from '../../shared/encoding.ts';
 import { decodeSummary } from '../../shared/mailbox/summary.ts';
-import { InboxMessage, MessageListResponse } from '../../shared/api/inbox.ts';
 import { REJECT } from '../src/inbound/receive.ts';
-import { addressed, deliver } from './inbox-support/inbound-mail.ts';
-import { type InboxAccount, inboxAccount, inboxApi, openSealed } from './inbox-support/inbox-account.ts';
-import { findEverywhere } from './inbox-support/storage-scan.ts';
 import attachmentsEml from './fixtures/inbox/attachments.eml?raw';
 import forgedEml from './fixtures/inbox/forged-auth.eml?raw';
 import htmlEml from './fixtures/inbox/html.eml?raw';
@@ -18,6 +15,9 @@ import malformedEml from './fixtures/inbox/malformed.eml?raw';
 import pgpInlineEml from './fixtures/inbox/pgp-inline.eml?raw';
 import pgpMimeEml from './fixtures/inbox/pgp-mime.eml?raw';
 import plainEml from './fixtures/inbox/plain.eml?raw';
+import { addressed, deliver } from './inbox-support/inbound-mail.ts';
+import { type InboxAccount, inboxAccount, inboxApi, openSealed } from './inbox-support/inbox-account.ts';
+import { findEverywhere } from './inbox-support/storage-scan.ts';
 
 const CANARY = 'CANARY7f3a9c';
 
@@ -135,12 +135,19 @@ describe('email(): authentication verdicts', () => {
   });
 
   it('no header from Cloudflare: every verdict is unknown, whatever the sender wrote', async () => {
-    const eml = forgedEml.replace(/^Authentication-Results: mx\.cloudflare\.net; spf=none[^\r\n]*\r?\n/, '').replace(
-      /^Authentication-Results: mx\.cloudflare\.net;[^\r\n]*\r?\n/m,
-      'Authentication-Results: mx.google.com; dmarc=pass header.from=bank.example\r\n',
-    );
+    const eml = forgedEml
+      .replace(/^Authentication-Results: mx\.cloudflare\.net; spf=none[^\r\n]*\r?\n/, '')
+      .replace(
+        /^Authentication-Results: mx\.cloudflare\.net;[^\r\n]*\r?\n/m,
+        'Authentication-Results: mx.google.com; dmarc=pass header.from=bank.example\r\n',
+      );
     await deliver(addressed(eml.replace('forged-1@', 'forged-2@'), alice.address), alice.address);
-    expect((await newest(alice)).auth).toEqual({ spf: 'unknown', dkim: 'unknown', dmarc: 'unknown', aligned: false });
+    expect((await newest(alice)).auth).toEqual({
+      spf: 'unknown',
+      dkim: 'unknown',
+      dmarc: 'unknown',
+      aligned: false,
+    });
   });
 });
 

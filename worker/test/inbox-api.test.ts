@@ -4,7 +4,12 @@
 
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChangesResponse, frameReplacement, InboxMessage, MessageListResponse } from '../../shared/api/inbox.ts';
+import {
+  ChangesResponse,
+  frameReplacement,
+  InboxMessage,
+  MessageListResponse,
+} from '../../shared/api/inbox.ts';
 import { fromBase64Url, utf8 } from '../../shared/encoding.ts';
 import {
   decodeSummary,
@@ -16,10 +21,10 @@ import {
 } from '../../shared/mailbox/index.ts';
 import { mailboxPrefix } from '../src/mailbox/body-objects.ts';
 import { mailboxStub } from '../src/mailbox/stub.ts';
-import { api, expectError } from './support/accounts.ts';
+import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
 import { type InboxAccount, inboxAccount, inboxApi, openSealed } from './inbox-support/inbox-account.ts';
-import plainEml from './fixtures/inbox/plain.eml?raw';
+import { api, expectError } from './support/accounts.ts';
 
 let alice: InboxAccount;
 let mallory: InboxAccount;
@@ -92,9 +97,22 @@ describe('inbox API: list and read', () => {
 
   it("another account's inbox, a missing token, bad ids: 404, 401, 400 — never the data", async () => {
     const [id] = [...raws.keys()];
-    await expectError(await api(`/api/v1/inboxes/${encodeURIComponent(alice.address)}/messages`, { token: mallory.token }), 404, 'inbox_not_found');
-    await expectError(await api(`/api/v1/inboxes/${encodeURIComponent(alice.address)}/messages/${id}/body`, { token: mallory.token }), 404);
-    await expectError(await api(`/api/v1/inboxes/${encodeURIComponent(alice.address)}/messages`), 401, 'unauthorized');
+    await expectError(
+      await api(`/api/v1/inboxes/${encodeURIComponent(alice.address)}/messages`, { token: mallory.token }),
+      404,
+      'inbox_not_found',
+    );
+    await expectError(
+      await api(`/api/v1/inboxes/${encodeURIComponent(alice.address)}/messages/${id}/body`, {
+        token: mallory.token,
+      }),
+      404,
+    );
+    await expectError(
+      await api(`/api/v1/inboxes/${encodeURIComponent(alice.address)}/messages`),
+      401,
+      'unauthorized',
+    );
     await expectError(await inboxApi(alice, '/messages/not-an-id'), 400);
     await expectError(await inboxApi(alice, '/messages/AAAAAAAAAAAAAAAAAAAAAA'), 404, 'message_not_found');
     await expectError(await inboxApi(alice, '/messages?limit=0'), 400);
@@ -128,8 +146,14 @@ describe('inbox API: replace under the inbox key', () => {
 
     const stored = await inboxApi(alice, `/messages/${id}/body`);
     expect(stored.headers.get('X-Noise-Format')).toBe('inbox-v1');
-    expect(await openObject(key, { kind: KIND_BODY, messageId: id }, new Uint8Array(await stored.arrayBuffer()))).toEqual(raw);
-    expect(decodeSummary(await openObject(key, { kind: KIND_SUMMARY, messageId: id }, fromBase64Url(replaced.summary))).v).toBe(1);
+    expect(
+      await openObject(key, { kind: KIND_BODY, messageId: id }, new Uint8Array(await stored.arrayBuffer())),
+    ).toEqual(raw);
+    expect(
+      decodeSummary(
+        await openObject(key, { kind: KIND_SUMMARY, messageId: id }, fromBase64Url(replaced.summary)),
+      ).v,
+    ).toBe(1);
     const after = (await env.MAIL_BODIES.list({ prefix: `${prefix}${id}/` })).objects.map((o) => o.key);
     expect(after).toHaveLength(1);
     expect(after).not.toEqual(before);
@@ -174,11 +198,16 @@ describe('inbox API: flags, delete and changes', () => {
     const quiet = await inboxApi(alice, `/changes?since=${all.cursor}`);
     expect(quiet.status).toBe(304);
     expect(quiet.headers.get('ETag')).toBe(`"c${all.cursor}"`);
-    const conditional = await inboxApi(alice, '/changes?since=0', { headers: { 'If-None-Match': `"c${all.cursor}"` } });
+    const conditional = await inboxApi(alice, '/changes?since=0', {
+      headers: { 'If-None-Match': `"c${all.cursor}"` },
+    });
     expect(conditional.status).toBe(304);
 
     const [id, , third] = [...raws.keys()];
-    const flagged = await inboxApi(alice, `/messages/${id}`, { method: 'PATCH', json: { read: true, starred: true } });
+    const flagged = await inboxApi(alice, `/messages/${id}`, {
+      method: 'PATCH',
+      json: { read: true, starred: true },
+    });
     expect(InboxMessage.parse(await flagged.json()).flags).toEqual({ read: true, starred: true });
     const unread = await inboxApi(alice, `/messages/${id}`, { method: 'PATCH', json: { read: false } });
     expect(InboxMessage.parse(await unread.json()).flags).toEqual({ read: false, starred: true });
@@ -204,9 +233,22 @@ describe('inbox API: flags, delete and changes', () => {
   it('malformed flags and cursors are 4xx JSON', async () => {
     const [id] = [...raws.keys()];
     await expectError(await inboxApi(alice, `/messages/${id}`, { method: 'PATCH', json: {} }), 400);
-    await expectError(await inboxApi(alice, `/messages/${id}`, { method: 'PATCH', json: { read: 'yes' } }), 400);
-    await expectError(await inboxApi(alice, `/messages/${id}`, { method: 'PATCH', json: { deleted: true } }), 400);
-    await expectError(await inboxApi(alice, `/messages/${id}`, { method: 'PATCH', body: '{', headers: { 'Content-Type': 'application/json' } }), 400);
+    await expectError(
+      await inboxApi(alice, `/messages/${id}`, { method: 'PATCH', json: { read: 'yes' } }),
+      400,
+    );
+    await expectError(
+      await inboxApi(alice, `/messages/${id}`, { method: 'PATCH', json: { deleted: true } }),
+      400,
+    );
+    await expectError(
+      await inboxApi(alice, `/messages/${id}`, {
+        method: 'PATCH',
+        body: '{',
+        headers: { 'Content-Type': 'application/json' },
+      }),
+      400,
+    );
     await expectError(await inboxApi(alice, '/changes'), 400);
     await expectError(await inboxApi(alice, '/changes?since=-1'), 400);
     await expectError(await inboxApi(alice, '/changes?since=abc'), 400);

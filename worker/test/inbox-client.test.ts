@@ -5,13 +5,20 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { apiClient, isApiClientError, memorySessionStore } from '../../shared/api/client.ts';
 import { fromBase64Url } from '../../shared/encoding.ts';
-import { generateInboxKey, KIND_BODY, KIND_SUMMARY, openObject, sealObject } from '../../shared/mailbox/index.ts';
-import { BASE } from './support/accounts.ts';
+import {
+  generateInboxKey,
+  KIND_BODY,
+  KIND_SUMMARY,
+  openObject,
+  sealObject,
+} from '../../shared/mailbox/index.ts';
+import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
 import { inboxAccount, openSealed } from './inbox-support/inbox-account.ts';
-import plainEml from './fixtures/inbox/plain.eml?raw';
+import { BASE } from './support/accounts.ts';
 
-const workerFetch = ((input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input, init)) as typeof fetch;
+const workerFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
+  SELF.fetch(input, init)) as typeof fetch;
 
 async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -20,7 +27,11 @@ async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
 describe('inbox client', () => {
   it('lists, reads, re-encrypts under the inbox key, polls, flags, deletes and releases', async () => {
     const alice = await inboxAccount('client');
-    const client = apiClient({ baseUrl: BASE, fetch: workerFetch, session: memorySessionStore(alice.session) });
+    const client = apiClient({
+      baseUrl: BASE,
+      fetch: workerFetch,
+      session: memorySessionStore(alice.session),
+    });
     const raw = addressed(plainEml, alice.address);
     await deliver(raw, alice.address);
 
@@ -46,7 +57,9 @@ describe('inbox client', () => {
     const replaced = await client.inbox.replace(alice.address, m.id, 1, sealed);
     expect(replaced).toMatchObject({ format: 'inbox-v1', version: 2 });
     const again = await client.inbox.body(alice.address, m.id);
-    expect(await openObject(key, { kind: KIND_BODY, messageId: m.id }, await bytesOf(again.stream))).toEqual(raw);
+    expect(await openObject(key, { kind: KIND_BODY, messageId: m.id }, await bytesOf(again.stream))).toEqual(
+      raw,
+    );
     const stale = await client.inbox.replace(alice.address, m.id, 1, sealed).catch((e: unknown) => e);
     expect(isApiClientError(stale, 'version_conflict')).toBe(true);
     expect((stale as { etag?: string }).etag).toBe('"v2"');

@@ -6,9 +6,9 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { frameReplacement, MessageListResponse } from '../../shared/api/inbox.ts';
 import { HEADER_LENGTH, KIND_BODY, KIND_SUMMARY, MAGIC } from '../../shared/mailbox/labels.ts';
+import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
 import { type InboxAccount, inboxAccount, inboxApi } from './inbox-support/inbox-account.ts';
-import plainEml from './fixtures/inbox/plain.eml?raw';
 
 let alice: InboxAccount;
 let id = '';
@@ -34,11 +34,16 @@ const body = fc.oneof(
   fc.record({ read: fc.jsonValue(), starred: fc.jsonValue() }).map((j) => JSON.stringify(j)),
   fc.uint8Array({ maxLength: 200 }),
   fc.tuple(sealedLike(KIND_SUMMARY), sealedLike(KIND_BODY)).map(([s, b]) => frameReplacement(s, b)),
-  fc.tuple(fc.uint8Array({ maxLength: 60 }), fc.uint8Array({ maxLength: 60 })).map(([s, b]) => frameReplacement(s, b)),
+  fc
+    .tuple(fc.uint8Array({ maxLength: 60 }), fc.uint8Array({ maxLength: 60 }))
+    .map(([s, b]) => frameReplacement(s, b)),
 );
 
 const header = (name: string, values: fc.Arbitrary<string>) =>
-  fc.option(values.map((v) => [name, v] as const), { nil: undefined });
+  fc.option(
+    values.map((v) => [name, v] as const),
+    { nil: undefined },
+  );
 
 describe('fuzz: the inbox routes never answer 5xx', () => {
   it('random requests on an owned inbox', async () => {
@@ -46,21 +51,40 @@ describe('fuzz: the inbox routes never answer 5xx', () => {
       fc.asyncProperty(
         fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'POST', 'HEAD'),
         fc.constantFrom('/messages', '/messages/ID', '/messages/ID/body', '/changes', '', '/messages/ID/x'),
-        fc.oneof(fc.constant(() => id), fc.string({ maxLength: 30 }).map((s) => () => encodeURIComponent(s))),
+        fc.oneof(
+          fc.constant(() => id),
+          fc.string({ maxLength: 30 }).map((s) => () => encodeURIComponent(s)),
+        ),
         fc.oneof(
           fc.constant(''),
           fc.string({ maxLength: 30 }).map((s) => `?${s}`),
-          fc.record({ since: fc.oneof(fc.integer(), fc.string({ maxLength: 8 })) }).map((q) => `?since=${encodeURIComponent(String(q.since))}`),
-          fc.record({ limit: fc.integer({ min: -5, max: 400 }), before: fc.string({ maxLength: 30 }) }).map(
-            (q) => `?limit=${q.limit}&before=${encodeURIComponent(q.before)}`,
+          fc
+            .record({ since: fc.oneof(fc.integer(), fc.string({ maxLength: 8 })) })
+            .map((q) => `?since=${encodeURIComponent(String(q.since))}`),
+          fc
+            .record({ limit: fc.integer({ min: -5, max: 400 }), before: fc.string({ maxLength: 30 }) })
+            .map((q) => `?limit=${q.limit}&before=${encodeURIComponent(q.before)}`),
+        ),
+        header(
+          'Range',
+          fc.oneof(
+            fc.string({ maxLength: 30 }),
+            fc.tuple(fc.nat(5000), fc.nat(5000)).map(([a, b]) => `bytes=${a}-${b}`),
           ),
         ),
-        header('Range', fc.oneof(fc.string({ maxLength: 30 }), fc.tuple(fc.nat(5000), fc.nat(5000)).map(([a, b]) => `bytes=${a}-${b}`))),
-        header('If-Match', fc.oneof(fc.string({ maxLength: 12 }), fc.nat(5).map((n) => `"v${n}"`))),
+        header(
+          'If-Match',
+          fc.oneof(
+            fc.string({ maxLength: 12 }),
+            fc.nat(5).map((n) => `"v${n}"`),
+          ),
+        ),
         header('If-None-Match', fc.string({ maxLength: 12 })),
         body,
         async (method, template, idOf, query, range, ifMatch, ifNoneMatch, payload) => {
-          const path = template.replace('ID', idOf()) + (template === '/messages' || template === '/changes' ? query : '');
+          const path =
+            template.replace('ID', idOf()) +
+            (template === '/messages' || template === '/changes' ? query : '');
           // Releasing the inbox would end the run: the release route has its own tests.
           if (method === 'DELETE' && template === '') return;
           const headers: Record<string, string> = {};
@@ -73,7 +97,8 @@ describe('fuzz: the inbox routes never answer 5xx', () => {
           });
           const text = await res.text();
           expect(res.status, `${method} ${path} → ${text.slice(0, 200)}`).toBeLessThan(500);
-          if (res.status >= 400 && method !== 'HEAD') expect(JSON.parse(text).error.code).toEqual(expect.any(String));
+          if (res.status >= 400 && method !== 'HEAD')
+            expect(JSON.parse(text).error.code).toEqual(expect.any(String));
         },
       ),
       { numRuns: 300 },

@@ -11,11 +11,11 @@ import { REJECT } from '../src/inbound/receive.ts';
 import { mailboxPrefix } from '../src/mailbox/body-objects.ts';
 import { ACCOUNT_QUOTA } from '../src/mailbox/limits.ts';
 import { mailboxStub } from '../src/mailbox/stub.ts';
-import { api, expectError, freshInbox, registerAccount } from './support/accounts.ts';
+import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
 import { type InboxAccount, inboxAccount, inboxApi, openSealed } from './inbox-support/inbox-account.ts';
 import { mailboxCells } from './inbox-support/storage-scan.ts';
-import plainEml from './fixtures/inbox/plain.eml?raw';
+import { api, expectError, freshInbox, registerAccount } from './support/accounts.ts';
 
 function mail(tag: string, to: string): Uint8Array {
   return addressed(plainEml.replace('Message-ID: <plain-', `Message-ID: <${tag}-`), to);
@@ -45,7 +45,11 @@ async function addInbox(who: InboxAccount): Promise<string> {
     userIDs: [{ email: who.address }, { email: address }],
     format: 'armored',
   });
-  const published = await api('/api/v1/directory/keys', { method: 'POST', json: { openpgpKey: publicKey }, token: who.token });
+  const published = await api('/api/v1/directory/keys', {
+    method: 'POST',
+    json: { openpgpKey: publicKey },
+    token: who.token,
+  });
   expect(published.status).toBeLessThan(300);
   return address;
 }
@@ -74,7 +78,10 @@ describe('quota', () => {
     const res = await api('/api/v1/inboxes', { token: who.token });
     const overview = InboxesResponse.parse(await res.json());
     expect(overview.inboxes.map((i) => i.address).sort()).toEqual([who.address, second].sort());
-    expect(overview.quota).toMatchObject({ bytes: ACCOUNT_QUOTA.bytes, usedBytes: ACCOUNT_QUOTA.bytes - 1000 });
+    expect(overview.quota).toMatchObject({
+      bytes: ACCOUNT_QUOTA.bytes,
+      usedBytes: ACCOUNT_QUOTA.bytes - 1000,
+    });
   });
 });
 
@@ -85,13 +92,22 @@ describe('releasing an inbox', () => {
     const prefix = mailboxPrefix(mailboxStub(env, who.address).id.toString());
     expect((await env.MAIL_BODIES.list({ prefix })).objects).toHaveLength(2);
 
-    await expectError(await api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, { method: 'DELETE' }), 401);
+    await expectError(
+      await api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, { method: 'DELETE' }),
+      401,
+    );
     const other = await inboxAccount('other');
     await expectError(
-      await api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, { method: 'DELETE', token: other.token }),
+      await api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, {
+        method: 'DELETE',
+        token: other.token,
+      }),
       404,
     );
-    const res = await api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, { method: 'DELETE', token: who.token });
+    const res = await api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, {
+      method: 'DELETE',
+      token: who.token,
+    });
     expect(res.status).toBe(200);
 
     expect((await env.MAIL_BODIES.list({ prefix })).objects).toEqual([]);
@@ -106,7 +122,11 @@ describe('releasing an inbox', () => {
 });
 
 describe('Autocrypt hint', () => {
-  async function autocryptMail(to: string, headerFrom: string, tag: string): Promise<{ raw: Uint8Array; keydata: string }> {
+  async function autocryptMail(
+    to: string,
+    headerFrom: string,
+    tag: string,
+  ): Promise<{ raw: Uint8Array; keydata: string }> {
     const { publicKey } = await openpgp.generateKey({
       type: 'ecc',
       userIDs: [{ email: 'dave@sender.example' }],
@@ -116,7 +136,10 @@ describe('Autocrypt hint', () => {
     const folded = keydata.match(/.{1,70}/g)!.join('\r\n ');
     const eml = plainEml
       .replace('header.from=sender.example', `header.from=${headerFrom}`)
-      .replace('From: "Dave', `Autocrypt: addr=dave@sender.example; prefer-encrypt=mutual; keydata=\r\n ${folded}\r\nFrom: "Dave`)
+      .replace(
+        'From: "Dave',
+        `Autocrypt: addr=dave@sender.example; prefer-encrypt=mutual; keydata=\r\n ${folded}\r\nFrom: "Dave`,
+      )
       .replace(/From: "Dave [^"]*" <[^>]*>/, 'From: Dave <dave@sender.example>')
       .replace('Message-ID: <plain-', `Message-ID: <${tag}-`);
     return { raw: addressed(eml, to), keydata };
@@ -132,7 +155,11 @@ describe('Autocrypt hint', () => {
     const who = await inboxAccount('ac');
     const { raw, keydata } = await autocryptMail(who.address, 'sender.example', 'ac1');
     await deliver(raw, who.address);
-    expect((await newestSummary(who)).autocrypt).toEqual({ addr: 'dave@sender.example', preferEncrypt: 'mutual', keydata });
+    expect((await newestSummary(who)).autocrypt).toEqual({
+      addr: 'dave@sender.example',
+      preferEncrypt: 'mutual',
+      keydata,
+    });
   });
 
   it('dropped when DMARC passed for another domain', async () => {

@@ -70,14 +70,22 @@ function bytesField(bytes: Uint8Array): MailboxVector['sealed'] {
 async function emptyLastChunk(seed: string, plaintext: Uint8Array): Promise<Uint8Array> {
   const salt = drbg(seed)(32);
   const i = intermediates(KEY, seed, KIND_BODY, MESSAGE_ID);
-  const key = await importAesKey(Uint8Array.from(i.objectKey.match(/../g)!.map((h) => Number.parseInt(h, 16))));
+  const key = await importAesKey(
+    Uint8Array.from(i.objectKey.match(/../g)!.map((h) => Number.parseInt(h, 16))),
+  );
   const chunks: Uint8Array[] = [];
   async function* segments() {
     yield { data: plaintext, last: false };
     yield { data: new Uint8Array(0), last: true };
   }
   for await (const c of encryptSegments(key, segments(), new PayloadDigest())) chunks.push(c);
-  return concatBytes(MAGIC, new Uint8Array([KIND_BODY]), hkdf(sha256, KEY, new Uint8Array(0), utf8(LABEL_KEY_ID), 8), salt, ...chunks);
+  return concatBytes(
+    MAGIC,
+    new Uint8Array([KIND_BODY]),
+    hkdf(sha256, KEY, new Uint8Array(0), utf8(LABEL_KEY_ID), 8),
+    salt,
+    ...chunks,
+  );
 }
 
 export async function buildVectors(): Promise<Record<string, MailboxVector>> {
@@ -114,7 +122,11 @@ export async function buildVectors(): Promise<Record<string, MailboxVector>> {
       intermediates: intermediates(KEY, 'vector/summary', KIND_SUMMARY, MESSAGE_ID),
     },
     'empty-body.json': {
-      ...base('An empty body (seed vector/empty): one empty final chunk, the only one allowed.', 'success', KIND_BODY),
+      ...base(
+        'An empty body (seed vector/empty): one empty final chunk, the only one allowed.',
+        'success',
+        KIND_BODY,
+      ),
       plaintext: { hex: '' },
       sealed: bytesField(empty),
       intermediates: intermediates(KEY, 'vector/empty', KIND_BODY, MESSAGE_ID),
@@ -131,7 +143,11 @@ export async function buildVectors(): Promise<Record<string, MailboxVector>> {
       sealed: bytesField(summary),
     },
     'wrong-message.json': {
-      ...base('summary.json presented as another message’s summary (§3.2 binds the id).', 'tampered', KIND_SUMMARY),
+      ...base(
+        'summary.json presented as another message’s summary (§3.2 binds the id).',
+        'tampered',
+        KIND_SUMMARY,
+      ),
       messageId: 'DxAREhMUFRYXGBkaGxwdHg',
       sealed: bytesField(summary),
     },
@@ -160,7 +176,11 @@ export async function buildVectors(): Promise<Record<string, MailboxVector>> {
       sealed: bytesField(summary.subarray(0, 44)),
     },
     'dropped-last-chunk.json': {
-      ...base('multi-segment-body.json without its final chunk: the remaining one is not marked last.', 'tampered', KIND_BODY),
+      ...base(
+        'multi-segment-body.json without its final chunk: the remaining one is not marked last.',
+        'tampered',
+        KIND_BODY,
+      ),
       sealed: bytesField(lastDropped),
     },
     'empty-last-chunk.json': {

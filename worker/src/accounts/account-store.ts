@@ -39,7 +39,9 @@ export async function credentialsById(db: D1Database, accountId: string): Promis
 export async function addressTaken(db: D1Database, address: string): Promise<boolean> {
   return (
     (await db
-      .prepare('SELECT 1 AS x FROM addresses WHERE address = ?1 UNION ALL SELECT 1 FROM released_inboxes WHERE address = ?1')
+      .prepare(
+        'SELECT 1 AS x FROM addresses WHERE address = ?1 UNION ALL SELECT 1 FROM released_inboxes WHERE address = ?1',
+      )
       .bind(address)
       .first()) !== null
   );

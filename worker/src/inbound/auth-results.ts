@@ -28,9 +28,23 @@ export interface AuthVerdicts {
   aligned: boolean;
 }
 
-export const UNKNOWN_VERDICTS: AuthVerdicts = { spf: 'unknown', dkim: 'unknown', dmarc: 'unknown', aligned: false };
+export const UNKNOWN_VERDICTS: AuthVerdicts = {
+  spf: 'unknown',
+  dkim: 'unknown',
+  dmarc: 'unknown',
+  aligned: false,
+};
 
-const RESULTS = new Set<string>(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy']);
+const RESULTS = new Set<string>([
+  'pass',
+  'fail',
+  'softfail',
+  'neutral',
+  'none',
+  'temperror',
+  'permerror',
+  'policy',
+]);
 
 /** RFC 8601 §2.2 allows CFWS comments anywhere; they carry no verdicts. Quoted strings stay. */
 function withoutComments(value: string): string {
@@ -97,7 +111,12 @@ export function parseAuthenticationResults(value: string): { authservId: string;
 
 function domainOf(address: string | undefined): string | undefined {
   const at = address?.lastIndexOf('@') ?? -1;
-  return at > 0 ? address!.slice(at + 1).toLowerCase().replace(/\.$/, '') : undefined;
+  return at > 0
+    ? address!
+        .slice(at + 1)
+        .toLowerCase()
+        .replace(/\.$/, '')
+    : undefined;
 }
 
 /** One verdict per method: any pass wins (several DKIM signatures are common), else the first. */
@@ -111,7 +130,10 @@ function verdictOf(results: ResInfo[], method: string): AuthResult {
  * The verdicts Cloudflare recorded for this message, or UNKNOWN_VERDICTS when it recorded none.
  * `fromAddress` is the address of the message's From header.
  */
-export function cloudflareVerdicts(headers: readonly Header[], fromAddress: string | undefined): AuthVerdicts {
+export function cloudflareVerdicts(
+  headers: readonly Header[],
+  fromAddress: string | undefined,
+): AuthVerdicts {
   for (const h of headers) {
     if (h.key !== 'authentication-results') continue;
     const parsed = parseAuthenticationResults(h.value);

@@ -35,6 +35,10 @@ export function dedupeKey(
   const subject = id
     ? concatBytes(utf8('id\u0000'), utf8(id))
     : concatBytes(utf8('body\u0000'), sha256(raw.subarray(bodyStart(raw))));
-  const mac = hmac(sha256, utf8(secret || DEV_SECRET), concatBytes(utf8(`${LABEL}\u0000${address}\u0000`), subject));
+  const mac = hmac(
+    sha256,
+    utf8(secret || DEV_SECRET),
+    concatBytes(utf8(`${LABEL}\u0000${address}\u0000`), subject),
+  );
   return toBase64Url(mac);
 }

@@ -5,12 +5,12 @@
 // failure and the sender retries; a body written without its row is deleted again. Nothing about
 // the message (addresses, subject, text) is ever logged.
 
+import { newId } from '../auth/tokens.ts';
 import type { Bindings } from '../env.ts';
 import { bodyObjectKey } from '../mailbox/body-objects.ts';
 import { MAX_MESSAGE_BYTES } from '../mailbox/limits.ts';
 import type { Admission } from '../mailbox/mailbox-object.ts';
 import { mailboxStub, otherUsage } from '../mailbox/stub.ts';
-import { newId } from '../auth/tokens.ts';
 import { dedupeKey } from './dedupe.ts';
 import { readRaw, TooLarge } from './read-raw.ts';
 import { findRecipient } from './recipient.ts';
@@ -65,7 +65,15 @@ async function deliver(message: ForwardableEmailMessage, env: Bindings): Promise
   try {
     await env.MAIL_BODIES.put(bodyKey, body);
     stored = await mailbox.commit(
-      { id, receivedAt: Date.now(), dedupe, auth: parsed.verdicts, summary, bodyKey, bodySize: body.byteLength },
+      {
+        id,
+        receivedAt: Date.now(),
+        dedupe,
+        auth: parsed.verdicts,
+        summary,
+        bodyKey,
+        bodySize: body.byteLength,
+      },
       others,
     );
   } catch (e) {
@@ -87,7 +95,9 @@ export async function receiveEmail(
     await deliver(message, env);
   } catch (e) {
     // The error's name only: messages of parsers and crypto libraries may quote the input.
-    console.error(`inbound: delivery failed (${e instanceof Error ? e.name : 'unknown'}); the sender will retry`);
+    console.error(
+      `inbound: delivery failed (${e instanceof Error ? e.name : 'unknown'}); the sender will retry`,
+    );
     throw e;
   }
 }

@@ -3,7 +3,7 @@
 // leaves this function is ciphertext plus the verdicts and the Message-ID for dedupe.
 
 import PostalMime, { type Email } from 'postal-mime';
-import { cloudflareVerdicts, UNKNOWN_VERDICTS, type AuthVerdicts } from './auth-results.ts';
+import { type AuthVerdicts, cloudflareVerdicts, UNKNOWN_VERDICTS } from './auth-results.ts';
 import { BODY_FILENAME, SUMMARY_FILENAME, sealToKey } from './edge-seal.ts';
 import { emptySummary, encodeFittedSummary, summaryOf } from './summary-of.ts';
 
@@ -34,7 +34,9 @@ export async function sealArrival(
   parsed: ParsedArrival,
   armoredKey: string,
 ): Promise<{ body: Uint8Array; summary: Uint8Array }> {
-  const summaryPlain = encodeFittedSummary(parsed.email ? summaryOf(parsed.email, parsed.verdicts) : emptySummary());
+  const summaryPlain = encodeFittedSummary(
+    parsed.email ? summaryOf(parsed.email, parsed.verdicts) : emptySummary(),
+  );
   try {
     const [body, summary] = await Promise.all([
       sealToKey(armoredKey, raw, BODY_FILENAME),

@@ -85,8 +85,18 @@ export function encodeFittedSummary(summary: Summary): Uint8Array {
   const attempts: Summary[] = [
     summary,
     { ...summary, autocrypt: undefined },
-    { ...summary, autocrypt: undefined, to: summary.to.slice(0, 1), attachments: summary.attachments.slice(0, 8) },
-    { ...emptySummary(), date: summary.date, encryption: summary.encryption, subject: clip(summary.subject, 200) },
+    {
+      ...summary,
+      autocrypt: undefined,
+      to: summary.to.slice(0, 1),
+      attachments: summary.attachments.slice(0, 8),
+    },
+    {
+      ...emptySummary(),
+      date: summary.date,
+      encryption: summary.encryption,
+      subject: clip(summary.subject, 200),
+    },
   ];
   for (const attempt of attempts) {
     const { autocrypt, ...rest } = attempt;

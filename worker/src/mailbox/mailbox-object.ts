@@ -48,7 +48,9 @@ export class Mailbox extends DurableObject<Bindings> {
   }
 
   private counter(name: string): number {
-    const row = this.sql.exec<{ value: number }>('SELECT value FROM counters WHERE name = ?', name).toArray()[0];
+    const row = this.sql
+      .exec<{ value: number }>('SELECT value FROM counters WHERE name = ?', name)
+      .toArray()[0];
     return row?.value ?? 0;
   }
 
@@ -82,7 +84,8 @@ export class Mailbox extends DurableObject<Bindings> {
 
   /** Before the edge encrypts: a duplicate or a full account is answered without the work. */
   admit(dedupe: string, bytes: number, others: Usage): Admission {
-    if (this.sql.exec('SELECT 1 FROM messages WHERE dedupe = ?', dedupe).toArray().length > 0) return 'duplicate';
+    if (this.sql.exec('SELECT 1 FROM messages WHERE dedupe = ?', dedupe).toArray().length > 0)
+      return 'duplicate';
     return this.fits(bytes, others) ? 'ok' : 'full';
   }
 
@@ -127,7 +130,10 @@ export class Mailbox extends DurableObject<Bindings> {
           )
           .toArray()
       : this.sql
-          .exec<SqlRow>(`SELECT * FROM messages WHERE ${LIVE} ORDER BY received_at DESC, id DESC LIMIT ?`, limit + 1)
+          .exec<SqlRow>(
+            `SELECT * FROM messages WHERE ${LIVE} ORDER BY received_at DESC, id DESC LIMIT ?`,
+            limit + 1,
+          )
           .toArray();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
@@ -222,7 +228,12 @@ export class Mailbox extends DurableObject<Bindings> {
     if (flags.read !== undefined) value = flags.read ? value | FLAG_READ : value & ~FLAG_READ;
     if (flags.starred !== undefined) value = flags.starred ? value | FLAG_STARRED : value & ~FLAG_STARRED;
     if (value !== r.flags)
-      this.sql.exec('UPDATE messages SET flags = ?, changed = ? WHERE id = ?', value, this.bump('cursor', 1), id);
+      this.sql.exec(
+        'UPDATE messages SET flags = ?, changed = ? WHERE id = ?',
+        value,
+        this.bump('cursor', 1),
+        id,
+      );
     return toMessageRow(this.row(id)!);
   }
 
@@ -234,7 +245,10 @@ export class Mailbox extends DurableObject<Bindings> {
    * What changed after `since`, oldest first. A cursor older than the tombstones still kept is
    * 'expired': the client must list again.
    */
-  changes(since: number, limit: number): { expired: true } | { cursor: number; changes: ChangeRow[]; more: boolean } {
+  changes(
+    since: number,
+    limit: number,
+  ): { expired: true } | { cursor: number; changes: ChangeRow[]; more: boolean } {
     if (since < this.counter('pruned') || since > this.counter('cursor')) return { expired: true };
     const rows = this.sql
       .exec<SqlRow>('SELECT * FROM messages WHERE changed > ? ORDER BY changed LIMIT ?', since, limit + 1)
@@ -246,7 +260,11 @@ export class Mailbox extends DurableObject<Bindings> {
         : { id: r.id, cursor: r.changed, deleted: false, message: toMessageRow(r) },
     );
     const more = rows.length > limit;
-    return { cursor: more ? (page[page.length - 1]?.changed ?? since) : this.counter('cursor'), changes, more };
+    return {
+      cursor: more ? (page[page.length - 1]?.changed ?? since) : this.counter('cursor'),
+      changes,
+      more,
+    };
   }
 
   private pruneTombstones(now: number): void {

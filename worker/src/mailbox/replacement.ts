@@ -19,7 +19,8 @@ function looksSealed(bytes: Uint8Array, kind: number): boolean {
 }
 
 export function parseReplacement(framed: Uint8Array): { summary: Uint8Array; body: Uint8Array } {
-  if (framed.length < 4) throw new ApiError(400, 'invalid_replacement', 'The body is shorter than its frame.');
+  if (framed.length < 4)
+    throw new ApiError(400, 'invalid_replacement', 'The body is shorter than its frame.');
   const summaryLength = new DataView(framed.buffer, framed.byteOffset, 4).getUint32(0);
   if (summaryLength > MAX_SEALED_SUMMARY_BYTES || 4 + summaryLength > framed.length)
     throw new ApiError(400, 'invalid_replacement', 'The summary length does not fit the body.');
@@ -29,6 +30,7 @@ export function parseReplacement(framed: Uint8Array): { summary: Uint8Array; bod
     throw new ApiError(400, 'invalid_replacement', 'The summary is not a mailbox-v1 sealed summary.');
   if (!looksSealed(body, KIND_BODY))
     throw new ApiError(400, 'invalid_replacement', 'The body is not a mailbox-v1 sealed body.');
-  if (body.length > MAX_SEALED_BODY_BYTES) throw new ApiError(413, 'body_too_large', 'The sealed body is too large.');
+  if (body.length > MAX_SEALED_BODY_BYTES)
+    throw new ApiError(413, 'body_too_large', 'The sealed body is too large.');
   return { summary, body };
 }

@@ -62,7 +62,8 @@ async function readLimited(c: Ctx, limit: number): Promise<Uint8Array> {
   if (Number.isFinite(declared) && declared > limit)
     throw new ApiError(413, 'body_too_large', `Request bodies here are limited to ${limit} bytes.`);
   const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.length > limit) throw new ApiError(413, 'body_too_large', `Request bodies here are limited to ${limit} bytes.`);
+  if (bytes.length > limit)
+    throw new ApiError(413, 'body_too_large', `Request bodies here are limited to ${limit} bytes.`);
   return bytes;
 }
 
@@ -98,7 +99,10 @@ export const inboxRoutes = new Hono<AppEnv>()
   .get('/:address/messages', small, validate('query', MessageListQuery), async (c) => {
     const address = await ownedInbox(c);
     const q = c.req.valid('query');
-    const page = await mailboxStub(c.env, address).list(decodeListCursor(q.before), q.limit ?? LIST_PAGE.default);
+    const page = await mailboxStub(c.env, address).list(
+      decodeListCursor(q.before),
+      q.limit ?? LIST_PAGE.default,
+    );
     return c.json({ messages: page.messages.map(messageJson), next: encodeListCursor(page.next) });
   })
   .get('/:address/changes', small, validate('query', ChangesQuery), async (c) => {
@@ -114,7 +118,11 @@ export const inboxRoutes = new Hono<AppEnv>()
     }
     const out = await stub.changes(since, CHANGES_PAGE);
     if ('expired' in out)
-      throw new ApiError(410, 'cursor_expired', 'This cursor is older than the changes kept: list the inbox again.');
+      throw new ApiError(
+        410,
+        'cursor_expired',
+        'This cursor is older than the changes kept: list the inbox again.',
+      );
     c.header('ETag', cursorTag(out.cursor));
     return c.json({
       cursor: out.cursor,
@@ -166,7 +174,7 @@ export const inboxRoutes = new Hono<AppEnv>()
     const { summary, body } = parseReplacement(await readLimited(c, MAX_REPLACEMENT_BYTES));
     const stub = mailboxStub(c.env, address);
     // A fresh key per replacement: the current body stays readable until the swap.
-    const bodyKey = bodyObjectKey(stub.id.toString(), id, expected + 1) + `-${newId()}`;
+    const bodyKey = `${bodyObjectKey(stub.id.toString(), id, expected + 1)}-${newId()}`;
     await c.env.MAIL_BODIES.put(bodyKey, body);
     let out: Awaited<ReturnType<typeof stub.replace>>;
     try {
@@ -178,7 +186,8 @@ export const inboxRoutes = new Hono<AppEnv>()
     }
     if (out.status !== 'replaced') await c.env.MAIL_BODIES.delete(bodyKey);
     if (out.status === 'not_found') throw notFound();
-    if (out.status === 'full') throw new ApiError(507, 'quota_exceeded', 'The account is over its storage quota.');
+    if (out.status === 'full')
+      throw new ApiError(507, 'quota_exceeded', 'The account is over its storage quota.');
     if (out.status === 'conflict') {
       c.header('ETag', versionTag(out.version));
       throw new ApiError(412, 'version_conflict', 'The message changed since that version.');

@@ -2,8 +2,8 @@
 // (worker/migrations/0013), so the address alone names its mailbox for good.
 
 import type { Bindings } from '../env.ts';
-import type { Mailbox } from './mailbox-object.ts';
 import type { Usage } from './limits.ts';
+import type { Mailbox } from './mailbox-object.ts';
 
 export function mailboxStub(env: Bindings, address: string): DurableObjectStub<Mailbox> {
   return env.MAILBOX.get(env.MAILBOX.idFromName(`inbox/v1/${address.toLowerCase()}`));

@@ -30,7 +30,9 @@ export async function mailboxCells(address: string): Promise<string[]> {
   return runInDurableObject(mailboxStub(env, address), (_instance, state) => {
     const cells: string[] = [];
     const tables = state.storage.sql
-      .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+      .exec<{ name: string }>(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+      )
       .toArray();
     for (const { name } of tables) {
       for (const r of state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray()) cells.push(...cellsOf(r));
@@ -57,7 +59,8 @@ export async function r2Objects(): Promise<{ key: string; bytes: Uint8Array }[]>
 export async function findEverywhere(needle: string, mailboxes: readonly string[]): Promise<string[]> {
   const lower = needle.toLowerCase();
   const hits: string[] = [];
-  for (const cell of await d1Cells()) if (cell.toLowerCase().includes(lower)) hits.push(`D1: ${cell.slice(0, 80)}`);
+  for (const cell of await d1Cells())
+    if (cell.toLowerCase().includes(lower)) hits.push(`D1: ${cell.slice(0, 80)}`);
   for (const address of mailboxes)
     for (const cell of await mailboxCells(address))
       if (cell.toLowerCase().includes(lower)) hits.push(`DO ${address}: ${cell.slice(0, 80)}`);
