@@ -38,6 +38,7 @@ export const AuthResult = z.enum([
   'policy',
   'unknown',
 ]);
+export type AuthResult = z.infer<typeof AuthResult>;
 export const AuthVerdicts = z.strictObject({
   spf: AuthResult,
   dkim: AuthResult,

@@ -5,28 +5,11 @@
 // (no such header) is a real state the reader shows (docs/threat-model.md, inbound).
 
 import type { Header } from 'postal-mime';
+import { AuthResult, type AuthVerdicts } from '../../../shared/api/inbox.ts';
 
 export const CLOUDFLARE_AUTHSERV_ID = 'mx.cloudflare.net';
 
-/** RFC 8601 §2.7 result values, plus 'unknown' for "no verdict recorded". */
-export type AuthResult =
-  | 'pass'
-  | 'fail'
-  | 'softfail'
-  | 'neutral'
-  | 'none'
-  | 'temperror'
-  | 'permerror'
-  | 'policy'
-  | 'unknown';
-
-export interface AuthVerdicts {
-  spf: AuthResult;
-  dkim: AuthResult;
-  dmarc: AuthResult;
-  /** DMARC passed for the domain of the message's From address (RFC 7489 §3.1 alignment). */
-  aligned: boolean;
-}
+export type { AuthVerdicts };
 
 export const UNKNOWN_VERDICTS: AuthVerdicts = {
   spf: 'unknown',
@@ -35,16 +18,8 @@ export const UNKNOWN_VERDICTS: AuthVerdicts = {
   aligned: false,
 };
 
-const RESULTS = new Set<string>([
-  'pass',
-  'fail',
-  'softfail',
-  'neutral',
-  'none',
-  'temperror',
-  'permerror',
-  'policy',
-]);
+/** RFC 8601 §2.7 result values ('unknown' is ours: no verdict recorded). */
+const RESULTS = new Set<string>(AuthResult.options.filter((r) => r !== 'unknown'));
 
 /** RFC 8601 §2.2 allows CFWS comments anywhere; they carry no verdicts. Quoted strings stay. */
 function withoutComments(value: string): string {

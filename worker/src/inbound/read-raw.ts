@@ -1,6 +1,8 @@
 // Reads an inbound message into memory, refusing more than the limit while reading: `rawSize`
 // is what Email Routing reports, the stream is what arrives.
 
+import { concatBytes } from '../../../shared/encoding.ts';
+
 export class TooLarge extends Error {}
 
 export async function readRaw(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
@@ -17,11 +19,5 @@ export async function readRaw(stream: ReadableStream<Uint8Array>, limit: number)
     }
     parts.push(value);
   }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return concatBytes(...parts);
 }
