@@ -14,7 +14,7 @@ import { mailboxStub } from '../src/mailbox/stub.ts';
 import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
 import { type InboxAccount, inboxAccount, inboxApi, openSealed } from './inbox-support/inbox-account.ts';
-import { mailboxCells } from './inbox-support/storage-scan.ts';
+import { findEverywhere, mailboxCells } from './inbox-support/storage-scan.ts';
 import { api, expectError, freshInbox, registerAccount } from './support/accounts.ts';
 
 function mail(tag: string, to: string): Uint8Array {
@@ -63,6 +63,7 @@ describe('quota', () => {
     const d2 = await deliver(mail('q2', who.address), who.address);
     expect(d2.rejected).toBe(REJECT.full);
     expect(d2.threw).toBeUndefined();
+    expect(await findEverywhere('CANARY7f3a9c', [who.address])).toEqual([]);
     await fill(who.address, { bytes: 0, messages: ACCOUNT_QUOTA.messages });
     expect((await deliver(mail('q3', who.address), who.address)).rejected).toBe(REJECT.full);
     await fill(who.address, { bytes: 0, messages: ACCOUNT_QUOTA.messages - 2 });
@@ -113,6 +114,7 @@ describe('releasing an inbox', () => {
     expect((await env.MAIL_BODIES.list({ prefix })).objects).toEqual([]);
     expect(await mailboxCells(who.address)).toEqual([]);
     expect((await deliver(mail('r3', who.address), who.address)).rejected).toBe(REJECT.released);
+    expect(await findEverywhere('CANARY7f3a9c', [])).toEqual([]);
     await expectError(await inboxApi(who, '/messages'), 404);
     // The directory no longer answers for it.
     const lookup = await api(`/api/v1/directory/keys?address=${encodeURIComponent(who.address)}`);
