@@ -50,7 +50,8 @@ export function arrivalEncryption(email: Email): ArrivalEncryption {
 function isoDate(date: string | undefined): string | null {
   if (!date) return null;
   const t = Date.parse(date);
-  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+  // Years past 9999 have no plain ISO 8601 form (toISOString gives "+010000-…"): no date then.
+  return Number.isFinite(t) && t >= 0 && t < 253402300800000 ? new Date(t).toISOString() : null;
 }
 
 export function summaryOf(email: Email, verdicts: AuthVerdicts): Summary {
