@@ -15,6 +15,8 @@ export interface WorkerServer {
   port: number;
   /** Lines wrangler printed (stdout and stderr), e.g. to find the `.eml` path of a sent mail. */
   log: string[];
+  /** The local state directory (D1, Durable Objects, R2), e.g. to scan what was stored. */
+  state: string;
   stop(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function startWorker(options: { vars?: Record<string, string> } = {
     url,
     port,
     log,
+    state,
     async stop() {
       if (child.exitCode === null && child.pid) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -8,6 +8,7 @@ import { directoryRoutes } from './directory/routes.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { lookupRoutes } from './lookup/routes.ts';
+import { inboxRoutes } from './mailbox/routes.ts';
 import { prekeyRoutes } from './prekeys/routes.ts';
 import { passphraseRoutes, vaultRoutes } from './vault/routes.ts';
 import { verificationRoutes } from './verification/routes.ts';
@@ -28,6 +29,8 @@ app.route('/api/v1/vault', vaultRoutes);
 // Directory side (issue 3 §3–5): publishing, prekeys, public lookups (own API, VKS, HKP, WKD).
 app.route('/api/v1/directory', directoryRoutes);
 app.route('/api/v1/prekeys', prekeyRoutes);
+// Registered inbox (docs/api.md, inboxes): mailboxes of the account's service-domain addresses.
+app.route('/api/v1/inboxes', inboxRoutes);
 app.route('/', lookupRoutes);
 
 app.notFound((c) => errorResponse(c, 404, 'not_found', 'No such route.'));

@@ -12,6 +12,10 @@ export interface Bindings {
   SERVER_SECRET?: string;
   /** Workers Rate Limiting binding for public lookups (approximate counts are fine there). */
   LOOKUP_LIMITER?: RateLimit;
+  /** One Durable Object per inbox address (worker/src/mailbox/mailbox-object.ts). */
+  MAILBOX: DurableObjectNamespace<import('./mailbox/mailbox-object.ts').Mailbox>;
+  /** Encrypted message bodies, one object per message (docs/spec/mailbox-v1.md). */
+  MAIL_BODIES: R2Bucket;
 }
 
 export interface Variables {

@@ -1,0 +1,26 @@
+// CORS of the inbox API: the account routes' origin rule (worker/src/http/cors.ts), plus what
+// reading a mailbox needs: PATCH for flags, Range and If-None-Match in, Content-Range and the
+// stored format out.
+
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import type { AppEnv } from '../env.ts';
+import { isExtensionOrigin } from '../http/cors.ts';
+import { errorResponse } from '../http/errors.ts';
+
+export const FORMAT_HEADER = 'X-Noise-Format';
+
+const inboxCorsHeaders = cors({
+  origin: (origin) => origin,
+  allowMethods: ['GET', 'PUT', 'PATCH', 'DELETE'],
+  allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Range'],
+  exposeHeaders: ['ETag', 'Retry-After', 'Content-Range', 'Accept-Ranges', FORMAT_HEADER],
+  maxAge: 600,
+});
+
+export const inboxCors: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const origin = c.req.header('Origin');
+  if (origin !== undefined && !isExtensionOrigin(origin, c.env.EXTENSION_ORIGINS))
+    return errorResponse(c, 403, 'origin_not_allowed', 'This origin may not call account routes.');
+  return inboxCorsHeaders(c, next);
+};
