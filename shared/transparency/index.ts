@@ -76,6 +76,7 @@ export {
   originHash,
   parseNote,
   parseSignerKey,
+  parseSignerKeySeed,
   parseVerifierKey,
   SIG_COSIGNATURE_V1,
   SIG_ED25519,
@@ -91,6 +92,7 @@ export {
   vrfPublicKey,
   vrfVerify,
 } from './vrf.ts';
+export { openVrfKeyNote, signVrfKeyNote } from './vrf-key-note.ts';
 export {
   type AddCheckpointRequest,
   addCheckpoint,

@@ -133,7 +133,8 @@ export function formatSignerKey(name: string, seed: Uint8Array): string {
   return `PRIVATE+KEY+${name}+${hex8(signer.keyId)}+${toBase64(concatBytes(new Uint8Array([SIG_ED25519]), seed))}`;
 }
 
-export function parseSignerKey(skey: string): NoteSigner {
+/** The name and seed of a Go sumdb/note signer key (the seed also serves a witness's cosigner). */
+export function parseSignerKeySeed(skey: string): { name: string; seed: Uint8Array } {
   const parts = splitPlus(skey.trim(), 5);
   if (parts.length !== 5 || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY')
     throw new NoiseError('malformed', 'signer key: expected PRIVATE+KEY+name+id+key');
@@ -146,9 +147,15 @@ export function parseSignerKey(skey: string): NoteSigner {
   }
   if (raw.length !== 33 || raw[0] !== SIG_ED25519)
     throw new NoiseError('unsupported', 'signer key: not Ed25519');
-  const signer = ed25519NoteSigner(name, raw.slice(1));
-  if (hex8(signer.keyId) !== id) throw new NoiseError('malformed', 'signer key: id does not match the key');
-  return signer;
+  const seed = raw.slice(1);
+  if (hex8(ed25519NoteSigner(name, seed).keyId) !== id)
+    throw new NoiseError('malformed', 'signer key: id does not match the key');
+  return { name, seed };
+}
+
+export function parseSignerKey(skey: string): NoteSigner {
+  const { name, seed } = parseSignerKeySeed(skey);
+  return ed25519NoteSigner(name, seed);
 }
 
 export function signatureLine(name: string, keyId: number, signature: Uint8Array): string {

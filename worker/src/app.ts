@@ -9,6 +9,7 @@ import type { AppEnv } from './env.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { lookupRoutes } from './lookup/routes.ts';
 import { prekeyRoutes } from './prekeys/routes.ts';
+import { logRoutes } from './transparency/routes.ts';
 import { passphraseRoutes, vaultRoutes } from './vault/routes.ts';
 import { verificationRoutes } from './verification/routes.ts';
 
@@ -28,6 +29,7 @@ app.route('/api/v1/vault', vaultRoutes);
 // Directory side (issue 3 §3–5): publishing, prekeys, public lookups (own API, VKS, HKP, WKD).
 app.route('/api/v1/directory', directoryRoutes);
 app.route('/api/v1/prekeys', prekeyRoutes);
+app.route('/api/v1/log', logRoutes); // key transparency, docs/spec/transparency-v1.md §7
 app.route('/', lookupRoutes);
 
 app.notFound((c) => errorResponse(c, 404, 'not_found', 'No such route.'));

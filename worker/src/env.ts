@@ -12,6 +12,14 @@ export interface Bindings {
   SERVER_SECRET?: string;
   /** Workers Rate Limiting binding for public lookups (approximate counts are fine there). */
   LOOKUP_LIMITER?: RateLimit;
+  /** "development" lets missing log keys fall back to fixed ones; anything else fails closed. */
+  ENVIRONMENT?: string;
+  /** Transparency log key, Go sumdb/note signer format (docs/spec/transparency-v1.md §5.2). */
+  LOG_SIGNING_KEY?: string;
+  /** Transparency VRF key: base64 of a 32-byte seed (docs/spec/transparency-v1.md §3.1). */
+  LOG_VRF_KEY?: string;
+  /** Witnesses the log asks to cosign: "vkey url-prefix", comma separated (§6.2). */
+  LOG_WITNESSES?: string;
 }
 
 export interface Variables {
