@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { decrypt } from './commands/decrypt.ts';
 import { encrypt } from './commands/encrypt.ts';
 import { keygen } from './commands/keygen.ts';
+import { LOG_HELP, log } from './commands/log.ts';
 import { lookup } from './commands/lookup.ts';
 import { sign, verify } from './commands/sign.ts';
 import { describeFailure, EXIT, UsageError } from './exit-codes.ts';
@@ -22,7 +23,7 @@ const HELP = `noise: end-to-end encrypted mail from the command line
   noise sign    --key KEYFILE [--detached [--binary]] [--in FILE]
   noise verify  --with PUBFILE ... [--signature FILE] [--from ADDR] [--in FILE]
   noise lookup  ADDR|FINGERPRINT --directory URL [--armor]
-
+${LOG_HELP}
 Passphrase: --passphrase-file FILE or the NOISE_PASSPHRASE variable (never an argument).
 Directory: --directory URL or NOISE_DIRECTORY. --kdf weak is for tests: NOISE_ALLOW_WEAK_KDF=1.
 Exit codes: 0 ok, 1 usage, 2 malformed, 3 not for me, 4 tampered, 5 bad passphrase,
@@ -139,6 +140,8 @@ export async function run(argv: string[]): Promise<void> {
       if (positionals.length > 1) throw new UsageError('lookup takes one ADDRESS or FINGERPRINT');
       return lookup({ query: positionals[0], directory: str(v.directory), armor: v.armor === true });
     }
+    case 'log':
+      return log(rest);
     case 'help':
     case '--help':
     case '-h':
