@@ -146,17 +146,21 @@ describe('noise log verify', () => {
 });
 
 describe('noise log watch', () => {
-  it("names the owner's key; a key the owner did not list is an alarm (exit 4)", async () => {
-    const mine = await noise([
+  const watch = (fingerprint: string, ...extra: string[]) =>
+    noise([
       'log',
       'watch',
       alice,
       '--directory',
       worker.url,
       '--fingerprint',
-      aliceFingerprint,
+      fingerprint,
       '--once',
+      ...extra,
     ]);
+
+  it("names the owner's key; a key the owner did not list is an alarm (exit 4)", async () => {
+    const mine = await watch(aliceFingerprint);
     expect(mine.code, mine.stderr).toBe(0);
     const lines = mine.stdout
       .trim()
@@ -165,18 +169,7 @@ describe('noise log watch', () => {
     expect(lines[0]).toMatchObject({ event: 'key_published', fingerprint: aliceFingerprint, alarm: false });
     expect(lines.at(-1)).toMatchObject({ address: alice, alarms: 0 });
     const other = 'AB'.repeat(20);
-    const alarm = await noise([
-      'log',
-      'watch',
-      alice,
-      '--directory',
-      worker.url,
-      '--fingerprint',
-      other,
-      '--once',
-      '--state',
-      p('watch.json'),
-    ]);
+    const alarm = await watch(other, '--state', p('watch.json'));
     expect(alarm.code).toBe(EXIT.tampered);
     expect(JSON.parse(alarm.stdout.split('\n')[0]!)).toMatchObject({ event: 'key_published', alarm: true });
     // The alarm stays in the state file; the next run starts after the leaves already read.

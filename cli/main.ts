@@ -3,7 +3,7 @@
 // (cli/exit-codes.ts). Passphrases come from --passphrase-file or NOISE_PASSPHRASE only.
 
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { list, type Options, parseOptions, str } from './args.ts';
 import { decrypt } from './commands/decrypt.ts';
 import { encrypt } from './commands/encrypt.ts';
 import { keygen } from './commands/keygen.ts';
@@ -31,8 +31,6 @@ Exit codes: 0 ok, 1 usage, 2 malformed, 3 not for me, 4 tampered, 5 bad passphra
 70 internal.
 `;
 
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
 const COMMON: Options = {
   in: { type: 'string' },
   'passphrase-file': { type: 'string' },
@@ -40,20 +38,8 @@ const COMMON: Options = {
 };
 
 function parse(args: string[], options: Options, positionals = false) {
-  try {
-    return parseArgs({
-      args,
-      options: { ...COMMON, ...options },
-      allowPositionals: positionals,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
-  }
+  return parseOptions(args, { ...COMMON, ...options }, positionals);
 }
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 export async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

@@ -4,7 +4,6 @@
 
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import {
   ed25519NoteSigner,
   formatSignerKey,
@@ -12,6 +11,7 @@ import {
   SIG_COSIGNATURE_V1,
   SIG_ED25519,
 } from '../../shared/transparency/index.ts';
+import { list, type Options, parseOptions, str } from '../args.ts';
 import { UsageError } from '../exit-codes.ts';
 import { writeStdout } from '../io.ts';
 import { directoryUrl } from '../recipients.ts';
@@ -26,25 +26,8 @@ export const LOG_HELP = `  noise log verify  --directory URL [--key VKEY] [--wit
   noise log keygen  --name NAME [--cosigner] --out FILE     (prints the verifier key)
 `;
 
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
 const COMMON: Options = { directory: { type: 'string' } };
-
-function parse(args: string[], options: Options) {
-  try {
-    return parseArgs({
-      args,
-      options: { ...COMMON, ...options },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
-  }
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+const parse = (args: string[], options: Options) => parseOptions(args, { ...COMMON, ...options }, true);
 
 function needDirectory(v: unknown): string {
   const url = directoryUrl(str(v));

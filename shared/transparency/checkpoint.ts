@@ -1,10 +1,10 @@
 // C2SP tlog-checkpoint (docs/spec/transparency-v1.md §5.1–5.2): the three-line note text, and
 // opening a signed checkpoint with the log key and an optional witness policy (§6.4).
 
-import { fromBase64, toBase64 } from '../encoding.ts';
+import { toBase64 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { HASH_BYTES } from './merkle.ts';
-import { type NoteSigner, type NoteVerifier, openNote, signNote } from './note.ts';
+import { base64Field, type NoteSigner, type NoteVerifier, openNote, signNote } from './note.ts';
 
 export interface Checkpoint {
   origin: string;
@@ -31,12 +31,7 @@ export function parseCheckpointText(text: string): Checkpoint {
   if (origin.length === 0) throw new NoiseError('malformed', 'checkpoint: empty origin');
   if (!/^(0|[1-9][0-9]{0,15})$/.test(size) || !Number.isSafeInteger(Number(size)))
     throw new NoiseError('malformed', 'checkpoint: bad size');
-  let hash: Uint8Array;
-  try {
-    hash = fromBase64(root);
-  } catch {
-    throw new NoiseError('malformed', 'checkpoint: bad root');
-  }
+  const hash = base64Field(root, 'checkpoint root');
   if (hash.length !== HASH_BYTES) throw new NoiseError('malformed', 'checkpoint: bad root');
   return { origin, size: Number(size), root: hash };
 }

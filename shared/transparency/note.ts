@@ -10,6 +10,15 @@ import { concatBytes, fromBase64, toBase64, toHex, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { MAX_NOTE_BYTES, MAX_NOTE_SIGNATURES } from './labels.ts';
 
+/** Strict base64 of a text format, or NoiseError('malformed') naming `what`. */
+export function base64Field(text: string, what: string): Uint8Array {
+  try {
+    return fromBase64(text);
+  } catch {
+    throw new NoiseError('malformed', `${what}: bad base64`);
+  }
+}
+
 export const SIG_ED25519 = 0x01;
 export const SIG_COSIGNATURE_V1 = 0x04;
 
@@ -76,12 +85,7 @@ export function parseVerifierKey(
   const [name, id, key] = parts as [string, string, string];
   if (!isValidKeyName(name) || !/^[0-9a-f]{8}$/.test(id))
     throw new NoiseError('malformed', 'verifier key: bad name or id');
-  let raw: Uint8Array;
-  try {
-    raw = fromBase64(key);
-  } catch {
-    throw new NoiseError('malformed', 'verifier key: bad base64');
-  }
+  const raw = base64Field(key, 'verifier key');
   const type = raw[0] ?? -1;
   if (!types.includes(type) || raw.length !== 33)
     throw new NoiseError('unsupported', 'verifier key: unsupported type');
@@ -139,12 +143,7 @@ export function parseSignerKeySeed(skey: string): { name: string; seed: Uint8Arr
   if (parts.length !== 5 || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY')
     throw new NoiseError('malformed', 'signer key: expected PRIVATE+KEY+name+id+key');
   const [, , name, id, key] = parts as [string, string, string, string, string];
-  let raw: Uint8Array;
-  try {
-    raw = fromBase64(key);
-  } catch {
-    throw new NoiseError('malformed', 'signer key: bad base64');
-  }
+  const raw = base64Field(key, 'signer key');
   if (raw.length !== 33 || raw[0] !== SIG_ED25519)
     throw new NoiseError('unsupported', 'signer key: not Ed25519');
   const seed = raw.slice(1);
@@ -190,12 +189,7 @@ export function parseNote(note: string): ParsedNote {
   const signatures = lines.map((line): NoteSignature => {
     const m = LINE.exec(line);
     if (!m || !isValidKeyName(m[1]!)) throw new NoiseError('malformed', 'note: bad signature line');
-    let raw: Uint8Array;
-    try {
-      raw = fromBase64(m[2]!);
-    } catch {
-      throw new NoiseError('malformed', 'note: bad signature encoding');
-    }
+    const raw = base64Field(m[2]!, 'note signature');
     if (raw.length < 5) throw new NoiseError('malformed', 'note: signature too short');
     return {
       name: m[1]!,

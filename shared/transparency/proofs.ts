@@ -64,6 +64,15 @@ export function consistencyRanges(from: number, to: number): LeafRange[] {
   return out;
 }
 
+/** RFC 9162 §2.1.3.2 4.b.ii / §2.1.4.2 6.b.ii: if LSB(fn) is not set, shift both until it is or fn is 0. */
+function untilOddOrZero(fn: number, sn: number): [number, number] {
+  while (!odd(fn) && fn !== 0) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return [fn, sn];
+}
+
 function wellFormed(proof: Uint8Array[]): boolean {
   return proof.every((p) => p instanceof Uint8Array && p.length === HASH_BYTES);
 }
@@ -89,13 +98,7 @@ export function verifyInclusion(
     if (sn === 0) return false; // a.
     if (odd(fn) || fn === sn) {
       r = nodeHash(p, r); // b.i
-      if (!odd(fn)) {
-        // b.ii: shift until LSB(fn) is set or fn is 0.
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
+      [fn, sn] = untilOddOrZero(fn, sn); // b.ii
     } else {
       r = nodeHash(r, p);
     }
@@ -142,13 +145,7 @@ export function verifyConsistency(
     if (odd(fn) || fn === sn) {
       fr = nodeHash(c, fr); // b.i
       sr = nodeHash(c, sr);
-      if (!odd(fn)) {
-        // b.ii
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
+      [fn, sn] = untilOddOrZero(fn, sn); // b.ii
     } else {
       sr = nodeHash(sr, c);
     }

@@ -8,7 +8,7 @@ import { isNoiseError, NoiseError } from '../errors.ts';
 import { parseCheckpointText } from './checkpoint.ts';
 import type { Cosigner } from './cosignature.ts';
 import { EMPTY_ROOT, HASH_BYTES } from './merkle.ts';
-import { type NoteVerifier, openNote, parseNote } from './note.ts';
+import { base64Field, type NoteVerifier, openNote, parseNote } from './note.ts';
 import { verifyConsistency } from './proofs.ts';
 
 /** tlog-witness: a client MUST NOT send more than 63 proof lines. */
@@ -37,12 +37,7 @@ export function parseAddCheckpoint(body: string): AddCheckpointRequest {
   if (lines.length > MAX_PROOF_LINES)
     throw new NoiseError('malformed', 'add-checkpoint: too many proof lines');
   const proof = lines.map((line) => {
-    let h: Uint8Array;
-    try {
-      h = fromBase64(line);
-    } catch {
-      throw new NoiseError('malformed', 'add-checkpoint: bad proof line');
-    }
+    const h = base64Field(line, 'add-checkpoint proof line');
     if (h.length !== HASH_BYTES) throw new NoiseError('malformed', 'add-checkpoint: bad proof line');
     return h;
   });

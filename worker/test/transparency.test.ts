@@ -6,7 +6,7 @@ import { env } from 'cloudflare:test';
 import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, toBase64, toBase64Url, toHex } from '../../shared/encoding.ts';
+import { fromBase64Url, toBase64, toHex } from '../../shared/encoding.ts';
 import { identityFingerprint } from '../../shared/envelope/identity.ts';
 import {
   commitFingerprint,
@@ -31,6 +31,7 @@ import {
   registerAccount,
   signedPrekey,
 } from './directory-support/accounts.ts';
+import { registerBody } from './support/accounts.ts';
 import {
   checkpointCoveringAll,
   log,
@@ -81,21 +82,7 @@ describe('every directory change yields exactly its leaves', () => {
     let mark = await storedLeafCount();
     const reg = await call('/api/v1/accounts', {
       method: 'POST',
-      json: {
-        address: a,
-        kdf: {
-          algorithm: 'argon2id',
-          version: 19,
-          iterations: 3,
-          memoryKiB: 65536,
-          parallelism: 4,
-          salt: 'AAAAAAAAAAAAAAAAAAAAAA',
-        },
-        authKey: toBase64Url(new Uint8Array(32)),
-        vault: 'e30',
-        keys: { openpgpKey: key1.publicKey.armor(), envelope: env1.keys },
-        deviceName: 'kt',
-      },
+      json: await registerBody(a, { keys: { openpgpKey: key1.publicKey.armor(), envelope: env1.keys } }),
     });
     expect(reg.status).toBe(201);
     const { session, fingerprint: f1 } = (await reg.json()) as {
@@ -317,21 +304,7 @@ describe('production fails closed', () => {
       {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          address,
-          kdf: {
-            algorithm: 'argon2id',
-            version: 19,
-            iterations: 3,
-            memoryKiB: 65536,
-            parallelism: 4,
-            salt: 'AAAAAAAAAAAAAAAAAAAAAA',
-          },
-          authKey: 'A'.repeat(43),
-          vault: 'e30',
-          keys: { openpgpKey: publicKey.armor() },
-          deviceName: 'prod',
-        }),
+        body: JSON.stringify(await registerBody(address, { keys: { openpgpKey: publicKey.armor() } })),
       },
       production,
     );
