@@ -20,8 +20,10 @@ import {
   verifyAddressProof,
   verifyConsistency,
   verifyInclusion,
+  verifyProofBundle,
 } from '../../shared/transparency/index.ts';
 import { app } from '../src/app.ts';
+import { proofBundleFor } from '../src/transparency/proof-bundle.ts';
 import {
   call,
   freshAddress,
@@ -190,6 +192,40 @@ describe('checkpoints and proofs', () => {
     const midProof = await log.inclusionProof(0, mid);
     const midRoot = rootOf(leaves.slice(0, mid).map(leafHash));
     expect(verifyInclusion(leafHash(leaves[0]!), 0, mid, midProof, midRoot)).toBe(true);
+  });
+
+  it("an address's proof bundle (§8) verifies for what a lookup serves; a change not yet signed is pending", async () => {
+    const a = await registerAccount({ envelope: true });
+    const trusted = await trustedLog();
+    const earlier = await checkpointCoveringAll(trusted.logKey);
+    await registerAccount();
+    const cp = await checkpointCoveringAll(trusted.logKey);
+    const built = await proofBundleFor(env, a.address, earlier.size);
+    expect(built?.pending).toBe(false);
+    const lookup = (await (await call(`/api/v1/lookup/by-email/${a.address}`)).json()) as {
+      fingerprint: string;
+      envelopeIdentity: { signingKey: string; dhKey: string };
+    };
+    const served = {
+      address: a.address,
+      openpgp: openpgpFp(lookup.fingerprint),
+      envelope: identityFingerprint({
+        signingKey: fromBase64Url(lookup.envelopeIdentity.signingKey),
+        dhKey: fromBase64Url(lookup.envelopeIdentity.dhKey),
+      }),
+    };
+    const known = { size: earlier.size, root: earlier.root };
+    const verified = verifyProofBundle(JSON.parse(JSON.stringify(built!.bundle)), served, {
+      ...trusted,
+      known,
+    });
+    expect(verified.checkpoint.size).toBe(cp.size);
+    expect(verified.key.leaf.event).toBe('key_published');
+    // A new key published now is not in the latest checkpoint yet: the bundle says so.
+    const { publicKey } = await newOpenpgpKey([{ email: a.address }]);
+    expect((await publish(a.token, publicKey.armor())).status).toBe(200);
+    expect((await proofBundleFor(env, a.address))?.pending).toBe(true);
+    expect(await proofBundleFor(env, freshAddress('nobody'))).toBeNull();
   });
 
   it('leaves, proofs and sizes beyond the latest checkpoint are refused, not guessed', async () => {
