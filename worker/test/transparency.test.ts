@@ -23,6 +23,7 @@ import {
   verifyProofBundle,
 } from '../../shared/transparency/index.ts';
 import { app } from '../src/app.ts';
+import { addressReleasedStatements } from '../src/transparency/append.ts';
 import { proofBundleFor } from '../src/transparency/proof-bundle.ts';
 import {
   call,
@@ -166,6 +167,25 @@ describe('every directory change yields exactly its leaves', () => {
     expect(rev.status).toBe(200);
     await expectLeaves(mark, [
       { event: 'key_revoked', address: a, fingerprint: openpgpFp(f2), previous: null },
+    ]);
+  });
+});
+
+describe('changes outside publishing', () => {
+  it('addressReleasedStatements: an address deleted in a batch gets its address_released leaf in it', async () => {
+    const a = await registerAccount({ envelope: false });
+    const mark = await storedLeafCount();
+    await env.DB.batch([
+      env.DB.prepare('DELETE FROM address_bindings WHERE address = ?1').bind(a.address),
+      ...addressReleasedStatements(env, a.address, a.fingerprint, Date.now()),
+    ]);
+    await expectLeaves(mark, [
+      {
+        event: 'address_released',
+        address: a.address,
+        fingerprint: null,
+        previous: openpgpFp(a.fingerprint),
+      },
     ]);
   });
 });

@@ -3,7 +3,11 @@
 // leaves commit together or not at all; without log keys it throws 503 and the change is not
 // made.
 
-import { type DirectoryEvent, leafForEvent } from '../../../shared/transparency/index.ts';
+import {
+  type DirectoryEvent,
+  leafForEvent,
+  openpgpFingerprintBytes,
+} from '../../../shared/transparency/index.ts';
 import type { Bindings } from '../env.ts';
 import { type AccountView, changeEvents } from './account-view.ts';
 import { insertLeafStatement } from './leaves-table.ts';
@@ -25,4 +29,18 @@ export function logChangeStatements(
   now: number,
 ): D1PreparedStatement[] {
   return appendEvents(env, changeEvents(before, after), now);
+}
+
+/**
+ * The leaf of an address leaving the directory outside publishing (an inbox released): one
+ * `address_released` naming the key it served, for the batch that deletes the binding.
+ */
+export function addressReleasedStatements(
+  env: AppendEnv,
+  address: string,
+  servedFingerprint: string,
+  now: number,
+): D1PreparedStatement[] {
+  const previous = openpgpFingerprintBytes(servedFingerprint);
+  return appendEvents(env, [{ event: 'address_released', address, fingerprint: null, previous }], now);
 }
