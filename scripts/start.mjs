@@ -63,7 +63,17 @@ if (migrated !== 0) process.exit(migrated ?? 1);
 const worker = track(
   'worker',
   wrangler(
-    ['dev', '--ip', '127.0.0.1', '--port', String(WORKER_PORT), '--show-interactive-dev-session=false'],
+    // ENVIRONMENT=development: the transparency log falls back to its development keys.
+    [
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(WORKER_PORT),
+      '--show-interactive-dev-session=false',
+      '--var',
+      'ENVIRONMENT:development',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   ),
 );

@@ -48,12 +48,22 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
 }
 
-export async function startWorker(options: { vars?: Record<string, string> } = {}): Promise<WorkerServer> {
+export async function startWorker(
+  options: {
+    vars?: Record<string, string>;
+    /** SQL files run on the migrated local D1 before the Worker starts (bench seeding). */
+    seedSql?: string[];
+  } = {},
+): Promise<WorkerServer> {
   const state = mkdtempSync(join(tmpdir(), 'noise-wrangler-'));
   const env: NodeJS.ProcessEnv = wranglerEnv();
   await run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], env);
+  for (const file of options.seedSql ?? [])
+    await run(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', file, '--yes'], env);
   const port = await freePort();
-  const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  // A local Worker is a development one: the transparency log uses its development keys.
+  const vars = { ENVIRONMENT: 'development', ...options.vars };
+  const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child: ChildProcess = spawn(
     `${root}node_modules/.bin/wrangler`,
     [

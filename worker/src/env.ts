@@ -16,6 +16,14 @@ export interface Bindings {
   MAILBOX: DurableObjectNamespace<import('./mailbox/mailbox-object.ts').Mailbox>;
   /** Encrypted message bodies, one object per message (docs/spec/mailbox-v1.md). */
   MAIL_BODIES: R2Bucket;
+  /** "development" lets missing log keys fall back to fixed ones; anything else fails closed. */
+  ENVIRONMENT?: string;
+  /** Transparency log key, Go sumdb/note signer format (docs/spec/transparency-v1.md §5.2). */
+  LOG_SIGNING_KEY?: string;
+  /** Transparency VRF key: base64 of a 32-byte seed (docs/spec/transparency-v1.md §3.1). */
+  LOG_VRF_KEY?: string;
+  /** Witnesses the log asks to cosign: "vkey url-prefix", comma separated (§6.2). */
+  LOG_WITNESSES?: string;
 }
 
 export interface Variables {

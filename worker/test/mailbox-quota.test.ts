@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InboxesResponse, MessageListResponse } from '../../shared/api/inbox.ts';
 import { fromBase64Url } from '../../shared/encoding.ts';
 import { decodeSummary } from '../../shared/mailbox/summary.ts';
+import { decodeLeaf } from '../../shared/transparency/index.ts';
 import { REJECT } from '../src/inbound/receive.ts';
 import { mailboxPrefix } from '../src/mailbox/body-objects.ts';
 import { ACCOUNT_QUOTA } from '../src/mailbox/limits.ts';
@@ -15,6 +16,7 @@ import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
 import { type InboxAccount, inboxAccount, inboxApi, openSealed } from './inbox-support/inbox-account.ts';
 import { findEverywhere, mailboxCells } from './inbox-support/storage-scan.ts';
+import { storedLeafCount, storedLeaves } from './transparency-support/log.ts';
 import { api, expectError, freshInbox, registerAccount } from './support/accounts.ts';
 
 function mail(tag: string, to: string): Uint8Array {
@@ -105,11 +107,15 @@ describe('releasing an inbox', () => {
       }),
       404,
     );
+    const leavesBefore = await storedLeafCount();
     const res = await api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, {
       method: 'DELETE',
       token: who.token,
     });
     expect(res.status).toBe(200);
+    // The release is a directory change, so the transparency log records it (one leaf).
+    const released = (await storedLeaves(leavesBefore)).map(decodeLeaf);
+    expect(released.map((l) => l.event)).toEqual(['address_released']);
 
     expect((await env.MAIL_BODIES.list({ prefix })).objects).toEqual([]);
     expect(await mailboxCells(who.address)).toEqual([]);

@@ -23,6 +23,10 @@ import {
   rotateSignedPrekeyStatements,
   upsertIdentityStatement,
 } from '../prekeys/prekeys-table.ts';
+// Key transparency (docs/spec/transparency-v1.md §4.4): the change's leaves join its batch.
+import { readAccountView, servedKey, viewAfterPublish } from '../transparency/account-view.ts';
+import { logChangeStatements } from '../transparency/append.ts';
+import type { LogEnv } from '../transparency/log-keys.ts';
 import {
   type BindingRow,
   bindingsOfAccount,
@@ -48,7 +52,7 @@ export interface CheckedKeys {
   };
 }
 
-type DirectoryEnv = Pick<Bindings, 'DB' | 'SERVICE_DOMAIN'>;
+type DirectoryEnv = Pick<Bindings, 'DB'> & LogEnv;
 
 /**
  * Validation only: refuses secret key material, revoked keys and keys that cannot encrypt,
@@ -113,6 +117,7 @@ export async function publishKeys(
   if (existing && existing.accountId !== accountId)
     throw new ApiError(409, 'key_in_use', 'This key is published by another account.');
   const now = Date.now();
+  const viewBefore = await readAccountView(db, accountId);
   const before = await bindingsOfAccount(db, accountId);
   const otherKeys = (await keysOfAccount(db, accountId)).filter((k) => k.fingerprint !== form.fingerprint);
   const statements: D1PreparedStatement[] = upsertKeyStatements(db, accountId, form, now);
@@ -167,6 +172,13 @@ export async function publishKeys(
     );
   }
   statements.push(...(await envelopeStatements(db, accountId, checked, now)));
+  const viewAfter = viewAfterPublish(
+    viewBefore,
+    servedKey(form),
+    form.userIds.keys(),
+    checked.envelope?.identity,
+  );
+  statements.push(...logChangeStatements(env, viewBefore, viewAfter, now));
   await runBatch(db, statements);
   await invalidateLookups(env, {
     fingerprints: [form.fingerprint, ...otherKeys.map((k) => k.fingerprint)],

@@ -5,12 +5,16 @@
 import type { Bindings } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
 import { invalidateLookups } from '../lookup/cache.ts';
+// Key transparency (docs/spec/transparency-v1.md §4.4): the change's leaves join its batch.
+import { readAccountView, servedKey, viewAfterRevocation } from '../transparency/account-view.ts';
+import { logChangeStatements } from '../transparency/append.ts';
+import type { LogEnv } from '../transparency/log-keys.ts';
 import { bindingsOfKey, keysOfAccount, upsertKeyStatements } from './keys-table.ts';
 import { appendLogStatement } from './log-table.ts';
 import { applyRevocation, readPublicKey, storedForm, stripKey } from './openpgp-key.ts';
 
 export async function publishRevocation(
-  env: Pick<Bindings, 'DB' | 'SERVICE_DOMAIN'>,
+  env: Pick<Bindings, 'DB'> & LogEnv,
   accountId: string,
   revocation: string,
 ): Promise<{ fingerprint: string }> {
@@ -34,6 +38,7 @@ export async function publishRevocation(
     const bindings = await bindingsOfKey(db, row.fingerprint);
     const form = await storedForm(await stripKey(revoked, new Set(bindings.map((b) => b.address))));
     const now = Date.now();
+    const viewBefore = await readAccountView(db, accountId);
     await db.batch([
       ...upsertKeyStatements(db, accountId, form, now),
       appendLogStatement(
@@ -41,6 +46,7 @@ export async function publishRevocation(
         { accountId, action: 'revoke', oldFingerprint: row.fingerprint, newFingerprint: row.fingerprint },
         now,
       ),
+      ...logChangeStatements(env, viewBefore, viewAfterRevocation(viewBefore, servedKey(form)), now),
     ]);
     await invalidateLookups(env, {
       fingerprints: [row.fingerprint],

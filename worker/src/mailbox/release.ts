@@ -5,6 +5,7 @@
 
 import { appendLogStatement } from '../directory/log-table.ts';
 import type { Bindings } from '../env.ts';
+import { addressReleasedStatements } from '../transparency/append.ts';
 import { mailboxStub } from './stub.ts';
 
 export async function releaseInbox(
@@ -37,6 +38,8 @@ export async function releaseInbox(
             { accountId, action: 'unbind', address, oldFingerprint: binding.fingerprint },
             now,
           ),
+          // docs/spec/transparency-v1.md §4.4: the release is logged in the same batch.
+          ...addressReleasedStatements(env, address, binding.fingerprint, now),
         ]
       : []),
   ]);
