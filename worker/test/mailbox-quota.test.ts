@@ -16,8 +16,8 @@ import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
 import { type InboxAccount, inboxAccount, inboxApi, openSealed } from './inbox-support/inbox-account.ts';
 import { findEverywhere, mailboxCells } from './inbox-support/storage-scan.ts';
-import { storedLeafCount, storedLeaves } from './transparency-support/log.ts';
 import { api, expectError, freshInbox, registerAccount } from './support/accounts.ts';
+import { storedLeafCount, storedLeaves } from './transparency-support/log.ts';
 
 function mail(tag: string, to: string): Uint8Array {
   return addressed(plainEml.replace('Message-ID: <plain-', `Message-ID: <${tag}-`), to);
