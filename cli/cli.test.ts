@@ -103,15 +103,17 @@ describe('noise CLI, OpenPGP', () => {
     );
     expect(dec.code, dec.stderr).toBe(0);
     const { json, rest } = split(dec.stdout);
-    expect(rest).toBe('hi Bob ✓\n');
-    const [result] = json.results as {
-      kind: string;
-      verdict: { encrypted: boolean; signedBySender: boolean; signatures: { status: string }[] };
-    }[];
-    expect(result!.kind).toBe('pgp-message');
-    expect(result!.verdict.encrypted).toBe(true);
-    expect(result!.verdict.signatures[0]!.status).toBe('valid');
-    expect(result!.verdict.signedBySender).toBe(true);
+    // The reply text is not protected: a marker line before each part says what covers it.
+    expect(rest).toBe(
+      '--- noise: part 1 of 2: NOT PROTECTED: anyone could have written this ---\n> quoted in a reply:\n' +
+        '--- noise: part 2 of 2: encrypted (pgp-inline), signed by Alice <alice@example.org> (valid) ---\nhi Bob ✓\n',
+    );
+    const verdict = json.verdict as { encrypted: boolean; signedBySender: boolean; signatures: { status: string }[] };
+    expect((json.parts as { protection: { layer?: string } }[])[1]!.protection.layer).toBe('pgp-inline');
+    expect(verdict.encrypted).toBe(true);
+    expect(verdict.signatures[0]!.status).toBe('valid');
+    expect(verdict.signedBySender).toBe(true);
+    expect(json.class).toBe('partly-encrypted partly-signed-by-sender');
     expect(json.partial).toBe(true);
   });
 
@@ -162,9 +164,9 @@ describe('noise CLI, OpenPGP', () => {
     expect(r.code, r.stderr).toBe(0);
     const { json, rest } = split(r.stdout);
     expect(json.source).toBe('eml');
-    const verdict = (json.results as { verdict: Record<string, unknown> }[])[0]!.verdict;
+    const verdict = json.verdict as Record<string, unknown>;
     expect(verdict.signedBySender).toBe(true);
-    expect((verdict.headers as { subject: string }).subject).toBe('secret plans');
+    expect((json.headers as { subject: string }).subject).toBe('secret plans');
     expect(rest.trim()).toBe('meet at noon');
   });
 
@@ -266,9 +268,7 @@ describe('noise CLI, envelope', () => {
     expect(dec.code, dec.stderr).toBe(0);
     const { json, rest } = split(dec.stdout);
     expect(rest).toBe('envelope body');
-    const verdict = (
-      json.results as { verdict: { sender: { address: string }; oneTimePrekeyUsed: boolean } }[]
-    )[0]!.verdict;
+    const verdict = (json.envelopes as { sender: { address: string }; oneTimePrekeyUsed: boolean }[])[0]!;
     expect(verdict.sender.address).toBe('alice@example.org');
     expect(verdict.oneTimePrekeyUsed).toBe(false);
 
