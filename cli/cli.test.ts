@@ -108,7 +108,11 @@ describe('noise CLI, OpenPGP', () => {
       '--- noise: part 1 of 2: NOT PROTECTED: anyone could have written this ---\n> quoted in a reply:\n' +
         '--- noise: part 2 of 2: encrypted (pgp-inline), signed by Alice <alice@example.org> (valid) ---\nhi Bob ✓\n',
     );
-    const verdict = json.verdict as { encrypted: boolean; signedBySender: boolean; signatures: { status: string }[] };
+    const verdict = json.verdict as {
+      encrypted: boolean;
+      signedBySender: boolean;
+      signatures: { status: string }[];
+    };
     expect((json.parts as { protection: { layer?: string } }[])[1]!.protection.layer).toBe('pgp-inline');
     expect(verdict.encrypted).toBe(true);
     expect(verdict.signatures[0]!.status).toBe('valid');

@@ -31,6 +31,7 @@ export function describeProtection(part: ReadPart): string {
   if (p.signatureMissing) words.push('signature missing');
   if (p.signedTextDamaged) words.push('signed text damaged in transit');
   if (words.length === 0) words.push('NOT PROTECTED: anyone could have written this');
-  if (part.forwarded) words.push(`forwarded message${part.forwarded.from ? ` from ${part.forwarded.from.address}` : ''}`);
+  if (part.forwarded)
+    words.push(`forwarded message${part.forwarded.from ? ` from ${part.forwarded.from.address}` : ''}`);
   return words.join(', ');
 }

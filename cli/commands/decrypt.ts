@@ -36,7 +36,11 @@ interface Keys {
 }
 
 async function loadKeys(a: DecryptArgs): Promise<Keys> {
-  const keys: Keys = { pgp: [], envelope: [], verification: await loadPublicKeys(a.verifyWith, 'verification key') };
+  const keys: Keys = {
+    pgp: [],
+    envelope: [],
+    verification: await loadPublicKeys(a.verifyWith, 'verification key'),
+  };
   const secret = lazyPassphrase(a.passphraseFile);
   for (const path of a.key) {
     const text = await readKeyText(path, 'key file');

@@ -61,12 +61,20 @@ export async function verify(a: VerifyArgs): Promise<void> {
     const signature = await readText(a.signature, 'signature file');
     const verdict = await verifyDetached({ data, signature, verificationKeys: keys, from });
     await writeStdout(`${toJson(verdict)}\n`);
-    return verdictExit(verdict.signatures.some((s) => s.status === 'valid'), from ? verdict.signedBySender : null);
+    return verdictExit(
+      verdict.signatures.some((s) => s.status === 'valid'),
+      from ? verdict.signedBySender : null,
+    );
   }
   const result = await readMessage(data, { verificationKeys: keys }, { displayedSender: from });
-  const signed = result.parts.filter((p) => p.protection.signatures.length > 0 || p.protection.signatureMissing);
+  const signed = result.parts.filter(
+    (p) => p.protection.signatures.length > 0 || p.protection.signatureMissing,
+  );
   if (signed.length === 0) {
-    throw new CliError(EXIT.malformed, 'no signed message or block found (use --signature FILE for detached)');
+    throw new CliError(
+      EXIT.malformed,
+      'no signed message or block found (use --signature FILE for detached)',
+    );
   }
   await writeStdout(`${toJson({ ...result.verdict, class: verdictClass(result.verdict) })}\n`);
   const texts = result.parts.map((p, i) =>

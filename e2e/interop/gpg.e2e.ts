@@ -1,5 +1,6 @@
 // Interop with the real GnuPG 2.2: our output in, their output out, inline and PGP/MIME, for
 // v4 ECC (Ed25519/Cv25519) and RSA-3072 keys. Every gpg runs in a throwaway GNUPGHOME.
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +13,13 @@ import {
   type GeneratedKey,
   generateKey,
   type PrivateKey,
-  parseEml,
   readKeyInfo,
   signCleartext,
   unlockPrivateKey,
   verifyCleartext,
 } from '../../shared/pgp/index.ts';
 import { splitEntity } from '../../shared/pgp/mime-slice.ts';
+import { readMail } from '../../shared/reader/test/mail-view.ts';
 import { createGpgHome, type GpgHome, statusLines } from './programs.ts';
 import { encryptedEml, mailTo, mimeParts, OUR_PASS, OURS } from './support.ts';
 
@@ -117,7 +118,7 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
     expect(status.some((s) => s.startsWith(`VALIDSIG ${ours.fingerprint} `))).toBe(true);
     const inner = fromUtf8(plaintext!);
     expect(inner).toMatch(/protected-headers="v1"/);
-    const parsed = await parseEml(inner, { decryptionKeys: [] });
+    const parsed = await readMail(inner, { decryptionKeys: [] });
     expect(parsed.headers.subject).toBe('Interop: Grüße aus JS');
     expect(parsed.text).toBe('Hello gpg,\nthis came from openpgp.js.\n');
   });
@@ -153,7 +154,7 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
       armored: enc.stdout.toString(),
       fileName: 'encrypted.asc',
     });
-    const parsed = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
+    const parsed = await readMail(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
     expect(parsed.text.trim()).toBe('Plans: none yet.');
     expect(parsed.headers.subject).toBe('Secret plans from gpg');
     expect(parsed.verdict).toMatchObject({ encrypted: true, signedBySender: true, subjectProtected: true });
@@ -183,7 +184,7 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
       '--s1--',
       '',
     ].join('\r\n');
-    const parsed = await parseEml(eml, { decryptionKeys: [], verificationKeys: [theirPublic] });
+    const parsed = await readMail(eml, { decryptionKeys: [], verificationKeys: [theirPublic] });
     expect(parsed.verdict.signatures[0]).toMatchObject({ status: 'valid', signerFingerprint: theirFpr });
     expect(parsed.verdict.signedBySender).toBe(true);
     expect(parsed.text.trim()).toBe('Signed by gpg.');
@@ -215,7 +216,7 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
     expect(enc.code, enc.stderr).toBe(0);
     const head = `From: ${THEIRS.email}\r\nTo: ${OURS.email}\r\nSubject: layered\r\nMIME-Version: 1.0\r\n`;
     const eml = `${head}Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="out"\r\n\r\n--out\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--out\r\nContent-Type: application/octet-stream\r\n\r\n${enc.stdout.toString().replace(/\r?\n/g, '\r\n').trimEnd()}\r\n--out--\r\n`;
-    const layered = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
+    const layered = await readMail(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
     expect(layered.text.trim()).toBe('Nested layers.');
     expect(layered.verdict).toMatchObject({
       encrypted: true,
@@ -231,7 +232,7 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
       },
     );
     const inlineEml = `${head}Content-Type: text/plain; charset=us-ascii\r\n\r\n${inline.stdout.toString().replace(/\r?\n/g, '\r\n')}`;
-    const parsed = await parseEml(inlineEml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
+    const parsed = await readMail(inlineEml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
     expect(parsed.text.trim()).toBe('Inline from gpg.');
     expect(parsed.verdict).toMatchObject({
       encrypted: true,

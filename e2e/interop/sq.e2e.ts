@@ -1,5 +1,6 @@
 // Interop with the real Sequoia sq 0.27: stateless, so every key and certificate is passed as a
 // file. Both directions, inline and PGP/MIME, for v4 ECC and RSA-3072 keys.
+
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../../shared/encoding.ts';
@@ -11,7 +12,6 @@ import {
   type GeneratedKey,
   generateKey,
   type PrivateKey,
-  parseEml,
   publicKeyOf,
   readKeyInfo,
   signCleartext,
@@ -20,6 +20,7 @@ import {
   verifyDetached,
 } from '../../shared/pgp/index.ts';
 import { splitEntity } from '../../shared/pgp/mime-slice.ts';
+import { readMail } from '../../shared/reader/test/mail-view.ts';
 import { run, runInTerminal, scratchDir } from './programs.ts';
 import { encryptedEml, mailTo, mimeParts, OUR_PASS, OURS } from './support.ts';
 
@@ -108,7 +109,7 @@ describe.each([
     const r = await sq(['decrypt', '--recipient-key', theirKeyFile, '--signer-cert', ourCertFile, msg]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/1 good signature/);
-    const parsed = await parseEml(r.stdout, { decryptionKeys: [] });
+    const parsed = await readMail(r.stdout, { decryptionKeys: [] });
     expect(parsed.headers.subject).toBe('Interop with Sequoia ✓');
     expect(parsed.text).toBe('Hello sq,\nthis came from openpgp.js.\n');
   });
@@ -132,7 +133,7 @@ describe.each([
       boundary: 'sqb',
       armored: enc.stdout.toString(),
     });
-    const parsed = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirCert] });
+    const parsed = await readMail(eml, { decryptionKeys: [ourKey], verificationKeys: [theirCert] });
     expect(parsed.text.trim()).toBe('Sequoia says hi.');
     expect(parsed.verdict).toMatchObject({
       encrypted: true,

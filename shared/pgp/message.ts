@@ -6,18 +6,18 @@
 import {
   AEADEncryptedDataPacket,
   createMessage,
-  type KeyID,
-  PublicKeyEncryptedSessionKeyPacket,
-  SymEncryptedSessionKeyPacket,
   decrypt,
   encrypt,
   generateSessionKey,
+  type KeyID,
   type Message,
   type PrivateKey,
   type PublicKey,
+  PublicKeyEncryptedSessionKeyPacket,
   readMessage,
   type SessionKey,
   SymEncryptedIntegrityProtectedDataPacket,
+  SymEncryptedSessionKeyPacket,
   SymmetricallyEncryptedDataPacket,
   verify,
 } from 'openpgp';
@@ -354,7 +354,9 @@ async function open(input: Input, options: DecryptOptions, armoredStream: boolea
   try {
     if (encrypted) {
       decryptionKeys =
-        typeof options.decryptionKeys === 'function' ? await options.decryptionKeys() : options.decryptionKeys;
+        typeof options.decryptionKeys === 'function'
+          ? await options.decryptionKeys()
+          : options.decryptionKeys;
       if (decryptionKeys.length === 0) throw new NoiseError('not_for_me', 'no decryption key given');
       if (decryptionKeys.some((k) => !k.isDecrypted())) {
         throw new NoiseError('invalid_argument', 'a decryption key is still locked: unlock it first');

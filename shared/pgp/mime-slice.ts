@@ -127,7 +127,10 @@ function delimiterLine(
   if (end - start < delimiter.length || body[start] !== 0x2d) return 'none';
   for (let i = 0; i < delimiter.length; i++) if (body[start + i] !== delimiter[i]) return 'none';
   let tail = end;
-  while (tail > start + delimiter.length && (body[tail - 1] === 0x20 || body[tail - 1] === 0x09 || body[tail - 1] === CR))
+  while (
+    tail > start + delimiter.length &&
+    (body[tail - 1] === 0x20 || body[tail - 1] === 0x09 || body[tail - 1] === CR)
+  )
     tail--;
   const rest = tail - start - delimiter.length;
   if (rest === 0) return 'open';

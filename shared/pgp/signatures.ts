@@ -87,10 +87,17 @@ export async function assertSigningKey(key: PrivateKey): Promise<void> {
   try {
     await key.getSigningKey(undefined, undefined, undefined, FULL_CONFIG);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.replace(/^Could not find valid signing key packet in key \w+: /, '') : '';
-    throw new NoiseError('key_unusable', `key ${key.getFingerprint().toUpperCase()} cannot sign${reason ? `: ${reason}` : ''}`, {
-      cause,
-    });
+    const reason =
+      cause instanceof Error
+        ? cause.message.replace(/^Could not find valid signing key packet in key \w+: /, '')
+        : '';
+    throw new NoiseError(
+      'key_unusable',
+      `key ${key.getFingerprint().toUpperCase()} cannot sign${reason ? `: ${reason}` : ''}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

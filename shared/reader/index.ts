@@ -3,7 +3,6 @@ export type { EnvelopeKeys, ReaderKeys } from './layers.ts';
 export { DEFAULT_LIMITS, type ReadLimits } from './limits.ts';
 export { type ReadOptions, readMessage } from './read-message.ts';
 export { SIGNATURE_DATE_SKEW_MS } from './sender.ts';
-export { type VerdictClass, verdictClass } from './verdict-class.ts';
 export type {
   EncryptionLayer,
   ForwardedInfo,
@@ -17,3 +16,4 @@ export type {
   VerdictWarning,
   WarningCode,
 } from './types.ts';
+export { type VerdictClass, verdictClass } from './verdict-class.ts';

@@ -32,7 +32,9 @@ function looksLikeMail(bytes: Uint8Array): boolean {
   if (blank <= 0) return false;
   const fields = head.slice(0, blank);
   if (!/^[\x21-\x39\x3b-\x7e]+:/.test(fields)) return false;
-  return /^(?:from|mime-version|content-type|message-id|subject|to|date|received|return-path):/im.test(fields);
+  return /^(?:from|mime-version|content-type|message-id|subject|to|date|received|return-path):/im.test(
+    fields,
+  );
 }
 
 /**

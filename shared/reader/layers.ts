@@ -6,10 +6,10 @@
 import { dearmorEnvelope, type OpenOptions, openBytes, type RecipientKeys } from '../envelope/index.ts';
 import type { EnvelopeVerdict } from '../envelope/verdict.ts';
 import { isNoiseError, NoiseError } from '../errors.ts';
+import type { PrivateKey } from '../pgp/index.ts';
 import type { KeyInput } from '../pgp/keys.ts';
 import { decryptStream } from '../pgp/message.ts';
 import type { SignatureVerdict } from '../pgp/verdict.ts';
-import type { PrivateKey } from '../pgp/index.ts';
 import type { ReadBudget } from './limits.ts';
 
 /** The envelope keys and open options, passed to shared/envelope/open.ts unchanged. */
@@ -52,7 +52,11 @@ function chunked(bytes: Uint8Array): ReadableStream<Uint8Array> {
 
 function isArmored(bytes: Uint8Array): boolean {
   let i = 0;
-  while (i < bytes.length && i < 1024 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09))
+  while (
+    i < bytes.length &&
+    i < 1024 &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
     i++;
   return bytes[i] === 0x2d && bytes[i + 1] === 0x2d && bytes[i + 2] === 0x2d;
 }
@@ -101,7 +105,11 @@ export async function openPgp(data: Uint8Array, keys: ReaderKeys, budget: ReadBu
 }
 
 /** Opens a native envelope (armored or binary) with each of the user's envelope devices in turn. */
-export async function openEnvelope(data: Uint8Array | string, keys: ReaderKeys, budget: ReadBudget): Promise<OpenedLayer> {
+export async function openEnvelope(
+  data: Uint8Array | string,
+  keys: ReaderKeys,
+  budget: ReadBudget,
+): Promise<OpenedLayer> {
   budget.checkTime();
   const given = keys.envelope ? await keys.envelope() : undefined;
   if (!given || given.recipients.length === 0) {

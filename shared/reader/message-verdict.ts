@@ -1,9 +1,15 @@
 // One verdict for a whole mail, from what each part's own layers did (docs/verdicts.md). Every
 // field is derived from the parts; nothing is taken from a wrapper's claim.
 
-import { addressOf, emptyVerdict, type HeaderName, type SignatureVerdict, userIdsContainAddress } from '../pgp/verdict.ts';
+import {
+  addressOf,
+  emptyVerdict,
+  type HeaderName,
+  type SignatureVerdict,
+  userIdsContainAddress,
+} from '../pgp/verdict.ts';
 import type { MailContent } from './mime-walk.ts';
-import { mailDate, SIGNATURE_DATE_SKEW_MS, type SenderCheck } from './sender.ts';
+import { mailDate, type SenderCheck, SIGNATURE_DATE_SKEW_MS } from './sender.ts';
 import type {
   ForwardedInfo,
   MailAddress,
@@ -46,7 +52,8 @@ function shownItems(parts: readonly ReadPart[], attachments: readonly ReadAttach
 function matchSigners(content: MailContent, sender: string | null): Map<SignatureVerdict, SignatureVerdict> {
   const mapped = new Map<SignatureVerdict, SignatureVerdict>();
   const all = new Set<SignatureVerdict>();
-  for (const item of [...content.parts, ...content.attachments]) for (const s of item.protection.signatures) all.add(s);
+  for (const item of [...content.parts, ...content.attachments])
+    for (const s of item.protection.signatures) all.add(s);
   for (const s of all) {
     const owner = content.signatureOwners.get(s);
     const from = owner ? (owner.from?.address ?? null) : sender;
@@ -60,7 +67,10 @@ function remap<T extends Item>(item: T, mapped: Map<SignatureVerdict, SignatureV
   return { ...item, protection: { ...item.protection, signatures } };
 }
 
-function signatureTimeWarnings(signatures: readonly SignatureVerdict[], date: Date | undefined): VerdictWarning[] {
+function signatureTimeWarnings(
+  signatures: readonly SignatureVerdict[],
+  date: Date | undefined,
+): VerdictWarning[] {
   if (!date) return [];
   return signatures
     .filter((s) => s.created && Math.abs(s.created.getTime() - date.getTime()) > SIGNATURE_DATE_SKEW_MS)
@@ -89,9 +99,18 @@ export function assemble(content: MailContent, outer: MessageHeaders, sender: Se
   const flag = (code: VerdictWarning['code'], when: boolean) => {
     if (when) warnings.push({ code });
   };
-  flag('claims_encryption', items.some((i) => i.protection.claimsEncryption));
-  flag('signature_missing', items.some((i) => i.protection.signatureMissing));
-  flag('signed_text_damaged', items.some((i) => i.protection.signedTextDamaged));
+  flag(
+    'claims_encryption',
+    items.some((i) => i.protection.claimsEncryption),
+  );
+  flag(
+    'signature_missing',
+    items.some((i) => i.protection.signatureMissing),
+  );
+  flag(
+    'signed_text_damaged',
+    items.some((i) => i.protection.signedTextDamaged),
+  );
   flag('nested_encryption', content.nestedEncryption);
   warnings.push(...signatureTimeWarnings(signatures, mailDate(outer.date)));
   const forwardedSignatures = [...content.signatureOwners].map(([s, f]) => [mapped.get(s) ?? s, f] as const);
@@ -114,9 +133,16 @@ export function assemble(content: MailContent, outer: MessageHeaders, sender: Se
     signatures,
     signedBySender:
       sender.address !== null && signatures.some((s) => s.status === 'valid' && s.signerMatchesFrom === true),
+    // Partial unless one layer covers everything shown: separately protected pieces can be
+    // put together by anyone ("Johnny, you are fired": wrapping genuine parts in a new mail).
     partial: {
-      encrypted: encrypted && items.some((i) => !i.protection.encrypted),
-      signed: signedItems.length > 0 && signedItems.length < items.length,
+      encrypted:
+        encrypted &&
+        (items.some((i) => !i.protection.encrypted) ||
+          new Set(items.map((i) => i.protection.encryptionIndex)).size > 1),
+      signed:
+        signedItems.length > 0 &&
+        !signatures.some((s) => items.every((i) => i.protection.signatures.includes(s))),
     },
     subjectProtected: inner?.subject !== undefined,
     headerMismatch: mismatch,

@@ -3,15 +3,17 @@
 // every leaf comes out as a part or an attachment carrying the protection that covers it.
 // "Johnny, you are fired" (USENIX Security 2019): nothing inherits a protection it is not under.
 
+import type { EnvelopeVerdict } from '../envelope/verdict.ts';
 import { NoiseError } from '../errors.ts';
 import { splitMultipart } from '../pgp/mime-slice.ts';
 import { verifyDetached } from '../pgp/signatures.ts';
+import type { SignatureVerdict } from '../pgp/verdict.ts';
 import { decodedBody, decodeText } from './body-decoding.ts';
 import { type Entity, looksLikeEntity, messageHeaders, parameter, readEntity } from './entity.ts';
-import { htmlBody, textBody } from './text-parts.ts';
 import { type OpenedLayer, openPgp, type ReaderKeys } from './layers.ts';
 import type { ReadBudget } from './limits.ts';
 import { common, inside } from './protection.ts';
+import { htmlBody, textBody } from './text-parts.ts';
 import type {
   EncryptionLayer,
   ForwardedInfo,
@@ -20,8 +22,6 @@ import type {
   ReadAttachment,
   ReadPart,
 } from './types.ts';
-import type { EnvelopeVerdict } from '../envelope/verdict.ts';
-import type { SignatureVerdict } from '../pgp/verdict.ts';
 
 export interface WalkContext {
   protection: Protection;
@@ -40,6 +40,8 @@ export class MailContent {
   protectedHeaders?: { headers: MessageHeaders; protection: Protection };
   /** An encryption layer was opened below the content root (docs/verdicts.md, nested encryption). */
   nestedEncryption = false;
+  /** Encryption layers opened so far (their numbers go into Protection.encryptionIndex). */
+  encryptionLayers = 0;
   /** Signatures made inside a forwarded message belong to it, not to the mail. */
   signatureOwners = new Map<SignatureVerdict, ForwardedInfo>();
 }
@@ -124,7 +126,9 @@ export class MimeWalker {
     this.owns(layer.signatures, ctx);
     if (layer.encrypted && !ctx.root) this.out.nestedEncryption = true;
     const protection = inside(ctx.protection, {
-      ...(layer.encrypted ? { encrypted: kind } : { claimsEncryption: true }),
+      ...(layer.encrypted
+        ? { encrypted: kind, encryptionIndex: ++this.out.encryptionLayers }
+        : { claimsEncryption: true }),
       signatures: layer.signatures,
       ...extra,
     });
@@ -149,11 +153,18 @@ export class MimeWalker {
     const parts = splitMultipart(entity.raw.body, entity.contentType.params.get('boundary') ?? '');
     if (parts.length === 0) throw new NoiseError('malformed', 'multipart/signed without parts');
     const signature = parts[1] ? readEntity(parts[1]) : undefined;
-    const isPgp = signature?.contentType.type === 'application/pgp-signature';
+    // RFC 3156 §5: the protocol parameter names the signature type; its part is checked as such.
+    const isPgp =
+      signature !== undefined &&
+      (signature.contentType.type === 'application/pgp-signature' ||
+        entity.contentType.params.get('protocol')?.toLowerCase() === 'application/pgp-signature');
     const inner = { ...ctx, depth: ctx.depth + 1, root: false };
     if (!isPgp) {
       // Not a signature we can check (absent, or S/MIME): the content, said to be unchecked.
-      await this.entity(parts[0]!, { ...inner, protection: inside(ctx.protection, { signatureMissing: true }) });
+      await this.entity(parts[0]!, {
+        ...inner,
+        protection: inside(ctx.protection, { signatureMissing: true }),
+      });
       for (const rest of parts.slice(1)) await this.entity(rest, inner);
       return;
     }
@@ -161,7 +172,7 @@ export class MimeWalker {
     this.budget.addMimePart(ctx.depth + 1);
     const { signatures } = await verifyDetached({
       data: parts[0]!,
-      signature: decodedBody(signature),
+      signature: decodedBody(signature!),
       verificationKeys: this.keys.verificationKeys ?? [],
     });
     this.owns(signatures, ctx);
@@ -190,7 +201,9 @@ export class MimeWalker {
       // Exchange/Outlook rebuilt multipart/encrypted as multipart/mixed: put it back, as
       // Thunderbird and gpg do; the empty text part it added is dropped.
       this.budget.addMimePart(ctx.depth + 1);
-      await this.openLayer(decodedBody(exchange), 'pgp-mime', exchange.filename, ctx, { repaired: 'exchange' });
+      await this.openLayer(decodedBody(exchange), 'pgp-mime', exchange.filename, ctx, {
+        repaired: 'exchange',
+      });
       return;
     }
     const inner = { ...ctx, depth: ctx.depth + 1, root: ctx.root && parts.length === 1 };
@@ -208,7 +221,9 @@ export class MimeWalker {
     const renderings: ReadPart[][] = [];
     for (const part of parts) {
       const sub = new MimeWalker(this.keys, this.budget);
+      sub.out.encryptionLayers = this.out.encryptionLayers;
       await sub.entity(part, ctx);
+      this.out.encryptionLayers = sub.out.encryptionLayers;
       this.out.attachments.push(...sub.out.attachments);
       this.out.envelopes.push(...sub.out.envelopes);
       this.out.nestedEncryption ||= sub.out.nestedEncryption;
@@ -229,7 +244,11 @@ export class MimeWalker {
     const plain = renderings.find((r) => r.length === 1 && r[0]!.html === undefined)?.[0];
     const rich = [...renderings].reverse().find((r) => r.length === 1 && r[0]!.html !== undefined)?.[0];
     if (plain && rich) {
-      this.out.parts.push({ ...rich, text: plain.text, protection: common(plain.protection, rich.protection) });
+      this.out.parts.push({
+        ...rich,
+        text: plain.text,
+        protection: common(plain.protection, rich.protection),
+      });
     } else if (renderings.length > 0) this.out.parts.push(...renderings[renderings.length - 1]!);
   }
 

@@ -14,6 +14,8 @@ export const UNPROTECTED: Readonly<Protection> = Object.freeze({
 
 export interface LayerEffect {
   encrypted?: EncryptionLayer;
+  /** The number of this encryption layer in reading order. */
+  encryptionIndex?: number;
   signatures?: readonly SignatureVerdict[];
   signatureMissing?: boolean;
   claimsEncryption?: boolean;
@@ -26,9 +28,11 @@ export function inside(outer: Protection, effect: LayerEffect): Protection {
   const encrypted = outer.encrypted || effect.encrypted !== undefined;
   const layer = effect.encrypted ?? outer.layer;
   const repaired = effect.repaired ?? outer.repaired;
+  const encryptionIndex = outer.encryptionIndex ?? effect.encryptionIndex;
   return {
     encrypted,
     ...(encrypted && layer ? { layer } : {}),
+    ...(encrypted && encryptionIndex !== undefined ? { encryptionIndex } : {}),
     signatures: [...outer.signatures, ...(effect.signatures ?? [])],
     signatureMissing: outer.signatureMissing || effect.signatureMissing === true,
     claimsEncryption: outer.claimsEncryption || effect.claimsEncryption === true,
@@ -44,9 +48,12 @@ export function inside(outer: Protection, effect: LayerEffect): Protection {
 export function common(a: Protection, b: Protection): Protection {
   const encrypted = a.encrypted && b.encrypted;
   const layer = encrypted ? (a.layer ?? b.layer) : undefined;
+  const encryptionIndex =
+    encrypted && a.encryptionIndex === b.encryptionIndex ? a.encryptionIndex : undefined;
   return {
     encrypted,
     ...(layer ? { layer } : {}),
+    ...(encryptionIndex !== undefined ? { encryptionIndex } : {}),
     signatures: a.signatures.filter((s) => b.signatures.includes(s)),
     signatureMissing: a.signatureMissing || b.signatureMissing,
     claimsEncryption: a.claimsEncryption || b.claimsEncryption,

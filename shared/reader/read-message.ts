@@ -14,8 +14,8 @@ import { assemble } from './message-verdict.ts';
 import { MimeWalker, type WalkContext } from './mime-walk.ts';
 import { UNPROTECTED } from './protection.ts';
 import { checkSender } from './sender.ts';
-import type { MessageHeaders, ReadResult } from './types.ts';
 import { textBody } from './text-parts.ts';
+import type { MessageHeaders, ReadResult } from './types.ts';
 
 export interface ReadOptions {
   /**

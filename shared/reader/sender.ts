@@ -37,7 +37,9 @@ export function checkSender(headers: MessageHeaders, fromFields: number, shown: 
   if (shownAddress && mailFrom && shownAddress !== mailFrom) {
     warnings.push({ code: 'sender_differs', shown: shownAddress, mailFrom });
   }
-  const address = warnings.some((w) => w.code === 'sender_ambiguous') ? null : shownAddress || mailFrom || null;
+  const address = warnings.some((w) => w.code === 'sender_ambiguous')
+    ? null
+    : shownAddress || mailFrom || null;
   return { address, warnings };
 }
 

@@ -22,6 +22,11 @@ export interface Protection {
   encrypted: boolean;
   /** The innermost layer that encrypted this part, when `encrypted`. */
   layer?: EncryptionLayer;
+  /**
+   * Which encryption layer (numbered in reading order from 1) is the outermost around this part:
+   * parts under different layers were encrypted separately, and their order and company were not.
+   */
+  encryptionIndex?: number;
   /** Signatures over exactly this part's content (and maybe more), outermost first. */
   signatures: SignatureVerdict[];
   /** A `multipart/signed` around this part lost its signature part: nothing can be checked. */

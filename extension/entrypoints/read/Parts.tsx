@@ -33,18 +33,22 @@ function protectedPart(p: PartView): boolean {
 
 function Body(props: { part: PartView }) {
   const p = props.part;
-  return p.html !== null ? <HtmlBody html={p.html} hasRemote={p.hasRemoteContent} /> : <TextBody text={p.text} />;
+  return p.html !== null ? (
+    <HtmlBody html={p.html} hasRemote={p.hasRemoteContent} />
+  ) : (
+    <TextBody text={p.text} />
+  );
 }
 
 export function Parts(props: { view: Extract<ReadView, { kind: 'message' }> }) {
   const { parts, verdict } = props.view;
-  const whole = parts.length === 1 && !verdict.partial.encrypted && !verdict.partial.signed && !parts[0]!.forwardedFrom;
+  const whole =
+    parts.length === 1 && !verdict.partial.encrypted && !verdict.partial.signed && !parts[0]!.forwardedFrom;
   if (whole) return <Body part={parts[0]!} />;
   return (
     <div data-testid="parts">
       {parts.map((p, i) => (
         <section
-          // biome-ignore lint/suspicious/noArrayIndexKey: parts never reorder
           key={i}
           class={`part ${protectedPart(p) ? 'part-protected' : 'part-unprotected'}`}
           data-testid="part"
