@@ -168,6 +168,11 @@ export interface DecryptLimits {
   maxDecryptedBytes?: number;
   /** Called with each plaintext chunk's length as it comes out; may throw to stop reading. */
   onData?: (length: number) => void;
+  /**
+   * The plaintext's likely size: chunks are then copied into one buffer as they arrive (grown
+   * when the guess was short) instead of being kept and joined, so the plaintext exists once.
+   */
+  sizeHint?: number;
 }
 
 export interface DecryptResult {
@@ -221,13 +226,16 @@ async function parse(input: Input, armoredStream: boolean): Promise<Message<neve
 }
 
 /** Reads openpgp.js output to its end (which runs the MDC/AEAD check) into a list of chunks. */
-async function readChunks(data: unknown, onData?: (length: number) => void): Promise<Uint8Array[]> {
+async function readChunks(data: unknown, limits?: DecryptLimits): Promise<Uint8Array[]> {
+  const onData = limits?.onData;
   if (data instanceof Uint8Array) {
     onData?.(data.length);
     return [data];
   }
-  if (typeof data === 'string') return readChunks(utf8(data), onData);
+  if (typeof data === 'string') return readChunks(utf8(data), limits);
   const chunks: Uint8Array[] = [];
+  let buffer = limits?.sizeHint === undefined ? undefined : new Uint8Array(Math.max(1024, limits.sizeHint));
+  let used = 0;
   const reader = (data as ReadableStream<Uint8Array>).getReader();
   try {
     for (;;) {
@@ -235,14 +243,24 @@ async function readChunks(data: unknown, onData?: (length: number) => void): Pro
       if (done) break;
       if (value.length === 0) continue;
       onData?.(value.length);
-      chunks.push(value);
+      if (!buffer) {
+        chunks.push(value);
+        continue;
+      }
+      if (used + value.length > buffer.length) {
+        const grown = new Uint8Array(Math.max(used + value.length, Math.ceil(buffer.length * 1.5)));
+        grown.set(buffer.subarray(0, used));
+        buffer = grown;
+      }
+      buffer.set(value, used);
+      used += value.length;
     }
   } catch (e) {
     // Stop openpgp.js from reading (and decompressing) further once we gave up.
     reader.cancel().catch(() => {});
     throw e;
   }
-  return chunks;
+  return buffer ? [buffer.subarray(0, used)] : chunks;
 }
 
 function joined(chunks: Uint8Array[]): Uint8Array {
@@ -373,7 +391,7 @@ async function open(input: Input, options: DecryptOptions, armoredStream: boolea
         config: configFor(input, options.limits),
       });
       // Reading to the end runs the MDC/AEAD check; only then are signatures settled.
-      const chunks = await readChunks(result.data, options.limits?.onData);
+      const chunks = await readChunks(result.data, options.limits);
       const signatures = await signatureVerdicts(result.signatures, keys, from);
       const verdict = withFrom(
         { ...emptyVerdict('pgp'), encrypted: true, integrityProtected: true, signatures },
@@ -388,7 +406,7 @@ async function open(input: Input, options: DecryptOptions, armoredStream: boolea
       format: 'binary',
       config: configFor(input, options.limits),
     });
-    const chunks = await readChunks(result.data, options.limits?.onData);
+    const chunks = await readChunks(result.data, options.limits);
     const signatures = await signatureVerdicts(result.signatures, keys, from);
     const literal = (message as unknown as { getFilename(): string | null }).getFilename();
     return {
@@ -415,6 +433,18 @@ export async function decryptMessage(
   options: DecryptOptions,
 ): Promise<DecryptResult> {
   const { chunks, ...rest } = await open(input, options, false);
+  return { data: joined(chunks), ...rest };
+}
+
+/**
+ * Decrypts a streamed message into one buffer (with `limits.sizeHint`, written as it arrives):
+ * returned only once the stream ended and all checks passed, like decryptStream.
+ */
+export async function decryptStreamToBytes(
+  input: ReadableStream<Uint8Array>,
+  options: DecryptOptions & { armored?: boolean },
+): Promise<DecryptResult> {
+  const { chunks, ...rest } = await open(input, options, options.armored === true);
   return { data: joined(chunks), ...rest };
 }
 

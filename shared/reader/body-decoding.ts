@@ -8,25 +8,44 @@ const B64 = new Int16Array(256).fill(-1);
 for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries())
   B64[c.charCodeAt(0)] = i;
 
-/** RFC 2045 §6.8: characters outside the alphabet are ignored; decoding stops at padding. */
-export function decodeBase64Bytes(input: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.floor((input.length * 3) / 4) + 3);
-  let n = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i]!;
-    if (c === 0x3d) break;
-    const v = B64[c]!;
-    if (v < 0) continue;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = (acc >> bits) & 0xff;
+/**
+ * RFC 2045 §6.8 base64, fed in pieces: characters outside the alphabet are ignored and decoding
+ * stops at the first `=` (padding). Keeps its state between pieces, so a large body can be
+ * decoded as a stream.
+ */
+export class Base64Decoder {
+  private acc = 0;
+  private bits = 0;
+  private ended = false;
+
+  push(input: Uint8Array): Uint8Array {
+    const out = new Uint8Array(Math.floor((input.length * 3) / 4) + 3);
+    let n = 0;
+    let { acc, bits } = this;
+    for (let i = 0; i < input.length && !this.ended; i++) {
+      const c = input[i]!;
+      if (c === 0x3d) {
+        this.ended = true;
+        break;
+      }
+      const v = B64[c]!;
+      if (v < 0) continue;
+      acc = ((acc << 6) | v) & 0xffffff;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out[n++] = (acc >> bits) & 0xff;
+      }
     }
+    this.acc = acc;
+    this.bits = bits;
+    return out.subarray(0, n);
   }
-  return out.subarray(0, n);
+}
+
+/** RFC 2045 §6.8: the whole of a base64 body at once. */
+export function decodeBase64Bytes(input: Uint8Array): Uint8Array {
+  return new Base64Decoder().push(input);
 }
 
 function hex(c: number): number {

@@ -34,8 +34,10 @@ function structural(line: string, depth: number): string {
 
 /** The quote marks before a block's BEGIN line. */
 function quotePrefix(body: string, start: number): string {
-  const lineStart = body.lastIndexOf('\n', start - 1) + 1;
-  const before = body.slice(Math.max(lineStart, body.lastIndexOf('\r', start - 1) + 1), start);
+  // Walked back by hand: lastIndexOf('\r') would scan the whole body when it has no CR.
+  let lineStart = start;
+  while (lineStart > 0 && body[lineStart - 1] !== '\n' && body[lineStart - 1] !== '\r') lineStart--;
+  const before = body.slice(lineStart, start);
   return /^[ \t]*>[ \t>]*$/.test(before) ? before : '';
 }
 

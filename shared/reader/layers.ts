@@ -8,8 +8,9 @@ import type { EnvelopeVerdict } from '../envelope/verdict.ts';
 import { isNoiseError, NoiseError } from '../errors.ts';
 import type { PrivateKey } from '../pgp/index.ts';
 import type { KeyInput } from '../pgp/keys.ts';
-import { decryptStream } from '../pgp/message.ts';
+import { decryptStreamToBytes } from '../pgp/message.ts';
 import type { SignatureVerdict } from '../pgp/verdict.ts';
+import { Base64Decoder } from './body-decoding.ts';
 import type { ReadBudget } from './limits.ts';
 
 /** The envelope keys and open options, passed to shared/envelope/open.ts unchanged. */
@@ -50,6 +51,40 @@ function chunked(bytes: Uint8Array): ReadableStream<Uint8Array> {
   });
 }
 
+/**
+ * The binary packets of an armored OpenPGP message (RFC 9580 §6.2), decoded straight from the
+ * bytes as a stream: the BEGIN line, armor headers up to the blank line, base64 up to the first `=`
+ * (padding or the CRC-24 line, which RFC 9580 §6.1 says not to check; MDC/AEAD check every
+ * byte). Done here rather than by openpgp.js's string-based unarmor, which held several copies
+ * of a 25 MB message at once.
+ */
+function dearmored(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let at = bytes.indexOf(0x2d);
+  at = bytes.indexOf(0x0a, at) + 1; // past the BEGIN line
+  // Armor headers (`Key: value`), then blank lines; a producer may leave the blank line out.
+  for (;;) {
+    if (at <= 0 || at >= bytes.length) break;
+    const lf = bytes.indexOf(0x0a, at);
+    const end = lf < 0 ? bytes.length : lf;
+    const line = bytes.subarray(at, end);
+    const blank = line.every((c) => c === 0x20 || c === 0x09 || c === 0x0d);
+    if (!blank && !line.includes(0x3a)) break;
+    at = end + 1;
+  }
+  let stop = bytes.indexOf(0x2d, at); // the END line's dashes (base64 has none)
+  if (stop < 0) stop = bytes.length;
+  // Decoded as openpgp.js pulls it: the binary message never exists whole.
+  const decoder = new Base64Decoder();
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= stop) return controller.close();
+      const next = Math.min(stop, at + CHUNK);
+      controller.enqueue(decoder.push(bytes.subarray(at, next)));
+      at = next;
+    },
+  });
+}
+
 function isArmored(bytes: Uint8Array): boolean {
   let i = 0;
   while (
@@ -62,31 +97,14 @@ function isArmored(bytes: Uint8Array): boolean {
 }
 
 /**
- * Reads a stream into one buffer of the known length, letting go of each chunk once copied: the
- * plaintext exists once at the end, not as chunks plus a joined copy.
- */
-async function collect(stream: ReadableStream<Uint8Array>, byteLength: number): Promise<Uint8Array> {
-  const out = new Uint8Array(byteLength);
-  let at = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    out.set(value, at);
-    at += value.length;
-  }
-  return at === byteLength ? out : out.subarray(0, at);
-}
-
-/**
  * Opens an OpenPGP message. Nothing is returned before the whole message was read, its integrity
  * checked and its signatures settled (shared/pgp/message.ts); any failure throws NoiseError.
  */
 export async function openPgp(data: Uint8Array, keys: ReaderKeys, budget: ReadBudget): Promise<OpenedLayer> {
   budget.checkTime();
   const limits = budget.limits;
-  const r = await decryptStream(chunked(data), {
-    armored: isArmored(data),
+  const armored = isArmored(data);
+  const r = await decryptStreamToBytes(armored ? dearmored(data) : chunked(data), {
     decryptionKeys: keys.decryptionKeys ?? [],
     verificationKeys: keys.verificationKeys ?? [],
     limits: {
@@ -94,10 +112,12 @@ export async function openPgp(data: Uint8Array, keys: ReaderKeys, budget: ReadBu
       maxSessionKeyPackets: limits.maxSessionKeyPackets,
       maxDecryptedBytes: limits.maxDecryptedBytes,
       onData: (n) => budget.addDecrypted(n),
+      // Uncompressed plaintext is a little smaller than the ciphertext (base64: 3 bytes in 4).
+      sizeHint: Math.min(limits.maxDecryptedBytes, armored ? Math.ceil((data.length * 3) / 4) : data.length),
     },
   });
   return {
-    data: await collect(r.data, r.byteLength),
+    data: r.data,
     filename: r.filename,
     encrypted: r.verdict.encrypted && r.verdict.integrityProtected,
     signatures: r.verdict.signatures,

@@ -33,7 +33,7 @@ export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxDecryptedBytes: 48 * MiB,
   maxInputBytes: 64 * MiB,
   maxSessionKeyAttempts: 8,
-  maxSessionKeyPackets: 1000,
+  maxSessionKeyPackets: 10_000,
   maxProtectedParts: 32,
   maxMimeParts: 1000,
   maxMimeDepth: 24,
