@@ -7,38 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEncryptedMime, generateKey, unlockPrivateKey } from '../shared/pgp/index.ts';
 import { EXIT } from './exit-codes.ts';
+import { noise, type Ran, split } from './test/run-cli.ts';
 
-const MAIN = new URL('./main.ts', import.meta.url).pathname;
 const BIN = new URL('./bin.mjs', import.meta.url).pathname;
 let dir: string;
-
-interface Ran {
-  code: number;
-  stdout: Buffer;
-  stderr: string;
-}
-
-function noise(args: string[], input?: string | Uint8Array, env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', MAIN, ...args],
-      { encoding: 'buffer', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: number }).code ?? -1) : 0;
-        resolve({ code: typeof code === 'number' ? code : -1, stdout, stderr: stderr.toString() });
-      },
-    );
-    child.stdin!.end(input ?? '');
-  });
-}
-
-/** decrypt/verify output: a JSON line, then the plaintext. */
-function split(out: Buffer): { json: Record<string, unknown>; rest: string } {
-  const text = out.toString();
-  const nl = text.indexOf('\n');
-  return { json: JSON.parse(text.slice(0, nl)), rest: text.slice(nl + 1) };
-}
 
 const p = (name: string) => join(dir, name);
 const pw = () => ['--passphrase-file', p('pw')];

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMessage, enums, encrypt, type PrivateKey } from 'openpgp';
+import { createMessage, encrypt, enums, type PrivateKey } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNoiseError } from '../errors.ts';
 import { PGP_CONFIG } from '../pgp/config.ts';
@@ -30,7 +30,11 @@ let dir: string;
 beforeAll(async () => {
   bob = await generateKey({ userIds: [{ email: 'bob@example.net' }], passphrase: 'b' });
   bobKey = await unlockPrivateKey(bob.privateKey, 'b');
-  const rsa = await generateKey({ userIds: [{ email: 'bob@example.net' }], passphrase: 'b', type: 'rsa3072' });
+  const rsa = await generateKey({
+    userIds: [{ email: 'bob@example.net' }],
+    passphrase: 'b',
+    type: 'rsa3072',
+  });
   bobRsa = await unlockPrivateKey(rsa.privateKey, 'b');
   dir = await mkdtemp(join(tmpdir(), 'noise-reader-limits-'));
 }, 60_000);
@@ -87,9 +91,11 @@ describe('limits', () => {
   it('more session key packets than anyone sends is too large, not tampered', async () => {
     const armored = await encryptMessage('x', { recipients: [bob.publicKey] });
     const flood = await repeatedPkesk(armored, DEFAULT_LIMITS.maxSessionKeyPackets + 1);
-    const e = await readMessage(flood, { decryptionKeys: [bobKey], verificationKeys: [] }, { limits: { maxSessionKeyAttempts: 1 } }).catch(
-      (x: unknown) => x,
-    );
+    const e = await readMessage(
+      flood,
+      { decryptionKeys: [bobKey], verificationKeys: [] },
+      { limits: { maxSessionKeyAttempts: 1 } },
+    ).catch((x: unknown) => x);
     expect(isNoiseError(e, 'too_large')).toBe(true);
   });
 
@@ -117,14 +123,19 @@ describe('limits', () => {
 
   it('MIME nested deeper than the limit is too large, not a stack overflow', async () => {
     let entity = 'Content-Type: text/plain\r\n\r\ndeep';
-    for (let i = 0; i < 200; i++) entity = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n${multipart(`b${i}`, [entity])}`;
-    const e = await readMessage(`From: a@example.org\r\n${entity}`, { decryptionKeys: [] }).catch((x: unknown) => x);
+    for (let i = 0; i < 200; i++)
+      entity = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n${multipart(`b${i}`, [entity])}`;
+    const e = await readMessage(`From: a@example.org\r\n${entity}`, { decryptionKeys: [] }).catch(
+      (x: unknown) => x,
+    );
     expect(isNoiseError(e, 'too_large')).toBe(true);
   });
 
   it('the wall-clock budget ends a read as too large', async () => {
     const armored = await encryptMessage('slow\n', { recipients: [bob.publicKey] });
-    const e = await readMessage(armored, { decryptionKeys: [bobKey] }, { limits: { budgetMs: -1 } }).catch((x: unknown) => x);
+    const e = await readMessage(armored, { decryptionKeys: [bobKey] }, { limits: { budgetMs: -1 } }).catch(
+      (x: unknown) => x,
+    );
     expect(isNoiseError(e, 'too_large')).toBe(true);
   });
 
@@ -174,7 +185,8 @@ describe('memory (child process, peak RSS)', () => {
 
   it('a 25 MB PGP/MIME mail is read within about three times its size', async () => {
     const attachment = new Uint8Array(13 * MiB);
-    for (let i = 0; i < attachment.length; i += 65536) crypto.getRandomValues(attachment.subarray(i, i + 65536));
+    for (let i = 0; i < attachment.length; i += 65536)
+      crypto.getRandomValues(attachment.subarray(i, i + 65536));
     const b64 = Buffer.from(attachment).toString('base64').replace(/.{76}/g, '$&\r\n');
     const inner = mail(
       [],
@@ -197,6 +209,9 @@ describe('memory (child process, peak RSS)', () => {
     // Measured 3.5–3.8× (the input itself is one of them; npm run bench -- reader). Garbage
     // collection timing moves the peak on a loaded machine; this bound catches whole extra
     // copies of the mail (the earlier path held about six).
-    expect(ratio, `peak ${(run.peakKiB - run.baselineKiB) / 1024} MiB for ${eml.length / MiB} MiB`).toBeLessThan(7);
+    expect(
+      ratio,
+      `peak ${(run.peakKiB - run.baselineKiB) / 1024} MiB for ${eml.length / MiB} MiB`,
+    ).toBeLessThan(7);
   }, 180_000);
 });

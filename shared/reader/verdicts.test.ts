@@ -51,7 +51,11 @@ describe('sender identity ("Johnny, you are fired" §4)', () => {
 
   it('a From of two mailboxes, two From fields, or a display name that is another address: ambiguous', async () => {
     const layouts = [
-      ['From: Alice <alice@example.org>, Mallory <mallory@evil.example>', 'To: bob@example.net', 'Subject: x'],
+      [
+        'From: Alice <alice@example.org>, Mallory <mallory@evil.example>',
+        'To: bob@example.net',
+        'Subject: x',
+      ],
       ['From: Mallory <mallory@evil.example>', 'From: Alice <alice@example.org>', 'To: bob@example.net'],
       ['From: "alice@example.org" <mallory@evil.example>', 'To: bob@example.net'],
       ['From: "alice@example.org" <alice@example.org>, mallory@evil.example', 'To: bob@example.net'],
@@ -61,12 +65,19 @@ describe('sender identity ("Johnny, you are fired" §4)', () => {
       const r = await read(await signedByAlice('Pay the invoice.\n', headers));
       expect(r.verdict.signedBySender, headers.join(' / ')).toBe(false);
       // The signer is still named; only the sender is in doubt.
-      expect(r.verdict.signatures[0]).toMatchObject({ status: 'valid', signerUserIds: ['Alice <alice@example.org>'] });
+      expect(r.verdict.signatures[0]).toMatchObject({
+        status: 'valid',
+        signerUserIds: ['Alice <alice@example.org>'],
+      });
       const w = r.verdict.warnings.find((x) => x.code === 'sender_ambiguous');
       expect(w, headers.join(' / ')).toBeDefined();
       reasons.push(w!.reason);
     }
-    expect(reasons.slice(0, 3)).toEqual(['several_mailboxes', 'several_from_headers', 'display_name_address']);
+    expect(reasons.slice(0, 3)).toEqual([
+      'several_mailboxes',
+      'several_from_headers',
+      'display_name_address',
+    ]);
     // A display name that is the same address is no trick.
     const same = await read(await signedByAlice('x\n', ['From: "alice@example.org" <alice@example.org>']));
     expect(same.verdict.signedBySender).toBe(true);
@@ -87,7 +98,12 @@ describe('sender identity ("Johnny, you are fired" §4)', () => {
 describe('input framing', () => {
   it('a mail in mbox framing is read as a mail, its signature checked', async () => {
     const eml = await buildSignedMime(
-      { from: { address: 'alice@example.org' }, to: [{ address: 'bob@example.net' }], subject: 's', text: 'From here on.\n' },
+      {
+        from: { address: 'alice@example.org' },
+        to: [{ address: 'bob@example.net' }],
+        subject: 's',
+        text: 'From here on.\n',
+      },
       { signingKey: aliceKey },
     );
     const r = await read(`From alice@example.org Mon Dec  7 10:00:00 2026\n${eml}`);
@@ -112,7 +128,11 @@ describe('encryption is what the OpenPGP layer did', () => {
   it('an encrypted block in the text/html part of multipart/mixed is found and opened', async () => {
     const armored = await toAlice('Hidden in HTML.\n');
     const html = `<div>${armored.trim().split('\n').join('<br>\n')}</div>`;
-    const raw = mail(HEAD, 'multipart/mixed; boundary=m', multipart('m', [part('text/html; charset=utf-8', html)]));
+    const raw = mail(
+      HEAD,
+      'multipart/mixed; boundary=m',
+      multipart('m', [part('text/html; charset=utf-8', html)]),
+    );
     const r = await read(raw);
     expect(r.parts.map((p) => [p.text, p.protection.encrypted])).toEqual([['Hidden in HTML.\n', true]]);
     expect(r.verdict).toMatchObject({ encrypted: true, signedBySender: true });
@@ -141,7 +161,11 @@ describe('encryption is what the OpenPGP layer did', () => {
     const r = await read(raw);
     expect(r.parts.map((p) => p.text)).toEqual(['Through Exchange.\n']);
     expect(r.parts[0]!.protection).toMatchObject({ encrypted: true, repaired: 'exchange' });
-    expect(r.verdict).toMatchObject({ encrypted: true, signedBySender: true, partial: { encrypted: false, signed: false } });
+    expect(r.verdict).toMatchObject({
+      encrypted: true,
+      signedBySender: true,
+      partial: { encrypted: false, signed: false },
+    });
   });
 
   it('encryption nested in a mixed outer layer is decrypted and marked partial and nested', async () => {
@@ -151,10 +175,10 @@ describe('encryption is what the OpenPGP layer did', () => {
       'multipart/mixed; boundary=o',
       multipart('o', [
         part('text/plain', 'Mallory wrote this.'),
-        `Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary=i\r\n\r\n${multipart('i', [
-          part('application/pgp-encrypted', 'Version: 1'),
-          part('application/octet-stream', armored.trim()),
-        ])}`,
+        `Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary=i\r\n\r\n${multipart(
+          'i',
+          [part('application/pgp-encrypted', 'Version: 1'), part('application/octet-stream', armored.trim())],
+        )}`,
       ]),
     );
     const r = await read(raw);

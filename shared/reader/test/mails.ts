@@ -7,9 +7,13 @@ import { armor, createMessage, enums, unarmor } from 'openpgp';
 export const CRLF = '\r\n';
 
 export function mail(headers: string[], contentType: string, body: string): string {
-  return [...headers, 'MIME-Version: 1.0', `Content-Type: ${contentType}`, '', body.replace(/\r?\n/g, CRLF)].join(
-    CRLF,
-  );
+  return [
+    ...headers,
+    'MIME-Version: 1.0',
+    `Content-Type: ${contentType}`,
+    '',
+    body.replace(/\r?\n/g, CRLF),
+  ].join(CRLF);
 }
 
 /** A multipart body: each part is `[headers..., '', body]` joined. */

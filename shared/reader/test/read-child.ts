@@ -10,8 +10,13 @@ import { readMessage } from '../read-message.ts';
 import { verdictClass } from '../verdict-class.ts';
 
 const [keysPath, mailPath] = process.argv.slice(2);
-const given = JSON.parse(await readFile(keysPath!, 'utf8')) as { decryption: string[]; verification: string[] };
-const decryptionKeys = await Promise.all(given.decryption.map((armoredKey) => readPrivateKey({ armoredKey })));
+const given = JSON.parse(await readFile(keysPath!, 'utf8')) as {
+  decryption: string[];
+  verification: string[];
+};
+const decryptionKeys = await Promise.all(
+  given.decryption.map((armoredKey) => readPrivateKey({ armoredKey })),
+);
 globalThis.gc?.();
 const baselineKiB = Math.round(process.memoryUsage().rss / 1024);
 const started = performance.now();
@@ -25,10 +30,13 @@ try {
   const r = await readMessage(input, { decryptionKeys, verificationKeys: given.verification });
   outcome = verdictClass(r.verdict);
   parts = r.parts.length;
-  bytes = r.attachments.reduce((n, a) => n + a.data.length, 0) + r.parts.reduce((n, p) => n + p.text.length, 0);
+  bytes =
+    r.attachments.reduce((n, a) => n + a.data.length, 0) + r.parts.reduce((n, p) => n + p.text.length, 0);
 } catch (e) {
   if (!isNoiseError(e)) throw e;
   outcome = `error:${e.code}`;
 }
 const ms = Math.round(performance.now() - started);
-process.stdout.write(`${JSON.stringify({ ms, baselineKiB, peakKiB: process.resourceUsage().maxRSS, outcome, parts, bytes })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, baselineKiB, peakKiB: process.resourceUsage().maxRSS, outcome, parts, bytes })}\n`,
+);
