@@ -19,7 +19,9 @@ import {
   verifyCleartext,
 } from '../../shared/pgp/index.ts';
 import { splitEntity } from '../../shared/pgp/mime-slice.ts';
+import { readMessage } from '../../shared/reader/index.ts';
 import { readMail } from '../../shared/reader/test/mail-view.ts';
+import { multipart, part, pgpMime, mail as rawMail } from '../../shared/reader/test/mails.ts';
 import { createGpgHome, type GpgHome, statusLines } from './programs.ts';
 import { encryptedEml, mailTo, mimeParts, OUR_PASS, OURS } from './support.ts';
 
@@ -239,6 +241,108 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
       signedBySender: true,
       partial: { encrypted: false, signed: false },
     });
+  });
+
+  it('gpg-made mail in the layouts of docs/verdicts.md → the reader says what happened', async () => {
+    const head = [`From: ${THEIRS.name} <${THEIRS.email}>`, `To: ${OURS.email}`, 'Subject: layouts'];
+    const keys = { decryptionKeys: [ourKey], verificationKeys: [theirPublic] };
+    const gpgOut = async (args: string[], input: string) => {
+      const r = await home.gpg(args, { input, passphrase: GPG_PASS });
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.toString();
+    };
+    const codes = (r: Awaited<ReturnType<typeof readMessage>>) => r.verdict.warnings.map((w) => w.code);
+
+    // gpg --store: a literal data packet armored as "PGP MESSAGE", in multipart/encrypted.
+    const literal = await readMessage(
+      pgpMime(head, await gpgOut(['--armor', '--store', '-z', '0'], 'Not secret.\n')),
+      keys,
+    );
+    expect(literal.verdict).toMatchObject({ encrypted: false, integrityProtected: false });
+    expect(codes(literal)).toContain('claims_encryption');
+
+    // Exchange's rebuild of gpg's PGP/MIME, put back and decrypted.
+    const encrypted = await gpgOut(
+      ['--armor', '--local-user', theirFpr, '--recipient', OURS.email, '--sign', '--encrypt'],
+      'Through Exchange.\n',
+    );
+    const exchange = await readMessage(
+      rawMail(
+        head,
+        'multipart/mixed; boundary=ex',
+        multipart('ex', [
+          part('text/plain; charset=us-ascii', ''),
+          part('application/pgp-encrypted', 'Version: 1'),
+          part('application/octet-stream; name="encrypted.asc"', encrypted.trim()),
+        ]),
+      ),
+      keys,
+    );
+    expect(exchange.parts.map((p) => p.text)).toEqual(['Through Exchange.\n']);
+    expect(exchange.verdict).toMatchObject({ encrypted: true, signedBySender: true });
+
+    // The same encrypted block in the text/html part of multipart/mixed.
+    const html = await readMessage(
+      rawMail(
+        head,
+        'multipart/mixed; boundary=h',
+        multipart('h', [part('text/html', `<pre>${encrypted}</pre>`)]),
+      ),
+      keys,
+    );
+    expect(html.verdict).toMatchObject({ encrypted: true, signedBySender: true });
+
+    // gpg's multipart/signed with the signature part stripped on the way.
+    const signedPart = 'Content-Type: text/plain\r\n\r\nSigned, they say.';
+    await gpgOut(['--armor', '--local-user', theirFpr, '--detach-sign'], signedPart);
+    const stripped = await readMessage(
+      rawMail(
+        head,
+        'multipart/signed; protocol="application/pgp-signature"; boundary=s',
+        multipart('s', [signedPart]),
+      ),
+      keys,
+    );
+    expect(codes(stripped)).toContain('signature_missing');
+    expect(stripped.verdict.signedBySender).toBe(false);
+
+    // A gpg signature made now, under a Date of 2019 (an old mail's date on a new signature, or
+    // the other way round: both are far apart).
+    const now = await gpgOut(['--local-user', theirFpr, '--clearsign'], 'Old news.\n');
+    const dated = await readMessage(
+      rawMail([...head, 'Date: Fri, 01 Mar 2019 10:00:00 +0000'], 'text/plain', now),
+      keys,
+    );
+    const w = dated.verdict.warnings.find((x) => x.code === 'signature_time');
+    expect(w?.date).toEqual(new Date('2019-03-01T10:00:00Z'));
+    expect(Math.abs(w!.signed!.getTime() - Date.now())).toBeLessThan(120_000);
+
+    // gpg's signed mail forwarded by someone else: the signature is the forwarded part's.
+    const clear = await gpgOut(['--local-user', theirFpr, '--clearsign'], 'I agree.\n');
+    const fwd = await readMessage(
+      rawMail(
+        ['From: mallory@evil.example', `To: ${OURS.email}`, 'Subject: Fwd'],
+        'multipart/mixed; boundary=f',
+        multipart('f', [
+          part('text/plain', 'FYI'),
+          part('message/rfc822', rawMail(head, 'text/plain', clear)),
+        ]),
+      ),
+      keys,
+    );
+    expect(fwd.verdict.signatures).toEqual([]);
+    expect(fwd.parts.find((p) => p.forwarded)?.protection.signatures[0]).toMatchObject({
+      status: 'valid',
+      signerMatchesFrom: true,
+    });
+
+    // The same signed text under a From of two mailboxes: the sender is ambiguous.
+    const two = await readMessage(
+      rawMail([`From: ${THEIRS.email}, mallory@evil.example`, `To: ${OURS.email}`], 'text/plain', clear),
+      keys,
+    );
+    expect(two.verdict.signedBySender).toBe(false);
+    expect(codes(two)).toContain('sender_ambiguous');
   });
 
   it('cleartext signatures both ways', async () => {
