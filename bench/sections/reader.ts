@@ -10,10 +10,11 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMessage, encrypt, enums, type PrivateKey } from 'openpgp';
-import { PGP_CONFIG } from '../../shared/pgp/config.ts';
+import type { PrivateKey } from 'openpgp';
 import { encryptMessage, generateKey, unlockPrivateKey } from '../../shared/pgp/index.ts';
 import {
+  bigMail,
+  compressionBomb,
   HEAD,
   literalOnly,
   mail,
@@ -37,47 +38,15 @@ interface Case {
   repeats: number;
 }
 
-async function bigMail(dir: string, bob: PrivateKey): Promise<Case> {
-  const attachment = new Uint8Array(13 * MiB);
-  for (let i = 0; i < attachment.length; i += 65536)
-    crypto.getRandomValues(attachment.subarray(i, i + 65536));
-  const b64 = Buffer.from(attachment).toString('base64').replace(/.{76}/g, '$&\r\n');
-  const inner = mail(
-    [],
-    'multipart/mixed; boundary=in',
-    multipart('in', [
-      part('text/plain; charset=utf-8', 'The file is attached.'),
-      part('application/octet-stream; name="big.bin"', b64, ['Content-Transfer-Encoding: base64']),
-    ]),
-  );
-  const armored = await encryptMessage(inner, { recipients: [bob.toPublic()] });
-  await writeFile(join(dir, 'big.eml'), pgpMime(HEAD, armored));
+async function big(dir: string, bob: PrivateKey): Promise<Case> {
+  const { eml, armored } = await bigMail(bob.toPublic());
+  await writeFile(join(dir, 'big.eml'), eml);
   await writeFile(join(dir, 'big.asc'), armored);
   return { name: '25 MB PGP/MIME mail', ours: 'big.eml', gpg: 'big.asc', key: 'ecc', repeats: 3 };
 }
 
 async function bomb(dir: string, bob: PrivateKey): Promise<Case> {
-  let sent = 0;
-  const line = new TextEncoder().encode(`${'A'.repeat(76)}\r\n`);
-  const body = new ReadableStream<Uint8Array>({
-    start: (c) => c.enqueue(new TextEncoder().encode('Content-Type: text/plain\r\n\r\n')),
-    pull(c) {
-      if (sent >= 120 * MiB) return c.close();
-      const chunk = new Uint8Array(line.length * 8192);
-      for (let i = 0; i < 8192; i++) chunk.set(line, i * line.length);
-      sent += chunk.length;
-      c.enqueue(chunk);
-    },
-  });
-  const out = (await encrypt({
-    message: await createMessage({ binary: body }),
-    encryptionKeys: bob.toPublic(),
-    format: 'binary',
-    config: { ...PGP_CONFIG, preferredCompressionAlgorithm: enums.compression.zlib },
-  } as never)) as ReadableStream<Uint8Array>;
-  const chunks: Uint8Array[] = [];
-  for await (const c of out as unknown as AsyncIterable<Uint8Array>) chunks.push(c);
-  await writeFile(join(dir, 'bomb.pgp'), Buffer.concat(chunks));
+  await writeFile(join(dir, 'bomb.pgp'), await compressionBomb(bob.toPublic(), 120 * MiB));
   return { name: 'compressed 120 MB plaintext', ours: 'bomb.pgp', gpg: 'bomb.pgp', key: 'ecc', repeats: 1 };
 }
 
@@ -156,7 +125,7 @@ export default async function run(): Promise<string> {
     await writeFile(join(dir, 'keys.asc'), `${bob.armor()}\n${bobRsa.armor()}\n`);
     await exec('gpg', ['--batch', '--import', join(dir, 'keys.asc')], env);
     const child = await bundle(CHILD, dir, 'read-child');
-    const cases = [await bigMail(dir, bob), await bomb(dir, bob), ...(await hostile(dir, bob, bobRsa))];
+    const cases = [await big(dir, bob), await bomb(dir, bob), ...(await hostile(dir, bob, bobRsa))];
     const stats = join(dir, 'time.txt');
     const rows: string[] = [];
     for (const c of cases) {

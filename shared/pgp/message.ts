@@ -344,12 +344,16 @@ function pruneSessionKeyPackets(
   if (!Number.isFinite(maxAttempts)) return;
   const ours = keys.flatMap((k) => k.getKeyIDs());
   let tried = 0;
-  for (let i = 0; i < packets.length; i++) {
-    const p = packets[i];
-    if (!(p instanceof PublicKeyEncryptedSessionKeyPacket)) continue;
+  const kept = packets.filter((p) => {
+    if (!(p instanceof PublicKeyEncryptedSessionKeyPacket)) return true;
     const id = (p as unknown as { publicKeyID: KeyID }).publicKeyID;
-    if (!(/^0+$/.test(id.toHex()) || ours.some((o) => o.equals(id)))) continue;
-    if (++tried > maxAttempts) packets.splice(i--, 1);
+    if (!(/^0+$/.test(id.toHex()) || ours.some((o) => o.equals(id)))) return true;
+    return ++tried <= maxAttempts;
+  });
+  // In place: the list is openpgp.js's own (a PacketList), which decrypt() reads.
+  if (kept.length !== packets.length) {
+    packets.length = 0;
+    for (const p of kept) packets.push(p);
   }
 }
 

@@ -8,15 +8,24 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMessage, encrypt, enums, type PrivateKey } from 'openpgp';
+import type { PrivateKey } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNoiseError } from '../errors.ts';
-import { PGP_CONFIG } from '../pgp/config.ts';
 import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
 import { encryptMessage } from '../pgp/message.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { readMessage } from './read-message.ts';
-import { HEAD, literalOnly, mail, multipart, part, pgpMime, repeatedPkesk } from './test/mails.ts';
+import {
+  bigMail,
+  compressionBomb,
+  HEAD,
+  literalOnly,
+  mail,
+  multipart,
+  part,
+  pgpMime,
+  repeatedPkesk,
+} from './test/mails.ts';
 import { verdictClass } from './verdict-class.ts';
 
 const CHILD = new URL('./test/read-child.ts', import.meta.url).pathname;
@@ -148,34 +157,10 @@ describe('limits', () => {
 describe('memory (child process, peak RSS)', () => {
   it('a 613 KB mail that decompresses to 120 MB is too large, in bounded time and memory', async () => {
     // The compressed plaintext is a MIME message of 120 MB (a long text part), as in the report.
-    const total = 120 * MiB;
-    let sent = 0;
-    const line = new TextEncoder().encode(`${'A'.repeat(76)}\r\n`);
-    const body = new ReadableStream<Uint8Array>({
-      start(c) {
-        c.enqueue(new TextEncoder().encode('Content-Type: text/plain\r\n\r\n'));
-      },
-      pull(c) {
-        if (sent >= total) return c.close();
-        const chunk = new Uint8Array(line.length * 8192);
-        for (let i = 0; i < 8192; i++) chunk.set(line, i * line.length);
-        sent += chunk.length;
-        c.enqueue(chunk);
-      },
-    });
-    const message = await createMessage({ binary: body });
-    const encrypted = (await encrypt({
-      message,
-      encryptionKeys: bobKey.toPublic(),
-      format: 'binary',
-      config: { ...PGP_CONFIG, preferredCompressionAlgorithm: enums.compression.zlib },
-    } as never)) as ReadableStream<Uint8Array>;
-    const chunks: Uint8Array[] = [];
-    for await (const c of encrypted as unknown as AsyncIterable<Uint8Array>) chunks.push(c);
+    const data = await compressionBomb(bobKey.toPublic(), 120 * MiB);
     const bomb = join(dir, 'bomb.pgp');
-    await writeFile(bomb, Buffer.concat(chunks));
-    const size = chunks.reduce((n, c) => n + c.length, 0);
-    expect(size).toBeLessThan(2 * MiB);
+    await writeFile(bomb, data);
+    expect(data.length).toBeLessThan(2 * MiB);
     const run = await readInChild(bomb, [bobKey]);
     expect(run.outcome).toBe('error:too_large');
     expect(run.ms).toBeLessThan(30_000);
@@ -184,23 +169,7 @@ describe('memory (child process, peak RSS)', () => {
   }, 180_000);
 
   it('a 25 MB PGP/MIME mail is read within about three times its size', async () => {
-    const attachment = new Uint8Array(13 * MiB);
-    for (let i = 0; i < attachment.length; i += 65536)
-      crypto.getRandomValues(attachment.subarray(i, i + 65536));
-    const b64 = Buffer.from(attachment).toString('base64').replace(/.{76}/g, '$&\r\n');
-    const inner = mail(
-      [],
-      'multipart/mixed; boundary=in',
-      multipart('in', [
-        part('text/plain; charset=utf-8', 'The file is attached.'),
-        part('application/octet-stream; name="big.bin"', b64, [
-          'Content-Transfer-Encoding: base64',
-          'Content-Disposition: attachment; filename="big.bin"',
-        ]),
-      ]),
-    );
-    const armored = await encryptMessage(inner, { recipients: [bob.publicKey] });
-    const eml = pgpMime(HEAD, armored);
+    const { eml } = await bigMail(bobKey.toPublic());
     const path = join(dir, 'big.eml');
     await writeFile(path, eml);
     const run = await readInChild(path, [bobKey]);

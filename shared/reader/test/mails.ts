@@ -2,7 +2,10 @@
 // are fired" (USENIX Security 2019), EFAIL-style wrapping and the hostile inputs of the limits,
 // built around real OpenPGP data made at test time.
 
-import { armor, createMessage, enums, unarmor } from 'openpgp';
+import { armor, createMessage, encrypt, enums, type PublicKey, unarmor } from 'openpgp';
+import { concatBytes, toBase64 } from '../../encoding.ts';
+import { PGP_CONFIG } from '../../pgp/config.ts';
+import { encryptMessage } from '../../pgp/message.ts';
 
 export const CRLF = '\r\n';
 
@@ -74,3 +77,56 @@ function firstPacketBytes(packets: Uint8Array): Uint8Array {
 }
 
 export const HEAD = ['From: Alice <alice@example.org>', 'To: bob@example.net', 'Subject: test'];
+
+const MiB = 1024 * 1024;
+
+/**
+ * A PGP/MIME mail of about 25 MB: a text part and a 13 MiB random attachment (base64), encrypted
+ * to `recipient`. Returns the mail and the OpenPGP message inside it (what gpg is given).
+ */
+export async function bigMail(recipient: PublicKey): Promise<{ eml: string; armored: string }> {
+  const attachment = new Uint8Array(13 * MiB);
+  for (let i = 0; i < attachment.length; i += 65536)
+    crypto.getRandomValues(attachment.subarray(i, i + 65536));
+  let b64 = '';
+  for (let i = 0; i < attachment.length; i += 57 * 1024)
+    b64 += toBase64(attachment.subarray(i, i + 57 * 1024));
+  const inner = mail(
+    [],
+    'multipart/mixed; boundary=in',
+    multipart('in', [
+      part('text/plain; charset=utf-8', 'The file is attached.'),
+      part('application/octet-stream; name="big.bin"', b64.replace(/.{76}/g, `$&${CRLF}`), [
+        'Content-Transfer-Encoding: base64',
+        'Content-Disposition: attachment; filename="big.bin"',
+      ]),
+    ]),
+  );
+  const armored = await encryptMessage(inner, { recipients: [recipient] });
+  return { eml: pgpMime(HEAD, armored), armored };
+}
+
+/** An encrypted message whose zlib-compressed plaintext is a MIME text part of `bytes` bytes. */
+export async function compressionBomb(recipient: PublicKey, bytes: number): Promise<Uint8Array> {
+  let sent = 0;
+  const line = new TextEncoder().encode(`${'A'.repeat(76)}\r\n`);
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => c.enqueue(new TextEncoder().encode('Content-Type: text/plain\r\n\r\n')),
+    pull(c) {
+      if (sent >= bytes) return c.close();
+      const chunk = new Uint8Array(line.length * 8192);
+      for (let i = 0; i < 8192; i++) chunk.set(line, i * line.length);
+      sent += chunk.length;
+      c.enqueue(chunk);
+    },
+  });
+  const out = (await encrypt({
+    message: await createMessage({ binary: body }),
+    encryptionKeys: recipient,
+    format: 'binary',
+    config: { ...PGP_CONFIG, preferredCompressionAlgorithm: enums.compression.zlib },
+  } as never)) as ReadableStream<Uint8Array>;
+  const chunks: Uint8Array[] = [];
+  for await (const c of out as unknown as AsyncIterable<Uint8Array>) chunks.push(c);
+  return concatBytes(...chunks);
+}
