@@ -372,13 +372,15 @@ async function open(input: Input, options: DecryptOptions, armoredStream: boolea
   );
   const keys = await readVerificationKeys(options.verificationKeys);
   const from = options.from ?? null;
+  // Asked for outside the try below: whatever the key source throws (locked, or a bug) is its
+  // own error, not something about the message.
   let decryptionKeys: readonly PrivateKey[] = [];
+  if (encrypted) {
+    decryptionKeys =
+      typeof options.decryptionKeys === 'function' ? await options.decryptionKeys() : options.decryptionKeys;
+  }
   try {
     if (encrypted) {
-      decryptionKeys =
-        typeof options.decryptionKeys === 'function'
-          ? await options.decryptionKeys()
-          : options.decryptionKeys;
       if (decryptionKeys.length === 0) throw new NoiseError('not_for_me', 'no decryption key given');
       if (decryptionKeys.some((k) => !k.isDecrypted())) {
         throw new NoiseError('invalid_argument', 'a decryption key is still locked: unlock it first');

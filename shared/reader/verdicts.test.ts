@@ -255,3 +255,16 @@ describe('signatures', () => {
     expect(r.verdict.signedBySender).toBe(false);
   });
 });
+
+describe('errors keep their nature', () => {
+  it('a bug below the reader stays what it is: never turned into "malformed" or "tampered"', async () => {
+    const armored = await toAlice('x');
+    const bug = new TypeError('keys is undefined');
+    const e = await readMessage(armored, {
+      decryptionKeys: async () => {
+        throw bug;
+      },
+    }).catch((x: unknown) => x);
+    expect(e).toBe(bug);
+  });
+});
