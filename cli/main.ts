@@ -19,16 +19,16 @@ const HELP = `noise: end-to-end encrypted mail from the command line
   noise encrypt [--format pgp|envelope] --to KEYFILE|ADDR ... [--sign-with KEYFILE]
                 [--directory URL] [--binary] [--in FILE]
   noise decrypt (or open) [--key KEYFILE ...] [--verify-with PUBFILE ...] [--from ADDR]
-                [--verdict-out FILE] [--in FILE]          armored text, binary or a whole .eml
+                [--verdict-out FILE] [--in FILE]    armored text, binary, a whole .eml or mbox
   noise sign    --key KEYFILE [--detached [--binary]] [--in FILE]
-  noise verify  --with PUBFILE ... [--signature FILE] [--from ADDR] [--in FILE]
+  noise verify  --with PUBFILE ... [--signature FILE] [--from ADDR] [--in FILE]   (also .eml)
   noise lookup  ADDR|FINGERPRINT --directory URL [--armor]
 ${LOG_HELP}
 Passphrase: --passphrase-file FILE or the NOISE_PASSPHRASE variable (never an argument).
 Directory: --directory URL or NOISE_DIRECTORY. --kdf weak is for tests: NOISE_ALLOW_WEAK_KDF=1.
 Exit codes: 0 ok, 1 usage, 2 malformed, 3 not for me, 4 tampered, 5 bad passphrase,
 6 not found, 7 key unusable, 8 bad signature, 9 directory, 10 unsupported, 11 duplicate,
-70 internal.
+12 too large (docs/limits.md), 13 signed but not by the sender, 70 internal.
 `;
 
 const COMMON: Options = {
