@@ -17,6 +17,28 @@ export interface VaultRecord {
   /** Public facts shown while locked. */
   fingerprints: { pgp: string; envelope: string };
   updatedAt: number;
+  /**
+   * The blob holds changes the Worker's copy (at `version`) lacks, e.g. a one-time prekey deleted
+   * after an open while offline; the next sync pushes them (background/vault-sync.ts).
+   */
+  unsynced?: boolean;
+}
+
+/** envelope-v1 §4.5: one opened envelope. Nothing here names the envelope without the vault's key. */
+export interface OpenedEnvelopeRow {
+  /** HMAC of the envelope id under a key from the vault (background/replay-ledger.ts). */
+  id: string;
+  openedAt: number;
+  /** The one-time prekey it used, deleted from the vault when recorded; -1 for none (IndexedDB keys cannot be null). */
+  oneTimePrekeyId: number;
+}
+
+/** The server session at rest: read-cache-v1 sealed tokens, opened only while unlocked. */
+export interface SealedSessionRecord {
+  kind: 'sealed-session';
+  /** The account whose session it is. */
+  address: string;
+  entry: Uint8Array;
 }
 
 export interface PendingKeyChange {
@@ -49,10 +71,12 @@ export const LOG_KINDS = [
   'key_restored',
   'key_revoked',
   'contact_key_changed',
+  'envelope_identity_changed',
   'session',
   'session_new',
   'logout',
   'session_revoked',
+  'session_token_reused',
   'passphrase_reset',
   'security_mark_renewed',
 ] as const;
