@@ -11,7 +11,7 @@ import {
   generateIdentitySecrets,
   publicPgpKey,
 } from '../../extension/background/identity.ts';
-import { createHandlers } from '../../extension/background/service.ts';
+import { accountServerFor, createHandlers } from '../../extension/background/service.ts';
 import { openDatabase } from '../../extension/store/db.ts';
 import { defaultSettings, Records } from '../../extension/store/records.ts';
 import { toBase64Url, utf8 } from '../../shared/encoding.ts';
@@ -77,7 +77,6 @@ describe('passphrase reset with the recovery code, real Worker', () => {
       addresses: [address],
       wrapKey: toBase64Url(keys.wrapKey),
       authKey,
-      session: null,
     };
     const base = {
       id: 'self' as const,
@@ -109,12 +108,21 @@ describe('passphrase reset with the recovery code, real Worker', () => {
     expect((await handlers.unlock({ passphrase: newPassphrase })).state).toBe('unlocked');
 
     // A new device: the old passphrase no longer logs in; the new one restores the same keys.
+    const newDevice = accountServerFor(
+      new Records(await openDatabase('recovery-e2e-new-device'), defaultSettings(true)),
+      new Custody<AccountSecrets>(
+        memoryArea(),
+        { set: async () => {}, clear: async () => true },
+        async () => 60_000,
+      ),
+    );
     await expect(
-      restoreAccount({ serverUrl: worker.url, address, passphrase: oldPassphrase }, () => {}),
+      restoreAccount(newDevice, { serverUrl: worker.url, address, passphrase: oldPassphrase }, () => {}),
     ).rejects.toMatchObject({
       code: 'bad_passphrase',
     });
     const restored = await restoreAccount(
+      newDevice,
       { serverUrl: worker.url, address, passphrase: newPassphrase },
       () => {},
     );

@@ -200,7 +200,10 @@ type SignedPrekeyJson = IdentitySecrets['envelope']['signedPrekeys'][number];
  * is younger than the grace period. A pure function of the set and the time, so a merge with a
  * stale copy cannot keep one alive (no tombstones needed).
  */
-export function signedPrekeysInGrace(spks: readonly SignedPrekeyJson[], now = Date.now()): SignedPrekeyJson[] {
+export function signedPrekeysInGrace(
+  spks: readonly SignedPrekeyJson[],
+  now = Date.now(),
+): SignedPrekeyJson[] {
   const byId = new Map(spks.map((s) => [s.id, s]));
   const newestFirst = [...byId.values()].sort((a, b) => b.id - a.id);
   return newestFirst.filter(

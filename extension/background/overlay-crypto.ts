@@ -11,7 +11,6 @@ import {
   armorEnvelope,
   dearmorEnvelope,
   identitySecretFromJson,
-  oneTimePrekeySecretFromJson,
   openBytes,
   type RecipientBundle,
   sealBytes,
@@ -25,6 +24,7 @@ import { verifyCleartext } from '../../shared/pgp/signatures.ts';
 import { type BaseVerdict, withFrom } from '../../shared/pgp/verdict.ts';
 import type { AttachmentView, KeyStatus, ReadView, VerdictView } from '../overlay/protocol.ts';
 import type { IdentitySecrets } from './identity.ts';
+import type { EnvelopeReading } from './prekey-custody.ts';
 
 export interface ContactKey {
   address: string;
@@ -44,6 +44,14 @@ export interface OverlayKeySource {
   bundle(address: string): Promise<RecipientBundle | null>;
   /** The envelope identity fingerprint the directory binds to an address (uppercase hex), or null. */
   envelopeFingerprint(address: string): Promise<string | null>;
+  /**
+   * Keys and options for opening one envelope (prekey-custody.ts: replay ledger, deletion of the
+   * one-time prekey, kept copy), or null when locked. `delivery` names the carrying message.
+   */
+  envelopeReading(read: {
+    delivery: string | null;
+    senderFingerprint: string | null;
+  }): Promise<EnvelopeReading | null>;
 }
 
 export interface DirectoryEntry {
@@ -137,6 +145,7 @@ export function verdictView(verdict: BaseVerdict, displayedSender: string | null
     displayedSender,
     subjectProtected: v.subjectProtected === true,
     partial: v.partial,
+    firstOpenedAt: 'firstOpenedAt' in v && typeof v.firstOpenedAt === 'number' ? v.firstOpenedAt : null,
   };
 }
 
@@ -186,6 +195,8 @@ export interface ReadRequest {
   kind: ArmorKind;
   armored: string;
   displayedSender: string | null;
+  /** The webmail's id of the message showing the block, if any (envelope-v1 §4.6 re-reads). */
+  delivery?: string | null;
   clipped: boolean;
   fullViewUrl: string | null;
 }
@@ -231,22 +242,17 @@ export async function readArmored(
   const secrets = await keys.secrets();
   if (!secrets) throw lockedError();
   if (req.kind === 'envelope') {
-    const identity = identitySecretFromJson(secrets.envelope.identity);
     // The sender's identity counts as bound to the displayed address only when the directory
     // says so (envelope-v1 §4: senderFingerprint); otherwise the signer stays "unknown address".
     const senderFingerprint = req.displayedSender
       ? await keys.envelopeFingerprint(req.displayedSender).catch(() => null)
       : null;
+    const reading = await keys.envelopeReading({ delivery: req.delivery ?? null, senderFingerprint });
+    if (!reading) throw lockedError();
     const { plaintext, verdict } = await openBytes(
       dearmorEnvelope(req.armored),
-      {
-        address: secrets.address,
-        deviceId: '',
-        identity,
-        signedPrekeys: secrets.envelope.signedPrekeys.map(signedPrekeySecretFromJson),
-        oneTimePrekeys: secrets.envelope.oneTimePrekeys.map(oneTimePrekeySecretFromJson),
-      },
-      senderFingerprint ? { senderFingerprint } : {},
+      reading.keys,
+      reading.options,
     );
     return message(verdict, req, await contentOf(plaintext));
   }

@@ -67,6 +67,7 @@ beforeAll(async () => {
     lookup: async () => null,
     bundle: async () => null,
     envelopeFingerprint: async () => null,
+    envelopeReading: async () => null,
   };
   route = createOverlayRouter(
     {
@@ -176,6 +177,7 @@ describe('overlay router', () => {
           lookup: async () => null,
           bundle: async () => null,
           envelopeFingerprint: async () => null,
+          envelopeReading: async () => null,
         },
         cache,
         importKey: async () => ({ fingerprint: '' }),
@@ -292,6 +294,7 @@ describe('overlay router', () => {
           lookup: async () => null,
           bundle: async () => null,
           envelopeFingerprint: async () => null,
+          envelopeReading: async () => null,
         },
         cache: new UnlockedKeyCache(),
         importKey: async () => ({ fingerprint: '' }),

@@ -178,6 +178,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
         kind: req.kind,
         armored: req.armored,
         displayedSender: req.sender,
+        delivery: req.message ?? null,
         clipped: req.clipped,
         fullViewUrl: req.fullViewUrl,
       },

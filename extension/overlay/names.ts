@@ -24,6 +24,8 @@ export type RelayMessage =
       kind: 'pgp-message' | 'pgp-signed' | 'pgp-public-key' | 'envelope';
       armored: string;
       sender: string | null;
+      /** The webmail's own id of the message showing the block (envelope-v1 §4.6). */
+      message?: string | null;
       clipped: boolean;
       fullViewUrl: string | null;
       /** The spare read frame this block was given (see spareFromFragment), if any. */

@@ -27,6 +27,8 @@ export const RelayIn = z.discriminatedUnion('t', [
     kind: ArmorKindSchema,
     armored: z.string().min(1).max(MAX_ARMOR),
     sender: Address.nullable(),
+    /** The webmail's own id of the message (a re-read vs a second delivery, envelope-v1 §4.6). */
+    message: z.string().min(1).max(512).nullable().optional(),
     clipped: z.boolean(),
     fullViewUrl: z.string().max(4096).nullable(),
     spare: Token.optional(),
@@ -113,6 +115,11 @@ export interface VerdictView {
   displayedSender: string | null;
   subjectProtected: boolean;
   partial: { encrypted: boolean; signed: boolean };
+  /**
+   * envelope-v1 §4.6: a re-read shown from the kept copy carries when this device first opened
+   * the envelope (unix ms); null for a fresh open and for OpenPGP.
+   */
+  firstOpenedAt: number | null;
 }
 
 export interface AttachmentView {

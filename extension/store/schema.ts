@@ -28,6 +28,8 @@ export interface VaultRecord {
 export interface OpenedEnvelopeRow {
   /** HMAC of the envelope id under a key from the vault (background/replay-ledger.ts). */
   id: string;
+  /** A keyed tag of the identity whose ledger this row is in. */
+  owner: string;
   openedAt: number;
   /** The one-time prekey it used, deleted from the vault when recorded; -1 for none (IndexedDB keys cannot be null). */
   oneTimePrekeyId: number;
