@@ -4,30 +4,11 @@
 // leaves this device exactly one session in the options page's list, logs the one re-login the
 // lost answer forces, and no other. Then: list, revoke another device, log out, each logged.
 
-import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  type AccountSecrets,
-  derive,
-  encodeContents,
-  toServerKdf,
-} from '../../extension/background/account.ts';
-import { Custody } from '../../extension/background/custody.ts';
-import {
-  generateIdentitySecrets,
-  publicEnvelopeKeys,
-  publicPgpKey,
-} from '../../extension/background/identity.ts';
 import { anonymousClient } from '../../extension/background/server.ts';
-import { accountServerFor, createHandlers } from '../../extension/background/service.ts';
-import { openDatabase } from '../../extension/store/db.ts';
-import { defaultSettings, Records } from '../../extension/store/records.ts';
 import type { SessionTokens } from '../../shared/api/accounts.ts';
-import { RegisterResponse } from '../../shared/api/accounts.ts';
-import { toBase64Url } from '../../shared/encoding.ts';
-import { newKdfParams } from '../../shared/kdf/passphrase.ts';
-import { encodeVault, sealVault } from '../../shared/vault/index.ts';
 import { startWorker, type WorkerServer } from '../harness/worker.ts';
+import { backgroundDevice, PASSPHRASE, registerWithVault } from './background-device.ts';
 
 let worker: WorkerServer;
 beforeAll(async () => {
@@ -37,78 +18,12 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-const PASSPHRASE = 'a long passphrase for the session test';
-
-function memoryArea() {
-  const m = new Map<string, unknown>();
-  return {
-    data: m,
-    get: async <T>(k: string) => structuredClone(m.get(k)) as T | undefined,
-    set: async (k: string, v: unknown) => void m.set(k, structuredClone(v)),
-    remove: async (k: string) => void m.delete(k),
-  };
-}
-
-/** An account registered on the Worker with a real vault, and a background that can start again. */
+/** A registered account and this device's background, unlocked with registration's session. */
 async function device(address: string) {
-  const identity = await generateIdentitySecrets(address, () => {});
-  const kdf = newKdfParams();
-  const keys = await derive(PASSPHRASE, kdf);
-  const blob = encodeVault(
-    await sealVault(encodeContents({ v: 1, identity, addresses: [address] }), keys.wrapKey, kdf, address),
-  );
-  const res = await fetch(`${worker.url}/api/v1/accounts`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      address,
-      kdf: toServerKdf(kdf),
-      authKey: toBase64Url(keys.authKey),
-      vault: blob,
-      keys: { openpgpKey: await publicPgpKey(identity), envelope: publicEnvelopeKeys(identity) },
-      deviceName: 'Browser extension',
-    }),
-  });
-  expect(res.status).toBe(201);
-  const registered = RegisterResponse.parse(await res.json());
-  const db = await openDatabase(`sessions-${address}`);
-  const records = new Records(db, defaultSettings(true));
-  await records.putVault({
-    id: 'self',
-    address,
-    serverUrl: worker.url,
-    blob,
-    version: 1,
-    fingerprints: { pgp: identity.pgp.fingerprint, envelope: '' },
-    updatedAt: Date.now(),
-  });
-  // storage.session: survives a service-worker restart, not a browser restart.
-  let area = memoryArea();
-  const alarms = { set: async () => {}, clear: async () => true };
-  /** A (re)started background: fresh memory, the same storage.session and IndexedDB. */
-  function start() {
-    const custody = new Custody<AccountSecrets>(area, alarms, async () => 7 * 24 * 3_600_000);
-    const server = accountServerFor(records, custody, area);
-    return { custody, server, handlers: createHandlers(records, custody, undefined, server) };
-  }
-  let bg = start();
-  await bg.handlers.unlock({ passphrase: PASSPHRASE });
-  await bg.server.sessions.set(registered.session); // registration's session, as createAccount keeps it
-  return {
-    records,
-    authKey: toBase64Url(keys.authKey),
-    first: registered.session,
-    get bg() {
-      return bg;
-    },
-    restart() {
-      bg = start();
-    },
-    browserRestart() {
-      area = memoryArea();
-      bg = start();
-    },
-  };
+  const account = await registerWithVault(worker.url, address);
+  const d = await backgroundDevice(account.record);
+  await d.unlock(account.session);
+  return Object.assign(d, { authKey: account.authKey, first: account.session });
 }
 
 const MINUTE = 60_000;

@@ -7,10 +7,13 @@
 import type { AccountSecrets } from './account.ts';
 import { type IdentitySecrets, signedPrekeysInGrace } from './identity.ts';
 
-/** The PGP key and the recovery copy follow `ours` (the acting device); a revocation on either side stays. */
+/**
+ * The PGP key follows `ours` (the acting device); a revocation on either side stays, and so does
+ * a recovery key (ours first), or the other device's recovery sheet would stop working.
+ */
 export function mergeSecrets(
   ours: AccountSecrets,
-  theirs: { identity: IdentitySecrets; addresses: string[] },
+  theirs: { identity: IdentitySecrets; addresses: string[]; recovery?: AccountSecrets['recovery'] },
   now = Date.now(),
 ): AccountSecrets {
   const o = ours.identity.envelope;
@@ -19,8 +22,10 @@ export function mergeSecrets(
   const opks = new Map(t.oneTimePrekeys.map((k) => [k.id, k]));
   for (const k of o.oneTimePrekeys) opks.set(k.id, k);
   for (const id of tombstones) opks.delete(id);
+  const recovery = ours.recovery ?? theirs.recovery;
   return {
     ...ours,
+    ...(recovery ? { recovery } : {}),
     addresses: [...new Set([...ours.addresses, ...theirs.addresses])],
     identity: {
       ...ours.identity,

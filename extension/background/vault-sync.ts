@@ -68,9 +68,11 @@ export async function reconcileVault(
   if (remote.version === record.version && !record.unsynced) return { record, secrets, changed: false };
   const theirs = await vaultContentsOf(remote.vault, secrets, record.address);
   const merged = mergeSecrets(secrets, theirs);
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const changed = !same(merged.identity, secrets.identity) || !same(merged.addresses, secrets.addresses);
-  if (same(merged.identity, theirs.identity) && same(merged.addresses, theirs.addresses)) {
+  // What the vault holds (account.ts passphraseContents): identity, addresses, recovery key.
+  const held = (x: { identity: unknown; addresses: unknown; recovery?: unknown }) =>
+    JSON.stringify([x.identity, x.addresses, x.recovery ?? null]);
+  const changed = held(merged) !== held(secrets);
+  if (held(merged) === held(theirs)) {
     // The server's copy already holds everything: adopt it, and reseal the recovery copy, which
     // must not keep prekeys the merge dropped.
     const { unsynced: _none, ...rest } = record;
