@@ -7,12 +7,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentitySecrets } from '../../extension/background/identity.ts';
-import {
-  type OverlayKeySource,
-  readArmored,
-  UnlockedKeyCache,
-} from '../../extension/background/overlay-crypto.ts';
+import { readArmored, UnlockedKeyCache } from '../../extension/background/overlay-crypto.ts';
 import { createDirectoryLookups } from '../../extension/background/overlay-directory.ts';
+import { createOverlayKeySource } from '../../extension/background/overlay-keys.ts';
 import { anonymousClient } from '../../extension/background/server.ts';
 import { vaultContentsOf } from '../../extension/background/vault-sync.ts';
 import { utf8 } from '../../shared/encoding.ts';
@@ -42,17 +39,12 @@ function readerOf(d: BackgroundDevice) {
     async () => worker.url,
     (url) => anonymousClient(url),
   );
-  const keys: OverlayKeySource = {
-    secrets: async () => (await d.bg.custody.current())?.identity ?? null,
-    contacts: async () => [],
-    lookup: (a) => directory.lookup(a),
-    bundle: (a) => directory.bundle(a),
-    envelopeFingerprint: (a) => directory.envelopeFingerprint(a),
-    envelopeReading: async (read) => {
-      const s = await d.bg.custody.current();
-      return s ? d.bg.prekeys.reading(s, read) : null;
-    },
-  };
+  const keys = createOverlayKeySource({
+    records: Promise.resolve(d.records),
+    custody: d.bg.custody,
+    directory,
+    prekeys: Promise.resolve(d.bg.prekeys),
+  });
   return (armored: string, delivery: string) =>
     readArmored(
       { kind: 'envelope', armored, displayedSender: ALICE, delivery, clipped: false, fullViewUrl: null },

@@ -75,6 +75,8 @@ function source(
       keys: recipientKeysOf(self, async (id) => self.envelope.oneTimePrekeys.find((o) => o.id === id)),
       options: senderFingerprint ? { senderFingerprint } : {},
     }),
+    // No pins here (envelope-pins.test.ts has them).
+    envelopePin: async () => null,
   };
 }
 

@@ -10,6 +10,7 @@ import { fromUtf8, toBase64, utf8 } from '../../shared/encoding.ts';
 import {
   armorEnvelope,
   dearmorEnvelope,
+  fingerprintHex,
   identitySecretFromJson,
   openBytes,
   type RecipientBundle,
@@ -23,6 +24,7 @@ import { buildInnerEntity, type MailAttachment } from '../../shared/pgp/mime-bui
 import { verifyCleartext } from '../../shared/pgp/signatures.ts';
 import { type BaseVerdict, withFrom } from '../../shared/pgp/verdict.ts';
 import type { AttachmentView, KeyStatus, ReadView, VerdictView } from '../overlay/protocol.ts';
+import type { PinView } from './envelope-pins.ts';
 import type { IdentitySecrets } from './identity.ts';
 import type { EnvelopeReading } from './prekey-custody.ts';
 
@@ -52,6 +54,16 @@ export interface OverlayKeySource {
     delivery: string | null;
     senderFingerprint: string | null;
   }): Promise<EnvelopeReading | null>;
+  /**
+   * The contact's pinned envelope identity against the one seen now (envelope-pins.ts); with
+   * `pinIfNew`, an address without a pin gets this one (creating the contact from
+   * `openpgpKey`). Null when there is no pin (and none was made).
+   */
+  envelopePin(
+    address: string,
+    seen: string,
+    opts: { pinIfNew: boolean; openpgpKey: string | null },
+  ): Promise<PinView | null>;
 }
 
 export interface DirectoryEntry {
@@ -254,7 +266,8 @@ export async function readArmored(
       reading.keys,
       reading.options,
     );
-    return message(verdict, req, await contentOf(plaintext));
+    const pin = await senderPin(req, verdict.sender.fingerprint, senderFingerprint, keys);
+    return message(verdict, req, await contentOf(plaintext), pin);
   }
   const own = await cache.get(secrets);
   const result = await decryptMessage(req.armored, {
@@ -265,8 +278,36 @@ export async function readArmored(
   return message(result.verdict, req, await contentOf(result.data));
 }
 
-function message(verdict: BaseVerdict, req: ReadRequest, content: Content): ReadView {
+/**
+ * The displayed sender's pinned envelope identity against the envelope's signer (envelope-pins.ts).
+ * A first sight is pinned only when the directory binds that identity to the address.
+ */
+async function senderPin(
+  req: ReadRequest,
+  signer: string,
+  directoryBinds: string | null,
+  keys: OverlayKeySource,
+): Promise<PinView | null> {
+  if (!req.displayedSender) return null;
+  const confirmed = directoryBinds === signer;
+  const entry = confirmed ? await keys.lookup(req.displayedSender).catch(() => null) : null;
+  return keys
+    .envelopePin(req.displayedSender, signer, { pinIfNew: confirmed, openpgpKey: entry?.openpgpKey ?? null })
+    .catch(() => null);
+}
+
+function message(
+  verdict: BaseVerdict,
+  req: ReadRequest,
+  content: Content,
+  pin: PinView | null = null,
+): ReadView {
   const view = verdictView({ ...verdict, subjectProtected: content.protectedSubject }, req.displayedSender);
+  if (pin) {
+    view.identityPin = pin;
+    // A signer other than the pinned identity is not "the sender" until the user accepts it.
+    if (pin.state === 'changed') view.signedBySender = false;
+  }
   return {
     kind: 'message',
     verdict: view,
@@ -279,7 +320,12 @@ function message(verdict: BaseVerdict, req: ReadRequest, content: Content): Read
   };
 }
 
-/** Key status per address: native when the directory hands a bundle, else a pinned PGP contact. */
+/**
+ * Key status per address: native when the directory binds an envelope identity that is the pinned
+ * one (or none is pinned yet: it is pinned when the message is sealed), else a pinned PGP contact.
+ * A changed envelope identity never gets a native message: OpenPGP to the pinned key, with the
+ * change shown (envelope-pins.ts).
+ */
 export async function keyStatuses(
   addresses: readonly string[],
   keys: OverlayKeySource,
@@ -292,14 +338,54 @@ export async function keyStatuses(
       const entry = await keys.lookup(address).catch(() => null);
       // A pinned contact wins over a directory key that differs from it (TOFU, contacts.ts).
       const pinned = contact?.fingerprint ?? entry?.fingerprint;
-      if (entry?.envelope && (!contact || contact.fingerprint === entry.fingerprint)) {
-        return { address, kind: 'native', fingerprint: pinned ?? '' };
+      let envelopeChanged: { pinned: string; seen: string } | undefined;
+      if (entry?.envelope) {
+        const seen = await keys.envelopeFingerprint(address).catch(() => null);
+        const pin = seen
+          ? await keys.envelopePin(address, seen, { pinIfNew: false, openpgpKey: null })
+          : null;
+        if (seen && pin?.state === 'changed') envelopeChanged = { pinned: pin.pinned, seen };
+        else if (seen && (!contact || contact.fingerprint === entry.fingerprint))
+          return {
+            address,
+            kind: 'native',
+            fingerprint: pinned ?? '',
+            envelope: { fingerprint: seen, pin: pin && pin.state !== 'changed' ? pin.state : 'new' },
+          };
       }
-      if (contact) return { address, kind: 'pgp', fingerprint: contact.fingerprint, source: contact.source };
-      if (entry) return { address, kind: 'pgp', fingerprint: entry.fingerprint, source: 'directory' };
+      const changed = envelopeChanged ? { envelopeChanged } : {};
+      if (contact)
+        return { address, kind: 'pgp', fingerprint: contact.fingerprint, source: contact.source, ...changed };
+      if (entry)
+        return { address, kind: 'pgp', fingerprint: entry.fingerprint, source: 'directory', ...changed };
       return { address, kind: 'none' };
     }),
   );
+}
+
+/**
+ * The bundle to seal to: its identity must be the one the status showed (the directory's lookup,
+ * which is pinned now if it was new), so a directory that answers the bundle request with another
+ * identity is refused rather than trusted.
+ */
+async function pinnedBundle(status: Extract<KeyStatus, { kind: 'native' }>, keys: OverlayKeySource) {
+  const b = await keys.bundle(status.address);
+  if (!b) throw new NoiseError('not_found', `The directory has no bundle for ${status.address} any more.`);
+  const seen = fingerprintHex(b.identity);
+  const entry = await keys.lookup(status.address).catch(() => null);
+  const pin =
+    seen === status.envelope.fingerprint
+      ? await keys.envelopePin(status.address, seen, {
+          pinIfNew: true,
+          openpgpKey: entry?.openpgpKey ?? null,
+        })
+      : null;
+  if (seen !== status.envelope.fingerprint || pin?.state === 'changed')
+    throw new NoiseError(
+      'key_unusable',
+      `The envelope identity of ${status.address} is not the pinned one: nothing was sent. Check the recipients again.`,
+    );
+  return b;
 }
 
 export interface ComposeRequest {
@@ -353,11 +439,7 @@ export async function encryptCompose(
   const native = req.sign && statuses.every((s) => s.kind === 'native');
   if (native) {
     const bundles: RecipientBundle[] = [];
-    for (const s of statuses) {
-      const b = await keys.bundle(s.address);
-      if (!b) throw new NoiseError('not_found', `The directory has no bundle for ${s.address} any more.`);
-      bundles.push(b);
-    }
+    for (const s of statuses) if (s.kind === 'native') bundles.push(await pinnedBundle(s, keys));
     const current = secrets.envelope.signedPrekeys[0];
     if (!current) throw new NoiseError('key_unusable', 'No signed prekey.');
     const sealed = await sealBytes(

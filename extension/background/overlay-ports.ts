@@ -10,6 +10,7 @@ import { ExtensionError } from './errors.ts';
 import { createOverlayRouter } from './overlay.ts';
 import { UnlockedKeyCache } from './overlay-crypto.ts';
 import { createDirectoryLookups } from './overlay-directory.ts';
+import { createOverlayKeySource } from './overlay-keys.ts';
 import type { PrekeyCustody } from './prekey-custody.ts';
 import { anonymousClient } from './server.ts';
 
@@ -28,27 +29,13 @@ export function startOverlayPorts(
   custody.onLock(() => cache.clear());
   const route = createOverlayRouter(
     {
-      keys: {
-        secrets: async () => {
-          const s = await custody.current();
-          if (!s) cache.clear();
-          return s?.identity ?? null;
-        },
-        contacts: async () =>
-          (await (await ready).contacts()).map(({ address, armoredKey, fingerprint, source }) => ({
-            address,
-            armoredKey,
-            fingerprint,
-            source,
-          })),
-        lookup: (address) => directory.lookup(address),
-        bundle: (address) => directory.bundle(address),
-        envelopeFingerprint: (address) => directory.envelopeFingerprint(address),
-        async envelopeReading(read) {
-          const s = await custody.current();
-          return s ? (await prekeys).reading(s, read) : null;
-        },
-      },
+      keys: createOverlayKeySource({
+        records: ready,
+        custody,
+        directory,
+        prekeys,
+        onLocked: () => cache.clear(),
+      }),
       cache,
       async importKey(armored) {
         const { addresses } = await inspectPublicKey(armored);

@@ -68,6 +68,7 @@ beforeAll(async () => {
     bundle: async () => null,
     envelopeFingerprint: async () => null,
     envelopeReading: async () => null,
+    envelopePin: async () => null,
   };
   route = createOverlayRouter(
     {
@@ -178,6 +179,7 @@ describe('overlay router', () => {
           bundle: async () => null,
           envelopeFingerprint: async () => null,
           envelopeReading: async () => null,
+          envelopePin: async () => null,
         },
         cache,
         importKey: async () => ({ fingerprint: '' }),
@@ -295,6 +297,7 @@ describe('overlay router', () => {
           bundle: async () => null,
           envelopeFingerprint: async () => null,
           envelopeReading: async () => null,
+          envelopePin: async () => null,
         },
         cache: new UnlockedKeyCache(),
         importKey: async () => ({ fingerprint: '' }),

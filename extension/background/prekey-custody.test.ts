@@ -95,6 +95,7 @@ async function bobDevice() {
       const s = await custody.current();
       return s ? prekeys.reading(s, read) : null;
     },
+    envelopePin: async () => null,
   };
   const read = (armored: string, delivery: string | null) =>
     readArmored(

@@ -91,8 +91,21 @@ export const ComposeIn = z.discriminatedUnion('t', [
 export type ComposeIn = z.infer<typeof ComposeIn>;
 
 export type KeyStatus =
-  | { address: string; kind: 'native'; fingerprint: string }
-  | { address: string; kind: 'pgp'; fingerprint: string; source: string }
+  | {
+      address: string;
+      kind: 'native';
+      fingerprint: string;
+      /** The envelope identity the directory binds, and how it stands against the pin ('new': none yet). */
+      envelope: { fingerprint: string; pin: 'new' | 'first_seen' | 'pinned' | 'verified' };
+    }
+  | {
+      address: string;
+      kind: 'pgp';
+      fingerprint: string;
+      source: string;
+      /** The directory binds another envelope identity than the pinned one: OpenPGP instead, and a warning. */
+      envelopeChanged?: { pinned: string; seen: string };
+    }
   | { address: string; kind: 'none' };
 
 export interface SignatureView {
@@ -120,6 +133,16 @@ export interface VerdictView {
    * the envelope (unix ms); null for a fresh open and for OpenPGP.
    */
   firstOpenedAt: number | null;
+  /**
+   * Envelopes: the displayed sender's pinned envelope identity against the signer's
+   * (background/envelope-pins.ts); absent when there is no pin for that address.
+   */
+  identityPin?: {
+    state: 'first_seen' | 'pinned' | 'verified' | 'changed';
+    fingerprint: string;
+    pinned: string;
+    firstSeen: number;
+  };
 }
 
 export interface AttachmentView {

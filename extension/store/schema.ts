@@ -61,6 +61,18 @@ export interface ContactRecord {
   verified: boolean;
   /** A lookup returned a different key: shown as a warning, never applied silently. */
   pendingChange?: PendingKeyChange;
+  /** The contact's envelope identity, pinned beside the OpenPGP key (background/envelope-pins.ts). */
+  envelope?: EnvelopePin;
+}
+
+/** A native envelope identity pinned on first sight (trust on first use), like the OpenPGP key. */
+export interface EnvelopePin {
+  /** envelope-v1 §2.5 fingerprint, uppercase hex. */
+  fingerprint: string;
+  firstSeen: number;
+  verified: boolean;
+  /** Another identity was seen for the address (a read or the directory): shown, never applied silently. */
+  pendingChange?: { fingerprint: string; seenAt: number };
 }
 
 export const LOG_KINDS = [
