@@ -40,8 +40,8 @@ export interface OverlayKeySource {
   /** The unlocked identity, or null when locked. */
   secrets(): Promise<IdentitySecrets | null>;
   contacts(): Promise<ContactKey[]>;
-  /** What the key directory holds for the address (no prekey is spent), or null. */
-  lookup(address: string): Promise<DirectoryEntry | null>;
+  /** What the key directory holds for the address (no prekey is spent), or null; `fresh` skips reuse. */
+  lookup(address: string, opts?: { fresh?: boolean }): Promise<DirectoryEntry | null>;
   /** Fetches (and so spends) a native envelope prekey bundle, or null when there is none. */
   bundle(address: string): Promise<RecipientBundle | null>;
   /** The envelope identity fingerprint the directory binds to an address (uppercase hex), or null. */
@@ -335,7 +335,8 @@ export async function keyStatuses(
     addresses.map(async (raw): Promise<KeyStatus> => {
       const address = raw.toLowerCase();
       const contact = contacts.find((c) => c.address === address);
-      const entry = await keys.lookup(address).catch(() => null);
+      // Asked afresh: a changed identity must show before anything is sealed to it.
+      const entry = await keys.lookup(address, { fresh: true }).catch(() => null);
       // A pinned contact wins over a directory key that differs from it (TOFU, contacts.ts).
       const pinned = contact?.fingerprint ?? entry?.fingerprint;
       let envelopeChanged: { pinned: string; seen: string } | undefined;

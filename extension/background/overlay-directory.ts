@@ -45,10 +45,10 @@ export function createDirectoryLookups(
 
   // Answers (and lookups in flight) per lowercased address; failures and 404s are not kept.
   const answers = new Map<string, { at: number; answer: Promise<LookupAnswer | null> }>();
-  function lookupOnce(address: string): Promise<LookupAnswer | null> {
+  function lookupOnce(address: string, fresh = false): Promise<LookupAnswer | null> {
     const key = address.toLowerCase();
     const held = answers.get(key);
-    if (held && now() - held.at < LOOKUP_REUSE_MS) return held.answer;
+    if (!fresh && held && now() - held.at < LOOKUP_REUSE_MS) return held.answer;
     const answer = fetchLookup(key);
     answers.set(key, { at: now(), answer });
     answer.then(
@@ -67,8 +67,12 @@ export function createDirectoryLookups(
     async envelopeFingerprint(address: string): Promise<string | null> {
       return (await lookupOnce(address))?.envelopeFingerprint ?? null;
     },
-    async lookup(address: string): Promise<DirectoryEntry | null> {
-      return (await lookupOnce(address))?.entry ?? null;
+    /**
+     * `fresh` asks the directory again (and keeps that answer): compose decides from it which
+     * identity to seal to, so a change must show at once (envelope-pins.ts).
+     */
+    async lookup(address: string, opts: { fresh?: boolean } = {}): Promise<DirectoryEntry | null> {
+      return (await lookupOnce(address, opts.fresh))?.entry ?? null;
     },
     /** Spends one of the recipient's one-time prekeys: call only to seal a message to them. */
     async bundle(address: string): Promise<RecipientBundle | null> {

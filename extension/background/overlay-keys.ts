@@ -32,7 +32,7 @@ export function createOverlayKeySource(deps: {
         fingerprint,
         source,
       })),
-    lookup: (address) => directory.lookup(address),
+    lookup: (address, opts) => directory.lookup(address, opts),
     bundle: (address) => directory.bundle(address),
     envelopeFingerprint: (address) => directory.envelopeFingerprint(address),
     async envelopeReading(read) {
