@@ -11,7 +11,7 @@ import {
   restoreAccount,
   toServerKdf,
 } from '../../extension/background/account.ts';
-import { Custody } from '../../extension/background/custody.ts';
+import { Custody, memorySessionArea } from '../../extension/background/custody.ts';
 import {
   generateIdentitySecrets,
   type IdentitySecrets,
@@ -30,15 +30,6 @@ import { newKdfParams } from '../../shared/kdf/passphrase.ts';
 import { encodeVault, sealVault } from '../../shared/vault/index.ts';
 
 export const PASSPHRASE = 'a long passphrase for the background tests';
-
-export function memoryArea() {
-  const m = new Map<string, unknown>();
-  return {
-    get: async <T>(k: string) => structuredClone(m.get(k)) as T | undefined,
-    set: async (k: string, v: unknown) => void m.set(k, structuredClone(v)),
-    remove: async (k: string) => void m.delete(k),
-  };
-}
 
 /** Registers `address` with a real vault sealed under PASSPHRASE; the first session comes back. */
 export async function registerWithVault(serverUrl: string, address: string) {
@@ -77,18 +68,23 @@ export async function registerWithVault(serverUrl: string, address: string) {
 let databases = 0;
 
 /** One device of an account: its own IndexedDB and storage.session; `start()` (re)starts its background. */
-export async function backgroundDevice(record: VaultRecord | null, name = `device-${++databases}`) {
+export async function backgroundDevice(
+  record: VaultRecord | null,
+  name = `device-${++databases}`,
+  /** The upkeep's clock (prekey rotation and grace periods), real time by default. */
+  now: () => number = Date.now,
+) {
   const db = await openDatabase(`e2e-${name}-${Date.now()}`);
   const records = new Records(db, defaultSettings(true));
   if (record) await records.putVault(record);
-  let area = memoryArea();
+  let area = memorySessionArea();
   const alarms = { set: async () => {}, clear: async () => true };
   const start = () => {
     const custody = new Custody<AccountSecrets>(area, alarms, async () => 7 * 24 * 3_600_000);
     const server = accountServerFor(records, custody, area);
     let deps!: UpkeepDeps;
     const prekeys = createPrekeyCustody({ db, records, custody, syncSoon: () => syncVaultNow(deps) });
-    deps = { records, custody, server, prekeys };
+    deps = { records, custody, server, prekeys, now };
     return {
       custody,
       server,
@@ -110,7 +106,7 @@ export async function backgroundDevice(record: VaultRecord | null, name = `devic
     },
     /** The browser restarted: storage.session is gone too. */
     browserRestart() {
-      area = memoryArea();
+      area = memorySessionArea();
       bg = start();
     },
     /** Unlocks, and for a registered device stores registration's session as createAccount does. */

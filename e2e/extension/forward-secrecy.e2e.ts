@@ -6,7 +6,7 @@
 // stays gone; a replayed delivery is refused with a clear verdict, a re-read is served.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdentitySecrets } from '../../extension/background/identity.ts';
+import { type IdentitySecrets, SIGNED_PREKEY_GRACE_MS } from '../../extension/background/identity.ts';
 import { readArmored, UnlockedKeyCache } from '../../extension/background/overlay-crypto.ts';
 import { createDirectoryLookups } from '../../extension/background/overlay-directory.ts';
 import { createOverlayKeySource } from '../../extension/background/overlay-keys.ts';
@@ -138,5 +138,36 @@ describe('forward secrecy with a real Worker', () => {
       code: 'not_for_me',
       message: expect.stringContaining('opened on another device'),
     });
+  });
+
+  it('upkeep rotates the signed prekey weekly and deletes a replaced one after its grace period', async () => {
+    const DAY = 24 * 60 * 60_000;
+    const dan = await registerWithVault(worker.url, 'fs-dan@noise.localhost');
+    let clock = Date.now();
+    const device = await backgroundDevice(dan.record, 'dan', () => clock);
+    await device.unlock(dan.session);
+    const spkIds = (s: IdentitySecrets) => s.envelope.signedPrekeys.map((k) => k.id);
+    const onServer = async () => {
+      const secrets = (await device.bg.custody.current())!;
+      const { vault } = await device.bg.server.api(worker.url).vault.get();
+      return spkIds((await vaultContentsOf(vault, secrets, dan.identity.address)).identity);
+    };
+
+    clock += 8 * DAY;
+    await device.bg.upkeep(); // a week old: replaced, and the replaced one is kept for its grace
+    expect(await onServer()).toEqual([2, 1]);
+    clock += 8 * DAY;
+    await device.bg.upkeep(); // replaced again; 1 was replaced 8 days ago, still in its grace
+    expect(await onServer()).toEqual([3, 2, 1]);
+
+    clock += SIGNED_PREKEY_GRACE_MS + DAY; // past the grace of 1 and 2
+    await device.bg.upkeep();
+    expect(await onServer()).toEqual([4, 3]);
+    expect(spkIds((await device.bg.custody.current())!.identity)).toEqual([4, 3]);
+    const local = (await device.records.vault())!;
+    const secrets = (await device.bg.custody.current())!;
+    expect(spkIds((await vaultContentsOf(local.blob, secrets, dan.identity.address)).identity)).toEqual([
+      4, 3,
+    ]);
   });
 });

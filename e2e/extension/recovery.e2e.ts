@@ -5,7 +5,7 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountSecrets, makeRecovery, restoreAccount } from '../../extension/background/account.ts';
-import { Custody } from '../../extension/background/custody.ts';
+import { Custody, memorySessionArea } from '../../extension/background/custody.ts';
 import {
   fingerprintsOf,
   generateIdentitySecrets,
@@ -26,19 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
 });
-
-function memoryArea() {
-  const m = new Map<string, unknown>();
-  return {
-    get: async <T>(k: string) => m.get(k) as T | undefined,
-    set: async (k: string, v: unknown) => {
-      m.set(k, structuredClone(v));
-    },
-    remove: async (k: string) => {
-      m.delete(k);
-    },
-  };
-}
 
 describe('passphrase reset with the recovery code, real Worker', () => {
   it('resets locally and on the Worker; only the new passphrase restores', async () => {
@@ -91,7 +78,7 @@ describe('passphrase reset with the recovery code, real Worker', () => {
     const records = new Records(await openDatabase('recovery-e2e'), defaultSettings(true));
     await records.putVault(record);
     const custody = new Custody<AccountSecrets>(
-      memoryArea(),
+      memorySessionArea(),
       { set: async () => {}, clear: async () => true },
       async () => 60_000,
     );
@@ -111,7 +98,7 @@ describe('passphrase reset with the recovery code, real Worker', () => {
     const newDevice = accountServerFor(
       new Records(await openDatabase('recovery-e2e-new-device'), defaultSettings(true)),
       new Custody<AccountSecrets>(
-        memoryArea(),
+        memorySessionArea(),
         { set: async () => {}, clear: async () => true },
         async () => 60_000,
       ),

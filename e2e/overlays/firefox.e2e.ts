@@ -419,3 +419,12 @@ describe('hostile page (Firefox, issue 5 §6)', () => {
     await page.close();
   });
 });
+
+describe('sessions after the suite (Firefox)', () => {
+  it('each profile has one session: reads and composes made none', async () => {
+    for (const profile of [alice, bob]) {
+      const sessions = await profile.command<{ current: boolean }[]>('sessions.list', {});
+      expect(sessions.map((s) => s.current)).toEqual([true]);
+    }
+  });
+});

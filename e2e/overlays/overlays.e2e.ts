@@ -440,3 +440,17 @@ describe('hostile page (Chromium, issue 5 §6)', () => {
     await page.close();
   });
 });
+
+describe('sessions after the suite (Chromium)', () => {
+  it("each profile's options page lists one session: reads, composes and a background restart made none", async () => {
+    for (const profile of [alice, bob]) {
+      const page = await profile.open(`${profile.base}options.html`);
+      await page.waitForSelector('table[data-testid=sessions] tbody tr', { timeout: 30_000 });
+      const rows = await page.$$eval('table[data-testid=sessions] tbody tr', (trs) =>
+        trs.map((tr) => tr.getAttribute('data-current')),
+      );
+      expect(rows).toEqual(['true']);
+      await page.close();
+    }
+  });
+});

@@ -4,7 +4,7 @@
 // auth key goes to the server.
 
 import { z } from 'zod';
-import type { KdfParams as ServerKdfParams } from '../../shared/api/accounts.ts';
+import { fromServerKdf, toServerKdf } from '../../shared/api/kdf-params.ts';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { isNoiseError } from '../../shared/errors.ts';
 import {
@@ -47,7 +47,7 @@ import { pushVault } from './vault-sync.ts';
 export const VAULT_KDF_COST: KdfCost = KDF_DEFAULT_COST;
 export const DEV_KDF = VAULT_KDF_COST.m < KDF_DEFAULT_COST.m || VAULT_KDF_COST.t < KDF_DEFAULT_COST.t;
 
-export { DEVICE_NAME };
+export { DEVICE_NAME, toServerKdf };
 
 /** The vault's plaintext. */
 const VaultContents = z.strictObject({
@@ -74,21 +74,6 @@ export interface AccountSecrets {
   authKey: string;
   /** The recovery copy's key and salt, once a recovery sheet was made (VaultContents.recovery). */
   recovery?: { key: string; salt: string } | undefined;
-}
-
-export function toServerKdf(k: KdfParams): ServerKdfParams {
-  return {
-    algorithm: 'argon2id',
-    version: 19,
-    iterations: k.t,
-    memoryKiB: k.m,
-    parallelism: k.p,
-    salt: k.salt,
-  } as ServerKdfParams;
-}
-
-function fromServerKdf(k: ServerKdfParams): KdfParams {
-  return { v: 1, alg: 'argon2id', m: k.memoryKiB, t: k.iterations, p: k.parallelism, salt: k.salt };
 }
 
 export function encodeContents(c: VaultContents): Uint8Array {

@@ -23,7 +23,7 @@ import { openDatabase } from '../store/db.ts';
 import { defaultSettings, Records } from '../store/records.ts';
 import type { AccountSecrets } from './account.ts';
 import { acceptKeyChange, verifyContact } from './contacts.ts';
-import { Custody } from './custody.ts';
+import { Custody, memorySessionArea } from './custody.ts';
 import {
   envelopeFingerprint,
   generateIdentitySecrets,
@@ -79,22 +79,13 @@ function directoryOf(state: {
   }) as typeof fetch;
 }
 
-const memoryArea = () => {
-  const m = new Map<string, unknown>();
-  return {
-    get: async <T>(k: string) => m.get(k) as T | undefined,
-    set: async (k: string, v: unknown) => void m.set(k, v),
-    remove: async (k: string) => void m.delete(k),
-  };
-};
-
 let n = 0;
 async function bobWith(state: Parameters<typeof directoryOf>[0]) {
   const identity = await generateIdentitySecrets(BOB, () => {});
   const db = await openDatabase(`pins-${n++}`);
   const records = new Records(db, defaultSettings(true));
   const custody = new Custody<AccountSecrets>(
-    memoryArea(),
+    memorySessionArea(),
     { set: async () => {}, clear: async () => true },
     async () => 3_600_000,
   );

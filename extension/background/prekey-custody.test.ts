@@ -24,22 +24,13 @@ import { encodeVault, sealVault } from '../../shared/vault/index.ts';
 import { openDatabase } from '../store/db.ts';
 import { defaultSettings, Records } from '../store/records.ts';
 import { type AccountSecrets, encodeContents } from './account.ts';
-import { Custody } from './custody.ts';
+import { Custody, memorySessionArea } from './custody.ts';
 import { fingerprintsOf, generateIdentitySecrets, type IdentitySecrets } from './identity.ts';
 import { localKey } from './local-keys.ts';
 import { type OverlayKeySource, readArmored, UnlockedKeyCache } from './overlay-crypto.ts';
 import { createPrekeyCustody } from './prekey-custody.ts';
 import { ReplayLedger } from './replay-ledger.ts';
 import { vaultContentsOf } from './vault-sync.ts';
-
-function memoryArea() {
-  const m = new Map<string, unknown>();
-  return {
-    get: async <T>(k: string) => structuredClone(m.get(k)) as T | undefined,
-    set: async (k: string, v: unknown) => void m.set(k, structuredClone(v)),
-    remove: async (k: string) => void m.delete(k),
-  };
-}
 
 function bundleOf(s: IdentitySecrets, opkIndex = 0): RecipientBundle {
   const identity = identitySecretFromJson(s.envelope.identity);
@@ -75,7 +66,7 @@ async function bobDevice() {
     updatedAt: 0,
   });
   const custody = new Custody<AccountSecrets>(
-    memoryArea(),
+    memorySessionArea(),
     { set: async () => {}, clear: async () => true },
     async () => 3_600_000,
   );

@@ -20,7 +20,7 @@ import {
   startVerification,
 } from './account.ts';
 import { acceptKeyChange, contactsNamed, contactView, observeKey, verifyContact } from './contacts.ts';
-import type { Custody, SessionArea } from './custody.ts';
+import { type Custody, memorySessionArea, type SessionArea } from './custody.ts';
 import { ExtensionError } from './errors.ts';
 import { fingerprintsOf, publicPgpKey, readKeyInfo } from './identity.ts';
 import { type KeyServerBases, lookupKeyServers, PUBLIC_KEY_SERVERS } from './keyservers.ts';
@@ -31,21 +31,11 @@ import { type AccountServer, createAccountServer, serverCall } from './server.ts
 import { ExtensionSessionStore } from './session-store.ts';
 import { exclusiveVault, pushVault } from './vault-sync.ts';
 
-/** A session area in memory, for handlers made outside a browser (tests). */
-function memoryArea() {
-  const m = new Map<string, unknown>();
-  return {
-    get: async <T>(k: string) => structuredClone(m.get(k)) as T | undefined,
-    set: async (k: string, v: unknown) => void m.set(k, structuredClone(v)),
-    remove: async (k: string) => void m.delete(k),
-  };
-}
-
 /** The account's server with its session kept in `area` (storage.session) and sealed in IndexedDB. */
 export function accountServerFor(
   records: Records,
   custody: Custody<AccountSecrets>,
-  area: SessionArea = memoryArea(),
+  area: SessionArea = memorySessionArea(),
 ): AccountServer {
   const sessions = new ExtensionSessionStore(area, records, async () => {
     const s = await custody.current();

@@ -68,8 +68,9 @@ async function upkeep(deps: UpkeepDeps, prekeys: boolean): Promise<void> {
       const published = publicEnvelopeKeys(secrets.identity, ids).oneTimePrekeys;
       await serverCall(record.serverUrl, () => api.directory.uploadOneTimePrekeys(published));
     }
-    if (signedPrekeyAgeMs(secrets.identity) > SIGNED_PREKEY_MAX_AGE_MS) {
-      const rotated = { ...secrets, identity: rotateSignedPrekey(secrets.identity) };
+    const now = (deps.now ?? Date.now)();
+    if (signedPrekeyAgeMs(secrets.identity, now) > SIGNED_PREKEY_MAX_AGE_MS) {
+      const rotated = { ...secrets, identity: rotateSignedPrekey(secrets.identity, now) };
       ({ record, secrets } = await pushVault(api, record, rotated));
       const spk = publicEnvelopeKeys(secrets.identity, new Set()).signedPrekey;
       await serverCall(record.serverUrl, () => api.directory.uploadSignedPrekey(spk));

@@ -39,6 +39,23 @@ async function liveSessions(accountId: string): Promise<number> {
   return row?.n ?? -1;
 }
 
+/** Registers through `api` (which keeps the session) as a device named `deviceName`. */
+async function register(
+  api: ReturnType<typeof apiClient>,
+  address: string,
+  authKey: string,
+  deviceName: string,
+) {
+  return api.register({
+    address,
+    kdf: newKdf(),
+    authKey,
+    vault: vaultOf({ v: 1 }),
+    keys: { openpgpKey: await publicKeyFor(address) },
+    deviceName,
+  });
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(START);
@@ -67,14 +84,7 @@ describe('a day of simulated use', () => {
       });
 
     let api = client();
-    const registered = await api.register({
-      address,
-      kdf: newKdf(),
-      authKey,
-      vault: vaultOf({ v: 1 }),
-      keys: { openpgpKey: await publicKeyFor(address) },
-      deviceName: 'Browser extension',
-    });
+    const registered = await register(api, address, authKey, 'Browser extension');
     // The Worker's clock is the fake one: the first access token expires 15 fake minutes from now.
     expect(registered.session.accessExpiresAt).toBe(START + 15 * MINUTE);
 
@@ -146,14 +156,7 @@ describe('a day of simulated use', () => {
       relogin: async () => ({ address, authKey, deviceName: 'cli' }),
       onSessionEvent: (e) => void events.push(e),
     });
-    const registered = await api.register({
-      address,
-      kdf: newKdf(),
-      authKey,
-      vault: vaultOf({ v: 1 }),
-      keys: { openpgpKey: await publicKeyFor(address) },
-      deviceName: 'cli',
-    });
+    const registered = await register(api, address, authKey, 'cli');
     vi.setSystemTime(START + 31 * 24 * 60 * MINUTE);
     await api.account.get();
     expect(events).toEqual([
