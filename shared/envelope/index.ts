@@ -47,7 +47,8 @@ export {
   verifyIdentityAsync,
   verifySignedPrekeyAsync,
 } from './keys.ts';
-export { type OpenedEnvelope, type OpenOptions, open, openBytes, type RecipientKeys } from './open.ts';
+export { type OpenedEnvelope, type OpenOptions, open, type RecipientKeys } from './open.ts';
+export { openBytes } from './open-bytes.ts';
 export { type ByteSource, SEGMENT_SIZE } from './payload.ts';
 export type { RandomSource } from './random.ts';
 export { MemoryReplayStore, type OpenedEnvelopeRecord, type ReplayStore } from './replay.ts';

@@ -1,7 +1,6 @@
 // §8.2 Opening: find our entry, run X3DH from the recipient side, check the header MAC, decrypt the
 // segments, and check the sender's signature over the whole envelope before the last bytes go out.
 
-import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, toHex } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { TAG_LENGTH } from './aead.ts';
@@ -111,7 +110,7 @@ async function* payloadChunks(q: ByteQueue, trailer: { signature?: Uint8Array })
   }
 }
 
-function duplicateError(openedAt: number): NoiseError {
+export function duplicateError(openedAt: number): NoiseError {
   return new NoiseError(
     'duplicate',
     `envelope: already opened on this device (${new Date(openedAt).toISOString()}); a second delivery is not shown`,
@@ -122,10 +121,10 @@ function duplicateError(openedAt: number): NoiseError {
  * Takes the last segment's plaintext once the signature verified, instead of the stream (which
  * then ends without it); it records the envelope itself.
  */
-type LastSegmentTaker = (facts: VerdictFacts, lastSegment: Uint8Array) => Promise<void>;
+export type LastSegmentTaker = (facts: VerdictFacts, lastSegment: Uint8Array) => Promise<void>;
 
 /** §4.5: records the envelope; one recorded before is a duplicate. */
-function recordIn(store: ReplayStore | undefined): (facts: VerdictFacts) => Promise<void> {
+export function recordIn(store: ReplayStore | undefined): (facts: VerdictFacts) => Promise<void> {
   return async (facts) => {
     if (!store) return;
     const envelopeId = toHex(facts.envelopeId);
@@ -147,7 +146,8 @@ export function open(
   return openWith(envelope, keys, opts);
 }
 
-async function openWith(
+/** open() with a taker for the last segment (open-bytes.ts); not part of the public API. */
+export async function openWith(
   envelope: ByteSource,
   keys: RecipientKeys,
   opts: OpenOptions,
@@ -273,59 +273,4 @@ async function openWith(
     plaintext: toReadableStream(plaintextChunks()),
     verdict,
   };
-}
-
-/**
- * Opens an envelope held in memory; the plaintext is written into one buffer of its exact size.
- * With `keptCopies`, an envelope opened before is served from its copy (§4.6), and a fresh open
- * is kept before it is recorded, so a copy exists for every envelope the replay store refuses.
- */
-export async function openBytes(
-  envelope: Uint8Array,
-  keys: RecipientKeys,
-  opts: OpenOptions = {},
-): Promise<{ plaintext: Uint8Array; verdict: EnvelopeVerdict }> {
-  abytes(envelope, undefined, 'envelope');
-  const kept = opts.keptCopies;
-  const envelopeDigest = kept ? sha256(envelope) : null;
-  if (kept && envelopeDigest) {
-    const copy = await kept.get(envelopeDigest);
-    if (copy) {
-      const senderConfirmed = opts.senderFingerprint?.toUpperCase() === fingerprintHex(copy.facts.sender);
-      return {
-        plaintext: copy.plaintext,
-        verdict: buildVerdict(copy.facts, { senderConfirmed, firstOpenedAt: copy.firstOpenedAt }),
-      };
-    }
-  }
-  const payload = envelope.length - parseHeaderPrefix(envelope) - SIGNATURE_LENGTH;
-  const size = Math.max(0, payload - Math.max(1, Math.ceil(payload / CHUNK_SIZE)) * TAG_LENGTH);
-  const out = new Uint8Array(size);
-  let offset = 0;
-  const append = (chunk: Uint8Array) => {
-    if (offset + chunk.length > out.length)
-      throw new NoiseError('malformed', 'envelope: payload size mismatch');
-    out.set(chunk, offset);
-    offset += chunk.length;
-  };
-  const plaintext = () => (offset === out.length ? out : out.subarray(0, offset));
-  const record = recordIn(opts.replayStore);
-  const takeLast: LastSegmentTaker = async (facts, last) => {
-    append(last);
-    if (kept) {
-      // Refused before a copy is written: a copy exists only for the first open.
-      const openedAt = (await opts.replayStore?.openedAt(toHex(facts.envelopeId))) ?? null;
-      if (openedAt !== null) throw duplicateError(openedAt);
-      await kept.put(envelopeDigest!, {
-        plaintext: plaintext(),
-        facts,
-        firstOpenedAt: (opts.now ?? Date.now)(),
-      });
-    }
-    await record(facts);
-  };
-  const opened = await openWith([envelope], keys, opts, takeLast);
-  for await (const chunk of iterateBytes(opened.plaintext)) append(chunk);
-  const verdict = await opened.verdict;
-  return { plaintext: plaintext(), verdict };
 }
