@@ -30,21 +30,24 @@ export default defineBackground(() => {
   // The account's server: one API client per URL, its session in storage.session and sealed in
   // IndexedDB (session-store.ts). Built once the database is open.
   const server = ready.then((records) => accountServerFor(records, custody, session));
-  const upkeepDeps = Promise.all([ready, server]).then(
-    ([records, srv]): UpkeepDeps => ({ records, custody, server: srv, prekeys: prekeyCustody }),
-  );
-  // The read path's custody of envelope prekeys: deleting a used one-time prekey schedules a push.
-  let prekeyCustody!: ReturnType<typeof createPrekeyCustody>;
-  const prekeys = Promise.all([database, ready]).then(([db, records]) => {
-    prekeyCustody = createPrekeyCustody({
+  // The read path's custody of envelope prekeys: deleting a used one-time prekey schedules a push
+  // (upkeep without the directory work), which reads `upkeepDeps` only when it runs.
+  let upkeepDeps: Promise<UpkeepDeps>;
+  const prekeys = Promise.all([database, ready]).then(([db, records]) =>
+    createPrekeyCustody({
       db,
       records,
       custody,
       syncSoon: () =>
         upkeepDeps.then(syncVaultNow).catch((e) => console.warn('vault sync failed; upkeep retries', e)),
-    });
-    return prekeyCustody;
-  });
+    }),
+  );
+  upkeepDeps = Promise.all([ready, server, prekeys]).then(([records, srv, prekeyCustody]) => ({
+    records,
+    custody,
+    server: srv,
+    prekeys: prekeyCustody,
+  }));
 
   // Listeners are registered synchronously so a woken worker sees the event that woke it.
   const handlers = Promise.all([ready, server]).then(([records, srv]) =>
@@ -62,7 +65,6 @@ export default defineBackground(() => {
       // memory since the alarm was set) sets it again.
       await custody.expire();
     } else if (name === UPKEEP_ALARM) {
-      await prekeys;
       await runUpkeep(await upkeepDeps).catch((e) => console.warn('upkeep failed', e));
     }
   });
