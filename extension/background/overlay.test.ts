@@ -67,6 +67,8 @@ beforeAll(async () => {
     lookup: async () => null,
     bundle: async () => null,
     envelopeFingerprint: async () => null,
+    envelopeReading: async () => null,
+    envelopePin: async () => null,
   };
   route = createOverlayRouter(
     {
@@ -176,6 +178,8 @@ describe('overlay router', () => {
           lookup: async () => null,
           bundle: async () => null,
           envelopeFingerprint: async () => null,
+          envelopeReading: async () => null,
+          envelopePin: async () => null,
         },
         cache,
         importKey: async () => ({ fingerprint: '' }),
@@ -292,6 +296,8 @@ describe('overlay router', () => {
           lookup: async () => null,
           bundle: async () => null,
           envelopeFingerprint: async () => null,
+          envelopeReading: async () => null,
+          envelopePin: async () => null,
         },
         cache: new UnlockedKeyCache(),
         importKey: async () => ({ fingerprint: '' }),

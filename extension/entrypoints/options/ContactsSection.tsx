@@ -1,6 +1,6 @@
-// Contacts: add by lookup or armored import, remove, mark verified by comparing fingerprints.
-// A lookup that returns a key different from the pinned one is shown as a warning and only
-// replaces the pinned key when the user accepts it.
+// Contacts: add by lookup or armored import, remove, mark verified by comparing fingerprints
+// (the OpenPGP key's or the pinned envelope identity's). A key or identity different from the
+// pinned one is shown as a warning and only replaces it when the user accepts it.
 
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
@@ -9,6 +9,7 @@ import { t } from '../../platform/browser.ts';
 import { ErrorText, Field, Notice, TextArea } from '../../ui/controls.tsx';
 
 const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : t('never'));
+const grouped = (fingerprint: string) => fingerprint.replace(/(.{4})/g, '$1 ').trim();
 
 function ContactRow(props: { contact: ContactView; onChange: () => void; onError: (m: string) => void }) {
   const c = props.contact;
@@ -25,6 +26,27 @@ function ContactRow(props: { contact: ContactView; onChange: () => void; onError
       <p class="hint">
         {t('contactMeta', [t(`source_${c.source.replace(/\W/g, '_')}`), when(c.firstSeen), when(c.lastUsed)])}
       </p>
+      {c.envelope && (
+        <div class="fingerprint" data-testid="envelope-identity">
+          <span class="muted">{t('contactEnvelopeIdentity', when(c.envelope.firstSeen))}</span>{' '}
+          <code>{grouped(c.envelope.fingerprint)}</code>
+          {c.envelope.verified && <span data-testid="envelope-verified"> ✔ {t('verified')}</span>}
+        </div>
+      )}
+      {c.envelope?.pendingChange && (
+        <Notice tone="warning">
+          <p data-testid="identity-change-warning">
+            {t('identityChangeWarning', [c.address, grouped(c.envelope.pendingChange.fingerprint)])}
+          </p>
+          <button
+            type="button"
+            class="danger"
+            onClick={() => act(call('contacts.acceptChange', { address: c.address }))}
+          >
+            {t('acceptNewIdentity')}
+          </button>
+        </Notice>
+      )}
       {c.pendingChange && (
         <Notice tone="warning">
           <p data-testid="key-change-warning">
@@ -58,7 +80,7 @@ function ContactRow(props: { contact: ContactView; onChange: () => void; onError
         </form>
       ) : (
         <div class="choices">
-          {!c.verified && (
+          {(!c.verified || (c.envelope && !c.envelope.verified)) && (
             <button type="button" class="secondary" onClick={() => setChecking(true)}>
               {t('verify')}
             </button>

@@ -22,6 +22,7 @@ const FAILURE_TEXT: Record<string, string> = {
   tampered: 'readFailTampered',
   no_integrity: 'readFailNoIntegrity',
   not_for_me: 'readFailNotForMe',
+  duplicate: 'readFailDuplicate',
   key_unusable: 'readFailKeyUnusable',
   malformed: 'readFailMalformed',
   secret_key_material: 'readFailSecretKey',
