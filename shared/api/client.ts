@@ -26,6 +26,7 @@ import {
 import { type DirectoryClient, directoryClient } from './directory-client.ts';
 import { ApiClientError, ErrorBody } from './errors.ts';
 import { inboxClient } from './inbox-client.ts';
+import { relayClient } from './relay-client.ts';
 
 /** Where the client keeps the session tokens (memory, extension storage, a CLI file). */
 export interface SessionStore {
@@ -226,6 +227,7 @@ export function apiClient(options: ApiClientOptions) {
 
     directory,
     inbox: inboxClient({ baseUrl: base, fetch: doFetch, accessToken }),
+    relay: relayClient({ baseUrl: base, fetch: doFetch, accessToken }),
   };
 }
 
