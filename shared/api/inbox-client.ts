@@ -8,6 +8,7 @@ import { ApiClientError, ErrorBody } from './errors.ts';
 import {
   ChangesResponse,
   type FlagsRequest,
+  type Folder,
   frameReplacement,
   INBOX_ROUTES,
   InboxesResponse,
@@ -84,8 +85,9 @@ export function inboxClient(options: InboxClientOptions) {
     overview: () => json(InboxesResponse, INBOX_ROUTES.inboxes, { method: 'GET' }),
     /** Deletes the inbox's mail and gives the address up for good. */
     release: (address: string) => json(InboxOkResponse, INBOX_ROUTES.inbox(address), { method: 'DELETE' }),
-    list: (address: string, page: { limit?: number; before?: string } = {}) => {
+    list: (address: string, page: { limit?: number; before?: string; folder?: Folder } = {}) => {
       const q = new URLSearchParams();
+      if (page.folder) q.set('folder', page.folder);
       if (page.limit !== undefined) q.set('limit', String(page.limit));
       if (page.before) q.set('before', page.before);
       const query = q.size > 0 ? `?${q}` : '';
@@ -127,6 +129,16 @@ export function inboxClient(options: InboxClientOptions) {
         method: 'PUT',
         headers: { 'Content-Type': 'application/octet-stream', 'If-Match': `"v${version}"` },
         body: frameReplacement(sealed.summary, sealed.body) as Uint8Array<ArrayBuffer>,
+      }),
+    /**
+     * Stores a Sent copy under the id the client drew (shared/outbound sealSentCopy gives `framed`);
+     * 409 'message_exists' when the id is taken (a retried upload already landed).
+     */
+    uploadSent: (address: string, id: string, framed: Uint8Array) =>
+      json(InboxMessage, INBOX_ROUTES.sent(address, id), {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: framed as Uint8Array<ArrayBuffer>,
       }),
     setFlags: (address: string, id: string, flags: FlagsRequest) =>
       json(InboxMessage, INBOX_ROUTES.message(address, id), {
