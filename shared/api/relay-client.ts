@@ -53,7 +53,12 @@ export function relayClient(options: RelayClientOptions) {
       const error = ErrorBody.safeParse(body);
       if (error.success)
         throw new ApiClientError(res.status, error.data.error.code, error.data.error.message, extra);
-      throw new ApiClientError(res.status, 'unexpected_response', `Unexpected ${res.status} response.`, extra);
+      throw new ApiClientError(
+        res.status,
+        'unexpected_response',
+        `Unexpected ${res.status} response.`,
+        extra,
+      );
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success)

@@ -19,7 +19,10 @@ export const RELAY_ROUTES = {
 export const RELAY_REQUEST_TYPE = 'application/vnd.noise.relay-request';
 
 /** An envelope address: an account-style address without control characters (RFC 5321 §4.1.2). */
-export const EnvelopeAddress = AccountAddress.refine((a) => !/[\x00-\x1f\x7f]/.test(a), 'control character');
+export const EnvelopeAddress = AccountAddress.refine(
+  (a) => [...a].every((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f),
+  'control character',
+);
 
 /**
  * encrypted: the client built and encrypted the message; the relay sends its bytes unchanged.
@@ -58,6 +61,8 @@ export const SendId = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
 export const RecipientResult = z.strictObject({
   address: z.string(),
   status: z.enum(['sent', 'failed']),
+  /** The Message-ID the mail service gave this recipient's copy (it replaces the message's own). */
+  messageId: z.string().max(998).optional(),
   /** The stable error code for this recipient (see docs/api.md, relay errors). */
   error: z.string().optional(),
 });

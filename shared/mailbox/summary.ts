@@ -75,7 +75,11 @@ export type SummaryV2 = z.infer<typeof SummaryV2>;
  * §4.4 the thread a message belongs to: the first References id (the thread's root, RFC 5322
  * §3.6.4), else In-Reply-To, else its own Message-ID; null when it has none of them.
  */
-export function threadIdOf(m: { messageId: string | null; inReplyTo?: string | null; references?: readonly string[] }): string | null {
+export function threadIdOf(m: {
+  messageId: string | null;
+  inReplyTo?: string | null;
+  references?: readonly string[];
+}): string | null {
   return m.references?.[0] ?? m.inReplyTo ?? m.messageId ?? null;
 }
 

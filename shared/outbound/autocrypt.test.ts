@@ -20,7 +20,11 @@ async function busyKey() {
     subkeys: [{}, {}],
     format: 'object',
   });
-  const { privateKey: certifier } = await openpgp.generateKey({ type: 'ecc', userIDs: [{ email: 'ca@x.test' }], format: 'object' });
+  const { privateKey: certifier } = await openpgp.generateKey({
+    type: 'ecc',
+    userIDs: [{ email: 'ca@x.test' }],
+    format: 'object',
+  });
   return privateKey.signAllUsers([certifier]).then((k) => k as openpgp.PrivateKey);
 }
 
@@ -76,10 +80,18 @@ describe('Autocrypt header', () => {
     expect(read.subkeys).toHaveLength(1);
     await expect(read.verifyPrimaryKey()).resolves.toBeUndefined();
     // The one subkey kept is the one a sender would encrypt to.
-    expect((await read.getEncryptionKey()).getKeyID().equals((await key.getEncryptionKey()).getKeyID())).toBe(true);
+    expect((await read.getEncryptionKey()).getKeyID().equals((await key.getEncryptionKey()).getKeyID())).toBe(
+      true,
+    );
     // Message to the minimal key decrypts with the full private key.
-    const msg = await openpgp.encrypt({ message: await openpgp.createMessage({ text: 'hi' }), encryptionKeys: read });
-    const out = await openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage: msg }), decryptionKeys: key });
+    const msg = await openpgp.encrypt({
+      message: await openpgp.createMessage({ text: 'hi' }),
+      encryptionKeys: read,
+    });
+    const out = await openpgp.decrypt({
+      message: await openpgp.readMessage({ armoredMessage: msg }),
+      decryptionKeys: key,
+    });
     expect(out.data).toBe('hi');
   });
 
@@ -97,19 +109,27 @@ describe('Autocrypt header', () => {
   it('survives a real message: postal-mime unfolds it and the parser gets the same key', async () => {
     const key = await busyKey();
     const sent = await prepareSend(
-      { content: { from: { address: ADDR }, to: [{ address: 'dave@example.org' }], subject: 's', text: 't' }, signingKey: key },
+      {
+        content: { from: { address: ADDR }, to: [{ address: 'dave@example.org' }], subject: 's', text: 't' },
+        signingKey: key,
+      },
       { mode: 'encrypted', recipientKeys: [key.toPublic()] },
     );
     const mail = await PostalMime.parse(sent.mime);
     const headers = mail.headers.filter((h) => h.key === 'autocrypt');
     expect(headers).toHaveLength(1);
     const hint = parseAutocrypt(headers[0]!.value);
-    expect(hint?.keydata).toBe(parseAutocrypt((await autocryptHeader(key, ADDR))[1].replace(/\r\n /g, ' '))?.keydata);
+    expect(hint?.keydata).toBe(
+      parseAutocrypt((await autocryptHeader(key, ADDR))[1].replace(/\r\n /g, ' '))?.keydata,
+    );
     expect(utf8(hint!.keydata).length).toBeLessThan(2000);
   });
 
   it('parser: ignores headers §2.1 says to ignore', () => {
-    expect(parseAutocrypt('addr=a@b; keydata=AAAA')).toMatchObject({ addr: 'a@b', preferEncrypt: 'nopreference' });
+    expect(parseAutocrypt('addr=a@b; keydata=AAAA')).toMatchObject({
+      addr: 'a@b',
+      preferEncrypt: 'nopreference',
+    });
     expect(parseAutocrypt('addr=a@b; keydata=AAAA; critical=1')).toBeNull();
     expect(parseAutocrypt('addr=a@b; keydata=AAAA; _extra=1')).not.toBeNull();
     expect(parseAutocrypt('addr=a@b; addr=c@d; keydata=AAAA')).toBeNull();

@@ -27,7 +27,8 @@ export async function minimalKey(input: KeyInput, addr: string): Promise<Uint8Ar
   const subkey = key.subkeys.find((s) => s.getKeyID().equals(encryption.getKeyID()));
   if (!subkey) throw new NoiseError('key_unusable', 'autocrypt: the key has no encryption subkey');
   const binding = await subkey.verify();
-  if (!primary.user.userID) throw new NoiseError('key_unusable', 'autocrypt: the primary user is not a user ID');
+  if (!primary.user.userID)
+    throw new NoiseError('key_unusable', 'autocrypt: the primary user is not a user ID');
   const packets = new PacketList();
   packets.push(key.keyPacket, primary.user.userID, primary.selfCertification, subkey.keyPacket, binding);
   return packets.write();
@@ -43,7 +44,8 @@ function folded(bytes: Uint8Array): string {
 
 /** §2.1 the header value: `addr=…; prefer-encrypt=mutual; keydata=…` (folded). */
 export async function autocryptHeader(input: KeyInput, addr: string): Promise<readonly [string, string]> {
-  if (!/^[^\s;=<>]+@[^\s;=<>]+$/.test(addr)) throw new NoiseError('invalid_argument', 'autocrypt: not an address');
+  if (!/^[^\s;=<>]+@[^\s;=<>]+$/.test(addr))
+    throw new NoiseError('invalid_argument', 'autocrypt: not an address');
   const keydata = await minimalKey(input, addr);
   return ['Autocrypt', `addr=${addr}; prefer-encrypt=mutual; keydata=${folded(keydata)}`] as const;
 }

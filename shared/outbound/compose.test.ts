@@ -70,7 +70,9 @@ describe('prepareSend', () => {
     const parsed = await PostalMime.parse(opened);
     expect(parsed.text).toContain('CANARY-compose body');
     expect(parsed.headers.find((h) => h.key === 'content-type')?.value).toMatch(/multipart\/signed/);
-    await expect(openRelaySeal(sent.payload, { from: sent.meta.from, to: ['dave@example.org'] }, [relay])).rejects.toMatchObject({
+    await expect(
+      openRelaySeal(sent.payload, { from: sent.meta.from, to: ['dave@example.org'] }, [relay]),
+    ).rejects.toMatchObject({
       code: 'tampered',
     });
   });
@@ -81,15 +83,28 @@ describe('Sent copy', () => {
     const inboxKey = generateInboxKey();
     const sent = await prepareSend(mail, { mode: 'encrypted', recipientKeys: [dave.toPublic()] });
     const id = newSentId();
-    const summary = sentSummary(mail.content, { messageId: sent.messageId, bcc: mail.bcc, encryption: 'pgp-mime' });
+    const summary = sentSummary(mail.content, {
+      messageId: sent.messageId,
+      bcc: mail.bcc,
+      encryption: 'pgp-mime',
+    });
     const framed = await sealSentCopy(inboxKey, id, summary, sent.mime);
     const length = new DataView(framed.buffer).getUint32(0);
     const sealedSummary = framed.slice(4, 4 + length);
     const sealedBody = framed.slice(4 + length);
-    const opened = decodeSummary(await openObject(inboxKey, { kind: KIND_SUMMARY, messageId: id }, sealedSummary));
-    expect(opened).toMatchObject({ v: 2, thread: '<m1@example.org>', inReplyTo: '<m2@example.org>', bcc: [{ address: 'hidden@example.com' }, { address: 'DAVE@example.org' }] });
+    const opened = decodeSummary(
+      await openObject(inboxKey, { kind: KIND_SUMMARY, messageId: id }, sealedSummary),
+    );
+    expect(opened).toMatchObject({
+      v: 2,
+      thread: '<m1@example.org>',
+      inReplyTo: '<m2@example.org>',
+      bcc: [{ address: 'hidden@example.com' }, { address: 'DAVE@example.org' }],
+    });
     expect(await openObject(inboxKey, { kind: KIND_BODY, messageId: id }, sealedBody)).toEqual(sent.mime);
     // Under another id the objects do not open: the server cannot move them.
-    await expect(openObject(inboxKey, { kind: KIND_BODY, messageId: newSentId() }, sealedBody)).rejects.toMatchObject({ code: 'tampered' });
+    await expect(
+      openObject(inboxKey, { kind: KIND_BODY, messageId: newSentId() }, sealedBody),
+    ).rejects.toMatchObject({ code: 'tampered' });
   });
 });

@@ -6,16 +6,16 @@ import { frameReplacement } from '../api/inbox.ts';
 import { toBase64Url } from '../encoding.ts';
 import { KIND_BODY, KIND_SUMMARY } from '../mailbox/labels.ts';
 import { sealObject } from '../mailbox/sealed-object.ts';
-import { encodeSummary, type SummaryV2, threadIdOf } from '../mailbox/summary.ts';
+import { encodeSummary, type SummaryV2, snippetOf, threadIdOf } from '../mailbox/summary.ts';
 import type { MailContent } from '../pgp/mime-build.ts';
-import { snippetOf } from '../mailbox/summary.ts';
 
 /** A fresh message id as the server makes them: 16 random bytes, base64url. */
 export function newSentId(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
-const address = (a: { name?: string; address: string }) => (a.name ? { name: a.name, address: a.address } : { address: a.address });
+const address = (a: { name?: string; address: string }) =>
+  a.name ? { name: a.name, address: a.address } : { address: a.address };
 
 /** §4.4 the summary of a message the user sent, threading included. */
 export function sentSummary(
@@ -37,9 +37,11 @@ export function sentSummary(
     references: references.slice(-32),
     thread: threadIdOf({ messageId: sent.messageId, inReplyTo, references }),
     snippet: snippetOf(content.text),
-    attachments: (content.attachments ?? [])
-      .slice(0, 64)
-      .map((a) => ({ name: a.filename.slice(0, 256), type: a.contentType.slice(0, 128), size: a.data.length })),
+    attachments: (content.attachments ?? []).slice(0, 64).map((a) => ({
+      name: a.filename.slice(0, 256),
+      type: a.contentType.slice(0, 128),
+      size: a.data.length,
+    })),
     encryption: sent.encryption,
   };
 }

@@ -13,7 +13,11 @@ describe('relay suite: RFC 9180 A.1.1', () => {
   });
 
   it('the published ciphertext opens to the published plaintext', async () => {
-    const recipientKey = await relaySuite.kem.importKey('raw', fromHex(vector.skRm).buffer as ArrayBuffer, false);
+    const recipientKey = await relaySuite.kem.importKey(
+      'raw',
+      fromHex(vector.skRm).buffer as ArrayBuffer,
+      false,
+    );
     const pt = await relaySuite.open(
       { recipientKey, enc: fromHex(vector.enc), info: fromHex(vector.info) },
       fromHex(vector.ct),
@@ -23,11 +27,19 @@ describe('relay suite: RFC 9180 A.1.1', () => {
   });
 
   it('a flipped ciphertext byte or another aad does not open', async () => {
-    const recipientKey = await relaySuite.kem.importKey('raw', fromHex(vector.skRm).buffer as ArrayBuffer, false);
+    const recipientKey = await relaySuite.kem.importKey(
+      'raw',
+      fromHex(vector.skRm).buffer as ArrayBuffer,
+      false,
+    );
     const ct = fromHex(vector.ct);
     ct[3] = (ct[3] ?? 0) ^ 1;
     await expect(
-      relaySuite.open({ recipientKey, enc: fromHex(vector.enc), info: fromHex(vector.info) }, ct, fromHex(vector.aad)),
+      relaySuite.open(
+        { recipientKey, enc: fromHex(vector.enc), info: fromHex(vector.info) },
+        ct,
+        fromHex(vector.aad),
+      ),
     ).rejects.toThrow();
     await expect(
       relaySuite.open(

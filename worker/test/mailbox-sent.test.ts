@@ -7,7 +7,13 @@ import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import { ChangesResponse, InboxMessage, MessageListResponse } from '../../shared/api/inbox.ts';
 import { fromBase64Url, utf8 } from '../../shared/encoding.ts';
-import { decodeSummary, generateInboxKey, KIND_BODY, KIND_SUMMARY, openObject } from '../../shared/mailbox/index.ts';
+import {
+  decodeSummary,
+  generateInboxKey,
+  KIND_BODY,
+  KIND_SUMMARY,
+  openObject,
+} from '../../shared/mailbox/index.ts';
 import { newSentId, prepareSend, sealSentCopy, sentSummary } from '../../shared/outbound/index.ts';
 import { migrate, SCHEMA } from '../src/mailbox/message-table.ts';
 import { mailboxStub } from '../src/mailbox/stub.ts';
@@ -20,8 +26,9 @@ import { api, expectError } from './support/accounts.ts';
 const CANARY = 'CANARY-sent-copy-91c2';
 
 async function sentCopy(alice: InboxAccount, inboxKey: Uint8Array, id = newSentId()) {
-  const dave = (await openpgp.generateKey({ type: 'ecc', userIDs: [{ email: 'dave@example.org' }], format: 'object' }))
-    .privateKey;
+  const dave = (
+    await openpgp.generateKey({ type: 'ecc', userIDs: [{ email: 'dave@example.org' }], format: 'object' })
+  ).privateKey;
   const content = {
     from: { address: alice.address },
     to: [{ address: 'dave@example.org' }],
@@ -30,11 +37,18 @@ async function sentCopy(alice: InboxAccount, inboxKey: Uint8Array, id = newSentI
     inReplyTo: '<first@example.org>',
     references: ['<first@example.org>'],
   };
-  const sent = await prepareSend({ content, signingKey: alice.privateKey, bcc: ['hidden@example.com'] }, {
-    mode: 'encrypted',
-    recipientKeys: [dave.toPublic()],
+  const sent = await prepareSend(
+    { content, signingKey: alice.privateKey, bcc: ['hidden@example.com'] },
+    {
+      mode: 'encrypted',
+      recipientKeys: [dave.toPublic()],
+    },
+  );
+  const summary = sentSummary(content, {
+    messageId: sent.messageId,
+    bcc: ['hidden@example.com'],
+    encryption: 'pgp-mime',
   });
-  const summary = sentSummary(content, { messageId: sent.messageId, bcc: ['hidden@example.com'], encryption: 'pgp-mime' });
   return { id, mime: sent.mime, framed: await sealSentCopy(inboxKey, id, summary, sent.mime) };
 }
 
@@ -54,7 +68,13 @@ describe('Sent copies', () => {
     const res = await upload(alice, copy.id, copy.framed);
     expect(res.status, await res.clone().text()).toBe(201);
     const stored = InboxMessage.parse(await res.json());
-    expect(stored).toMatchObject({ id: copy.id, folder: 'sent', format: 'inbox-v1', version: 1, flags: { read: true } });
+    expect(stored).toMatchObject({
+      id: copy.id,
+      folder: 'sent',
+      format: 'inbox-v1',
+      version: 1,
+      flags: { read: true },
+    });
 
     const sent = MessageListResponse.parse(await (await inboxApi(alice, '/messages?folder=sent')).json());
     expect(sent.messages.map((m) => m.id)).toEqual([copy.id]);
@@ -65,7 +85,11 @@ describe('Sent copies', () => {
     const summary = decodeSummary(
       await openObject(key, { kind: KIND_SUMMARY, messageId: copy.id }, fromBase64Url(stored.summary)),
     );
-    expect(summary).toMatchObject({ v: 2, thread: '<first@example.org>', bcc: [{ address: 'hidden@example.com' }] });
+    expect(summary).toMatchObject({
+      v: 2,
+      thread: '<first@example.org>',
+      bcc: [{ address: 'hidden@example.com' }],
+    });
     const body = new Uint8Array(await (await inboxApi(alice, `/messages/${copy.id}/body`)).arrayBuffer());
     expect(await openObject(key, { kind: KIND_BODY, messageId: copy.id }, body)).toEqual(copy.mime);
 
@@ -80,12 +104,20 @@ describe('Sent copies', () => {
     const key = generateInboxKey();
     const copy = await sentCopy(alice, key);
     expect((await upload(alice, copy.id, copy.framed)).status).toBe(201);
-    await expectError(await upload(alice, copy.id, (await sentCopy(alice, key, copy.id)).framed), 409, 'message_exists');
+    await expectError(
+      await upload(alice, copy.id, (await sentCopy(alice, key, copy.id)).framed),
+      409,
+      'message_exists',
+    );
     const plain = utf8(`${CANARY} plaintext`);
     const framedPlain = new Uint8Array([0, 0, 0, 4, ...plain]);
     await expectError(await upload(alice, newSentId(), framedPlain), 400, 'invalid_replacement');
     await expectError(await upload(alice, 'short', copy.framed), 400, 'invalid_request');
-    await expectError(await fetchAs(mallory, alice.address, newSentId(), copy.framed), 404, 'inbox_not_found');
+    await expectError(
+      await fetchAs(mallory, alice.address, newSentId(), copy.framed),
+      404,
+      'inbox_not_found',
+    );
     const listed = MessageListResponse.parse(await (await inboxApi(alice, '/messages?folder=sent')).json());
     expect(listed.messages).toHaveLength(1);
     await expectError(await inboxApi(alice, '/messages?folder=drafts'), 400, 'invalid_request');
@@ -105,7 +137,12 @@ describe('Sent copies', () => {
         `INSERT INTO messages (id, received_at, dedupe, auth, format, version, summary, body_key, body_size, flags, changed)
          VALUES ('AAAAAAAAAAAAAAAAAAAAAA', 1, 'd', '{"spf":"none","dkim":"none","dmarc":"none","aligned":false}', 'pgp', 1, x'00', 'k', 1, 0, 1)`,
       );
-      expect(sql.exec('PRAGMA table_info(messages)').toArray().some((c) => c.name === 'folder')).toBe(false);
+      expect(
+        sql
+          .exec('PRAGMA table_info(messages)')
+          .toArray()
+          .some((c) => c.name === 'folder'),
+      ).toBe(false);
       migrate(sql);
       migrate(sql);
     });

@@ -5,7 +5,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { RelayResult } from '../../shared/api/relay.ts';
 import { mapSendError } from '../src/relay/send-errors.ts';
-import { correspondent, encryptedMime, inboxAccount, relayEnv, sendRequest } from './relay-support/relay-mail.ts';
+import {
+  correspondent,
+  encryptedMime,
+  inboxAccount,
+  relayEnv,
+  sendRequest,
+} from './relay-support/relay-mail.ts';
 import { expectError } from './support/accounts.ts';
 
 const dave = await correspondent('dave@example.org');
@@ -45,7 +51,12 @@ describe('relay: mail service errors', () => {
     for (const [serviceCode, status, code] of TABLE) {
       const { env: e } = relayEnv({}, () => serviceCode);
       const mime = await encryptedMime(alice, [dave], { text: serviceCode });
-      const res = await sendRequest(e, alice.token, { mode: 'encrypted', from: alice.address, to: [dave.address], fallback: 'none' }, mime);
+      const res = await sendRequest(
+        e,
+        alice.token,
+        { mode: 'encrypted', from: alice.address, to: [dave.address], fallback: 'none' },
+        mime,
+      );
       await expectError(res, status, code);
     }
     vi.restoreAllMocks();
@@ -67,7 +78,12 @@ describe('relay: mail service errors', () => {
   it('goes on past a per-recipient refusal and stops at a refusal of the whole message', async () => {
     const alice = await inboxAccount('alice');
     const perRecipient = relayEnv({}, (s) => (s.to === dave.address ? 'E_RECIPIENT_NOT_ALLOWED' : undefined));
-    const res = await sendRequest(perRecipient.env, alice.token, { mode: 'encrypted', from: alice.address, to: [dave.address, erin.address] }, await encryptedMime(alice, [dave, erin]));
+    const res = await sendRequest(
+      perRecipient.env,
+      alice.token,
+      { mode: 'encrypted', from: alice.address, to: [dave.address, erin.address] },
+      await encryptedMime(alice, [dave, erin]),
+    );
     expect(RelayResult.parse(await res.json())).toMatchObject({
       status: 'partial',
       recipients: [
@@ -77,7 +93,12 @@ describe('relay: mail service errors', () => {
     });
     const whole = relayEnv({}, () => 'E_RATE_LIMIT_EXCEEDED');
     await expectError(
-      await sendRequest(whole.env, alice.token, { mode: 'encrypted', from: alice.address, to: [dave.address, erin.address] }, await encryptedMime(alice, [dave, erin], { text: 'x' })),
+      await sendRequest(
+        whole.env,
+        alice.token,
+        { mode: 'encrypted', from: alice.address, to: [dave.address, erin.address] },
+        await encryptedMime(alice, [dave, erin], { text: 'x' }),
+      ),
       429,
       'service_rate_limited',
     );
@@ -89,26 +110,54 @@ describe('relay: mail service errors', () => {
     const refuseAutocrypt = (s: { raw?: Uint8Array }) =>
       s.raw && new TextDecoder().decode(s.raw).includes('Autocrypt:') ? 'E_HEADER_NOT_ALLOWED' : undefined;
     const { env: e, sent } = relayEnv({}, refuseAutocrypt);
-    const mime = await encryptedMime(alice, [dave, erin], { inReplyTo: '<orig-1@example.org>', references: ['<root@example.org>', '<orig-1@example.org>'] });
+    const mime = await encryptedMime(alice, [dave, erin], {
+      inReplyTo: '<orig-1@example.org>',
+      references: ['<root@example.org>', '<orig-1@example.org>'],
+    });
     const withAutocrypt = new TextEncoder().encode(
-      new TextDecoder().decode(mime).replace(/\r\nSubject:/, '\r\nAutocrypt: addr=x@y; keydata=AAAA\r\nSubject:'),
+      new TextDecoder()
+        .decode(mime)
+        .replace(/\r\nSubject:/, '\r\nAutocrypt: addr=x@y; keydata=AAAA\r\nSubject:'),
     );
-    const res = await sendRequest(e, alice.token, { mode: 'encrypted', from: alice.address, to: [dave.address, erin.address, 'hidden@example.com'] }, withAutocrypt);
+    const res = await sendRequest(
+      e,
+      alice.token,
+      { mode: 'encrypted', from: alice.address, to: [dave.address, erin.address, 'hidden@example.com'] },
+      withAutocrypt,
+    );
     const result = RelayResult.parse(await res.json());
-    expect(result).toMatchObject({ status: 'sent', delivery: 'inline-pgp', fallbackReason: 'header_not_allowed' });
+    expect(result).toMatchObject({
+      status: 'sent',
+      delivery: 'inline-pgp',
+      fallbackReason: 'header_not_allowed',
+    });
     expect(sent).toHaveLength(1);
     const builder = sent[0]?.builder;
-    const armored = new TextDecoder().decode(withAutocrypt).match(/-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/)?.[0];
+    const armored = new TextDecoder()
+      .decode(withAutocrypt)
+      .match(/-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/)?.[0];
     expect(builder?.text?.replace(/\r\n/g, '\n')).toContain(armored?.replace(/\r\n/g, '\n'));
     // To keeps the message's own recipients; the one only in the envelope goes as Bcc.
-    expect(builder).toMatchObject({ subject: '[...]', to: [dave.address, erin.address], bcc: ['hidden@example.com'] });
+    expect(builder).toMatchObject({
+      subject: '[...]',
+      to: [dave.address, erin.address],
+      bcc: ['hidden@example.com'],
+    });
     expect(builder?.cc).toBeUndefined();
-    expect(builder?.headers).toEqual({ 'In-Reply-To': '<orig-1@example.org>', References: '<root@example.org> <orig-1@example.org>' });
+    expect(builder?.headers).toEqual({
+      'In-Reply-To': '<orig-1@example.org>',
+      References: '<root@example.org> <orig-1@example.org>',
+    });
     expect(builder?.from).toEqual({ email: alice.address, name: 'Alice' });
     const refusing = relayEnv({}, refuseAutocrypt);
     const other = new TextDecoder().decode(withAutocrypt).replace('Subject: [...]', 'Subject: [...] ');
     await expectError(
-      await sendRequest(refusing.env, alice.token, { mode: 'encrypted', from: alice.address, to: [dave.address], fallback: 'none' }, new TextEncoder().encode(other)),
+      await sendRequest(
+        refusing.env,
+        alice.token,
+        { mode: 'encrypted', from: alice.address, to: [dave.address], fallback: 'none' },
+        new TextEncoder().encode(other),
+      ),
       422,
       'header_not_allowed',
     );

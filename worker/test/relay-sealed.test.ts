@@ -7,7 +7,13 @@ import { RelayKeyDocument } from '../../shared/api/relay.ts';
 import { fromBase64Url, fromHex, toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { deriveRelayKeyPair, type RelayPublicKey, sealForRelay } from '../../shared/relay/index.ts';
 import { findEverywhere } from './inbox-support/storage-scan.ts';
-import { appGet, type InboxAccount, inboxAccount, relayEnv, sendRequest } from './relay-support/relay-mail.ts';
+import {
+  appGet,
+  type InboxAccount,
+  inboxAccount,
+  relayEnv,
+  sendRequest,
+} from './relay-support/relay-mail.ts';
 import { expectError } from './support/accounts.ts';
 
 const CANARY = 'CANARY-sealed-7f3a';
@@ -43,13 +49,20 @@ beforeEach(() => {
   logged = [];
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const)
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (a instanceof Error ? `${a.name} ${a.message} ${a.stack}` : String(a))).join(' '));
+      logged.push(
+        args.map((a) => (a instanceof Error ? `${a.name} ${a.message} ${a.stack}` : String(a))).join(' '),
+      );
     });
 });
 afterEach(() => vi.restoreAllMocks());
 
 async function expectNoTrace(accounts: InboxAccount[]): Promise<void> {
-  expect(await findEverywhere(CANARY, accounts.map((a) => a.address))).toEqual([]);
+  expect(
+    await findEverywhere(
+      CANARY,
+      accounts.map((a) => a.address),
+    ),
+  ).toEqual([]);
   expect(logged.filter((l) => l.toLowerCase().includes(CANARY.toLowerCase()))).toEqual([]);
 }
 
@@ -76,20 +89,39 @@ describe('relay, sealed mode', () => {
 
     const flipped = sealed.slice();
     flipped[flipped.length - 20] = (flipped[flipped.length - 20] ?? 0) ^ 0x01;
-    await expectError(await sendRequest(e, alice.token, { mode: 'sealed', ...envelope }, flipped), 400, 'seal_tampered');
+    await expectError(
+      await sendRequest(e, alice.token, { mode: 'sealed', ...envelope }, flipped),
+      400,
+      'seal_tampered',
+    );
 
     const stranger = await deriveRelayKeyPair(new Uint8Array(32).fill(3));
     const toStranger = await sealForRelay(plainMime(alice.address), envelope, stranger);
-    await expectError(await sendRequest(e, alice.token, { mode: 'sealed', ...envelope }, toStranger), 400, 'relay_key_unknown');
-    const impostor = await sealForRelay(plainMime(alice.address), envelope, { ...stranger, keyId: key.keyId });
-    await expectError(await sendRequest(e, alice.token, { mode: 'sealed', ...envelope }, impostor), 400, 'seal_tampered');
+    await expectError(
+      await sendRequest(e, alice.token, { mode: 'sealed', ...envelope }, toStranger),
+      400,
+      'relay_key_unknown',
+    );
+    const impostor = await sealForRelay(plainMime(alice.address), envelope, {
+      ...stranger,
+      keyId: key.keyId,
+    });
+    await expectError(
+      await sendRequest(e, alice.token, { mode: 'sealed', ...envelope }, impostor),
+      400,
+      'seal_tampered',
+    );
 
     // The recipients and the From are bound (associated data): the same seal replayed for more
     // recipients, fewer, in another order or from another owned address does not open.
     const two = { from: alice.address, to: [DAVE, ERIN] };
     const sealedTwo = await sealForRelay(plainMime(alice.address), two, key);
     for (const to of [[DAVE, ERIN, 'mallory@evil.example'], [DAVE], [ERIN, DAVE]])
-      await expectError(await sendRequest(e, alice.token, { mode: 'sealed', from: alice.address, to }, sealedTwo), 400, 'seal_tampered');
+      await expectError(
+        await sendRequest(e, alice.token, { mode: 'sealed', from: alice.address, to }, sealedTwo),
+        400,
+        'seal_tampered',
+      );
     expect(attempts).toHaveLength(0);
     await expectNoTrace([alice]);
   });
@@ -98,11 +130,23 @@ describe('relay, sealed mode', () => {
     const alice = await inboxAccount('alice');
     const mallory = await inboxAccount('mallory');
     const { env: e, attempts } = relayEnv();
-    const sealed = await sealForRelay(plainMime(alice.address), { from: alice.address, to: [DAVE] }, await relayKey(e));
+    const sealed = await sealForRelay(
+      plainMime(alice.address),
+      { from: alice.address, to: [DAVE] },
+      await relayKey(e),
+    );
     // As alice's sender: refused before the seal is opened, and logged for mallory's account.
-    await expectError(await sendRequest(e, mallory.token, { mode: 'sealed', from: alice.address, to: [DAVE] }, sealed), 403, 'sender_not_allowed');
+    await expectError(
+      await sendRequest(e, mallory.token, { mode: 'sealed', from: alice.address, to: [DAVE] }, sealed),
+      403,
+      'sender_not_allowed',
+    );
     // As mallory's own sender: the seal does not open for it.
-    await expectError(await sendRequest(e, mallory.token, { mode: 'sealed', from: mallory.address, to: [DAVE] }, sealed), 400, 'seal_tampered');
+    await expectError(
+      await sendRequest(e, mallory.token, { mode: 'sealed', from: mallory.address, to: [DAVE] }, sealed),
+      400,
+      'seal_tampered',
+    );
     expect(attempts).toHaveLength(0);
     await expectNoTrace([alice, mallory]);
   });
@@ -112,11 +156,17 @@ describe('relay, sealed mode', () => {
     const { env: e, attempts } = relayEnv();
     const envelope = { from: alice.address, to: [DAVE] };
     const foreign = await sealForRelay(plainMime('ceo@bank.example'), envelope, await relayKey(e));
-    await expectError(await sendRequest(e, alice.token, { mode: 'sealed', ...envelope }, foreign), 403, 'sender_not_allowed');
+    await expectError(
+      await sendRequest(e, alice.token, { mode: 'sealed', ...envelope }, foreign),
+      403,
+      'sender_not_allowed',
+    );
     const overQuota = relayEnv({ RELAY_HOURLY_LIMIT: '0' });
     const sealed = await sealForRelay(plainMime(alice.address), envelope, await relayKey(e));
     // A limit of 0 is malformed and falls back to the default, never to "no limit".
-    expect((await sendRequest(overQuota.env, alice.token, { mode: 'sealed', ...envelope }, sealed)).status).toBe(200);
+    expect(
+      (await sendRequest(overQuota.env, alice.token, { mode: 'sealed', ...envelope }, sealed)).status,
+    ).toBe(200);
     expect(attempts).toHaveLength(0);
     await expectNoTrace([alice]);
   });
@@ -124,18 +174,38 @@ describe('relay, sealed mode', () => {
   it('fails closed in production without RELAY_KEY; encrypted mode does not need it', async () => {
     const alice = await inboxAccount('alice');
     const production = relayEnv({ ENVIRONMENT: 'production', RELAY_KEY: undefined });
-    await expectError(await appGet(production.env, '/.well-known/noise-relay-key'), 503, 'relay_not_configured');
-    const development = relayEnv();
-    const sealed = await sealForRelay(plainMime(alice.address), { from: alice.address, to: [DAVE] }, await relayKey(development.env));
     await expectError(
-      await sendRequest(production.env, alice.token, { mode: 'sealed', from: alice.address, to: [DAVE] }, sealed),
+      await appGet(production.env, '/.well-known/noise-relay-key'),
+      503,
+      'relay_not_configured',
+    );
+    const development = relayEnv();
+    const sealed = await sealForRelay(
+      plainMime(alice.address),
+      { from: alice.address, to: [DAVE] },
+      await relayKey(development.env),
+    );
+    await expectError(
+      await sendRequest(
+        production.env,
+        alice.token,
+        { mode: 'sealed', from: alice.address, to: [DAVE] },
+        sealed,
+      ),
       503,
       'relay_not_configured',
     );
     expect(production.attempts).toHaveLength(0);
     const unset = relayEnv({ ENVIRONMENT: undefined, RELAY_KEY: undefined });
     await expectError(await appGet(unset.env, '/.well-known/noise-relay-key'), 503, 'relay_not_configured');
-    await expectError(await appGet(relayEnv({ ENVIRONMENT: 'production', RELAY_KEY: 'c2hvcnQ' }).env, '/.well-known/noise-relay-key'), 503, 'relay_not_configured');
+    await expectError(
+      await appGet(
+        relayEnv({ ENVIRONMENT: 'production', RELAY_KEY: 'c2hvcnQ' }).env,
+        '/.well-known/noise-relay-key',
+      ),
+      503,
+      'relay_not_configured',
+    );
   });
 
   it('publishes the configured key with its rotation date, and opens seals to the previous key during a rotation', async () => {
@@ -153,13 +223,21 @@ describe('relay, sealed mode', () => {
       RELAY_PREVIOUS_KEY: oldSecret,
       RELAY_KEY_ROTATES_AT: '2027-03-01T00:00:00Z',
     });
-    const doc = RelayKeyDocument.parse(await (await appGet(after.env, '/.well-known/noise-relay-key')).json());
+    const doc = RelayKeyDocument.parse(
+      await (await appGet(after.env, '/.well-known/noise-relay-key')).json(),
+    );
     expect(doc.rotatesAt).toBe('2027-03-01T00:00:00.000Z');
     expect(fromHex(doc.keyId)).not.toEqual(oldKey.keyId);
-    expect((await sendRequest(after.env, alice.token, { mode: 'sealed', ...envelope }, sealedOld)).status).toBe(200);
+    expect(
+      (await sendRequest(after.env, alice.token, { mode: 'sealed', ...envelope }, sealedOld)).status,
+    ).toBe(200);
     const retired = relayEnv({ ENVIRONMENT: 'production', RELAY_KEY: newSecret });
     const again = await sealForRelay(plainMime(alice.address), envelope, oldKey);
-    await expectError(await sendRequest(retired.env, alice.token, { mode: 'sealed', ...envelope }, again), 400, 'relay_key_unknown');
+    await expectError(
+      await sendRequest(retired.env, alice.token, { mode: 'sealed', ...envelope }, again),
+      400,
+      'relay_key_unknown',
+    );
     // The key document is public: any origin may read it.
     const cors = await appGet(before.env, '/.well-known/noise-relay-key');
     expect(cors.headers.get('Cache-Control')).toMatch(/max-age=\d+/);

@@ -43,7 +43,12 @@ describe('relay, encrypted mode', () => {
       new Uint8Array([0xe9, 0x0d, 0x0a]),
       utf8(text.slice(at)),
     );
-    const res = await sendRequest(e, alice.token, { mode: 'encrypted', from: alice.address, to: [dave.address, erin.address] }, withHighBytes);
+    const res = await sendRequest(
+      e,
+      alice.token,
+      { mode: 'encrypted', from: alice.address, to: [dave.address, erin.address] },
+      withHighBytes,
+    );
     expect(res.status, await res.clone().text()).toBe(200);
     const result = await res.json<{ status: string; delivery: string; recipients: { status: string }[] }>();
     expect(result.status).toBe('sent');
@@ -54,7 +59,13 @@ describe('relay, encrypted mode', () => {
       expect(s.raw).toEqual(withHighBytes);
     }
     const log = SendLogResponse.parse(await (await appGet(e, '/api/v1/relay/messages', alice.token)).json());
-    expect(log.entries[0]).toMatchObject({ mode: 'encrypted', size: withHighBytes.length, recipients: 2, delivered: 2, status: 'sent' });
+    expect(log.entries[0]).toMatchObject({
+      mode: 'encrypted',
+      size: withHighBytes.length,
+      recipients: 2,
+      delivered: 2,
+      status: 'sent',
+    });
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', withHighBytes));
     expect(log.entries[0]?.sha256).toBe([...digest].map((b) => b.toString(16).padStart(2, '0')).join(''));
     expect(log.quota.hour.used).toBe(2);
@@ -93,14 +104,24 @@ describe('relay, encrypted mode', () => {
     const { env: e, attempts } = relayEnv();
     const forged = await encryptedMime(bob, [dave]); // From: bob, signed by bob's key
     await expectError(
-      await sendRequest(e, alice.token, { mode: 'encrypted', from: alice.address, to: [dave.address] }, forged),
+      await sendRequest(
+        e,
+        alice.token,
+        { mode: 'encrypted', from: alice.address, to: [dave.address] },
+        forged,
+      ),
       403,
       'sender_not_allowed',
     );
     const own = new TextDecoder().decode(await encryptedMime(alice, [dave]));
     const withSender = own.replace(/\r\nSubject:/, `\r\nSender: ${bob.address}\r\nSubject:`);
     await expectError(
-      await sendRequest(e, alice.token, { mode: 'encrypted', from: alice.address, to: [dave.address] }, utf8(withSender)),
+      await sendRequest(
+        e,
+        alice.token,
+        { mode: 'encrypted', from: alice.address, to: [dave.address] },
+        utf8(withSender),
+      ),
       403,
       'sender_not_allowed',
     );
@@ -121,11 +142,17 @@ describe('relay, encrypted mode', () => {
       .bind(external, alice.accountId, Date.now())
       .run();
     const mime = utf8(
-      new TextDecoder().decode(await encryptedMime(alice, [dave])).replace(`<${alice.address}>`, `<${external}>`),
+      new TextDecoder()
+        .decode(await encryptedMime(alice, [dave]))
+        .replace(`<${alice.address}>`, `<${external}>`),
     );
     const meta = { mode: 'encrypted' as const, from: external, to: [dave.address] };
     const plain = relayEnv();
-    await expectError(await sendRequest(plain.env, alice.token, meta, mime), 403, 'sender_domain_not_sendable');
+    await expectError(
+      await sendRequest(plain.env, alice.token, meta, mime),
+      403,
+      'sender_domain_not_sendable',
+    );
     const onboarded = relayEnv({ RELAY_SENDING_DOMAINS: 'other.example, partner.example' });
     expect((await sendRequest(onboarded.env, alice.token, meta, mime)).status).toBe(200);
     expect(onboarded.sent).toHaveLength(1);
@@ -151,7 +178,8 @@ describe('relay, encrypted mode', () => {
         'not_encrypted',
       ],
     ];
-    for (const [mime, code] of cases) await expectError(await sendRequest(e, alice.token, meta, utf8(mime)), 400, code);
+    for (const [mime, code] of cases)
+      await expectError(await sendRequest(e, alice.token, meta, utf8(mime)), 400, code);
     expect(attempts).toHaveLength(0);
   });
 
@@ -166,9 +194,18 @@ describe('relay, encrypted mode', () => {
         e,
       );
     const many = Array.from({ length: 51 }, (_, i) => `r${i}@example.org`);
-    await expectError(await raw(unchecked({ mode: 'encrypted', from: alice.address, to: many }, mime)), 400, 'invalid_request');
     await expectError(
-      await sendRequest(e, alice.token, { mode: 'encrypted', from: alice.address, to: [dave.address, 'DAVE@example.org'] }, mime),
+      await raw(unchecked({ mode: 'encrypted', from: alice.address, to: many }, mime)),
+      400,
+      'invalid_request',
+    );
+    await expectError(
+      await sendRequest(
+        e,
+        alice.token,
+        { mode: 'encrypted', from: alice.address, to: [dave.address, 'DAVE@example.org'] },
+        mime,
+      ),
       400,
       'duplicate_recipient',
     );
@@ -201,12 +238,16 @@ describe('relay, encrypted mode', () => {
 
   it('counts deliveries per account against the hourly and daily limits, giving back failed ones', async () => {
     const alice = await inboxAccount('alice');
-    const { env: e, attempts } = relayEnv(
-      { RELAY_HOURLY_LIMIT: '4', RELAY_DAILY_LIMIT: '10' },
-      (s) => (s.to === 'bounce@example.org' ? 'E_RECIPIENT_SUPPRESSED' : undefined),
+    const { env: e, attempts } = relayEnv({ RELAY_HOURLY_LIMIT: '4', RELAY_DAILY_LIMIT: '10' }, (s) =>
+      s.to === 'bounce@example.org' ? 'E_RECIPIENT_SUPPRESSED' : undefined,
     );
     const send = async (to: string[], text: string) =>
-      sendRequest(e, alice.token, { mode: 'encrypted', from: alice.address, to }, await encryptedMime(alice, [dave], { text }));
+      sendRequest(
+        e,
+        alice.token,
+        { mode: 'encrypted', from: alice.address, to },
+        await encryptedMime(alice, [dave], { text }),
+      );
     expect((await send([dave.address, erin.address], 'one')).status).toBe(200);
     // Two deliveries reserved, one refused by the service and given back: 3 of 4 used after it.
     const partial = await send(['bounce@example.org', dave.address], 'two');
@@ -225,10 +266,20 @@ describe('relay, encrypted mode', () => {
     expect(Number(over.headers.get('Retry-After'))).toBeLessThanOrEqual(3600);
     expect(attempts).toHaveLength(5);
     const other = await inboxAccount('carol');
-    const theirs = await sendRequest(e, other.token, { mode: 'encrypted', from: other.address, to: [dave.address] }, await encryptedMime(other, [dave]));
+    const theirs = await sendRequest(
+      e,
+      other.token,
+      { mode: 'encrypted', from: other.address, to: [dave.address] },
+      await encryptedMime(other, [dave]),
+    );
     expect(theirs.status).toBe(200);
     const daily = relayEnv({ RELAY_HOURLY_LIMIT: '100', RELAY_DAILY_LIMIT: '3' });
-    const overDay = await sendRequest(daily.env, alice.token, { mode: 'encrypted', from: alice.address, to: [dave.address] }, await encryptedMime(alice, [dave], { text: 'five' }));
+    const overDay = await sendRequest(
+      daily.env,
+      alice.token,
+      { mode: 'encrypted', from: alice.address, to: [dave.address] },
+      await encryptedMime(alice, [dave], { text: 'five' }),
+    );
     await expectError(overDay, 429, 'send_limit');
     expect(Number(overDay.headers.get('Retry-After'))).toBeLessThanOrEqual(86400);
   });

@@ -108,7 +108,10 @@ export function encodeFittedSummary(summary: Summary): Uint8Array {
       to: summary.to.slice(0, 1),
       attachments: summary.attachments.slice(0, 8),
       ...(summary.v === 2
-        ? { cc: [], references: [...new Set([...summary.references.slice(0, 1), ...summary.references.slice(-1)])] }
+        ? {
+            cc: [],
+            references: [...new Set([...summary.references.slice(0, 1), ...summary.references.slice(-1)])],
+          }
         : {}),
     },
     {

@@ -10,10 +10,10 @@ import { ACCOUNT_QUOTA, TOMBSTONE_TTL_MS, type Usage } from './limits.ts';
 import {
   type ChangeRow,
   FLAG_READ,
-  type Folder,
-  migrate,
   FLAG_STARRED,
+  type Folder,
   type MessageRow,
+  migrate,
   SCHEMA,
   type SqlRow,
   type StoredFormat,

@@ -19,9 +19,9 @@ import { bodyObjectKey } from './body-objects.ts';
 import { parseRange } from './http-range.ts';
 import { FORMAT_HEADER, inboxCors } from './inbox-cors.ts';
 import { ACCOUNT_QUOTA, CHANGES_PAGE, LIST_PAGE } from './limits.ts';
+import type { Admission } from './mailbox-object.ts';
 import { releaseInbox } from './release.ts';
 import { MAX_REPLACEMENT_BYTES, parseReplacement } from './replacement.ts';
-import type { Admission } from './mailbox-object.ts';
 import { mailboxStub, otherUsage } from './stub.ts';
 import { cursorTag, decodeListCursor, encodeListCursor, messageJson, versionTag } from './wire.ts';
 
@@ -215,7 +215,8 @@ export const inboxRoutes = new Hono<AppEnv>()
     if (stored !== 'ok') await c.env.MAIL_BODIES.delete(bodyKey);
     if (stored === 'duplicate')
       throw new ApiError(409, 'message_exists', 'A message with this id exists: draw another id.');
-    if (stored === 'full') throw new ApiError(507, 'quota_exceeded', 'The account is over its storage quota.');
+    if (stored === 'full')
+      throw new ApiError(507, 'quota_exceeded', 'The account is over its storage quota.');
     const m = await stub.get(id);
     if (!m) throw notFound();
     c.header('ETag', versionTag(m.version));

@@ -44,7 +44,10 @@ function list(text: string | undefined): string[] {
 }
 
 export function relayLimits(
-  env: Pick<RelayEnv, 'RELAY_MAX_BYTES' | 'RELAY_MAX_BYTES_VERIFIED' | 'RELAY_HOURLY_LIMIT' | 'RELAY_DAILY_LIMIT'>,
+  env: Pick<
+    RelayEnv,
+    'RELAY_MAX_BYTES' | 'RELAY_MAX_BYTES_VERIFIED' | 'RELAY_HOURLY_LIMIT' | 'RELAY_DAILY_LIMIT'
+  >,
 ) {
   return {
     maxBytes: positive(env.RELAY_MAX_BYTES, DEFAULT_LIMITS.maxBytes, HARD_MAX_BYTES),

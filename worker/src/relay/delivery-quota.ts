@@ -71,7 +71,11 @@ export async function releaseDeliveries(
   );
 }
 
-export async function quotaUsage(env: Pick<Bindings, 'DB' | 'RELAY_HOURLY_LIMIT' | 'RELAY_DAILY_LIMIT'>, accountId: string, now: number) {
+export async function quotaUsage(
+  env: Pick<Bindings, 'DB' | 'RELAY_HOURLY_LIMIT' | 'RELAY_DAILY_LIMIT'>,
+  accountId: string,
+  now: number,
+) {
   const limits = relayLimits(env);
   const used = async (period: Period) =>
     (

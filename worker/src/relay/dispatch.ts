@@ -13,7 +13,16 @@ import { mapSendError, type SendFailure, serviceCode } from './send-errors.ts';
 export interface RecipientOutcome {
   address: string;
   status: 'sent' | 'failed';
+  messageId?: string;
   error?: string;
+}
+
+/** The service's Message-ID for a copy (Email Service sets its own; EmailSendResult). */
+function sentAs(address: string, result: EmailSendResult | undefined): RecipientOutcome {
+  const id = result?.messageId;
+  return typeof id === 'string' && id.length <= 998
+    ? { address, status: 'sent', messageId: id }
+    : { address, status: 'sent' };
 }
 
 export interface DispatchOutcome {
@@ -46,19 +55,20 @@ export async function dispatch(
     const address = to[i]!;
     try {
       const body = new Response(raw as Uint8Array<ArrayBuffer>).body!;
-      await env.MAILER.send(new EmailMessage(checked.headerFrom, address, body));
-      recipients.push({ address, status: 'sent' });
-      continue;
+      recipients.push(
+        sentAs(address, await env.MAILER.send(new EmailMessage(checked.headerFrom, address, body))),
+      );
     } catch (e) {
       logFailure(e);
       let f = mapSendError(e);
       const rest = to.slice(i);
-      const builder = f.fallback && inlineAllowed ? inlineFallback(checked.email, checked.headerFrom, rest) : null;
+      const builder =
+        f.fallback && inlineAllowed ? inlineFallback(checked.email, checked.headerFrom, rest) : null;
       if (builder) {
         const fallbackReason = f.code;
         try {
-          await env.MAILER.send(builder);
-          recipients.push(...rest.map((a) => ({ address: a, status: 'sent' as const })));
+          const result = await env.MAILER.send(builder);
+          recipients.push(...rest.map((a) => sentAs(a, result)));
           return { recipients, delivery: 'inline-pgp', fallbackReason, ...(failure ? { failure } : {}) };
         } catch (e2) {
           logFailure(e2);

@@ -31,7 +31,11 @@ function addresses(list: Email['to']): Set<string> {
   return out;
 }
 
-export function inlineFallback(email: Email, headerFrom: string, recipients: readonly string[]): EmailMessageBuilder | null {
+export function inlineFallback(
+  email: Email,
+  headerFrom: string,
+  recipients: readonly string[],
+): EmailMessageBuilder | null {
   const text = armoredCiphertext(email);
   if (!text || recipients.length === 0) return null;
   const inTo = addresses(email.to);

@@ -67,9 +67,17 @@ export async function checkOutgoing(
   if (ids.length !== 1 || !MESSAGE_ID.test(ids[0] ?? ''))
     throw new ApiError(400, 'message_id_required', 'The message needs exactly one valid Message-ID.');
   if (headerValues(email, 'received').length > 0)
-    throw new ApiError(400, 'received_not_allowed', 'A message handed to the relay carries no Received header.');
+    throw new ApiError(
+      400,
+      'received_not_allowed',
+      'A message handed to the relay carries no Received header.',
+    );
   if (headerValues(email, 'bcc').length > 0)
-    throw new ApiError(400, 'bcc_not_allowed', 'Blind recipients go in the envelope only, never in a Bcc header.');
+    throw new ApiError(
+      400,
+      'bcc_not_allowed',
+      'Blind recipients go in the envelope only, never in a Bcc header.',
+    );
   if (mode === 'encrypted' && arrivalEncryption(email) === 'none')
     throw new ApiError(
       400,

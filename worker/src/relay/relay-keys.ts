@@ -58,7 +58,11 @@ export function relayKeys(env: KeyEnv): Promise<RelayKeys> {
   const keys = (async () => {
     const pair = await deriveRelayKeyPair(current);
     const old = previous ? await deriveRelayKeyPair(previous) : null;
-    return { current: pair, opening: old ? [pair, old] : [pair], rotatesAt: rotationDate(env.RELAY_KEY_ROTATES_AT) };
+    return {
+      current: pair,
+      opening: old ? [pair, old] : [pair],
+      rotatesAt: rotationDate(env.RELAY_KEY_ROTATES_AT),
+    };
   })();
   cached = { source, keys };
   return keys;

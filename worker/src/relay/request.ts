@@ -3,11 +3,7 @@
 // message bytes are kept exactly as they came.
 
 import type { Context } from 'hono';
-import {
-  MAX_RELAY_META_BYTES,
-  RELAY_REQUEST_TYPE,
-  RelayRequestMeta,
-} from '../../../shared/api/relay.ts';
+import { MAX_RELAY_META_BYTES, RELAY_REQUEST_TYPE, RelayRequestMeta } from '../../../shared/api/relay.ts';
 import { fromUtf8 } from '../../../shared/encoding.ts';
 import { HEADER_LENGTH, TAG_LENGTH } from '../../../shared/relay/index.ts';
 import type { AppEnv } from '../env.ts';
@@ -18,7 +14,8 @@ import { HARD_MAX_BYTES } from './config.ts';
 /** The largest request: the frame, the JSON part and the largest message sealed. */
 export const MAX_REQUEST_BYTES = 4 + MAX_RELAY_META_BYTES + HARD_MAX_BYTES + HEADER_LENGTH + TAG_LENGTH;
 
-const tooLarge = () => new ApiError(413, 'body_too_large', `Send requests are limited to ${MAX_REQUEST_BYTES} bytes.`);
+const tooLarge = () =>
+  new ApiError(413, 'body_too_large', `Send requests are limited to ${MAX_REQUEST_BYTES} bytes.`);
 
 export async function readSendRequest(
   c: Context<AppEnv>,

@@ -19,7 +19,12 @@ const messages = new Hono<AppEnv>()
   .post('/', async (c) => {
     const { meta, message } = await readSendRequest(c);
     try {
-      const result = await relaySend(c.env, { accountId: c.var.accountId, sessionId: c.var.sessionId }, meta, message);
+      const result = await relaySend(
+        c.env,
+        { accountId: c.var.accountId, sessionId: c.var.sessionId },
+        meta,
+        message,
+      );
       return c.json(result);
     } catch (e) {
       if (e instanceof SendLimited) c.header('Retry-After', String(e.retryAfter));

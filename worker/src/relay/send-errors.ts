@@ -26,10 +26,22 @@ const HEADER: Entry = {
 };
 
 const BY_CODE: Record<string, Entry> = {
-  E_VALIDATION_ERROR: { status: 422, code: 'message_refused', message: 'The mail service refused the message.' },
+  E_VALIDATION_ERROR: {
+    status: 422,
+    code: 'message_refused',
+    message: 'The mail service refused the message.',
+  },
   E_FIELD_MISSING: { status: 422, code: 'message_refused', message: 'The mail service refused the message.' },
-  E_TOO_MANY_ATTACHMENTS: { status: 422, code: 'message_refused', message: 'The mail service refused the message.' },
-  E_TOO_MANY_RECIPIENTS: { status: 422, code: 'too_many_recipients', message: 'Too many recipients for one message.' },
+  E_TOO_MANY_ATTACHMENTS: {
+    status: 422,
+    code: 'message_refused',
+    message: 'The mail service refused the message.',
+  },
+  E_TOO_MANY_RECIPIENTS: {
+    status: 422,
+    code: 'too_many_recipients',
+    message: 'Too many recipients for one message.',
+  },
   E_SENDER_NOT_VERIFIED: {
     status: 502,
     code: 'sender_not_configured',
@@ -52,7 +64,11 @@ const BY_CODE: Record<string, Entry> = {
     message: 'The recipient bounced or reported earlier mail; the mail service will not send to it.',
     perRecipient: true,
   },
-  E_CONTENT_TOO_LARGE: { status: 413, code: 'message_too_large', message: 'The message is over the size limit.' },
+  E_CONTENT_TOO_LARGE: {
+    status: 413,
+    code: 'message_too_large',
+    message: 'The message is over the size limit.',
+  },
   E_DELIVERY_FAILED: {
     status: 502,
     code: 'delivery_failed',
@@ -90,7 +106,8 @@ function localCode(message: string): string | undefined {
   if (/^email to .* not allowed$/s.test(message)) return 'E_RECIPIENT_NOT_ALLOWED';
   if (/^email from .* not allowed$/s.test(message)) return 'E_SENDER_NOT_VERIFIED';
   if (message === 'invalid headers set') return 'E_HEADER_NOT_ALLOWED';
-  if (message === 'invalid message-id' || message.startsWith('could not parse email')) return 'E_VALIDATION_ERROR';
+  if (message === 'invalid message-id' || message.startsWith('could not parse email'))
+    return 'E_VALIDATION_ERROR';
   if (message.startsWith('From: header does not match')) return 'E_VALIDATION_ERROR';
   return undefined;
 }

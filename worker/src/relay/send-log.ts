@@ -44,7 +44,12 @@ export async function recordSend(db: D1Database, r: SendRecord): Promise<void> {
 }
 
 /** Whether the same payload already went out (in part or whole) recently. */
-export async function alreadySent(db: D1Database, accountId: string, sha256: string, now: number): Promise<boolean> {
+export async function alreadySent(
+  db: D1Database,
+  accountId: string,
+  sha256: string,
+  now: number,
+): Promise<boolean> {
   const row = await db
     .prepare(
       `SELECT 1 AS x FROM relay_send_log WHERE account_id = ?1 AND sha256 = ?2 AND status != 'failed' AND at > ?3 LIMIT 1`,

@@ -17,14 +17,18 @@ import { releaseDeliveries, reserveDeliveries } from './delivery-quota.ts';
 import { dispatch } from './dispatch.ts';
 import { checkOutgoing } from './message-checks.ts';
 import { relayKeys } from './relay-keys.ts';
-import { assertSender, type Caller, refuseSender } from './sender.ts';
 import { alreadySent, recordSend } from './send-log.ts';
+import { assertSender, type Caller, refuseSender } from './sender.ts';
 
 /** 429 with the seconds until the window resets (the route sends Retry-After). */
 export class SendLimited extends ApiError {
   readonly retryAfter: number;
   constructor(period: 'hour' | 'day', retryAfter: number) {
-    super(429, 'send_limit', `The account reached its ${period === 'day' ? 'daily' : 'hourly'} sending limit.`);
+    super(
+      429,
+      'send_limit',
+      `The account reached its ${period === 'day' ? 'daily' : 'hourly'} sending limit.`,
+    );
     this.retryAfter = retryAfter;
   }
 }
@@ -48,7 +52,11 @@ async function openSealed(env: Bindings, sealed: Uint8Array, meta: RelayRequestM
 }
 
 function tooLarge(limit: number): ApiError {
-  return new ApiError(413, 'message_too_large', `Messages to these recipients are limited to ${limit} bytes.`);
+  return new ApiError(
+    413,
+    'message_too_large',
+    `Messages to these recipients are limited to ${limit} bytes.`,
+  );
 }
 
 export async function relaySend(
@@ -64,7 +72,9 @@ export async function relaySend(
   // Fail closed before anything is counted: production without a relay key seals nothing.
   if (meta.mode === 'sealed') await relayKeys(env);
   const now = Date.now();
-  const sha256 = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', payload as Uint8Array<ArrayBuffer>)));
+  const sha256 = toHex(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', payload as Uint8Array<ArrayBuffer>)),
+  );
   if (await alreadySent(env.DB, caller.accountId, sha256, now))
     throw new ApiError(409, 'already_sent', 'This exact message was already sent.');
   const reservation = await reserveDeliveries(env, caller.accountId, meta.to.length, now);

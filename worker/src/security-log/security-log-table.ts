@@ -16,7 +16,13 @@ export interface SecurityEventRow {
 
 export async function appendSecurityEvent(
   db: D1Database,
-  event: { accountId: string; sessionId: string | null; kind: SecurityEventKind; detail: Record<string, string>; at: number },
+  event: {
+    accountId: string;
+    sessionId: string | null;
+    kind: SecurityEventKind;
+    detail: Record<string, string>;
+    at: number;
+  },
 ): Promise<void> {
   await db.batch([
     db
@@ -33,7 +39,11 @@ export async function appendSecurityEvent(
   ]);
 }
 
-export async function listSecurityEvents(db: D1Database, accountId: string, limit = 200): Promise<SecurityEventRow[]> {
+export async function listSecurityEvents(
+  db: D1Database,
+  accountId: string,
+  limit = 200,
+): Promise<SecurityEventRow[]> {
   const rows = await db
     .prepare(
       'SELECT at, kind, session_id, detail FROM account_security_log WHERE account_id = ?1 ORDER BY seq DESC LIMIT ?2',
