@@ -15,7 +15,8 @@ import {
   openObject,
 } from '../../shared/mailbox/index.ts';
 import { newSentId, prepareSend, sealSentCopy, sentSummary } from '../../shared/outbound/index.ts';
-import { migrate, SCHEMA } from '../src/mailbox/message-table.ts';
+import { Mailbox } from '../src/mailbox/mailbox-object.ts';
+import { SCHEMA } from '../src/mailbox/message-table.ts';
 import { mailboxStub } from '../src/mailbox/stub.ts';
 import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
@@ -123,10 +124,10 @@ describe('Sent copies', () => {
     await expectError(await inboxApi(alice, '/messages?folder=drafts'), 400, 'invalid_request');
   });
 
-  it('migrates a mailbox made before folders: its messages stay in the inbox', async () => {
+  it('migrates a mailbox made before folders when it starts: its messages stay in the inbox', async () => {
     const alice = await inboxAccount('alice');
     const stub = mailboxStub(env, alice.address);
-    await runInDurableObject(stub, (_instance, state) => {
+    const listed = await runInDurableObject(stub, (_instance, state) => {
       const sql = state.storage.sql;
       sql.exec('DROP TABLE IF EXISTS messages');
       // The schema as it was: no folder column (and so no per-folder index either).
@@ -143,12 +144,13 @@ describe('Sent copies', () => {
           .toArray()
           .some((c) => c.name === 'folder'),
       ).toBe(false);
-      migrate(sql);
-      migrate(sql);
+      // The object starting again on that storage (as after a deploy) migrates it, twice harmlessly.
+      new Mailbox(state, env);
+      const restarted = new Mailbox(state, env);
+      return { inbox: restarted.list('inbox', null, 10), sent: restarted.list('sent', null, 10) };
     });
-    const listed = await stub.list('inbox', null, 10);
-    expect(listed.messages.map((m) => [m.id, m.folder])).toEqual([['AAAAAAAAAAAAAAAAAAAAAA', 'inbox']]);
-    expect((await stub.list('sent', null, 10)).messages).toEqual([]);
+    expect(listed.inbox.messages.map((m) => [m.id, m.folder])).toEqual([['AAAAAAAAAAAAAAAAAAAAAA', 'inbox']]);
+    expect(listed.sent.messages).toEqual([]);
   });
 });
 
