@@ -2,6 +2,7 @@
 // it came; a sender the account does not own is refused and lands in the account's security log;
 // the message checks, the size limits, the per-account delivery limits and repeated sends.
 import { env } from 'cloudflare:test';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RELAY_REQUEST_TYPE, SecurityLogResponse, SendLogResponse } from '../../shared/api/relay.ts';
 import { concatBytes, u32be, utf8 } from '../../shared/encoding.ts';
@@ -292,5 +293,50 @@ describe('relay, encrypted mode', () => {
     expect((await sendRequest(e, alice.token, meta, mime)).status).toBe(200);
     await expectError(await sendRequest(e, alice.token, meta, mime), 409, 'already_sent');
     expect(attempts).toHaveLength(1);
+  });
+
+  it('fuzz: random frames, JSON parts and messages always answer a 4xx JSON error, never 5xx', async () => {
+    const alice = await inboxAccount('alice');
+    const { env: e, attempts } = relayEnv();
+    const good = await encryptedMime(alice, [dave]);
+    const meta = fc.record({
+      mode: fc.constantFrom('encrypted', 'sealed', 'other'),
+      from: fc.constantFrom(alice.address, 'x@y.z', '', 'a\u0000b@c.d'),
+      to: fc.array(fc.constantFrom(dave.address, 'e@f.g', 'bad', ''), { maxLength: 4 }),
+      fallback: fc.option(fc.constantFrom('inline-pgp', 'none', 'x'), { nil: undefined }),
+    });
+    const message = fc.oneof(
+      fc.uint8Array({ maxLength: 600 }),
+      fc.constant(good),
+      fc.integer({ min: 0, max: good.length - 1 }).map((n) => good.slice(0, n)),
+      fc.integer({ min: 0, max: good.length - 1 }).map((n) => {
+        const b = good.slice();
+        b[n] = (b[n] ?? 0) ^ 0xff;
+        return b;
+      }),
+    );
+    const body = fc.oneof(
+      fc.tuple(meta, message).map(([m, msg]) => unchecked(m, msg)),
+      fc.uint8Array({ maxLength: 300 }).map((b) => b as Uint8Array<ArrayBuffer>),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const res = await app.request(
+          'https://noise.test/api/v1/relay/messages',
+          {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${alice.token}`, 'Content-Type': RELAY_REQUEST_TYPE },
+            body: b,
+          },
+          e,
+        );
+        const text = await res.text();
+        expect(res.status, text).toBeLessThan(500);
+        if (res.status >= 400) expect(JSON.parse(text).error.code).toMatch(/^[a-z_]+$/);
+      }),
+      { numRuns: 120 },
+    );
+    // At most the one valid message went out (once; its repeats are already_sent).
+    expect(attempts.length).toBeLessThanOrEqual(1);
   });
 });
