@@ -7,6 +7,7 @@ import { ApiClientError } from './errors.ts';
 import {
   ChangesResponse,
   type FlagsRequest,
+  type Folder,
   frameReplacement,
   INBOX_ROUTES,
   InboxesResponse,
@@ -42,8 +43,9 @@ export function inboxCalls({ call, request, fail, parse }: Transport) {
     /** Deletes the inbox's mail and gives the address up for good. */
     release: (address: string) =>
       call(InboxOkResponse, INBOX_ROUTES.inbox(address), { method: 'DELETE', auth: true }),
-    list: (address: string, page: { limit?: number; before?: string } = {}) => {
+    list: (address: string, page: { limit?: number; before?: string; folder?: Folder } = {}) => {
       const q = new URLSearchParams();
+      if (page.folder) q.set('folder', page.folder);
       if (page.limit !== undefined) q.set('limit', String(page.limit));
       if (page.before) q.set('before', page.before);
       const query = q.size > 0 ? `?${q}` : '';
@@ -89,6 +91,17 @@ export function inboxCalls({ call, request, fail, parse }: Transport) {
         auth: true,
         headers: { 'Content-Type': 'application/octet-stream', 'If-Match': `"v${version}"` },
         body: frameReplacement(sealed.summary, sealed.body) as Uint8Array<ArrayBuffer>,
+      }),
+    /**
+     * Stores a Sent copy under the id the client drew (shared/outbound sealSentCopy gives `framed`);
+     * 409 'message_exists' when the id is taken (a retried upload already landed).
+     */
+    uploadSent: (address: string, id: string, framed: Uint8Array) =>
+      call(InboxMessage, INBOX_ROUTES.sent(address, id), {
+        method: 'PUT',
+        auth: true,
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: framed as Uint8Array<ArrayBuffer>,
       }),
     setFlags: (address: string, id: string, flags: FlagsRequest) =>
       call(InboxMessage, INBOX_ROUTES.message(address, id), { method: 'PATCH', json: flags, auth: true }),
