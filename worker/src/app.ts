@@ -6,6 +6,7 @@ import { accountRoutes, registerRoutes } from './accounts/routes.ts';
 import { authRoutes, sessionRoutes } from './auth/routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import type { AppEnv } from './env.ts';
+import { startupCheck } from './http/config.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { lookupRoutes } from './lookup/routes.ts';
 import { prekeyRoutes } from './prekeys/routes.ts';
@@ -13,6 +14,9 @@ import { passphraseRoutes, vaultRoutes } from './vault/routes.ts';
 import { verificationRoutes } from './verification/routes.ts';
 
 export const app = new Hono<AppEnv>();
+
+// Logs, once per isolate, what a production Worker lacks (http/config.ts).
+app.use('*', startupCheck);
 
 app.get('/health', (c) => c.json({ ok: true }));
 

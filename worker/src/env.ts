@@ -6,9 +6,13 @@ export interface Bindings {
   MAILER: SendEmail;
   /** The service's own mail domain, e.g. "noise.email". */
   SERVICE_DOMAIN: string;
-  /** Comma-separated extension origins allowed on account routes. Empty = any chrome-extension:// or moz-extension:// origin. */
+  /** Comma-separated extension origins allowed on account routes; empty allows any only in development. */
   EXTENSION_ORIGINS: string;
-  /** Secret pepper for deterministic fake KDF parameters and token hashing; set with `wrangler secret put`. */
+  /** "development" in the local wrangler.toml only; anything else is production (http/config.ts). */
+  ENVIRONMENT?: string;
+  /** The Worker's public origin (https:// in production): verification links point here. */
+  SERVICE_URL?: string;
+  /** Key of the deterministic fake KDF salts; required in production (`wrangler secret put`). */
   SERVER_SECRET?: string;
   /** Workers Rate Limiting binding for public lookups (approximate counts are fine there). */
   LOOKUP_LIMITER?: RateLimit;

@@ -1,9 +1,11 @@
 // Inbox squatting (worker/src/accounts/inbox-quota.ts): service-domain inboxes need no mail
 // round trip, so each account holds at most INBOX_LIMITS.perAccount of them and each client
-// (CF-Connecting-IP, IPv6 by /64) claims at most INBOX_LIMITS.perClientPerDay a day.
+// (CF-Connecting-IP, IPv6 by /64) claims at most INBOX_LIMITS.perClient.capacity at once (a token
+// bucket that refills over a day).
 import { describe, expect, it } from 'vitest';
 import { RegisterResponse } from '../../shared/api/accounts.ts';
-import { claimingClient, INBOX_LIMITS } from '../src/accounts/inbox-quota.ts';
+import { INBOX_LIMITS } from '../src/accounts/inbox-quota.ts';
+import { edgeClient as claimingClient } from '../src/lookup/client-key.ts';
 import { api, expectError, freshInbox, registerBody } from './support/accounts.ts';
 
 async function register(address: string, ip?: string): Promise<Response> {
@@ -22,8 +24,8 @@ describe('inbox limits', () => {
       expect(claimingClient(local)).toBeUndefined();
   });
 
-  it(`caps inbox registrations per client and day at ${INBOX_LIMITS.perClientPerDay}, IPv6 by /64`, async () => {
-    for (let i = 0; i < INBOX_LIMITS.perClientPerDay; i++) {
+  it(`caps inbox registrations per client and day at ${INBOX_LIMITS.perClient.capacity}, IPv6 by /64`, async () => {
+    for (let i = 0; i < INBOX_LIMITS.perClient.capacity; i++) {
       const res = await register(freshInbox('claim'), `2001:db8:7:7::${i + 1}`);
       expect(res.status).toBe(201);
     }
@@ -37,7 +39,7 @@ describe('inbox limits', () => {
     // Another client is not affected, nor is a refused name counted (reserved → 400 first).
     expect((await register(freshInbox('claim'), '2001:db8:7:8::1')).status).toBe(201);
     await expectError(await register('postmaster@noise.localhost', '192.0.2.50'), 400, 'reserved_address');
-    for (let i = 0; i < INBOX_LIMITS.perClientPerDay; i++)
+    for (let i = 0; i < INBOX_LIMITS.perClient.capacity; i++)
       expect((await register(freshInbox('claim'), '192.0.2.50')).status).toBe(201);
   });
 
@@ -66,7 +68,7 @@ describe('inbox limits', () => {
   });
 
   it('a request without CF-Connecting-IP or from loopback (local dev, no edge) has only the per-account cap', async () => {
-    for (let i = 0; i < INBOX_LIMITS.perClientPerDay + 2; i++) {
+    for (let i = 0; i < INBOX_LIMITS.perClient.capacity + 2; i++) {
       expect((await register(freshInbox('local'))).status).toBe(201);
       expect((await register(freshInbox('local'), '127.0.0.1')).status).toBe(201);
       expect((await register(freshInbox('local'), '::1')).status).toBe(201);

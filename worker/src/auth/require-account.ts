@@ -24,3 +24,9 @@ function unauthorized(c: Parameters<MiddlewareHandler<AppEnv>>[0]) {
   c.header('WWW-Authenticate', 'Bearer');
   return errorResponse(c, 401, 'unauthorized', 'A valid access token is required.');
 }
+
+/** Authenticates when an Authorization header is present (401 if it is bad); passes otherwise. */
+export const optionalAccount: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.header('Authorization') === undefined) return next();
+  return requireAccount(c, next);
+};
