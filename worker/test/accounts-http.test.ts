@@ -62,12 +62,16 @@ describe('CORS on account routes', () => {
     const configured =
       'chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, moz-extension://11111111-2222-3333-4444-555555555555';
     const dev = (origins: string) => ({ ENVIRONMENT: 'development', EXTENSION_ORIGINS: origins });
-    expect(isExtensionOrigin(dev(configured), 'chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).toBe(true);
+    expect(isExtensionOrigin(dev(configured), 'chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).toBe(
+      true,
+    );
     expect(isExtensionOrigin(dev(configured), EXTENSION_ORIGIN)).toBe(false);
     expect(isExtensionOrigin(dev(''), EXTENSION_ORIGIN)).toBe(true);
     expect(isExtensionOrigin(dev(''), 'chrome-extension://x/evil')).toBe(false);
     // Production: an empty list admits nothing; moz-extension://* admits every Firefox install.
-    expect(isExtensionOrigin({ ENVIRONMENT: 'production', EXTENSION_ORIGINS: '' }, EXTENSION_ORIGIN)).toBe(false);
+    expect(isExtensionOrigin({ ENVIRONMENT: 'production', EXTENSION_ORIGINS: '' }, EXTENSION_ORIGIN)).toBe(
+      false,
+    );
     const firefox = { ENVIRONMENT: 'production', EXTENSION_ORIGINS: 'moz-extension://*' };
     expect(isExtensionOrigin(firefox, 'moz-extension://11111111-2222-3333-4444-555555555555')).toBe(true);
     expect(isExtensionOrigin(firefox, EXTENSION_ORIGIN)).toBe(false);

@@ -105,7 +105,10 @@ describe('revocations stick', () => {
     expect((await revoke(a)).status).toBe(200);
     await nextSecond();
     const later = await resigned(a, new Date());
-    expect(later.users[0]!.selfCertifications[0]!.created! > (await storedKey(a.fingerprint)).revocationSignatures[0]!.created!).toBe(true);
+    expect(
+      later.users[0]!.selfCertifications[0]!.created! >
+        (await storedKey(a.fingerprint)).revocationSignatures[0]!.created!,
+    ).toBe(true);
     await expectError(await publish(a.token, later.armor()), 400, 'key_unusable');
     expect(await revokedEverywhere(a)).toEqual(ALL_REVOKED);
   });
@@ -158,7 +161,9 @@ describe('publishing merges', () => {
     // The original key: subkey not revoked, no second subkey.
     expect((await publish(a.token, a.publicKey.armor())).status).toBe(200);
     const stored = await storedKey(a.fingerprint);
-    expect(stored.subkeys.map((s) => s.getFingerprint())).toEqual(updated.subkeys.map((s) => s.getFingerprint()));
+    expect(stored.subkeys.map((s) => s.getFingerprint())).toEqual(
+      updated.subkeys.map((s) => s.getFingerprint()),
+    );
     const revokedInStore = stored.subkeys.find((s) => s.getFingerprint() === oldSubkey.getFingerprint())!;
     expect(revokedInStore.revocationSignatures.length).toBe(1);
     const encryptTo = await stored.getEncryptionKey();
@@ -184,12 +189,16 @@ describe('publishing merges', () => {
   it('logs a merge that changed the stored key as "update", and nothing for an identical upload', async () => {
     const a = await registerAccount();
     const logCount = async () =>
-      (await env.DB.prepare(`SELECT count(*) AS n FROM directory_log WHERE account_id = ?1 AND action = 'update'`)
+      (await env.DB.prepare(
+        `SELECT count(*) AS n FROM directory_log WHERE account_id = ?1 AND action = 'update'`,
+      )
         .bind(a.accountId)
         .first<{ n: number }>())!.n;
     expect((await publish(a.token, a.publicKey.armor())).status).toBe(200);
     expect(await logCount()).toBe(0);
-    expect((await publish(a.token, (await resigned(a, new Date(Date.now() - 1000))).armor())).status).toBe(200);
+    expect((await publish(a.token, (await resigned(a, new Date(Date.now() - 1000))).armor())).status).toBe(
+      200,
+    );
     expect(await logCount()).toBe(1);
   });
 });
@@ -197,9 +206,15 @@ describe('publishing merges', () => {
 describe('replaced keys', () => {
   it('a lookup by the old fingerprint returns the old key, bound to no address', async () => {
     const a = await registerAccount();
-    const next = await openpgp.generateKey({ type: 'ecc', userIDs: [{ email: a.address }], format: 'object' });
+    const next = await openpgp.generateKey({
+      type: 'ecc',
+      userIDs: [{ email: a.address }],
+      format: 'object',
+    });
     expect((await publish(a.token, next.publicKey.armor())).status).toBe(200);
-    const old = KeyLookupResponse.parse(await (await call(`/api/v1/lookup/by-fingerprint/${a.fingerprint}`)).json());
+    const old = KeyLookupResponse.parse(
+      await (await call(`/api/v1/lookup/by-fingerprint/${a.fingerprint}`)).json(),
+    );
     expect(old.fingerprint).toBe(a.fingerprint);
     expect(old.addresses).toEqual([]);
     expect(old.revoked).toBe(false);
@@ -208,7 +223,9 @@ describe('replaced keys', () => {
     // Its owner can still revoke it.
     expect((await revoke(a)).status).toBe(200);
     await forgetCache(a);
-    const revoked = KeyLookupResponse.parse(await (await call(`/api/v1/lookup/by-fingerprint/${a.fingerprint}`)).json());
+    const revoked = KeyLookupResponse.parse(
+      await (await call(`/api/v1/lookup/by-fingerprint/${a.fingerprint}`)).json(),
+    );
     expect(revoked.revoked).toBe(true);
   });
 });

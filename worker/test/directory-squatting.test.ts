@@ -158,7 +158,9 @@ describe('encryption subkey as someone else’s subkey', () => {
       if (squatFirst) await registerWithKey(aliceAddress, alice.publicKey.armor());
       expect(await whoAnswers(subFpr), `squat first: ${squatFirst}`).toEqual(everywhere(404));
       expect(await whoAnswers(aliceFpr)).toEqual(everywhere(aliceFpr));
-      const byEmail = KeyLookupResponse.parse(await (await call(`/api/v1/lookup/by-email/${aliceAddress}`)).json());
+      const byEmail = KeyLookupResponse.parse(
+        await (await call(`/api/v1/lookup/by-email/${aliceAddress}`)).json(),
+      );
       expect(byEmail.fingerprint).toBe(aliceFpr);
     }
   });
@@ -251,7 +253,9 @@ describe('envelope identities', () => {
     // At registration…
     const address = freshAddress('copycat');
     const key = await newOpenpgpKey([{ email: address }]);
-    await expect(registerWithKey(address, key.publicKey.armor(), copied)).rejects.toThrow(/409.*identity_in_use/);
+    await expect(registerWithKey(address, key.publicKey.armor(), copied)).rejects.toThrow(
+      /409.*identity_in_use/,
+    );
     // …and by publishing.
     const b = await registerAccount();
     await expectError(await publish(b.token, b.publicKey.armor(), copied), 409, 'identity_in_use');

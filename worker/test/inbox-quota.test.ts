@@ -3,10 +3,11 @@
 // (CF-Connecting-IP, IPv6 by /64) claims at most INBOX_LIMITS.perClient.capacity at once (a token
 // bucket that refills over a day).
 import { describe, expect, it } from 'vitest';
-import { RegisterResponse } from '../../shared/api/accounts.ts';
+import { AccountResponse, RegisterResponse } from '../../shared/api/accounts.ts';
 import { INBOX_LIMITS } from '../src/accounts/inbox-quota.ts';
 import { edgeClient as claimingClient } from '../src/lookup/client-key.ts';
-import { api, expectError, freshInbox, registerBody } from './support/accounts.ts';
+import { api, expectError, freshInbox, publicKeyFor, registerBody } from './support/accounts.ts';
+import { appFetch, proveAddress, recordingEnv } from './support/mail-recorder.ts';
 
 async function register(address: string, ip?: string): Promise<Response> {
   return api('/api/v1/accounts', {
@@ -65,6 +66,48 @@ describe('inbox limits', () => {
       403,
       'inbox_limit',
     );
+  });
+
+  it('holds the per-account cap under concurrency: 4 concurrent adds to an account leave exactly 3 inboxes', async () => {
+    const { env: e, sent } = recordingEnv();
+    const address = 'race-owner@example.org';
+    const proofToken = await proveAddress(e, sent, address);
+    const reg = await appFetch(e, '/api/v1/accounts', {
+      method: 'POST',
+      json: await registerBody(address, { proofToken }),
+    });
+    expect(reg.status).toBe(201);
+    const token = RegisterResponse.parse(await reg.json()).session.accessToken;
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        api('/api/v1/account/addresses', {
+          method: 'POST',
+          json: { address: freshInbox('race') },
+          token,
+          headers: { 'CF-Connecting-IP': `198.51.100.${60 + i}` },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 201, 201, 403]);
+    const account = AccountResponse.parse(await (await api('/api/v1/account', { token })).json());
+    expect(account.addresses.filter((a) => a.kind === 'service')).toHaveLength(INBOX_LIMITS.perAccount);
+  });
+
+  it('failed registrations use up none of the client’s inbox claims', async () => {
+    const ip = '203.0.113.77';
+    // Keys that cannot be published: each registration fails after the address was admitted.
+    for (let i = 0; i < INBOX_LIMITS.perClient.capacity + 3; i++) {
+      const address = freshInbox('fail');
+      const res = await api('/api/v1/accounts', {
+        method: 'POST',
+        json: await registerBody(address, { keys: { openpgpKey: await publicKeyFor('other@example.org') } }),
+        headers: { 'CF-Connecting-IP': ip },
+      });
+      await expectError(res, 400, 'no_matching_user_id');
+    }
+    for (let i = 0; i < INBOX_LIMITS.perClient.capacity; i++)
+      expect((await register(freshInbox('after'), ip)).status).toBe(201);
+    await expectError(await register(freshInbox('after'), ip), 429, 'too_many_inboxes');
   });
 
   it('a request without CF-Connecting-IP or from loopback (local dev, no edge) has only the per-account cap', async () => {

@@ -170,7 +170,8 @@ describe('bundles', () => {
   it('counts a bundle against the target only when it hands out a one-time prekey', async () => {
     const a = await registerAccount({ oneTimePrekeys: 0 });
     // More bundles than the target allowance, none with a one-time prekey (stock empty)…
-    for (let r = 0; r < 4; r++) await fetchMany(a.address, `198.51.100.${r + 20}`, BUNDLE_LIMITS.requester.capacity);
+    for (let r = 0; r < 4; r++)
+      await fetchMany(a.address, `198.51.100.${r + 20}`, BUNDLE_LIMITS.requester.capacity);
     const up = await call('/api/v1/prekeys/one-time', {
       method: 'POST',
       token: a.token,

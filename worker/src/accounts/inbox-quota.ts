@@ -51,7 +51,11 @@ export function addInboxStatement(
 }
 
 /** The statement that counts one claim for the client, failing the batch past its limit. */
-export function claimStatements(db: D1Database, client: string | undefined, now: number): D1PreparedStatement[] {
+export function claimStatements(
+  db: D1Database,
+  client: string | undefined,
+  now: number,
+): D1PreparedStatement[] {
   return client
     ? [takeTokenStatement(db, claimBucket(client), INBOX_LIMITS.perClient, now, { onEmpty: 'abort' })]
     : [];
@@ -68,7 +72,9 @@ export async function inboxLimitError(
   const text = String(err);
   if (ACCOUNT_CAP_ERROR.test(text)) return inboxLimitReached();
   if (client && EMPTY_BUCKET_ERROR.test(text)) {
-    setRetryAfter(Math.ceil((await msUntilToken(db, claimBucket(client), INBOX_LIMITS.perClient, now)) / 1000));
+    setRetryAfter(
+      Math.ceil((await msUntilToken(db, claimBucket(client), INBOX_LIMITS.perClient, now)) / 1000),
+    );
     return new ApiError(429, 'too_many_inboxes', 'Too many inboxes were claimed from this network today.');
   }
   return null;

@@ -72,7 +72,11 @@ async function admitAddress(
   }
   if (await addressTaken(env.DB, address))
     throw new ApiError(409, 'address_taken', 'This address belongs to an account.');
-  if (kind === 'service' && accountId && (await serviceInboxCount(env.DB, accountId)) >= INBOX_LIMITS.perAccount)
+  if (
+    kind === 'service' &&
+    accountId &&
+    (await serviceInboxCount(env.DB, accountId)) >= INBOX_LIMITS.perAccount
+  )
     throw inboxLimitReached();
   const client = kind === 'service' ? edgeClient(c.req.header('CF-Connecting-IP')) : undefined;
   return { address, kind, proofHash, client };

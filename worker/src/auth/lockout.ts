@@ -84,7 +84,11 @@ export async function clearLoginFailures(db: D1Database, address: string, client
  * A login with a valid device token: counted on the token only (login_devices, 0007), with the
  * same threshold and doubling lock as an address.
  */
-export async function reserveDeviceAttempt(db: D1Database, tokenHash: string, now: number): Promise<Reservation> {
+export async function reserveDeviceAttempt(
+  db: D1Database,
+  tokenHash: string,
+  now: number,
+): Promise<Reservation> {
   const next = 'CASE WHEN failed_at < ?3 - ?7 THEN 1 ELSE failures + 1 END';
   // ?2 is unused: the lock expression's binds keep their numbers in both statements.
   const r = await db

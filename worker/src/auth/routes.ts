@@ -12,8 +12,8 @@ import { accountCors } from '../http/cors.ts';
 import { ApiError } from '../http/errors.ts';
 import { validate, validateJson } from '../http/validation.ts';
 import { authKeyMatches, fakeKdfParams, UNKNOWN_ACCOUNT_AUTH } from './auth-key.ts';
-import { prepareSession } from './issue-session.ts';
 import { trustedDevice } from './device-tokens.ts';
+import { prepareSession } from './issue-session.ts';
 import {
   clearDeviceFailures,
   clearLoginFailures,

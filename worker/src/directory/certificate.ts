@@ -8,8 +8,8 @@
 // Only public openpgp.js API: Key.toPacketList, SignaturePacket.verify, PacketList, PublicKey.
 
 import * as openpgp from 'openpgp';
-import { FULL_CONFIG } from '../../../shared/pgp/config.ts';
 import { toHex } from '../../../shared/encoding.ts';
+import { FULL_CONFIG } from '../../../shared/pgp/config.ts';
 import { ApiError } from '../http/errors.ts';
 import { KEY_PART_LIMITS } from './packets.ts';
 
@@ -217,9 +217,17 @@ export function mergeParts(base: KeyParts, extra: KeyParts): KeyParts {
     );
   }
   if (subkeys.size > KEY_PART_LIMITS.subkeys)
-    throw new ApiError(400, 'too_many_subkeys', `A key may carry at most ${KEY_PART_LIMITS.subkeys} subkeys.`);
+    throw new ApiError(
+      400,
+      'too_many_subkeys',
+      `A key may carry at most ${KEY_PART_LIMITS.subkeys} subkeys.`,
+    );
   if (users.size > KEY_PART_LIMITS.userIds)
-    throw new ApiError(400, 'too_many_user_ids', `A key may carry at most ${KEY_PART_LIMITS.userIds} user IDs.`);
+    throw new ApiError(
+      400,
+      'too_many_user_ids',
+      `A key may carry at most ${KEY_PART_LIMITS.userIds} user IDs.`,
+    );
   return {
     primary: base.primary,
     revocations: union(base.revocations, extra.revocations),
@@ -293,8 +301,8 @@ export function subkeysOf(parts: KeyParts): { fingerprint: string; keyId: string
   return [...parts.subkeys.entries()]
     .filter(([, s]) => s.bindings.length > 0)
     .map(([fingerprint, s]) => ({
-    fingerprint,
-    keyId: s.packet.getKeyID().toHex().toUpperCase(),
-    proven: s.proven,
-  }));
+      fingerprint,
+      keyId: s.packet.getKeyID().toHex().toUpperCase(),
+      proven: s.proven,
+    }));
 }

@@ -68,7 +68,11 @@ function mapKey(r: RawKeyRow): KeyRow {
  * is that fingerprint always wins, and binding someone else's key as a subkey wins nothing the
  * moment the owner publishes (docs/threat-model.md).
  */
-async function resolve(db: D1Database, column: 'fingerprint' | 'key_id', value: string): Promise<KeyRow | null> {
+async function resolve(
+  db: D1Database,
+  column: 'fingerprint' | 'key_id',
+  value: string,
+): Promise<KeyRow | null> {
   const { results } = await db
     .prepare(
       `SELECT ${KEY_COLUMNS}, 0 AS tier FROM openpgp_keys k WHERE k.${column} = ?1

@@ -6,7 +6,7 @@
 import * as openpgp from 'openpgp';
 import { FULL_CONFIG, PGP_CONFIG } from '../../../shared/pgp/config.ts';
 import { ApiError } from '../http/errors.ts';
-import { assemble, keyParts, subkeysOf, type KeyParts } from './certificate.ts';
+import { assemble, type KeyParts, keyParts, subkeysOf } from './certificate.ts';
 import { checkPacketStream, refuseSecret, unarmorKey } from './packets.ts';
 
 /** Parses exactly one transferable public key (RFC 9580 §10.1), refusing secrets and oversized keys. */

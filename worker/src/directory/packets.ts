@@ -96,7 +96,11 @@ export function checkPacketStream(bytes: Uint8Array): void {
   const tags = packetTags(bytes);
   if (tags.includes(TAG.secretKey) || tags.includes(TAG.secretSubkey)) refuseSecret();
   if (count(tags, TAG.publicSubkey) > KEY_PART_LIMITS.subkeys)
-    throw new ApiError(400, 'too_many_subkeys', `A key may carry at most ${KEY_PART_LIMITS.subkeys} subkeys.`);
+    throw new ApiError(
+      400,
+      'too_many_subkeys',
+      `A key may carry at most ${KEY_PART_LIMITS.subkeys} subkeys.`,
+    );
   if (count(tags, TAG.userId, TAG.userAttribute) > KEY_PART_LIMITS.userIds)
     throw new ApiError(
       400,

@@ -145,7 +145,11 @@ function bindingStatements(
     if (userIds.has(b.address)) continue;
     statements.push(deleteBindingStatement(db, b.address, accountId));
     statements.push(
-      appendLogStatement(db, { accountId, action: 'unbind', address: b.address, oldFingerprint: b.fingerprint }, now),
+      appendLogStatement(
+        db,
+        { accountId, action: 'unbind', address: b.address, oldFingerprint: b.fingerprint },
+        now,
+      ),
     );
   }
   return statements;
@@ -172,7 +176,8 @@ export async function publishKeys(
       await runBatch(db, plan.statements);
     } catch (e) {
       if (!KEY_CHANGED_ERROR.test(String(e))) throw e;
-      if (attempt >= MERGE_ATTEMPTS) throw new ApiError(409, 'key_changed', 'The key changed meanwhile; retry.');
+      if (attempt >= MERGE_ATTEMPTS)
+        throw new ApiError(409, 'key_changed', 'The key changed meanwhile; retry.');
       continue;
     }
     await invalidateLookups(env, plan.change);

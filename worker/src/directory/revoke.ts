@@ -11,8 +11,22 @@ import { ApiError } from '../http/errors.ts';
 import { HOUR_MS, requireToken } from '../http/rate-limit.ts';
 import { invalidateLookups } from '../lookup/cache.ts';
 import { runBatch } from './batch.ts';
-import { assemble, type KeyParts, keyParts, mergeParts, withKeyRevocation, withoutUnbound } from './certificate.ts';
-import { bindingsOfKey, KEY_CHANGED_ERROR, type KeyRow, keysOfAccount, upsertKeyStatements, verifiedAddresses } from './keys-table.ts';
+import {
+  assemble,
+  type KeyParts,
+  keyParts,
+  mergeParts,
+  withKeyRevocation,
+  withoutUnbound,
+} from './certificate.ts';
+import {
+  bindingsOfKey,
+  KEY_CHANGED_ERROR,
+  type KeyRow,
+  keysOfAccount,
+  upsertKeyStatements,
+  verifiedAddresses,
+} from './keys-table.ts';
 import { appendLogStatement } from './log-table.ts';
 import { readPublicKey, storedForm, storedParts } from './openpgp-key.ts';
 import { checkPacketStream, packetTags, TAG, unarmorKey } from './packets.ts';

@@ -17,7 +17,9 @@ export const directoryRoutes = new Hono<AppEnv>()
   .use('*', accountCors, limitBody(PUBLISH_BODY_BYTES), requireAccount)
   .post('/keys', validateJson(PublishKeysRequest), async (c) =>
     c.json(
-      await publishKeys(c.env, c.var.accountId, c.req.valid('json'), (s) => c.header('Retry-After', String(s))),
+      await publishKeys(c.env, c.var.accountId, c.req.valid('json'), (s) =>
+        c.header('Retry-After', String(s)),
+      ),
     ),
   )
   .post('/revocation', validateJson(RevocationRequest), async (c) => {

@@ -41,7 +41,9 @@ export function configProblems(env: ConfigEnv): string[] {
     problems.push('SERVICE_URL must be the https:// origin the verification links point to');
   if (development) return problems;
   if ((env.SERVER_SECRET ?? '').length < MIN_SECRET_CHARS)
-    problems.push(`SERVER_SECRET must be set (wrangler secret put SERVER_SECRET, ${MIN_SECRET_CHARS}+ random characters)`);
+    problems.push(
+      `SERVER_SECRET must be set (wrangler secret put SERVER_SECRET, ${MIN_SECRET_CHARS}+ random characters)`,
+    );
   const origins = extensionOrigins(env);
   if (origins.length === 0 || !origins.every((o) => EXTENSION_ORIGIN.test(o) || o === ANY_FIREFOX_EXTENSION))
     problems.push(
@@ -60,15 +62,18 @@ export function serviceUrl(env: Pick<Bindings, 'SERVICE_URL'>): string {
   return (env.SERVICE_URL ?? '').replace(/\/+$/, '');
 }
 
-let checked = false;
+/** The problems this isolate last logged. */
+let logged = '';
 
-/** Logs the configuration problems once per isolate, at the first request it serves. */
+/**
+ * The start-up check: at the first request an isolate serves (Workers have no start-up hook
+ * with the environment), and again only if the answer changes, logs what is missing.
+ */
 export const startupCheck: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!checked) {
-    checked = true;
-    const problems = configProblems(c.env);
-    if (problems.length > 0)
-      console.error(`noise-email: account routes refused until configured: ${problems.join('; ')}`);
+  const problems = configProblems(c.env).join('; ');
+  if (problems !== logged) {
+    logged = problems;
+    if (problems) console.error(`noise-email: account routes refused until configured: ${problems}`);
   }
   await next();
 };

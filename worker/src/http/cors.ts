@@ -6,16 +6,29 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppEnv, Bindings } from '../env.ts';
-import { ANY_FIREFOX_EXTENSION, EXTENSION_ORIGIN, extensionOrigins, isDevelopment, notConfigured } from './config.ts';
+import {
+  ANY_FIREFOX_EXTENSION,
+  EXTENSION_ORIGIN,
+  extensionOrigins,
+  isDevelopment,
+  notConfigured,
+} from './config.ts';
 import { errorResponse } from './errors.ts';
 
 /**
  * EXTENSION_ORIGINS lists exact origins. Empty means any chrome-extension:// or moz-extension://
  * origin, in development only; a production Worker without the list serves no account route.
  */
-export function isExtensionOrigin(env: Pick<Bindings, 'EXTENSION_ORIGINS' | 'ENVIRONMENT'>, origin: string): boolean {
+export function isExtensionOrigin(
+  env: Pick<Bindings, 'EXTENSION_ORIGINS' | 'ENVIRONMENT'>,
+  origin: string,
+): boolean {
   const allowed = extensionOrigins(env);
-  if (allowed.includes(ANY_FIREFOX_EXTENSION) && origin.startsWith('moz-extension://') && EXTENSION_ORIGIN.test(origin))
+  if (
+    allowed.includes(ANY_FIREFOX_EXTENSION) &&
+    origin.startsWith('moz-extension://') &&
+    EXTENSION_ORIGIN.test(origin)
+  )
     return true;
   if (allowed.length > 0) return allowed.includes(origin);
   return isDevelopment(env) && EXTENSION_ORIGIN.test(origin);

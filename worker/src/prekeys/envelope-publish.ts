@@ -4,7 +4,7 @@
 // prekey, both public in every bundle, would verify, so the signing key is unique in D1 and a
 // second account is refused (409 identity_in_use).
 
-import { ONE_TIME_PREKEY_CAP, type EnvelopeKeys } from '../../../shared/api/directory.ts';
+import { type EnvelopeKeys, ONE_TIME_PREKEY_CAP } from '../../../shared/api/directory.ts';
 import { equalBytes, toHex } from '../../../shared/encoding.ts';
 import { appendLogStatement } from '../directory/log-table.ts';
 import { ApiError } from '../http/errors.ts';

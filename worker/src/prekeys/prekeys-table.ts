@@ -135,7 +135,12 @@ export async function oneTimePrekeyCount(db: D1Database, accountId: string): Pro
  * share one), and only if the request `takenBy` took the target's handout token (rate_buckets
  * row `bucket`) earlier in the same batch.
  */
-export function takeOneTimePrekeyStatement(db: D1Database, accountId: string, bucket: string, takenBy: string) {
+export function takeOneTimePrekeyStatement(
+  db: D1Database,
+  accountId: string,
+  bucket: string,
+  takenBy: string,
+) {
   return db
     .prepare(
       `DELETE FROM one_time_prekeys WHERE rowid = (SELECT rowid FROM one_time_prekeys WHERE account_id = ?1 ORDER BY id LIMIT 1)

@@ -10,8 +10,8 @@ import {
   SignedPrekey,
 } from '../../../shared/api/directory.ts';
 import { requireAccount } from '../auth/require-account.ts';
-import { appendLogStatement } from '../directory/log-table.ts';
 import { runBatch } from '../directory/batch.ts';
+import { appendLogStatement } from '../directory/log-table.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody, SMALL_BODY_BYTES } from '../http/body-limit.ts';
 import { accountCors, publicCors } from '../http/cors.ts';

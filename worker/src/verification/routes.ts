@@ -91,7 +91,8 @@ export const verificationRoutes = new Hono<AppEnv>()
     const target = await confirmLink(c.env.DB, await tokenHash(token), Date.now());
     if (!target)
       return errorResponse(c, 404, 'verification_not_found', 'This link is unknown or has expired.');
-    if (wantsJson(c.req.header('Accept'))) return c.json({ address: target.address, confirmed: true as const });
+    if (wantsJson(c.req.header('Accept')))
+      return c.json({ address: target.address, confirmed: true as const });
     return confirmLinkPage(c, target);
   })
   .use('*', accountCors)
@@ -131,7 +132,9 @@ export const verificationRoutes = new Hono<AppEnv>()
     }
     const purpose = {
       accountId,
-      fingerprint: accountId ? ((await bindingsOfAccount(c.env.DB, accountId))[0]?.fingerprint ?? null) : null,
+      fingerprint: accountId
+        ? ((await bindingsOfAccount(c.env.DB, accountId))[0]?.fingerprint ?? null)
+        : null,
     };
     const verificationId = newToken();
     const linkToken = newToken();

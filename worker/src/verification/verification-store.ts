@@ -49,7 +49,13 @@ export interface VerificationPurpose {
 
 export async function insertVerification(
   db: D1Database,
-  v: { idHash: string; address: string; codeHash: string; linkHash: string; now: number } & VerificationPurpose,
+  v: {
+    idHash: string;
+    address: string;
+    codeHash: string;
+    linkHash: string;
+    now: number;
+  } & VerificationPurpose,
 ): Promise<void> {
   await db.batch([
     // A new mail supersedes older pending verifications for the address.
@@ -135,7 +141,11 @@ export async function confirmLink(db: D1Database, linkHash: string, now: number)
   return linkTarget(r);
 }
 
-export async function linkIsPending(db: D1Database, linkHash: string, now: number): Promise<LinkTarget | null> {
+export async function linkIsPending(
+  db: D1Database,
+  linkHash: string,
+  now: number,
+): Promise<LinkTarget | null> {
   const r = await db
     .prepare(
       'SELECT address, account_id, fingerprint FROM verifications WHERE link_hash = ?1 AND expires_at > ?2',

@@ -8,9 +8,7 @@ import * as openpgp from 'openpgp';
 export const FLAGS = { certify: 0x01, sign: 0x02, encrypt: 0x04 | 0x08 } as const;
 
 /** A key packet (primary or subkey) re-read as a subkey packet: the same key material and fingerprint. */
-export async function asSubkeyPacket(
-  packet: openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket,
-): Promise<openpgp.PublicSubkeyPacket> {
+export async function asSubkeyPacket(packet: { write(): Uint8Array }): Promise<openpgp.PublicSubkeyPacket> {
   const sub = new openpgp.PublicSubkeyPacket();
   (sub as unknown as { read(bytes: Uint8Array): void }).read(packet.write());
   return sub;

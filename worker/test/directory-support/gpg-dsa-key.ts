@@ -1,0 +1,47 @@
+// A DSA-2048 primary key with an Elgamal-2048 encryption subkey, made by gpg 2.2.40:
+//   gpg --quick-gen-key 'DSA User <dsa-user@noise.localhost>' dsa2048 sign,cert never
+//   gpg --quick-add-key <fpr> elg2048 encr never
+// Valid and usable to gpg; refused by our policy (shared/pgp/policy.ts).
+
+export const GPG_DSA_KEY_ADDRESS = 'dsa-user@noise.localhost';
+export const GPG_DSA_KEY_FINGERPRINT = 'D86FB47876E57108571DDB3CA65B19E568493127';
+export const GPG_DSA_KEY = `-----BEGIN PGP PUBLIC KEY BLOCK-----
+
+mQMuBGsW4gURCACw+E0oEI3KyQVJNX0BWNY3S1J3tKIp7gfElrXGSeXP5hhshFdE
++LOKk1D7ZHKwdSzZBbn3TE+UZFO3nWvWpNYd9czrw592L5kjci0Obuq6qAUiyLtd
+YuTTio4JcePozZuBHwRjHjMB1nkqBprkCZssi7BNphn0mEbFWDwlFnj0idm+YHnO
+QIDExnvgj4MqMMbKulJU373+RQ833iKotiRQqsDdCSXcbqmgsUZJ+Ms3F3zZMl1F
+b89WpokVhd3Igj5ynwf6lEIoC15u56LJGUIRqfGB4hpcNYw3SI5cBwi21UKrgK2C
+nrPe6AaWPFhficujSOh5OfyW2waApWf5eqC3AQDM/gB2hLiA9pyVs9h+CPWkNT6d
+6uGInd2zGHIS7m9mdQf/RlpVNb09V1fMTLl5UTTwFdwXGqAjyZ1OATK3zLIqA3Lt
+zJatX7oI77as6dmkExEjk6HyNVd4Xgs7QPIF/cAx0iq2L4fFB7NEQ7MHqQrthbwb
+H40kxJ9SmqVsfWgcwYvoGceHwQwChtLPiOSpN/3ggV9eF+G7ChEXa03IoB6Wble1
+fiqBIIrFS9L9O9Hng0GGlOqYbN+/AlUunIK276RQyCBHQ2oRhnq/LiMSm78LaPZa
+uitsRFN2qheQdVz7+lRPAq7MeK6JjiOdwa8xHTBe9dWdu7fEt8qRoumEnSIPqzIW
+P54zDTunelHAUaBKhphy0Wkinr+g9Ht0Vinv/SZoWwf+O7BF0+LVJDofmKmmcvG7
+mQdNY/w9N0PrYNK1LTgCvXfZtAwozPqwKq/Nf4rpeuF4M/5BozevW9NB7qmS+DIy
+6RZ6cCNgiUlaY4x4a+T54jSnDf7jrNf7FpM7aFQqlHFWyeKzOzlHzuqn6zsUvCDi
+oFj+zudRXyMiNKEY7sSCJrTuySy0g0APxX8o6KkmH6rtHfGUHKpfm2bVqljao1D8
+5HAyAYYUKnEH35eYmNHEdLa6anN2ANOCnBVUg+/T7ZVx++wVBLVnH9ud6CGaIsY9
+icPtwQN+K1kn5tDeWbvU5AyhCA82CrUXtbi1HFjivOy9GWLq/GBNVRjsAqggvfK9
+NrQjRFNBIFVzZXIgPGRzYS11c2VyQG5vaXNlLmxvY2FsaG9zdD6IkAQTEQgAOBYh
+BNhvtHh25XEIVx3bPKZbGeVoSTEnBQJrFuIFAhsDBQsJCAcCBhUKCQgLAgQWAgMB
+Ah4BAheAAAoJEKZbGeVoSTEnfBABALNgXGkzh6soWbSDfN/oPLxZzibx9KnfQT6z
+8TlHP44CAPoD0pWZ2jG7CUYXRb9alSx1W5hsmABcjVX0oPWKHx9/zbkCDQRrFuIH
+EAgArezTNz77nrMJK2Sokgu/GlkWCQB1PkUgmQSrpxeeddPZ+AArlv3VoU4QUUVU
+xD7AYz+AC21zxwZH9vFMTXfGTUwdeWbPEHgN1ysL9qahMPh60SAqnk34hBZGhaEW
+ymz9Hzgbqof9kaVj/ZOJ8ZSb5nCENUAgZJWad1A2Cn9Vy47YLrojWsG7B9IZA6qK
+OHUPaEuKzAf4yGb2+CDqMiO5KSpWicum8x2Ork/2/X4h+FsSJBGO8W2UGf0qTgWN
+6W39oKUskwqs5ry0uDrgIsgqyGKw592LIpP2lgAFzquvgnOvPpwW8cgNgB2bQAs3
+De91q6IYBpcQy7J8JjmHGCZa9wAECwgAqyfi4ulof6bw7hma9citThU3brZ9Du8t
+pVqhuvr8Im3VneozmwQsoC3KRHPhb1YjFpKgNBDoeo6JK/Kvg/6xo6d48CcvKucS
+/ZZzZ6kHUOekO31uhXMA3hRNGdSgKr2mePzWxWZ+E5y3nlCIMwzcLpgS75K4e5k9
+vlLrBcTbsaZNazfD6u9GsRMul7XJFpy/PKOlAcAfatcUXQzmOXNY7ojj8bu0r5Ru
+F5zaLLEioGB1/aUfxSr6tm3towK0lpzejrx8y0jf28/URsdqhwsCLUxNeKVJGezV
+9ltprEXQBrbMumvgYCYWIvzCwTt7lUQKeO4uK5nQYYIzFo2rhy041oh4BBgRCAAg
+FiEE2G+0eHblcQhXHds8plsZ5WhJMScFAmsW4gcCGwwACgkQplsZ5WhJMSd/qQD+
+MYOYUfE3D4JUG3BrQj09nmzq4lsu2/1k7I4q7Vjv4Y0A/RZA5IvErTwavA7u8XLH
+5e3g6wE9rxtb6/h3bT73DebV
+=wJYF
+-----END PGP PUBLIC KEY BLOCK-----
+`;

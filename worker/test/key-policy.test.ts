@@ -1,0 +1,101 @@
+// One OpenPGP policy for client and server (shared/pgp/policy.ts): the directory refuses every
+// key the extension and the CLI refuse to encrypt to (assertEncryptionKey), so it never serves a
+// key our own clients then fail on, and it publishes v4 keys only (gpg 2.2 cannot read v6).
+
+import * as openpgp from 'openpgp';
+import { describe, expect, it } from 'vitest';
+import { KDF_DEFAULTS } from '../../shared/api/accounts.ts';
+import { toBase64Url, utf8 } from '../../shared/encoding.ts';
+import { isNoiseError } from '../../shared/errors.ts';
+import { assertEncryptionKey } from '../../shared/pgp/keys.ts';
+import { call, freshAddress, newOpenpgpKey, publish, registerWithKey } from './directory-support/accounts.ts';
+import { GPG_DSA_KEY, GPG_DSA_KEY_ADDRESS } from './directory-support/gpg-dsa-key.ts';
+
+/** The register request's answer for `address` with `openpgpKey`. */
+async function register(address: string, openpgpKey: string) {
+  const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+  const res = await call('/api/v1/accounts', {
+    method: 'POST',
+    json: {
+      address,
+      kdf: { ...KDF_DEFAULTS, salt: toBase64Url(random(16)) },
+      authKey: toBase64Url(random(32)),
+      vault: toBase64Url(utf8('{}')),
+      keys: { openpgpKey },
+      deviceName: 'policy test',
+    },
+  });
+  return { status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code };
+}
+
+async function clientRefuses(armored: string): Promise<boolean> {
+  try {
+    await assertEncryptionKey(armored);
+    return false;
+  } catch (e) {
+    return isNoiseError(e, 'key_unusable');
+  }
+}
+
+/** Keys gpg or openpgp.js make without complaint that our policy refuses. */
+async function refusedKeys(): Promise<{ name: string; address: string; armored: string; code: string }[]> {
+  const secp = freshAddress('secp');
+  const k1 = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'secp256k1',
+    userIDs: [{ email: secp }],
+    format: 'armored',
+    config: { rejectCurves: new Set() },
+  });
+  const rsa = freshAddress('rsa1024');
+  const small = await openpgp.generateKey({
+    type: 'rsa',
+    rsaBits: 1024,
+    userIDs: [{ email: rsa }],
+    format: 'armored',
+    config: { minRSABits: 1024 },
+  });
+  return [
+    { name: 'DSA + Elgamal (gpg)', address: GPG_DSA_KEY_ADDRESS, armored: GPG_DSA_KEY, code: 'weak_key' },
+    { name: 'ECDSA/ECDH on secp256k1', address: secp, armored: k1.publicKey, code: 'weak_key' },
+    { name: 'RSA 1024', address: rsa, armored: small.publicKey, code: 'weak_key' },
+  ];
+}
+
+describe('key policy', () => {
+  it('refuses every key the client refuses: DSA, Elgamal, secp256k1, short RSA', async () => {
+    for (const k of await refusedKeys()) {
+      expect(await clientRefuses(k.armored), k.name).toBe(true);
+      expect(await register(k.address, k.armored), k.name).toEqual({ status: 400, code: k.code });
+      // Nor can an account holding the address publish it later.
+      const good = await newOpenpgpKey([{ email: k.address }]);
+      const registered = await registerWithKey(k.address, good.publicKey.armor());
+      const res = await publish(registered.session.accessToken, k.armored);
+      expect(res.status, k.name).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code, k.name).toBe(k.code);
+    }
+  });
+
+  it('refuses v6 (RFC 9580) keys: gpg 2.2 cannot read them from VKS, HKP or WKD', async () => {
+    const address = freshAddress('v6');
+    const v6 = await openpgp.generateKey({
+      type: 'curve25519',
+      userIDs: [{ email: address }],
+      format: 'armored',
+      config: { v6Keys: true },
+    });
+    expect(await register(address, v6.publicKey)).toEqual({ status: 400, code: 'unsupported_key_version' });
+  });
+
+  it('publishes what the client accepts, down to the RSA minimum of 2048 bits', async () => {
+    const address = freshAddress('rsa2048');
+    const rsa = await openpgp.generateKey({
+      type: 'rsa',
+      rsaBits: 2048,
+      userIDs: [{ email: address }],
+      format: 'armored',
+    });
+    expect(await clientRefuses(rsa.publicKey)).toBe(false);
+    expect((await registerWithKey(address, rsa.publicKey)).fingerprint).toMatch(/^[0-9A-F]{40}$/);
+  });
+});
