@@ -61,7 +61,17 @@ if (migrated !== 0) process.exit(migrated ?? 1);
 const worker = track(
   'worker',
   wrangler(
-    ['dev', '--ip', '127.0.0.1', '--port', String(WORKER_PORT), '--show-interactive-dev-session=false'],
+    [
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(WORKER_PORT),
+      '--show-interactive-dev-session=false',
+      // Verification links point at SERVICE_URL (never the request's Host): this port.
+      '--var',
+      `SERVICE_URL:http://127.0.0.1:${WORKER_PORT}`,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   ),
 );

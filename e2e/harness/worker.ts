@@ -51,7 +51,9 @@ export async function startWorker(options: { vars?: Record<string, string> } = {
   const env: NodeJS.ProcessEnv = wranglerEnv();
   await run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], env);
   const port = await freePort();
-  const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  // Verification links point at SERVICE_URL (never the request's Host): this Worker's own port.
+  const vars = { SERVICE_URL: `http://127.0.0.1:${port}`, ...options.vars };
+  const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child: ChildProcess = spawn(
     `${root}node_modules/.bin/wrangler`,
     [
