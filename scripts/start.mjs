@@ -119,7 +119,7 @@ Noise Email is running:
   ${hasWebmail ? `Demo webmail:                  ${webmailUrl}` : 'Demo webmail:                  (not part of this build yet)'}
   Extension (watch build):       ${extensionDir}
 Load the extension by hand: chrome://extensions → Developer mode → "Load unpacked" → ${extensionDir}
-Firefox: about:debugging#/runtime/this-firefox → "Load Temporary Add-on…" → .output/firefox-mv3/manifest.json (after \`npm run build:firefox\`).
+Firefox: about:debugging#/runtime/this-firefox → "Load Temporary Add-on…" → .output/firefox-mv3-dev/manifest.json (after \`npm run build:dev\`).
 ${
   hasWebmail
     ? `

@@ -170,7 +170,13 @@ async function reseal(
 
 async function sessionFor(record: VaultRecord, secrets: AccountSecrets): Promise<ServerSession> {
   if (secrets.session && secrets.session.accessExpiresAt > Date.now() + 30_000) return secrets.session;
-  const session = await server(record.serverUrl).login(record.address, secrets.authKey, DEVICE_NAME);
+  // The expired session's device token keeps this login out of the address's lockout (docs/api.md).
+  const session = await server(record.serverUrl).login(
+    record.address,
+    secrets.authKey,
+    DEVICE_NAME,
+    secrets.session?.deviceToken,
+  );
   secrets.session = session;
   return session;
 }

@@ -148,11 +148,15 @@ export function apiClient(options: ApiClientOptions) {
     session: async () => store.get(),
 
     verification: {
-      start: (address: string) =>
+      /**
+       * Mails a code for `address`. The proof serves a new account; with `forAccount`, the session
+       * starts it and the proof serves only adding the address to this account (docs/api.md).
+       */
+      start: (address: string, options: { forAccount?: boolean } = {}) =>
         call(StartVerificationResponse, ACCOUNT_ROUTES.verifications, {
           method: 'POST',
           json: { address },
-          auth: false,
+          auth: options.forAccount === true,
         }),
       /** With the mailed code, or without one once the mailed link was confirmed. */
       confirm: (verificationId: string, code?: string) =>
@@ -176,7 +180,8 @@ export function apiClient(options: ApiClientOptions) {
     kdfParams: async (address: string) =>
       (await call(KdfResponse, ACCOUNT_ROUTES.kdf, { method: 'POST', json: { address }, auth: false })).kdf,
 
-    async login(body: { address: string; authKey: string; deviceName: string }) {
+    /** `deviceToken`: the one an earlier login here returned; it keeps this device out of the address's lockout. */
+    async login(body: { address: string; authKey: string; deviceName: string; deviceToken?: string }) {
       const tokens = await call(SessionTokens, ACCOUNT_ROUTES.login, {
         method: 'POST',
         json: body,
