@@ -58,7 +58,9 @@ export function server(base: string) {
       }),
     kdfParams: (address: string): Promise<KdfParams> => translate(base, () => anonymous.kdfParams(address)),
     login: (address: string, authKey: string, deviceName: string, deviceToken?: string) =>
-      translate(base, () => client().login({ address, authKey, deviceName, ...(deviceToken ? { deviceToken } : {}) })),
+      translate(base, () =>
+        client().login({ address, authKey, deviceName, ...(deviceToken ? { deviceToken } : {}) }),
+      ),
     getVault: (session: ServerSession) => translate(base, () => client(session).vault.get()),
     putVault: (session: ServerSession, vault: string, expectedVersion: number) =>
       translate(base, async () => (await client(session).vault.put(vault, expectedVersion)).version),

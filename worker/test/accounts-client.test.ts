@@ -93,7 +93,12 @@ describe('api client', () => {
     const fresh = apiClient({ baseUrl: BASE, fetch: workerFetch });
     const locked = await fresh.login({ address, authKey, deviceName: 'cli' }).catch((e: unknown) => e);
     expect(isApiClientError(locked, 'login_locked')).toBe(true);
-    const tokens = await fresh.login({ address, authKey, deviceName: 'cli', deviceToken: out.session.deviceToken });
+    const tokens = await fresh.login({
+      address,
+      authKey,
+      deviceName: 'cli',
+      deviceToken: out.session.deviceToken,
+    });
     expect(tokens.deviceToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 });

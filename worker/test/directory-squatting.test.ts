@@ -204,7 +204,7 @@ describe('part caps', () => {
     expect(served.subkeys.length).toBe(1);
   });
 
-  it('refuses more than 32 subkeys and more than 16 user IDs, bound or not', async () => {
+  it('refuses more than 32 subkeys, 16 user IDs or 256 signatures, bound or not', async () => {
     const a = await registerAccount();
     let many = a.privateKey;
     for (let i = 0; i < 32; i++) many = await many.addSubkey({ type: 'ecc', curve: 'curve25519Legacy' });
@@ -215,6 +215,9 @@ describe('part caps', () => {
       format: 'object',
     });
     await expectError(await publish(a.token, uids.publicKey.armor()), 400, 'too_many_user_ids');
+    // 257 signature packets (one-byte bodies: counted, never parsed).
+    const sigs = new Uint8Array(Array.from({ length: 257 }, () => [0xc0 | 2, 1, 4]).flat());
+    await expectError(await publish(a.token, withRawPackets(a.privateKey, sigs)), 400, 'too_many_signatures');
   });
 });
 

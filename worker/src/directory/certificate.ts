@@ -63,10 +63,12 @@ async function verifies(
   key: openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket,
   data: object,
 ): Promise<boolean> {
+  if (!sig.created || sig.signatureType === null) return false;
   try {
-    // date null: cryptographic validity only (openpgp.js passes null itself for hard
-    // revocations); expiry and revocation are judged when the key is used.
-    await sig.verify(key, sig.signatureType!, data, null as unknown as Date, false, FULL_CONFIG);
+    // Checked as of its own creation time: cryptographic validity (and the policy's hash and
+    // algorithm rules), not whether it has expired or been revoked since; that is judged when
+    // the key is used, from everything the merge keeps.
+    await sig.verify(key, sig.signatureType, data, sig.created, false, FULL_CONFIG);
     return true;
   } catch {
     return false;
