@@ -4,11 +4,15 @@
 
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
-import { KDF_DEFAULTS } from '../../shared/api/accounts.ts';
-import { toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { isNoiseError } from '../../shared/errors.ts';
 import { assertEncryptionKey } from '../../shared/pgp/keys.ts';
-import { call, freshAddress, newOpenpgpKey, publish, registerWithKey } from './directory-support/accounts.ts';
+import {
+  freshAddress,
+  newOpenpgpKey,
+  publish,
+  registerRequest,
+  registerWithKey,
+} from './directory-support/accounts.ts';
 import {
   GPG_DSA_KEY,
   GPG_DSA_KEY_ADDRESS,
@@ -16,20 +20,9 @@ import {
   GPG_DSA_SUBKEY_KEY,
 } from './directory-support/gpg-dsa-key.ts';
 
-/** The register request's answer for `address` with `openpgpKey`. */
+/** Status and error code of registering `address` with `openpgpKey`. */
 async function register(address: string, openpgpKey: string) {
-  const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
-  const res = await call('/api/v1/accounts', {
-    method: 'POST',
-    json: {
-      address,
-      kdf: { ...KDF_DEFAULTS, salt: toBase64Url(random(16)) },
-      authKey: toBase64Url(random(32)),
-      vault: toBase64Url(utf8('{}')),
-      keys: { openpgpKey },
-      deviceName: 'policy test',
-    },
-  });
+  const res = await registerRequest(address, openpgpKey);
   return { status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code };
 }
 

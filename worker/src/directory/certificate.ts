@@ -185,39 +185,35 @@ function union(into: Sig[], from: Sig[]): Sig[] {
   return [...into, ...from.filter((s) => !seen.has(sigId(s)))];
 }
 
+/** `base` with `extra`'s entries added, entries under one key combined. */
+function mergeMap<T>(
+  base: Map<string, T>,
+  extra: Map<string, T>,
+  combine: (have: T, more: T) => T,
+): Map<string, T> {
+  const out = new Map(base);
+  for (const [key, more] of extra) {
+    const have = out.get(key);
+    out.set(key, have ? combine(have, more) : more);
+  }
+  return out;
+}
+
 /** The union of two part sets of one primary key: `base` (stored) first, then `extra`. */
 export function mergeParts(base: KeyParts, extra: KeyParts): KeyParts {
   if (base.primary.getFingerprint() !== extra.primary.getFingerprint())
     throw new ApiError(400, 'bad_signature', 'The upload is not the stored key.');
-  const users = new Map(base.users);
-  for (const [id, u] of extra.users) {
-    const have = users.get(id);
-    users.set(
-      id,
-      have
-        ? {
-            packet: have.packet,
-            certifications: union(have.certifications, u.certifications),
-            revocations: union(have.revocations, u.revocations),
-          }
-        : u,
-    );
-  }
-  const subkeys = new Map(base.subkeys);
-  for (const [fpr, s] of extra.subkeys) {
-    const have = subkeys.get(fpr);
-    subkeys.set(
-      fpr,
-      have
-        ? {
-            packet: have.packet,
-            bindings: union(have.bindings, s.bindings),
-            revocations: union(have.revocations, s.revocations),
-            proven: have.proven || s.proven,
-          }
-        : s,
-    );
-  }
+  const users = mergeMap(base.users, extra.users, (have, more) => ({
+    packet: have.packet,
+    certifications: union(have.certifications, more.certifications),
+    revocations: union(have.revocations, more.revocations),
+  }));
+  const subkeys = mergeMap(base.subkeys, extra.subkeys, (have, more) => ({
+    packet: have.packet,
+    bindings: union(have.bindings, more.bindings),
+    revocations: union(have.revocations, more.revocations),
+    proven: have.proven || more.proven,
+  }));
   if (subkeys.size > KEY_PART_LIMITS.subkeys)
     throw new ApiError(
       400,
