@@ -20,7 +20,7 @@ app.use('*', startupCheck);
 
 app.get('/health', (c) => c.json({ ok: true }));
 
-// Accounts side (issue 3 §2–3); docs/api.md.
+// Accounts side: docs/api.md.
 app.route('/api/v1/verifications', verificationRoutes);
 app.route('/api/v1/accounts', registerRoutes);
 app.route('/api/v1/account/passphrase', passphraseRoutes);
@@ -29,7 +29,7 @@ app.route('/api/v1/auth', authRoutes);
 app.route('/api/v1/sessions', sessionRoutes);
 app.route('/api/v1/vault', vaultRoutes);
 
-// Directory side (issue 3 §3–5): publishing, prekeys, public lookups (own API, VKS, HKP, WKD).
+// Directory side (docs/api.md, "Directory"): publishing, prekeys, public lookups (own API, VKS, HKP, WKD).
 app.route('/api/v1/directory', directoryRoutes);
 app.route('/api/v1/prekeys', prekeyRoutes);
 app.route('/', lookupRoutes);

@@ -1,4 +1,4 @@
-// CORS, body limits and malformed input on the account routes (issue 3 §1, §6).
+// CORS, body limits and malformed input on the account routes.
 
 import { env } from 'cloudflare:test';
 import { Hono } from 'hono';

@@ -1,4 +1,4 @@
-// Publishing rules (issue 3 §3): what is refused, what is stripped, replacement, revocation,
+// Publishing rules: what is refused, what is stripped, replacement, revocation,
 // the append-only log.
 
 import { env } from 'cloudflare:test';

@@ -1,4 +1,4 @@
-// Envelope prekeys (issue 3 §5): signed prekey upload and rotation, one-time prekey batches and
+// Envelope prekeys: signed prekey upload and rotation, one-time prekey batches and
 // stock, and bundle fetches (atomic handout, exhaustion, token-bucket limits per requester and target).
 
 import { env } from 'cloudflare:test';

@@ -1,4 +1,4 @@
-// Server side of the client-derived auth key (issue 3 §2). The client runs Argon2id over the
+// Server side of the client-derived auth key. The client runs Argon2id over the
 // passphrase and sends a 32-byte auth key; the server keeps SHA-256(label ‖ salt ‖ key) with a
 // per-account random salt. The key already carries Argon2's work factor and 256 bits of
 // entropy, so a fast salted hash is enough; comparison is constant time.

@@ -1,4 +1,4 @@
-// Authenticates a request by its short-lived access token (issue 3 §2). Missing, malformed,
+// Authenticates a request by its short-lived access token. Missing, malformed,
 // expired or revoked tokens get the same 401 so the answer does not say which one it was.
 
 import type { MiddlewareHandler } from 'hono';

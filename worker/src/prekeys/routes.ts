@@ -1,4 +1,4 @@
-// Prekey routes (issue 3 §5): the account uploads its signed prekey and one-time prekeys and
+// Prekey routes: the account uploads its signed prekey and one-time prekeys and
 // reads its stock (extension origins, authenticated); anyone fetches a bundle (any origin).
 
 import { Hono } from 'hono';

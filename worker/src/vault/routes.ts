@@ -1,5 +1,5 @@
 // The encrypted vault: GET with an ETag, PUT with If-Match (412 on conflict, 428 without),
-// and the passphrase change that rewraps the auth key and the vault atomically (issue 3 §2).
+// and the passphrase change that rewraps the auth key and the vault atomically.
 
 import type { Context } from 'hono';
 import { Hono } from 'hono';
