@@ -7,38 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEncryptedMime, generateKey, unlockPrivateKey } from '../shared/pgp/index.ts';
 import { EXIT } from './exit-codes.ts';
+import { noise, type Ran, split } from './test/run-cli.ts';
 
-const MAIN = new URL('./main.ts', import.meta.url).pathname;
 const BIN = new URL('./bin.mjs', import.meta.url).pathname;
 let dir: string;
-
-interface Ran {
-  code: number;
-  stdout: Buffer;
-  stderr: string;
-}
-
-function noise(args: string[], input?: string | Uint8Array, env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', MAIN, ...args],
-      { encoding: 'buffer', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: number }).code ?? -1) : 0;
-        resolve({ code: typeof code === 'number' ? code : -1, stdout, stderr: stderr.toString() });
-      },
-    );
-    child.stdin!.end(input ?? '');
-  });
-}
-
-/** decrypt/verify output: a JSON line, then the plaintext. */
-function split(out: Buffer): { json: Record<string, unknown>; rest: string } {
-  const text = out.toString();
-  const nl = text.indexOf('\n');
-  return { json: JSON.parse(text.slice(0, nl)), rest: text.slice(nl + 1) };
-}
 
 const p = (name: string) => join(dir, name);
 const pw = () => ['--passphrase-file', p('pw')];
@@ -103,15 +75,21 @@ describe('noise CLI, OpenPGP', () => {
     );
     expect(dec.code, dec.stderr).toBe(0);
     const { json, rest } = split(dec.stdout);
-    expect(rest).toBe('hi Bob ✓\n');
-    const [result] = json.results as {
-      kind: string;
-      verdict: { encrypted: boolean; signedBySender: boolean; signatures: { status: string }[] };
-    }[];
-    expect(result!.kind).toBe('pgp-message');
-    expect(result!.verdict.encrypted).toBe(true);
-    expect(result!.verdict.signatures[0]!.status).toBe('valid');
-    expect(result!.verdict.signedBySender).toBe(true);
+    // The reply text is not protected: a marker line before each part says what covers it.
+    expect(rest).toBe(
+      '--- noise: part 1 of 2: NOT PROTECTED: anyone could have written this ---\n> quoted in a reply:\n' +
+        '--- noise: part 2 of 2: encrypted (pgp-inline), signed by Alice <alice@example.org> (valid) ---\nhi Bob ✓\n',
+    );
+    const verdict = json.verdict as {
+      encrypted: boolean;
+      signedBySender: boolean;
+      signatures: { status: string }[];
+    };
+    expect((json.parts as { protection: { layer?: string } }[])[1]!.protection.layer).toBe('pgp-inline');
+    expect(verdict.encrypted).toBe(true);
+    expect(verdict.signatures[0]!.status).toBe('valid');
+    expect(verdict.signedBySender).toBe(true);
+    expect(json.class).toBe('partly-encrypted partly-signed-by-sender');
     expect(json.partial).toBe(true);
   });
 
@@ -162,9 +140,9 @@ describe('noise CLI, OpenPGP', () => {
     expect(r.code, r.stderr).toBe(0);
     const { json, rest } = split(r.stdout);
     expect(json.source).toBe('eml');
-    const verdict = (json.results as { verdict: Record<string, unknown> }[])[0]!.verdict;
+    const verdict = json.verdict as Record<string, unknown>;
     expect(verdict.signedBySender).toBe(true);
-    expect((verdict.headers as { subject: string }).subject).toBe('secret plans');
+    expect((json.headers as { subject: string }).subject).toBe('secret plans');
     expect(rest.trim()).toBe('meet at noon');
   });
 
@@ -266,9 +244,7 @@ describe('noise CLI, envelope', () => {
     expect(dec.code, dec.stderr).toBe(0);
     const { json, rest } = split(dec.stdout);
     expect(rest).toBe('envelope body');
-    const verdict = (
-      json.results as { verdict: { sender: { address: string }; oneTimePrekeyUsed: boolean } }[]
-    )[0]!.verdict;
+    const verdict = (json.envelopes as { sender: { address: string }; oneTimePrekeyUsed: boolean }[])[0]!;
     expect(verdict.sender.address).toBe('alice@example.org');
     expect(verdict.oneTimePrekeyUsed).toBe(false);
 

@@ -25,6 +25,10 @@ export const EXIT = {
   unsupported: 10,
   /** The envelope was opened before (replay). */
   duplicate: 11,
+  /** A reading limit was reached: too large, too many parts, too long (docs/limits.md). */
+  tooLarge: 12,
+  /** verify: a valid signature, but not by the sender (--from, or the mail's From). */
+  signerMismatch: 13,
   /** A bug: reported without a stack trace, with this code. */
   internal: 70,
 } as const;
@@ -56,6 +60,7 @@ const BY_NOISE_CODE: Record<string, number> = {
   duplicate: EXIT.duplicate,
   not_found: EXIT.notFound,
   invalid_argument: EXIT.usage,
+  too_large: EXIT.tooLarge,
 };
 
 /** Maps any thrown value to an exit code and a single line for stderr (never a stack trace). */
@@ -79,5 +84,7 @@ export function describeFailure(e: unknown): { code: number; line: string } {
   if (e instanceof TypeError && /fetch failed/i.test(e.message))
     return { code: EXIT.directory, line: 'directory: unreachable' };
   const message = e instanceof Error ? e.message : String(e);
+  // A bug, not the input's fault: said as such (never "malformed"), with the stack on request.
+  if (process.env.NOISE_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   return { code: EXIT.internal, line: `internal error: ${message.split('\n')[0]}` };
 }

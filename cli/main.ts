@@ -3,10 +3,11 @@
 // (cli/exit-codes.ts). Passphrases come from --passphrase-file or NOISE_PASSPHRASE only.
 
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { list, type Options, parseOptions, str } from './args.ts';
 import { decrypt } from './commands/decrypt.ts';
 import { encrypt } from './commands/encrypt.ts';
 import { keygen } from './commands/keygen.ts';
+import { LOG_HELP, log } from './commands/log.ts';
 import { lookup } from './commands/lookup.ts';
 import { sign, verify } from './commands/sign.ts';
 import { describeFailure, EXIT, UsageError } from './exit-codes.ts';
@@ -18,19 +19,17 @@ const HELP = `noise: end-to-end encrypted mail from the command line
   noise encrypt [--format pgp|envelope] --to KEYFILE|ADDR ... [--sign-with KEYFILE]
                 [--directory URL] [--binary] [--in FILE]
   noise decrypt (or open) [--key KEYFILE ...] [--verify-with PUBFILE ...] [--from ADDR]
-                [--verdict-out FILE] [--in FILE]          armored text, binary or a whole .eml
+                [--verdict-out FILE] [--in FILE]    armored text, binary, a whole .eml or mbox
   noise sign    --key KEYFILE [--detached [--binary]] [--in FILE]
-  noise verify  --with PUBFILE ... [--signature FILE] [--from ADDR] [--in FILE]
+  noise verify  --with PUBFILE ... [--signature FILE] [--from ADDR] [--in FILE]   (also .eml)
   noise lookup  ADDR|FINGERPRINT --directory URL [--armor]
-
+${LOG_HELP}
 Passphrase: --passphrase-file FILE or the NOISE_PASSPHRASE variable (never an argument).
 Directory: --directory URL or NOISE_DIRECTORY. --kdf weak is for tests: NOISE_ALLOW_WEAK_KDF=1.
 Exit codes: 0 ok, 1 usage, 2 malformed, 3 not for me, 4 tampered, 5 bad passphrase,
 6 not found, 7 key unusable, 8 bad signature, 9 directory, 10 unsupported, 11 duplicate,
-70 internal.
+12 too large (docs/limits.md), 13 signed but not by the sender, 70 internal.
 `;
-
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
 const COMMON: Options = {
   in: { type: 'string' },
@@ -39,20 +38,8 @@ const COMMON: Options = {
 };
 
 function parse(args: string[], options: Options, positionals = false) {
-  try {
-    return parseArgs({
-      args,
-      options: { ...COMMON, ...options },
-      allowPositionals: positionals,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
-  }
+  return parseOptions(args, { ...COMMON, ...options }, positionals);
 }
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 export async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -139,6 +126,8 @@ export async function run(argv: string[]): Promise<void> {
       if (positionals.length > 1) throw new UsageError('lookup takes one ADDRESS or FINGERPRINT');
       return lookup({ query: positionals[0], directory: str(v.directory), armor: v.armor === true });
     }
+    case 'log':
+      return log(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -39,3 +39,51 @@ export function createLocalMailBridge(webmailUrl) {
     return reached;
   };
 }
+
+// The other direction: mail the demo webmail's accounts send to an inbox on the service domain
+// (alice@noise.localhost) reaches the Worker's email() handler as Email Routing would hand it
+// over, through wrangler's local endpoint. The webmail keeps mail for addresses it does not
+// host as "outbound" copies; each new copy is posted once per service-domain recipient in its
+// To and Cc headers (Bcc recipients are not in the copy). wrangler requires a Message-ID and
+// caps local mail at 1 MiB (production: 25 MiB); such mail is skipped with the reason.
+
+/** wrangler dev's cap on local inbound mail. */
+export const LOCAL_EMAIL_LIMIT = 1024 * 1024;
+
+/** A poll function that delivers new outbound webmail copies; resolves to what it did. */
+export function createInboundMailBridge({ webmailUrl, workerUrl, serviceDomain }) {
+  const seen = new Set();
+  const suffix = `@${serviceDomain.toLowerCase()}`;
+  return async function poll() {
+    const results = [];
+    const ids = await (await fetch(new URL('/api/outbound', webmailUrl))).json();
+    for (const id of ids) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const res = await fetch(new URL(`/api/outbound/${id}/raw`, webmailUrl));
+      const raw = new Uint8Array(await res.arrayBuffer());
+      const mail = await PostalMime.parse(raw);
+      const recipients = [...(mail.to ?? []), ...(mail.cc ?? [])]
+        .map((a) => a.address?.toLowerCase())
+        .filter((a) => a?.endsWith(suffix));
+      if (recipients.length === 0) continue;
+      const from = mail.from?.address ?? '';
+      for (const to of new Set(recipients)) {
+        if (!mail.messageId) {
+          results.push({ to, status: 0, note: 'skipped: no Message-ID (wrangler requires one)' });
+          continue;
+        }
+        if (raw.length > LOCAL_EMAIL_LIMIT) {
+          results.push({ to, status: 0, note: `skipped: ${raw.length} bytes, over the 1 MiB local limit` });
+          continue;
+        }
+        const url = new URL('/cdn-cgi/local/email', workerUrl);
+        url.searchParams.set('from', from);
+        url.searchParams.set('to', to);
+        const posted = await fetch(url, { method: 'POST', body: raw });
+        results.push({ to, status: posted.status, note: (await posted.text()).slice(0, 200) });
+      }
+    }
+    return results;
+  };
+}

@@ -1,8 +1,10 @@
 // `npm start`: the whole product locally.
 //   1. applies the D1 migrations to the local database (.wrangler/state),
 //   2. runs the Worker on workerd (`wrangler dev`) at http://127.0.0.1:8787,
-//   3. runs the demo webmail (e2e/webmail) at http://127.0.0.1:8790 when present, and delivers
-//      the Worker's mail for its accounts (the verification code) into their inboxes,
+//   3. runs the demo webmail (e2e/webmail) at http://127.0.0.1:8790 when present, delivers
+//      the Worker's mail for its accounts (the verification code) into their inboxes, and posts
+//      the mail its accounts send to inboxes on the service domain (alice@noise.localhost) to the
+//      Worker's local email endpoint, as Email Routing would,
 //   4. builds the extension in watch mode (WXT dev server) into .output/chrome-mv3-dev,
 //   5. opens Chromium with the extension loaded when a display exists; otherwise prints
 //      the URLs and how to load the unpacked extension.
@@ -13,7 +15,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createLocalMailBridge } from './local-mail.mjs';
+import { createInboundMailBridge, createLocalMailBridge } from './local-mail.mjs';
 import { root, wrangler } from './wrangler.mjs';
 
 const WORKER_PORT = Number(process.env.NOISE_WORKER_PORT ?? 8787);
@@ -61,6 +63,8 @@ if (migrated !== 0) process.exit(migrated ?? 1);
 const worker = track(
   'worker',
   wrangler(
+    // A development Worker (as in wrangler.toml's local [vars]): the transparency log falls back
+    // to its development keys; verification links point at this port (SERVICE_URL).
     [
       'dev',
       '--ip',
@@ -68,7 +72,8 @@ const worker = track(
       '--port',
       String(WORKER_PORT),
       '--show-interactive-dev-session=false',
-      // Verification links point at SERVICE_URL (never the request's Host): this port.
+      '--var',
+      'ENVIRONMENT:development',
       '--var',
       `SERVICE_URL:http://127.0.0.1:${WORKER_PORT}`,
     ],
@@ -113,6 +118,25 @@ await waitFor(`http://127.0.0.1:${WORKER_PORT}/health`, 'the Worker');
 const extensionDir = join(root, '.output/chrome-mv3-dev');
 if (hasWebmail) await waitFor(webmailUrl, 'the demo webmail');
 
+const SERVICE_DOMAIN = process.env.NOISE_SERVICE_DOMAIN ?? 'noise.localhost';
+if (hasWebmail) {
+  const inbound = createInboundMailBridge({
+    webmailUrl,
+    workerUrl: `http://127.0.0.1:${WORKER_PORT}`,
+    serviceDomain: SERVICE_DOMAIN,
+  });
+  const pollInbound = async () => {
+    try {
+      for (const r of await inbound())
+        console.log(`[start] inbound mail for ${r.to}: ${r.status || ''} ${r.note}`);
+    } catch (e) {
+      console.error(`[start] could not post inbound mail: ${e.message}`);
+    }
+    setTimeout(pollInbound, 1000);
+  };
+  pollInbound();
+}
+
 console.log(`
 Noise Email is running:
   Worker (directory, accounts):  http://127.0.0.1:${WORKER_PORT}
@@ -125,7 +149,10 @@ ${
     ? `
 Try it: in the extension's setup page, use server http://127.0.0.1:${WORKER_PORT} and the address
 alice@webmail.localhost; the verification code arrives in ${webmailUrl}u/alice/. Do the same as
-bob@webmail.localhost in a second browser profile, then write from Alice to Bob with 🔒 Encrypt.`
+bob@webmail.localhost in a second browser profile, then write from Alice to Bob with 🔒 Encrypt.
+Registered inbox: sign up as alice@${SERVICE_DOMAIN} (no code needed), then, as dave in
+${webmailUrl}u/dave/ (no extension), write to alice@${SERVICE_DOMAIN}: the mail reaches the
+Worker as Email Routing would deliver it and is stored sealed to Alice's key.`
     : ''
 }`);
 

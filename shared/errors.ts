@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'unsupported'
   | 'duplicate'
   | 'not_found'
-  | 'invalid_argument';
+  | 'invalid_argument'
+  | 'too_large'; // a reading limit was reached (docs/limits.md): too big, too many parts, too long
 
 export class NoiseError extends Error {
   readonly code: ErrorCode;

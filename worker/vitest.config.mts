@@ -9,7 +9,7 @@ export default defineConfig({
     cloudflareTest({
       main: './worker/src/index.ts',
       wrangler: { configPath: './wrangler.toml' },
-      miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+      miniflare: { bindings: { TEST_MIGRATIONS: migrations, ENVIRONMENT: 'development' } },
     }),
   ],
   test: {

@@ -10,12 +10,10 @@
 // All read the input file and write the output file; outputs are checked against the input.
 // Targets: envelope ≤ 1.0× gpg and ≤ 1.5× AES-GCM; PGP ≤ 2× gpg with peak memory ≤ 2× the input.
 
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { toBase64Url, toHex } from '../../shared/encoding.ts';
 import {
   generateIdentity,
@@ -29,47 +27,16 @@ import {
 } from '../../shared/envelope/index.ts';
 import { generateKey, unlockPrivateKey } from '../../shared/pgp/index.ts';
 import type { BenchKeys } from '../child.ts';
+import { bundle, exec, type Sample as MeasuredSample, measured } from '../measure.ts';
 
 const MiB = 1024 * 1024;
 const SIZES = [1 * MiB, 25 * MiB];
 const REPEATS: Record<number, number> = { [MiB]: 7, [25 * MiB]: 5 };
 const CHILD = new URL('../child.ts', import.meta.url).pathname;
-const TIME = '/usr/bin/time';
 
 type Impl = 'gpg' | 'pgp' | 'envelope' | 'aes-gcm';
 type Op = 'encrypt' | 'decrypt';
-interface Sample {
-  wallMs: number;
-  rssKiB: number;
-  /** In-process time for our children; for gpg the whole process. */
-  opMs: number;
-}
-
-function exec(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ stdout: string; ms: number }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { env: env ?? process.env, maxBuffer: 16 * MiB }, (error, stdout, stderr) => {
-      const ms = performance.now() - started;
-      if (error) reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')} failed: ${stderr.split('\n')[0]}`));
-      else resolve({ stdout, ms });
-    });
-  });
-}
-
-/** Runs a command under /usr/bin/time; wall is measured here, peak RSS (KiB) by time(1). */
-async function measured(
-  stats: string,
-  cmd: string,
-  args: string[],
-  env?: NodeJS.ProcessEnv,
-): Promise<Sample> {
-  const { stdout, ms } = await exec(TIME, ['-f', '%e %M', '-o', stats, cmd, ...args], env);
-  const [, rss] = (await readFile(stats, 'utf8')).trim().split(/\s+/).slice(-2);
-  const opMs = stdout.trim().startsWith('{')
-    ? (JSON.parse(stdout.trim().split('\n').pop()!) as { opMs: number }).opMs
-    : ms;
-  return { wallMs: ms, rssKiB: Number(rss), opMs };
-}
+type Sample = Pick<MeasuredSample, 'wallMs' | 'rssKiB' | 'opMs'>;
 
 async function makeKeys(dir: string): Promise<string> {
   const passphrase = 'bench passphrase';
@@ -156,21 +123,8 @@ const GPG_COMMON = ['--batch', '--yes', '--quiet', '--auto-key-locate', 'local',
  * bench/child.ts bundled into one ESM file, so each measured child is a plain `node` process:
  * no tsx/esbuild service start-up in its wall time or its peak RSS.
  */
-async function bundleChild(dir: string): Promise<string> {
-  const outfile = join(dir, 'child.mjs');
-  await build({
-    entryPoints: [CHILD],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    outfile,
-    logLevel: 'error',
-    banner: {
-      js: "import { createRequire as benchCreateRequire } from 'node:module'; const require = benchCreateRequire(import.meta.url);",
-    },
-  });
-  return outfile;
+function bundleChild(dir: string): Promise<string> {
+  return bundle(CHILD, dir, 'child');
 }
 
 let childBundle = '';

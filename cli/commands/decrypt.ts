@@ -1,25 +1,24 @@
-// `noise decrypt` (alias `open`): armored text, a binary message or a whole .eml.
+// `noise decrypt` (alias `open`): a whole .eml or mbox, armored text, a binary OpenPGP message or
+// an envelope, read by shared/reader (the same reader as the extension's read frame).
 //
-// Output: one JSON line, then the plaintext.
-//   {"source":"armor"|"binary"|"eml","results":[{"kind","verdict","filename"?}],"partial":bool}
-// `partial` says text outside the protected blocks was present (only part of it was protected).
-// Everything is checked before anything is written: on any failure no plaintext is printed.
+// Output: one JSON line, then the text.
+//   {"source","class","verdict","headers","protectedHeaders"?,"parts":[…],"attachments":[…],"partial"}
+// `class` is the one-line verdict every surface shows (docs/verdicts.md). When the mail has more
+// than one part, each part's text is preceded by a marker line saying what protects it:
+//   --- noise: part 2 of 3: encrypted, signed by Alice <alice@example.org> (valid) ---
+// HTML parts are printed as text (html-to-text). A lone binary file (gpg -e file) is written as
+// its bytes. Everything is checked before anything is written: on any failure nothing is printed.
 
 import { writeFile } from 'node:fs/promises';
-import { findArmor } from '../../shared/armor/index.ts';
-import { concatBytes, utf8 } from '../../shared/encoding.ts';
-import { dearmorEnvelope, openBytes, type RecipientKeys } from '../../shared/envelope/index.ts';
-import { NoiseError } from '../../shared/errors.ts';
-import {
-  decryptMessage,
-  type PrivateKey,
-  parseEml,
-  unlockPrivateKey,
-  verifyCleartext,
-} from '../../shared/pgp/index.ts';
+import { utf8 } from '../../shared/encoding.ts';
+import type { RecipientKeys } from '../../shared/envelope/index.ts';
+import type { PrivateKey, PublicKey } from '../../shared/pgp/index.ts';
+import { type ReadResult, readMessage, verdictClass } from '../../shared/reader/index.ts';
 import { isEnvelopeKeyText, openEnvelopeIdentity } from '../envelope-keys.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { passphrase, readInput, readText, toJson, writeStdout } from '../io.ts';
+import { readInput, toJson, writeStdout } from '../io.ts';
+import { lazyPassphrase, loadPrivateKey, loadPublicKeys, readKeyText } from '../key-files.ts';
+import { describeProtection, partText } from '../read-output.ts';
 
 export interface DecryptArgs {
   key: string[];
@@ -33,159 +32,98 @@ export interface DecryptArgs {
 interface Keys {
   pgp: PrivateKey[];
   envelope: RecipientKeys[];
-  verification: string[];
+  verification: PublicKey[];
 }
-
-interface BlockResult {
-  kind: string;
-  verdict: unknown;
-  filename?: string | null;
-  plaintext: Uint8Array;
-}
-
-const ENVELOPE_MAGIC = utf8('noise.email/envelope/');
 
 async function loadKeys(a: DecryptArgs): Promise<Keys> {
-  const keys: Keys = { pgp: [], envelope: [], verification: [] };
-  for (const path of a.verifyWith) keys.verification.push(await readText(path, 'verification key'));
-  if (a.key.length === 0) return keys;
-  const secret = await passphrase(a.passphraseFile);
+  const keys: Keys = {
+    pgp: [],
+    envelope: [],
+    verification: await loadPublicKeys(a.verifyWith, 'verification key'),
+  };
+  const secret = lazyPassphrase(a.passphraseFile);
   for (const path of a.key) {
-    const text = await readText(path, 'key file');
+    const text = await readKeyText(path, 'key file');
     if (isEnvelopeKeyText(text)) {
-      const id = await openEnvelopeIdentity(text, secret);
+      const id = await openEnvelopeIdentity(text, await secret());
       keys.envelope.push({ ...id, signedPrekeys: [id.signedPrekey], oneTimePrekeys: [] });
     } else {
-      const key = await unlockPrivateKey(text, secret);
+      const { key } = await loadPrivateKey(path, 'key file', secret);
       keys.pgp.push(key);
       // Our own key verifies what we signed ourselves.
-      keys.verification.push(key.toPublic().armor());
+      keys.verification.push(key.toPublic());
     }
   }
   return keys;
 }
 
-/** Tries each of our envelope identities; 'not_for_me' from one is not final. */
-async function openEnvelope(bytes: Uint8Array, keys: Keys): Promise<BlockResult> {
-  if (keys.envelope.length === 0)
-    throw new NoiseError('not_for_me', 'no envelope key given (--key *.noise-key.json)');
-  let last: unknown;
-  for (const k of keys.envelope) {
-    try {
-      const { plaintext, verdict } = await openBytes(bytes, k);
-      return { kind: 'envelope', verdict, plaintext };
-    } catch (e) {
-      if (!(e instanceof NoiseError && e.code === 'not_for_me')) throw e;
-      last = e;
-    }
-  }
-  throw last;
-}
-
-async function decryptPgp(input: string | Uint8Array, keys: Keys, from: string | null): Promise<BlockResult> {
-  const r = await decryptMessage(input, {
-    decryptionKeys: keys.pgp,
-    verificationKeys: keys.verification,
-    from,
+/** The JSON line: everything but the text and the attachment bytes. */
+function header(r: ReadResult): string {
+  return toJson({
+    source: r.source,
+    class: verdictClass(r.verdict),
+    verdict: r.verdict,
+    headers: r.headers,
+    ...(r.protectedHeaders ? { protectedHeaders: r.protectedHeaders } : {}),
+    parts: r.parts.map((p, index) => ({
+      index,
+      type: p.html !== undefined ? 'html' : 'text',
+      protection: p.protection,
+      hasRemoteContent: p.hasRemoteContent,
+      hasActiveContent: p.hasActiveContent,
+      ...(p.forwarded ? { forwarded: p.forwarded } : {}),
+      ...(p.quoteDepth ? { quoteDepth: p.quoteDepth } : {}),
+    })),
+    attachments: r.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.data.length,
+      protection: a.protection,
+      ...(a.forwarded ? { forwarded: a.forwarded } : {}),
+    })),
+    partial: r.verdict.partial.encrypted || r.verdict.partial.signed,
+    ...(r.envelopes.length > 0 ? { envelopes: r.envelopes } : {}),
   });
-  return { kind: 'pgp-message', verdict: r.verdict, filename: r.filename, plaintext: r.data };
 }
 
-/** RFC 5322 §2.2: a header section of `Name: value` lines, then a blank line. */
-function looksLikeEml(text: string): boolean {
-  const blank = text.search(/\r?\n\r?\n/);
-  if (blank <= 0) return false;
-  const head = text.slice(0, blank);
-  if (!/^[\x21-\x39\x3b-\x7e]+:/.test(head)) return false;
-  return /^(?:from|mime-version|content-type|message-id|subject|to|date):/im.test(head);
-}
-
-async function fromArmor(
-  text: string,
-  keys: Keys,
-  from: string | null,
-): Promise<{ results: BlockResult[]; partial: boolean }> {
-  const blocks = findArmor(text).filter((b) => b.kind !== 'pgp-public-key');
-  if (blocks.length === 0)
-    throw new CliError(EXIT.malformed, 'no encrypted or signed block found in the input');
-  const results: BlockResult[] = [];
-  for (const b of blocks) {
-    if (b.kind === 'envelope') results.push(await openEnvelope(dearmorEnvelope(b.armored), keys));
-    else if (b.kind === 'pgp-message') results.push(await decryptPgp(b.armored, keys, from));
-    else {
-      const r = await verifyCleartext({ armored: b.armored, verificationKeys: keys.verification, from });
-      results.push({ kind: 'pgp-signed', verdict: r.verdict, plaintext: utf8(r.text) });
-    }
+/** The text to print: each part, with a marker line before it when there is more than one. */
+function body(r: ReadResult): Uint8Array | string {
+  // A decrypted file and nothing else (gpg -e file.pdf): its bytes, as gpg writes them.
+  if (r.parts.length === 0 && r.attachments.length === 1 && r.source !== 'eml' && r.source !== 'mbox') {
+    return r.attachments[0]!.data;
   }
-  let outside = '';
-  let at = 0;
-  for (const b of blocks) {
-    outside += text.slice(at, b.start);
-    at = b.end;
-  }
-  outside += text.slice(at);
-  return { results, partial: outside.trim() !== '' };
-}
-
-async function fromEml(bytes: Uint8Array, keys: Keys): Promise<{ results: BlockResult[]; partial: boolean }> {
-  const mail = await parseEml(bytes, { decryptionKeys: keys.pgp, verificationKeys: keys.verification });
-  const envelopes = findArmor(mail.text).filter((b) => b.kind === 'envelope');
-  if (envelopes.length > 0) {
-    const results: BlockResult[] = [];
-    for (const b of envelopes) results.push(await openEnvelope(dearmorEnvelope(b.armored), keys));
-    return { results, partial: mail.text.trim().length > envelopes.reduce((n, b) => n + b.end - b.start, 0) };
-  }
-  const result = {
-    kind: 'eml',
-    verdict: { ...mail.verdict, headers: mail.headers },
-    plaintext: utf8(mail.text),
-  };
-  return { results: [result], partial: mail.verdict.partial.encrypted || mail.verdict.partial.signed };
+  if (r.parts.length <= 1) return r.parts[0] ? partText(r.parts[0]) : '';
+  return r.parts
+    .map((p, i) => {
+      const text = partText(p);
+      const marker = `--- noise: part ${i + 1} of ${r.parts.length}: ${describeProtection(p)} ---\n`;
+      return `${marker}${text}${text.endsWith('\n') ? '' : '\n'}`;
+    })
+    .join('');
 }
 
 export async function decrypt(a: DecryptArgs): Promise<void> {
   const keys = await loadKeys(a);
   const input = await readInput(a.in);
-  const from = a.from ?? null;
-  let source: 'armor' | 'binary' | 'eml';
-  let outcome: { results: BlockResult[]; partial: boolean };
-  if (startsWith(input, ENVELOPE_MAGIC)) {
-    source = 'binary';
-    outcome = { results: [await openEnvelope(input, keys)], partial: false };
-  } else if (input.length > 0 && (input[0]! & 0x80) !== 0 && !isUtf8Text(input)) {
-    source = 'binary';
-    outcome = { results: [await decryptPgp(input, keys, from)], partial: false };
-  } else {
-    const text = new TextDecoder().decode(input);
-    source = looksLikeEml(text) ? 'eml' : 'armor';
-    outcome = source === 'eml' ? await fromEml(input, keys) : await fromArmor(text, keys, from);
+  const result = await readMessage(
+    input,
+    {
+      decryptionKeys: keys.pgp,
+      verificationKeys: keys.verification,
+      envelope: async () => ({ recipients: keys.envelope }),
+    },
+    { displayedSender: a.from ?? null },
+  );
+  const protectedAny = [...result.parts, ...result.attachments].some(
+    (p) => p.protection.encrypted || p.protection.signatures.length > 0 || p.protection.claimsEncryption,
+  );
+  if (result.source === 'armor' && !protectedAny) {
+    throw new CliError(EXIT.malformed, 'no encrypted or signed block found in the input');
   }
-  const header = toJson({
-    source,
-    results: outcome.results.map(({ plaintext: _p, ...rest }) => rest),
-    partial: outcome.partial,
-  });
-  const plaintext = concatBytes(...outcome.results.map((r) => r.plaintext));
-  if (a.verdictOut !== undefined) {
-    await writeFile(a.verdictOut, `${header}\n`);
-    await writeStdout(plaintext);
-  } else {
-    await writeStdout(`${header}\n`);
-    await writeStdout(plaintext);
-  }
-}
-
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
-  return true;
-}
-
-function isUtf8Text(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 4096), { stream: true });
-    return true;
-  } catch {
-    return false;
-  }
+  const line = `${header(result)}\n`;
+  const text = body(result);
+  for (const w of result.verdict.warnings) process.stderr.write(`noise: warning: ${w.code}\n`);
+  if (a.verdictOut !== undefined) await writeFile(a.verdictOut, line);
+  else await writeStdout(line);
+  await writeStdout(typeof text === 'string' ? utf8(text) : text);
 }

@@ -15,6 +15,8 @@ export interface WorkerServer {
   port: number;
   /** Lines wrangler printed (stdout and stderr), e.g. to find the `.eml` path of a sent mail. */
   log: string[];
+  /** The local state directory (D1, Durable Objects, R2), e.g. to scan what was stored. */
+  state: string;
   stop(): Promise<void>;
 }
 
@@ -46,13 +48,22 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
 }
 
-export async function startWorker(options: { vars?: Record<string, string> } = {}): Promise<WorkerServer> {
+export async function startWorker(
+  options: {
+    vars?: Record<string, string>;
+    /** SQL files run on the migrated local D1 before the Worker starts (bench seeding). */
+    seedSql?: string[];
+  } = {},
+): Promise<WorkerServer> {
   const state = mkdtempSync(join(tmpdir(), 'noise-wrangler-'));
   const env: NodeJS.ProcessEnv = wranglerEnv();
   await run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], env);
+  for (const file of options.seedSql ?? [])
+    await run(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', file, '--yes'], env);
   const port = await freePort();
-  // Verification links point at SERVICE_URL (never the request's Host): this Worker's own port.
-  const vars = { SERVICE_URL: `http://127.0.0.1:${port}`, ...options.vars };
+  // A local Worker is a development one (the transparency log uses its development keys), and
+  // its verification links point at SERVICE_URL, never the request's Host: this Worker's port.
+  const vars = { ENVIRONMENT: 'development', SERVICE_URL: `http://127.0.0.1:${port}`, ...options.vars };
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child: ChildProcess = spawn(
     `${root}node_modules/.bin/wrangler`,
@@ -92,6 +103,7 @@ export async function startWorker(options: { vars?: Record<string, string> } = {
     url,
     port,
     log,
+    state,
     async stop() {
       if (child.exitCode === null && child.pid) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -1,5 +1,6 @@
 // Interop with the real GnuPG 2.2: our output in, their output out, inline and PGP/MIME, for
 // v4 ECC (Ed25519/Cv25519) and RSA-3072 keys. Every gpg runs in a throwaway GNUPGHOME.
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +13,15 @@ import {
   type GeneratedKey,
   generateKey,
   type PrivateKey,
-  parseEml,
   readKeyInfo,
   signCleartext,
   unlockPrivateKey,
   verifyCleartext,
 } from '../../shared/pgp/index.ts';
 import { splitEntity } from '../../shared/pgp/mime-slice.ts';
+import { readMessage } from '../../shared/reader/index.ts';
+import { readMail } from '../../shared/reader/test/mail-view.ts';
+import { multipart, part, pgpMime, mail as rawMail } from '../../shared/reader/test/mails.ts';
 import { createGpgHome, type GpgHome, statusLines } from './programs.ts';
 import { encryptedEml, mailTo, mimeParts, OUR_PASS, OURS } from './support.ts';
 
@@ -117,7 +120,7 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
     expect(status.some((s) => s.startsWith(`VALIDSIG ${ours.fingerprint} `))).toBe(true);
     const inner = fromUtf8(plaintext!);
     expect(inner).toMatch(/protected-headers="v1"/);
-    const parsed = await parseEml(inner, { decryptionKeys: [] });
+    const parsed = await readMail(inner, { decryptionKeys: [] });
     expect(parsed.headers.subject).toBe('Interop: Grüße aus JS');
     expect(parsed.text).toBe('Hello gpg,\nthis came from openpgp.js.\n');
   });
@@ -153,7 +156,7 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
       armored: enc.stdout.toString(),
       fileName: 'encrypted.asc',
     });
-    const parsed = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
+    const parsed = await readMail(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
     expect(parsed.text.trim()).toBe('Plans: none yet.');
     expect(parsed.headers.subject).toBe('Secret plans from gpg');
     expect(parsed.verdict).toMatchObject({ encrypted: true, signedBySender: true, subjectProtected: true });
@@ -183,7 +186,7 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
       '--s1--',
       '',
     ].join('\r\n');
-    const parsed = await parseEml(eml, { decryptionKeys: [], verificationKeys: [theirPublic] });
+    const parsed = await readMail(eml, { decryptionKeys: [], verificationKeys: [theirPublic] });
     expect(parsed.verdict.signatures[0]).toMatchObject({ status: 'valid', signerFingerprint: theirFpr });
     expect(parsed.verdict.signedBySender).toBe(true);
     expect(parsed.text.trim()).toBe('Signed by gpg.');
@@ -215,7 +218,7 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
     expect(enc.code, enc.stderr).toBe(0);
     const head = `From: ${THEIRS.email}\r\nTo: ${OURS.email}\r\nSubject: layered\r\nMIME-Version: 1.0\r\n`;
     const eml = `${head}Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="out"\r\n\r\n--out\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--out\r\nContent-Type: application/octet-stream\r\n\r\n${enc.stdout.toString().replace(/\r?\n/g, '\r\n').trimEnd()}\r\n--out--\r\n`;
-    const layered = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
+    const layered = await readMail(eml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
     expect(layered.text.trim()).toBe('Nested layers.');
     expect(layered.verdict).toMatchObject({
       encrypted: true,
@@ -231,13 +234,115 @@ describe.each(['ecc', 'rsa3072'] as const)('gpg 2.2 with %s keys', (type) => {
       },
     );
     const inlineEml = `${head}Content-Type: text/plain; charset=us-ascii\r\n\r\n${inline.stdout.toString().replace(/\r?\n/g, '\r\n')}`;
-    const parsed = await parseEml(inlineEml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
+    const parsed = await readMail(inlineEml, { decryptionKeys: [ourKey], verificationKeys: [theirPublic] });
     expect(parsed.text.trim()).toBe('Inline from gpg.');
     expect(parsed.verdict).toMatchObject({
       encrypted: true,
       signedBySender: true,
       partial: { encrypted: false, signed: false },
     });
+  });
+
+  it('gpg-made mail in the layouts of docs/verdicts.md → the reader says what happened', async () => {
+    const head = [`From: ${THEIRS.name} <${THEIRS.email}>`, `To: ${OURS.email}`, 'Subject: layouts'];
+    const keys = { decryptionKeys: [ourKey], verificationKeys: [theirPublic] };
+    const gpgOut = async (args: string[], input: string) => {
+      const r = await home.gpg(args, { input, passphrase: GPG_PASS });
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.toString();
+    };
+    const codes = (r: Awaited<ReturnType<typeof readMessage>>) => r.verdict.warnings.map((w) => w.code);
+
+    // gpg --store: a literal data packet armored as "PGP MESSAGE", in multipart/encrypted.
+    const literal = await readMessage(
+      pgpMime(head, await gpgOut(['--armor', '--store', '-z', '0'], 'Not secret.\n')),
+      keys,
+    );
+    expect(literal.verdict).toMatchObject({ encrypted: false, integrityProtected: false });
+    expect(codes(literal)).toContain('claims_encryption');
+
+    // Exchange's rebuild of gpg's PGP/MIME, put back and decrypted.
+    const encrypted = await gpgOut(
+      ['--armor', '--local-user', theirFpr, '--recipient', OURS.email, '--sign', '--encrypt'],
+      'Through Exchange.\n',
+    );
+    const exchange = await readMessage(
+      rawMail(
+        head,
+        'multipart/mixed; boundary=ex',
+        multipart('ex', [
+          part('text/plain; charset=us-ascii', ''),
+          part('application/pgp-encrypted', 'Version: 1'),
+          part('application/octet-stream; name="encrypted.asc"', encrypted.trim()),
+        ]),
+      ),
+      keys,
+    );
+    expect(exchange.parts.map((p) => p.text)).toEqual(['Through Exchange.\n']);
+    expect(exchange.verdict).toMatchObject({ encrypted: true, signedBySender: true });
+
+    // The same encrypted block in the text/html part of multipart/mixed.
+    const html = await readMessage(
+      rawMail(
+        head,
+        'multipart/mixed; boundary=h',
+        multipart('h', [part('text/html', `<pre>${encrypted}</pre>`)]),
+      ),
+      keys,
+    );
+    expect(html.verdict).toMatchObject({ encrypted: true, signedBySender: true });
+
+    // gpg's multipart/signed with the signature part stripped on the way.
+    const signedPart = 'Content-Type: text/plain\r\n\r\nSigned, they say.';
+    await gpgOut(['--armor', '--local-user', theirFpr, '--detach-sign'], signedPart);
+    const stripped = await readMessage(
+      rawMail(
+        head,
+        'multipart/signed; protocol="application/pgp-signature"; boundary=s',
+        multipart('s', [signedPart]),
+      ),
+      keys,
+    );
+    expect(codes(stripped)).toContain('signature_missing');
+    expect(stripped.verdict.signedBySender).toBe(false);
+
+    // A gpg signature made now, under a Date of 2019 (an old mail's date on a new signature, or
+    // the other way round: both are far apart).
+    const now = await gpgOut(['--local-user', theirFpr, '--clearsign'], 'Old news.\n');
+    const dated = await readMessage(
+      rawMail([...head, 'Date: Fri, 01 Mar 2019 10:00:00 +0000'], 'text/plain', now),
+      keys,
+    );
+    const w = dated.verdict.warnings.find((x) => x.code === 'signature_time');
+    expect(w?.date).toEqual(new Date('2019-03-01T10:00:00Z'));
+    expect(Math.abs(w!.signed!.getTime() - Date.now())).toBeLessThan(120_000);
+
+    // gpg's signed mail forwarded by someone else: the signature is the forwarded part's.
+    const clear = await gpgOut(['--local-user', theirFpr, '--clearsign'], 'I agree.\n');
+    const fwd = await readMessage(
+      rawMail(
+        ['From: mallory@evil.example', `To: ${OURS.email}`, 'Subject: Fwd'],
+        'multipart/mixed; boundary=f',
+        multipart('f', [
+          part('text/plain', 'FYI'),
+          part('message/rfc822', rawMail(head, 'text/plain', clear)),
+        ]),
+      ),
+      keys,
+    );
+    expect(fwd.verdict.signatures).toEqual([]);
+    expect(fwd.parts.find((p) => p.forwarded)?.protection.signatures[0]).toMatchObject({
+      status: 'valid',
+      signerMatchesFrom: true,
+    });
+
+    // The same signed text under a From of two mailboxes: the sender is ambiguous.
+    const two = await readMessage(
+      rawMail([`From: ${THEIRS.email}, mallory@evil.example`, `To: ${OURS.email}`], 'text/plain', clear),
+      keys,
+    );
+    expect(two.verdict.signedBySender).toBe(false);
+    expect(codes(two)).toContain('sender_ambiguous');
   });
 
   it('cleartext signatures both ways', async () => {

@@ -1,5 +1,6 @@
 // Interop with the real Sequoia sq 0.27: stateless, so every key and certificate is passed as a
 // file. Both directions, inline and PGP/MIME, for v4 ECC and RSA-3072 keys.
+
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../../shared/encoding.ts';
@@ -11,7 +12,6 @@ import {
   type GeneratedKey,
   generateKey,
   type PrivateKey,
-  parseEml,
   publicKeyOf,
   readKeyInfo,
   signCleartext,
@@ -20,6 +20,9 @@ import {
   verifyDetached,
 } from '../../shared/pgp/index.ts';
 import { splitEntity } from '../../shared/pgp/mime-slice.ts';
+import { readMessage } from '../../shared/reader/index.ts';
+import { readMail } from '../../shared/reader/test/mail-view.ts';
+import { multipart, part, mail as rawMail } from '../../shared/reader/test/mails.ts';
 import { run, runInTerminal, scratchDir } from './programs.ts';
 import { encryptedEml, mailTo, mimeParts, OUR_PASS, OURS } from './support.ts';
 
@@ -108,7 +111,7 @@ describe.each([
     const r = await sq(['decrypt', '--recipient-key', theirKeyFile, '--signer-cert', ourCertFile, msg]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/1 good signature/);
-    const parsed = await parseEml(r.stdout, { decryptionKeys: [] });
+    const parsed = await readMail(r.stdout, { decryptionKeys: [] });
     expect(parsed.headers.subject).toBe('Interop with Sequoia ✓');
     expect(parsed.text).toBe('Hello sq,\nthis came from openpgp.js.\n');
   });
@@ -132,13 +135,49 @@ describe.each([
       boundary: 'sqb',
       armored: enc.stdout.toString(),
     });
-    const parsed = await parseEml(eml, { decryptionKeys: [ourKey], verificationKeys: [theirCert] });
+    const parsed = await readMail(eml, { decryptionKeys: [ourKey], verificationKeys: [theirCert] });
     expect(parsed.text.trim()).toBe('Sequoia says hi.');
     expect(parsed.verdict).toMatchObject({
       encrypted: true,
       signedBySender: true,
       partial: { encrypted: false, signed: false },
     });
+  });
+
+  it('sq-made mail in the layouts of docs/verdicts.md → the reader says what happened', async () => {
+    const enc = await sq(
+      ['encrypt', '--recipient-cert', ourCertFile, '--signer-key', theirKeyFile],
+      'From sq.\n',
+    );
+    expect(enc.code, enc.stderr).toBe(0);
+    const keys = { decryptionKeys: [ourKey], verificationKeys: [theirCert] };
+    const head = [`From: ${THEIRS.name} <${THEIRS.email}>`, `To: ${OURS.email}`, 'Subject: sq layouts'];
+    // Exchange's rebuild of PGP/MIME around sq's message.
+    const exchange = await readMessage(
+      rawMail(
+        head,
+        'multipart/mixed; boundary=ex',
+        multipart('ex', [
+          part('text/plain', ' '),
+          part('application/pgp-encrypted', 'Version: 1'),
+          part('application/octet-stream', enc.stdout.toString().trim()),
+        ]),
+      ),
+      keys,
+    );
+    expect(exchange.parts.map((p) => p.text)).toEqual(['From sq.\n']);
+    expect(exchange.verdict).toMatchObject({ encrypted: true, signedBySender: true });
+    // A display name that is the signer's address over another mailbox: ambiguous, not the sender.
+    const spoof = await readMessage(
+      rawMail(
+        [`From: "${THEIRS.email}" <mallory@evil.example>`, `To: ${OURS.email}`],
+        'text/plain',
+        enc.stdout.toString(),
+      ),
+      keys,
+    );
+    expect(spoof.verdict.signedBySender).toBe(false);
+    expect(spoof.verdict.warnings.map((w) => w.code)).toContain('sender_ambiguous');
   });
 
   it('sq cleartext and detached signatures → our verification; our cleartext signature → sq verify', async () => {

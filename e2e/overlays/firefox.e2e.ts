@@ -38,6 +38,8 @@ import {
   tampered,
 } from './scene.ts';
 
+import { buildVerdictTable } from './verdict-table.ts';
+
 let scene: Scene;
 let alice: FirefoxProfile;
 let bob: FirefoxProfile;
@@ -113,6 +115,29 @@ async function send(page: Page, timeoutMs = 30_000) {
 }
 
 describe('read overlay (Firefox)', () => {
+  it('one verdict table: the read frame and the CLI give the same verdict for each gpg-made mail', async () => {
+    const table = await buildVerdictTable(scene);
+    try {
+      for (const c of table.cases) {
+        const thread = await deliver(scene, 'bob', c.mail);
+        const page = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=gmail`);
+        await bob.frameText('read', '[data-testid=verdict]');
+        const shown = await bob.inFrame(
+          'read',
+          `document.querySelector('[data-testid=verdict]').dataset.verdictClass`,
+        );
+        expect(shown, c.name).toBe(c.expected);
+        expect(await table.cliClass(c.mail), c.name).toBe(c.expected);
+        if (c.expected.startsWith('claims-encryption')) {
+          expect(await bob.frameText('read', '[data-testid=verdict-encrypted]')).toContain('Not encrypted');
+        }
+        await page.close();
+      }
+    } finally {
+      table.cleanup();
+    }
+  });
+
   it('(3) a gpg-made encrypted and signed mail decrypts with a valid verdict', async () => {
     const canary = canaryFor('ff-gpg');
     const armored = await gpgEncryptedSigned(scene, `Hello Bob, ${canary}\n`);

@@ -41,6 +41,8 @@ import {
   tampered,
 } from './scene.ts';
 
+import { buildVerdictTable } from './verdict-table.ts';
+
 let scene: Scene;
 let alice: Profile;
 let bob: Profile;
@@ -54,6 +56,32 @@ afterAll(async () => {
   await alice?.close();
   await bob?.close();
   await scene?.stop();
+});
+
+describe('one verdict table (Chromium)', () => {
+  it('the read frame and the CLI give the same verdict for each gpg-made mail', async () => {
+    const table = await buildVerdictTable(scene);
+    try {
+      for (const c of table.cases) {
+        const thread = await deliver(scene, 'bob', c.mail);
+        const page = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=gmail`);
+        const frame = await overlayFrame(page, 'read', '[data-testid=verdict]');
+        expect(await frame.getAttribute('[data-testid=verdict]', 'data-verdict-class'), c.name).toBe(
+          c.expected,
+        );
+        expect(await table.cliClass(c.mail), c.name).toBe(c.expected);
+        if (c.expected.startsWith('claims-encryption')) {
+          // Never under an "Encrypted" badge: the frame says it is not encrypted.
+          expect(await frame.getAttribute('[data-testid=verdict-encrypted]', 'data-claims')).toBe('true');
+          expect(await frame.textContent('[data-testid=verdict-encrypted]')).toContain('Not encrypted');
+        }
+        if (c.expected.includes('partly')) expect(await frame.$$('[data-testid=part]')).toHaveLength(2);
+        await page.close();
+      }
+    } finally {
+      table.cleanup();
+    }
+  });
 });
 
 describe('read overlay (Chromium)', () => {

@@ -20,7 +20,7 @@ import {
   encryptCompose,
   keyStatuses,
   type OverlayKeySource,
-  readArmored,
+  readBlock,
   UnlockedKeyCache,
 } from './overlay-crypto.ts';
 
@@ -115,10 +115,10 @@ describe('PGP compose → read', () => {
     for (const line of out.armored.split('\n')) expect(line.length).toBeLessThanOrEqual(64);
     expect(progress.length).toBeGreaterThan(0);
 
-    const view = await readArmored(
+    const view = await readBlock(
       {
         kind: 'pgp-message',
-        armored: out.armored,
+        text: out.armored,
         displayedSender: 'alice@webmail.localhost',
         clipped: false,
         fullViewUrl: null,
@@ -127,7 +127,7 @@ describe('PGP compose → read', () => {
       new UnlockedKeyCache(),
     );
     if (view.kind !== 'message') throw new Error('expected a message');
-    expect(view.text).toContain(CANARY);
+    expect(view.parts.map((p) => p.text).join('')).toContain(CANARY);
     expect(view.subject).toBe('Quarterly numbers');
     expect(view.verdict.subjectProtected).toBe(true);
     expect(view.verdict.encrypted).toBe(true);
@@ -139,10 +139,10 @@ describe('PGP compose → read', () => {
 
   it('warns when the signer is not the displayed sender, and says unknown key without the signer', async () => {
     const out = await encryptCompose(compose(), source(alice, [await contact(bob)]), new UnlockedKeyCache());
-    const spoofed = await readArmored(
+    const spoofed = await readBlock(
       {
         kind: 'pgp-message',
-        armored: out.armored,
+        text: out.armored,
         displayedSender: 'ceo@bank.example',
         clipped: false,
         fullViewUrl: null,
@@ -155,10 +155,10 @@ describe('PGP compose → read', () => {
     expect(spoofed.verdict.signatures[0]?.status).toBe('valid');
     expect(spoofed.verdict.signatures[0]?.signerMatchesSender).toBe(false);
 
-    const unknown = await readArmored(
+    const unknown = await readBlock(
       {
         kind: 'pgp-message',
-        armored: out.armored,
+        text: out.armored,
         displayedSender: 'alice@webmail.localhost',
         clipped: false,
         fullViewUrl: null,
@@ -176,10 +176,10 @@ describe('PGP compose → read', () => {
     const cache = new UnlockedKeyCache();
     const aliceContact = await contact(alice);
     const read = (contacts: ContactKey[]) =>
-      readArmored(
+      readBlock(
         {
           kind: 'pgp-message',
-          armored: out.armored,
+          text: out.armored,
           displayedSender: 'alice@webmail.localhost',
           clipped: false,
           fullViewUrl: null,
@@ -195,7 +195,7 @@ describe('PGP compose → read', () => {
     expect(first.verdict.signatures[0]?.status).toBe('valid');
     expect(again.verdict.signatures[0]?.status).toBe('valid');
     expect(removed.verdict.signatures[0]?.status).toBe('unknown_key');
-    expect(removed.text).toContain(CANARY);
+    expect(removed.parts.map((p) => p.text).join('')).toContain(CANARY);
     const [k1] = await cache.publicKeys([aliceContact.armoredKey]);
     const [k2] = await cache.publicKeys([aliceContact.armoredKey]);
     expect(k1).toBe(k2);
@@ -210,10 +210,10 @@ describe('PGP compose → read', () => {
     const i = Math.floor(lines.length / 2);
     const line = lines[i]!;
     lines[i] = (line[10] === 'A' ? 'B' : 'A').padStart(11, line.slice(0, 10)) + line.slice(11);
-    const err = await readArmored(
+    const err = await readBlock(
       {
         kind: 'pgp-message',
-        armored: lines.join('\n'),
+        text: lines.join('\n'),
         displayedSender: 'alice@webmail.localhost',
         clipped: false,
         fullViewUrl: null,
@@ -256,10 +256,10 @@ describe('native envelope', () => {
     const out = await encryptCompose(compose(), aliceKeys, new UnlockedKeyCache());
     expect(out.format).toBe('native');
     for (const line of out.armored.split('\n')) expect(line.length).toBeLessThanOrEqual(64);
-    const view = await readArmored(
+    const view = await readBlock(
       {
         kind: 'envelope',
-        armored: out.armored,
+        text: out.armored,
         displayedSender: 'alice@webmail.localhost',
         clipped: false,
         fullViewUrl: null,
@@ -268,16 +268,16 @@ describe('native envelope', () => {
       new UnlockedKeyCache(),
     );
     if (view.kind !== 'message') throw new Error('expected a message');
-    expect(view.text).toContain(CANARY);
+    expect(view.parts.map((p) => p.text).join('')).toContain(CANARY);
     expect(view.subject).toBe('Quarterly numbers');
     expect(view.verdict.format).toBe('envelope');
     expect(view.verdict.signatures[0]?.status).toBe('valid');
     expect(view.verdict.signedBySender).toBe(true);
     // Shown as from someone else: the directory-bound identity does not match.
-    const spoofed = await readArmored(
+    const spoofed = await readBlock(
       {
         kind: 'envelope',
-        armored: out.armored,
+        text: out.armored,
         displayedSender: 'mallory@evil.example',
         clipped: false,
         fullViewUrl: null,
@@ -293,8 +293,8 @@ describe('native envelope', () => {
   it('a mallory key cannot open an envelope for bob', async () => {
     const out = await encryptCompose(compose(), source(alice, [], [bob]), new UnlockedKeyCache());
     await expect(
-      readArmored(
-        { kind: 'envelope', armored: out.armored, displayedSender: null, clipped: false, fullViewUrl: null },
+      readBlock(
+        { kind: 'envelope', text: out.armored, displayedSender: null, clipped: false, fullViewUrl: null },
         source(mallory, []),
         new UnlockedKeyCache(),
       ),
@@ -304,10 +304,10 @@ describe('native envelope', () => {
 
 describe('public key blocks', () => {
   it('shows every user ID and refuses secret keys', async () => {
-    const view = await readArmored(
+    const view = await readBlock(
       {
         kind: 'pgp-public-key',
-        armored: await publicKeyOf(alice.pgp.privateKey),
+        text: await publicKeyOf(alice.pgp.privateKey),
         displayedSender: null,
         clipped: false,
         fullViewUrl: null,
@@ -318,10 +318,10 @@ describe('public key blocks', () => {
     expect(view).toMatchObject({ kind: 'key', fingerprint: alice.pgp.fingerprint, imported: false });
     if (view.kind === 'key') expect(view.userIds.join()).toContain('alice@webmail.localhost');
     await expect(
-      readArmored(
+      readBlock(
         {
           kind: 'pgp-public-key',
-          armored: alice.pgp.privateKey,
+          text: alice.pgp.privateKey,
           displayedSender: null,
           clipped: false,
           fullViewUrl: null,

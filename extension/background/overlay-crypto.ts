@@ -1,30 +1,27 @@
-// What the overlay ports ask of the keys: read (decrypt/verify) an armored block for the read
-// frame, and encrypt a composed message for the compose frame. Pure functions over injected key
+// What the overlay ports ask of the keys: read a displayed message (through shared/reader) for
+// the read frame, and encrypt a composed message for the compose frame. Pure functions over injected key
 // sources, so they run the same in the background and in Node tests with real openpgp.js.
 // No plaintext leaves here except in the returned view, which only the read frame receives.
 
 import type { PrivateKey, PublicKey } from 'openpgp';
-import PostalMime from 'postal-mime';
-import type { ArmorKind } from '../../shared/armor/index.ts';
-import { fromUtf8, toBase64, utf8 } from '../../shared/encoding.ts';
+import { type ArmorKind, findArmor } from '../../shared/armor/index.ts';
+import { utf8 } from '../../shared/encoding.ts';
 import {
   armorEnvelope,
-  dearmorEnvelope,
   identitySecretFromJson,
   oneTimePrekeySecretFromJson,
-  openBytes,
   type RecipientBundle,
   sealBytes,
   signedPrekeySecretFromJson,
 } from '../../shared/envelope/index.ts';
 import { NoiseError } from '../../shared/errors.ts';
 import { readKeyInfo, readPublicKey, unlockPrivateKey } from '../../shared/pgp/keys.ts';
-import { decryptMessage, encryptMessage } from '../../shared/pgp/message.ts';
+import { encryptMessage } from '../../shared/pgp/message.ts';
 import { buildInnerEntity, type MailAttachment } from '../../shared/pgp/mime-build.ts';
-import { verifyCleartext } from '../../shared/pgp/signatures.ts';
-import { type BaseVerdict, withFrom } from '../../shared/pgp/verdict.ts';
-import type { AttachmentView, KeyStatus, ReadView, VerdictView } from '../overlay/protocol.ts';
+import { type EnvelopeKeys, readMessage } from '../../shared/reader/index.ts';
+import type { KeyStatus, ReadView } from '../overlay/protocol.ts';
 import type { IdentitySecrets } from './identity.ts';
+import { messageView } from './read-view.ts';
 
 export interface ContactKey {
   address: string;
@@ -113,94 +110,64 @@ function lockedError(): NoiseError {
   );
 }
 
-function cipherOf(verdict: BaseVerdict): string {
-  if (verdict.format === 'envelope') return 'Noise envelope (X3DH, AES-256-GCM)';
-  if (!verdict.encrypted) return 'not encrypted';
-  return verdict.integrityProtected ? 'OpenPGP (integrity protected)' : 'OpenPGP';
-}
-
-export function verdictView(verdict: BaseVerdict, displayedSender: string | null): VerdictView {
-  const v = withFrom(verdict, displayedSender);
-  return {
-    format: v.format,
-    encrypted: v.encrypted,
-    integrityProtected: v.integrityProtected,
-    cipher: cipherOf(v),
-    signatures: v.signatures.map((s) => ({
-      keyId: s.keyId,
-      fingerprint: s.signerFingerprint ?? null,
-      status: s.status,
-      signerUserIds: s.signerUserIds,
-      signerMatchesSender: s.signerMatchesFrom,
-    })),
-    signedBySender: v.signedBySender,
-    displayedSender,
-    subjectProtected: v.subjectProtected === true,
-    partial: v.partial,
-  };
-}
-
-/** A MIME entity starts with header fields and names its Content-Type (RFC 2045 §5). */
-function looksLikeMime(text: string): boolean {
-  const head = text.slice(0, 8192);
-  const end = head.search(/\r?\n\r?\n/);
-  if (end < 0) return false;
-  const lines = head.slice(0, end).split(/\r?\n/);
-  return /^[\x21-\x39\x3b-\x7e]+:/.test(lines[0] ?? '') && /^content-type:/im.test(head.slice(0, end));
-}
-
-interface Content {
-  subject: string | null;
-  text: string;
-  html: string | null;
-  attachments: AttachmentView[];
-  protectedSubject: boolean;
-}
-
-async function contentOf(plaintext: Uint8Array): Promise<Content> {
-  const text = fromUtf8(plaintext);
-  if (!looksLikeMime(text)) {
-    return {
-      subject: null,
-      text: text.replace(/\r\n/g, '\n'),
-      html: null,
-      attachments: [],
-      protectedSubject: false,
-    };
-  }
-  const mail = await PostalMime.parse(plaintext, { attachmentEncoding: 'arraybuffer' });
-  const protectedHeaders = /protected-headers="?v1/i.test(text.slice(0, 4096));
-  return {
-    subject: protectedHeaders ? (mail.subject ?? null) : null,
-    text: mail.text ?? '',
-    html: mail.html ?? null,
-    attachments: mail.attachments.map((a) => {
-      const data = typeof a.content === 'string' ? utf8(a.content) : new Uint8Array(a.content as ArrayBuffer);
-      return { name: a.filename ?? 'attachment', type: a.mimeType, size: data.length, data: toBase64(data) };
-    }),
-    protectedSubject: protectedHeaders && mail.subject !== undefined,
-  };
-}
-
 export interface ReadRequest {
   kind: ArmorKind;
-  armored: string;
+  /** The element's text as the page shows it: the block and what stands around it. */
+  text: string;
   displayedSender: string | null;
   clipped: boolean;
   fullViewUrl: string | null;
 }
 
+/** Wall-clock budget of one read in the background (docs/limits.md). */
+export const READ_BUDGET_MS = 30_000;
+
 /**
- * Decrypts or verifies one armored block. Any failure (tampering, no integrity, not for us)
- * throws NoiseError before any plaintext is returned: the view is all or nothing.
+ * The first public key block in a text, for import; otherwise the text as given, which key
+ * parsing then refuses (a secret key as `secret_key_material`, anything else as malformed).
  */
-export async function readArmored(
+export function keyBlockOf(text: string): string {
+  return findArmor(text).find((b) => b.kind === 'pgp-public-key')?.armored ?? text;
+}
+
+/**
+ * The envelope keys of the unlocked identity, and the open options (envelope-v1 §4: the sender's
+ * identity counts as bound to the displayed address only when the directory says so).
+ */
+async function envelopeKeys(
+  secrets: IdentitySecrets,
+  displayedSender: string | null,
+  keys: OverlayKeySource,
+): Promise<EnvelopeKeys> {
+  const senderFingerprint = displayedSender
+    ? await keys.envelopeFingerprint(displayedSender).catch(() => null)
+    : null;
+  return {
+    recipients: [
+      {
+        address: secrets.address,
+        deviceId: '',
+        identity: identitySecretFromJson(secrets.envelope.identity),
+        signedPrekeys: secrets.envelope.signedPrekeys.map(signedPrekeySecretFromJson),
+        oneTimePrekeys: secrets.envelope.oneTimePrekeys.map(oneTimePrekeySecretFromJson),
+      },
+    ],
+    options: senderFingerprint ? { senderFingerprint } : {},
+  };
+}
+
+/**
+ * Reads the text of one displayed message through shared/reader: every block in it opened, the
+ * text around them kept as unprotected parts. Any failure (tampering, no integrity, not for us,
+ * too large) throws NoiseError before any plaintext is returned: the view is all or nothing.
+ */
+export async function readBlock(
   req: ReadRequest,
   keys: OverlayKeySource,
   cache: UnlockedKeyCache,
 ): Promise<ReadView> {
   if (req.kind === 'pgp-public-key') {
-    const info = await readKeyInfo(req.armored);
+    const info = await readKeyInfo(keyBlockOf(req.text));
     if (info.isPrivate)
       throw new NoiseError('secret_key_material', 'This block holds a secret key; it is not imported.');
     return {
@@ -213,64 +180,24 @@ export async function readArmored(
     };
   }
   const contacts = await keys.contacts();
-  const verificationKeys: PublicKey[] = await cache.publicKeys(contacts.map((c) => c.armoredKey));
-  if (req.kind === 'pgp-signed') {
-    const { text, verdict } = await verifyCleartext({
-      armored: req.armored,
-      verificationKeys,
-      from: req.displayedSender,
-    });
-    return message(verdict, req, {
-      subject: null,
-      text,
-      html: null,
-      attachments: [],
-      protectedSubject: false,
-    });
-  }
   const secrets = await keys.secrets();
-  if (!secrets) throw lockedError();
-  if (req.kind === 'envelope') {
-    const identity = identitySecretFromJson(secrets.envelope.identity);
-    // The sender's identity counts as bound to the displayed address only when the directory
-    // says so (envelope-v1 §4: senderFingerprint); otherwise the signer stays "unknown address".
-    const senderFingerprint = req.displayedSender
-      ? await keys.envelopeFingerprint(req.displayedSender).catch(() => null)
-      : null;
-    const { plaintext, verdict } = await openBytes(
-      dearmorEnvelope(req.armored),
-      {
-        address: secrets.address,
-        deviceId: '',
-        identity,
-        signedPrekeys: secrets.envelope.signedPrekeys.map(signedPrekeySecretFromJson),
-        oneTimePrekeys: secrets.envelope.oneTimePrekeys.map(oneTimePrekeySecretFromJson),
-      },
-      senderFingerprint ? { senderFingerprint } : {},
-    );
-    return message(verdict, req, await contentOf(plaintext));
-  }
-  const own = await cache.get(secrets);
-  const result = await decryptMessage(req.armored, {
-    decryptionKeys: [own],
-    verificationKeys: [...verificationKeys, await cache.ownPublicKey(secrets)],
-    from: req.displayedSender,
-  });
-  return message(result.verdict, req, await contentOf(result.data));
-}
-
-function message(verdict: BaseVerdict, req: ReadRequest, content: Content): ReadView {
-  const view = verdictView({ ...verdict, subjectProtected: content.protectedSubject }, req.displayedSender);
-  return {
-    kind: 'message',
-    verdict: view,
-    subject: content.subject,
-    text: content.text,
-    html: content.html,
-    attachments: content.attachments,
-    clipped: req.clipped,
-    fullViewUrl: req.fullViewUrl,
+  const verificationKeys: PublicKey[] = await cache.publicKeys(contacts.map((c) => c.armoredKey));
+  // Our own key verifies what we signed (Sent mail); a locked identity still verifies contacts.
+  if (secrets) verificationKeys.push(await cache.ownPublicKey(secrets));
+  const unlocked = async () => {
+    if (!secrets) throw lockedError();
+    return secrets;
   };
+  const result = await readMessage(
+    req.text,
+    {
+      decryptionKeys: async () => [await cache.get(await unlocked())],
+      verificationKeys,
+      envelope: async () => envelopeKeys(await unlocked(), req.displayedSender, keys),
+    },
+    { displayedSender: req.displayedSender, limits: { budgetMs: READ_BUDGET_MS } },
+  );
+  return messageView(result, req);
 }
 
 /** Key status per address: native when the directory hands a bundle, else a pinned PGP contact. */

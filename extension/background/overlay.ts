@@ -21,9 +21,10 @@ import {
 import type { OverlayPort, PortSender } from '../overlay/runtime-port.ts';
 import {
   encryptCompose,
+  keyBlockOf,
   keyStatuses,
   type OverlayKeySource,
-  readArmored,
+  readBlock,
   type UnlockedKeyCache,
 } from './overlay-crypto.ts';
 
@@ -99,6 +100,9 @@ function failureOf(e: unknown): { code: string; message: string } {
   if (isNoiseError(e) || (e instanceof Error && typeof (e as { code?: unknown }).code === 'string')) {
     return { code: (e as unknown as { code: string }).code, message: e.message };
   }
+  // A bug is logged where developers look (the background's console), and never shown as if the
+  // message were at fault.
+  console.error('noise: internal error while serving an overlay', e);
   return { code: 'internal', message: 'Something went wrong; nothing was shown.' };
 }
 
@@ -173,10 +177,10 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
   }
 
   function readDeposit(req: ReadDeposit): Promise<ReadView> {
-    return readArmored(
+    return readBlock(
       {
         kind: req.kind,
-        armored: req.armored,
+        text: req.text,
         displayedSender: req.sender,
         clipped: req.clipped,
         fullViewUrl: req.fullViewUrl,
@@ -274,7 +278,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
       if (msg.t === 'importKey') {
         if (req.kind !== 'pgp-public-key') return;
         try {
-          send({ t: 'imported', ...(await hooks.importKey(req.armored)) });
+          send({ t: 'imported', ...(await hooks.importKey(keyBlockOf(req.text))) });
         } catch (e) {
           send({ t: 'failure', ...failureOf(e), clipped: false, fullViewUrl: null });
         }

@@ -79,7 +79,8 @@ describe('content script: read', () => {
     expect(read).toHaveLength(1);
     const msg = read[0] as Extract<RelayMessage, { t: 'read' }>;
     expect(msg.kind).toBe('envelope');
-    expect(msg.armored.trim()).toBe(armored.trim());
+    // The element's text as shown, the block and the text around it: the reader shows both.
+    expect(msg.text.trim()).toBe(`Hi,\n${armored.trim()}`);
     expect(msg.sender).toBe('alice@example.org');
     const frame = document.querySelector('iframe[data-noise-overlay=read]') as HTMLIFrameElement;
     expect(frame.getAttribute('src')).toBe(`chrome-extension://abcdef/read.html#${msg.token}`);

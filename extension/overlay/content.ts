@@ -316,7 +316,7 @@ export function startOverlays(
         t: 'read',
         token,
         kind: block.armor.kind,
-        armored: block.armor.armored,
+        text: block.text,
         sender: msg?.sender() ?? null,
         clipped: msg?.clipped ?? false,
         fullViewUrl: msg?.fullViewUrl ?? null,

@@ -22,7 +22,8 @@ export type RelayMessage =
       t: 'read';
       token: string;
       kind: 'pgp-message' | 'pgp-signed' | 'pgp-public-key' | 'envelope';
-      armored: string;
+      /** The element's text as shown: the block and what stands around it. */
+      text: string;
       sender: string | null;
       clipped: boolean;
       fullViewUrl: string | null;

@@ -24,8 +24,10 @@ export const RelayIn = z.discriminatedUnion('t', [
   z.strictObject({
     t: z.literal('read'),
     token: Token,
+    /** The first block's kind. */
     kind: ArmorKindSchema,
-    armored: z.string().min(1).max(MAX_ARMOR),
+    /** The element's text as the page shows it: the armored block and whatever stands around it. */
+    text: z.string().min(1).max(MAX_ARMOR),
     sender: Address.nullable(),
     clipped: z.boolean(),
     fullViewUrl: z.string().max(4096).nullable(),
@@ -101,6 +103,16 @@ export interface SignatureView {
   signerMatchesSender: boolean | null;
 }
 
+/** One warning of the verdict (shared/reader types.ts VerdictWarning; times as epoch ms). */
+export interface WarningView {
+  code: string;
+  reason?: string;
+  signed?: number;
+  date?: number;
+  shown?: string;
+  mailFrom?: string;
+}
+
 export interface VerdictView {
   format: 'pgp' | 'envelope';
   encrypted: boolean;
@@ -113,6 +125,26 @@ export interface VerdictView {
   displayedSender: string | null;
   subjectProtected: boolean;
   partial: { encrypted: boolean; signed: boolean };
+  /** Protected headers naming other addresses than the outer ones ('from', 'to', 'cc'). */
+  headerMismatch: string[];
+  warnings: WarningView[];
+  /** The one-line verdict every surface shows (shared/reader verdictClass). */
+  verdictClass: string;
+}
+
+/** One part of the message and what protects exactly it (the frame draws the boundaries). */
+export interface PartView {
+  text: string;
+  /** HTML to sanitize and show without remote content, or null for text. */
+  html: string | null;
+  hasRemoteContent: boolean;
+  encrypted: boolean;
+  claimsEncryption: boolean;
+  signatureMissing: boolean;
+  signedTextDamaged: boolean;
+  signatures: SignatureView[];
+  /** The sender of the forwarded message this part belongs to, or null for the message itself. */
+  forwardedFrom: string | null;
 }
 
 export interface AttachmentView {
@@ -121,6 +153,8 @@ export interface AttachmentView {
   size: number;
   /** Base64. */
   data: string;
+  encrypted: boolean;
+  signed: boolean;
 }
 
 export type ReadView =
@@ -128,8 +162,7 @@ export type ReadView =
       kind: 'message';
       verdict: VerdictView;
       subject: string | null;
-      text: string;
-      html: string | null;
+      parts: PartView[];
       attachments: AttachmentView[];
       clipped: boolean;
       fullViewUrl: string | null;

@@ -12,6 +12,8 @@ export const OWN_ATTRIBUTE = 'data-noise-overlay';
 export interface FoundBlock {
   element: HTMLElement;
   armor: FoundArmor;
+  /** The element's text as shown: the block and what stands around it, read as one message. */
+  text: string;
   message: DisplayedMessage | null;
 }
 
@@ -69,11 +71,11 @@ export function scanBlocks(root: ParentNode, adapter: ProviderAdapter, seen: Wea
   const messages = adapter.findMessages(root);
   const found: FoundBlock[] = [];
   for (const element of elements) {
-    const armor = findArmor(textWithBreaks(element));
-    const first = armor[0];
+    const text = textWithBreaks(element);
+    const first = findArmor(text)[0];
     if (!first) continue;
     const message = messages.find((m) => m.element.contains(element) || element.contains(m.element)) ?? null;
-    found.push({ element, armor: first, message });
+    found.push({ element, armor: first, text, message });
   }
   return found;
 }

@@ -25,6 +25,7 @@ import {
 } from './accounts.ts';
 import { type DirectoryClient, directoryClient } from './directory-client.ts';
 import { ApiClientError, ErrorBody } from './errors.ts';
+import { inboxClient } from './inbox-client.ts';
 
 /** Where the client keeps the session tokens (memory, extension storage, a CLI file). */
 export interface SessionStore {
@@ -229,6 +230,7 @@ export function apiClient(options: ApiClientOptions) {
     },
 
     directory,
+    inbox: inboxClient({ baseUrl: base, fetch: doFetch, accessToken }),
   };
 }
 

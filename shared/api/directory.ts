@@ -22,7 +22,7 @@ import { z } from 'zod';
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /** base64url of exactly `bytes` bytes (no padding). */
-function b64uBytes(bytes: number) {
+export function b64uBytes(bytes: number) {
   return z
     .string()
     .length(Math.ceil((bytes * 4) / 3))

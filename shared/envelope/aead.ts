@@ -11,6 +11,14 @@ export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes as Uint8Array<ArrayBuffer>;
 }
 
+/** AesGcmParams, spelled out: the Workers type library (which type-checks the Worker) has no such name. */
+interface GcmParams {
+  name: 'AES-GCM';
+  iv: Uint8Array<ArrayBuffer>;
+  tagLength: number;
+  additionalData?: Uint8Array<ArrayBuffer>;
+}
+
 export function importAesKey(raw: Uint8Array): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', bufferSource(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
@@ -21,7 +29,7 @@ export async function aesGcmSeal(
   plaintext: Uint8Array,
   associatedData?: Uint8Array,
 ): Promise<Uint8Array> {
-  const params: AesGcmParams = { name: 'AES-GCM', iv: bufferSource(nonce), tagLength: 128 };
+  const params: GcmParams = { name: 'AES-GCM', iv: bufferSource(nonce), tagLength: 128 };
   if (associatedData) params.additionalData = bufferSource(associatedData);
   return new Uint8Array(await crypto.subtle.encrypt(params, key, bufferSource(plaintext)));
 }
@@ -34,7 +42,7 @@ export async function aesGcmOpen(
   what: string,
 ): Promise<Uint8Array> {
   if (ciphertext.length < TAG_LENGTH) throw new NoiseError('malformed', `${what}: shorter than its tag`);
-  const params: AesGcmParams = { name: 'AES-GCM', iv: bufferSource(nonce), tagLength: 128 };
+  const params: GcmParams = { name: 'AES-GCM', iv: bufferSource(nonce), tagLength: 128 };
   if (associatedData) params.additionalData = bufferSource(associatedData);
   try {
     return new Uint8Array(await crypto.subtle.decrypt(params, key, bufferSource(ciphertext)));

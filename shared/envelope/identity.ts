@@ -3,8 +3,10 @@
 // signatures on upload, the sender verifies them again before use.
 
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, u32be, u64be, utf8 } from '../encoding.ts';
-import { LABEL_IDENTITY_DH, LABEL_SIGNED_PREKEY } from './labels.ts';
+import { abytes } from './assert.ts';
+import { LABEL_FINGERPRINT, LABEL_IDENTITY_DH, LABEL_SIGNED_PREKEY } from './labels.ts';
 
 /** The public half of an envelope identity as published in the directory. */
 export interface PublicIdentity {
@@ -55,5 +57,14 @@ export function verifySignedPrekey(signingKey: Uint8Array, spk: PublicSignedPrek
   return (
     spk.publicKey.length === 32 &&
     verifySafe(spk.signature, signedPrekeyMessage(spk.id, spk.createdAt, spk.publicKey), signingKey)
+  );
+}
+
+/** §2.5: SHA-256(LABEL_FINGERPRINT ‖ 0x00 ‖ signingKey ‖ IK), 32 bytes. */
+export function identityFingerprint(identity: Pick<PublicIdentity, 'signingKey' | 'dhKey'>): Uint8Array {
+  abytes(identity.signingKey, 32, 'identity.signingKey');
+  abytes(identity.dhKey, 32, 'identity.dhKey');
+  return sha256(
+    concatBytes(utf8(LABEL_FINGERPRINT), new Uint8Array([0]), identity.signingKey, identity.dhKey),
   );
 }

@@ -2,19 +2,18 @@
 // fingerprints; and the JSON form of the private halves kept in the vault (base64url fields).
 
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, fromBase64Url, toBase64Url, toHex, utf8 } from '../encoding.ts';
+import { fromBase64Url, toBase64Url, toHex } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { abytes, atimestamp, au32 } from './assert.ts';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify, x25519PublicKey } from './curves.ts';
 import {
   identityDhMessage,
+  identityFingerprint,
   type PublicIdentity,
   type PublicOneTimePrekey,
   type PublicSignedPrekey,
   signedPrekeyMessage,
 } from './identity.ts';
-import { LABEL_FINGERPRINT } from './labels.ts';
 import { type RandomSource, webRandom } from './random.ts';
 
 /** Private half of an identity: the Ed25519 seed and the X25519 secret IK. */
@@ -152,14 +151,8 @@ export function publicOneTimePrekey(opk: OneTimePrekeySecret): PublicOneTimePrek
   return { id: opk.id, publicKey: x25519.getPublicKey(opk.secret) };
 }
 
-/** §2.5: SHA-256(LABEL_FINGERPRINT ‖ 0x00 ‖ signingKey ‖ IK), 32 bytes. */
-export function identityFingerprint(identity: Pick<PublicIdentity, 'signingKey' | 'dhKey'>): Uint8Array {
-  abytes(identity.signingKey, 32, 'identity.signingKey');
-  abytes(identity.dhKey, 32, 'identity.dhKey');
-  return sha256(
-    concatBytes(utf8(LABEL_FINGERPRINT), new Uint8Array([0]), identity.signingKey, identity.dhKey),
-  );
-}
+// §2.5 lives with the public identity (identity.ts), which the Worker can import without WebCrypto.
+export { identityFingerprint };
 
 /** §2.5: the key id in recipient entries is the first 16 bytes of the fingerprint. */
 export function identityKeyId(identity: Pick<PublicIdentity, 'signingKey' | 'dhKey'>): Uint8Array {

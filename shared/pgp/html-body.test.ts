@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PrivateKey } from 'openpgp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readMail } from '../reader/test/mail-view.ts';
 import { htmlToText, scanHtmlContent } from './html-body.ts';
 import { type GeneratedKey, generateKey, unlockPrivateKey } from './keys.ts';
 import { buildEncryptedMime, type MailContent } from './mime-build.ts';
-import { parseEml } from './mime-parse.ts';
 
 describe('htmlToText', () => {
   it('renders <br>, blocks, <pre> and entities the way a reader sees them', () => {
@@ -148,7 +148,7 @@ describe('decrypted HTML (EFAIL)', () => {
     };
     const eml = await buildEncryptedMime(content, { recipients: [bob.publicKey], signingKey: aliceKey });
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
-    const mail = await parseEml(eml, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
+    const mail = await readMail(eml, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
     expect(typeof mail.html).toBe('string');
     expect(mail.html?.trim()).toBe(html);
     expect(mail.hasRemoteContent).toBe(true);
@@ -169,7 +169,7 @@ describe('decrypted HTML (EFAIL)', () => {
       html: '<p>logo <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></p>',
     };
     const eml = await buildEncryptedMime(content, { recipients: [bob.publicKey], signingKey: aliceKey });
-    const mail = await parseEml(eml, { decryptionKeys: [bobKey] });
+    const mail = await readMail(eml, { decryptionKeys: [bobKey] });
     expect(mail.html).toContain('data:image/gif');
     expect(mail).toMatchObject({ hasRemoteContent: false, hasActiveContent: false });
   });

@@ -21,6 +21,7 @@ export {
   unlockPrivateKey,
 } from './keys.ts';
 export {
+  type DecryptLimits,
   type DecryptOptions,
   type DecryptResult,
   type DecryptStreamResult,
@@ -40,8 +41,13 @@ export {
   type MailContent,
   type PgpMimeOptions,
 } from './mime-build.ts';
-export { type ParsedHeaders, type ParsedMail, type ParseOptions, parseEml } from './mime-parse.ts';
-export { signCleartext, signDetached, verifyCleartext, verifyDetached } from './signatures.ts';
+export {
+  assertSigningKey,
+  signCleartext,
+  signDetached,
+  verifyCleartext,
+  verifyDetached,
+} from './signatures.ts';
 export {
   addressOf,
   type BaseVerdict,

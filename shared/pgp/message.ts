@@ -9,12 +9,15 @@ import {
   decrypt,
   encrypt,
   generateSessionKey,
+  type KeyID,
   type Message,
   type PrivateKey,
   type PublicKey,
+  PublicKeyEncryptedSessionKeyPacket,
   readMessage,
   type SessionKey,
   SymEncryptedIntegrityProtectedDataPacket,
+  SymEncryptedSessionKeyPacket,
   SymmetricallyEncryptedDataPacket,
   verify,
 } from 'openpgp';
@@ -27,6 +30,12 @@ import { emptyVerdict, type Verdict, withFrom } from './verdict.ts';
 
 /** For streamed input only; see open(). allowUnauthenticatedMessages (no MDC at all) stays false. */
 const STREAM_CONFIG = { ...PGP_CONFIG, allowUnauthenticatedStream: true };
+
+function configFor(input: Input, limits: DecryptLimits | undefined) {
+  const base = typeof input === 'string' || input instanceof Uint8Array ? PGP_CONFIG : STREAM_CONFIG;
+  const max = limits?.maxDecryptedBytes;
+  return max === undefined ? base : { ...base, maxDecompressedMessageSize: max };
+}
 
 export interface EncryptOptions {
   /** Recipients' public keys. The sender's own key is added when `signingKey` is given. */
@@ -140,12 +149,30 @@ export async function encryptStream(
 }
 
 export interface DecryptOptions {
-  /** Our unlocked private keys. */
-  decryptionKeys: readonly PrivateKey[];
+  /** Our unlocked private keys, or where to get them once a message turns out to be encrypted. */
+  decryptionKeys: readonly PrivateKey[] | (() => Promise<readonly PrivateKey[]>);
   /** Keys that may have signed: the sender's, our own. Unknown signers give 'unknown_key'. */
   verificationKeys?: readonly KeyInput[];
   /** The message's From address, to check the signer against. */
   from?: string | null;
+  /** Bounds for hostile input (shared/reader/limits.ts, docs/limits.md). */
+  limits?: DecryptLimits;
+}
+
+export interface DecryptLimits {
+  /** Session key packets that could be ours (our key ID or the wildcard) tried; the rest are dropped. */
+  maxSessionKeyAttempts?: number;
+  /** PKESK + SKESK packets accepted in one message at all. */
+  maxSessionKeyPackets?: number;
+  /** Decrypted (and decompressed) bytes accepted; more is `too_large`, not tampering. */
+  maxDecryptedBytes?: number;
+  /** Called with each plaintext chunk's length as it comes out; may throw to stop reading. */
+  onData?: (length: number) => void;
+  /**
+   * The plaintext's likely size: chunks are then copied into one buffer as they arrive (grown
+   * when the guess was short) instead of being kept and joined, so the plaintext exists once.
+   */
+  sizeHint?: number;
 }
 
 export interface DecryptResult {
@@ -199,17 +226,41 @@ async function parse(input: Input, armoredStream: boolean): Promise<Message<neve
 }
 
 /** Reads openpgp.js output to its end (which runs the MDC/AEAD check) into a list of chunks. */
-async function readChunks(data: unknown): Promise<Uint8Array[]> {
-  if (data instanceof Uint8Array) return [data];
-  if (typeof data === 'string') return [utf8(data)];
-  const chunks: Uint8Array[] = [];
-  const reader = (data as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (value.length > 0) chunks.push(value);
+async function readChunks(data: unknown, limits?: DecryptLimits): Promise<Uint8Array[]> {
+  const onData = limits?.onData;
+  if (data instanceof Uint8Array) {
+    onData?.(data.length);
+    return [data];
   }
-  return chunks;
+  if (typeof data === 'string') return readChunks(utf8(data), limits);
+  const chunks: Uint8Array[] = [];
+  let buffer = limits?.sizeHint === undefined ? undefined : new Uint8Array(Math.max(1024, limits.sizeHint));
+  let used = 0;
+  const reader = (data as ReadableStream<Uint8Array>).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (value.length === 0) continue;
+      onData?.(value.length);
+      if (!buffer) {
+        chunks.push(value);
+        continue;
+      }
+      if (used + value.length > buffer.length) {
+        const grown = new Uint8Array(Math.max(used + value.length, Math.ceil(buffer.length * 1.5)));
+        grown.set(buffer.subarray(0, used));
+        buffer = grown;
+      }
+      buffer.set(value, used);
+      used += value.length;
+    }
+  } catch (e) {
+    // Stop openpgp.js from reading (and decompressing) further once we gave up.
+    reader.cancel().catch(() => {});
+    throw e;
+  }
+  return buffer ? [buffer.subarray(0, used)] : chunks;
 }
 
 function joined(chunks: Uint8Array[]): Uint8Array {
@@ -239,6 +290,9 @@ function classifyDecryptError(
   keys: readonly PrivateKey[],
 ): NoiseError {
   if (isNoiseError(cause)) return cause;
+  if (isDecompressionLimit(cause)) {
+    return new NoiseError('too_large', 'the message decompresses to more than the limit', { cause });
+  }
   const wanted = message.getEncryptionKeyIDs();
   const ours = keys.flatMap((k) => k.getKeyIDs());
   if (wanted.length === 0) {
@@ -253,6 +307,54 @@ function classifyDecryptError(
     return new NoiseError('no_integrity', 'the message has no integrity protection', { cause });
   }
   return new NoiseError('tampered', 'the message failed decryption or its integrity check', { cause });
+}
+
+function isDecompressionLimit(cause: unknown): boolean {
+  return cause instanceof Error && /decompressed message size exceeded/i.test(cause.message);
+}
+
+/**
+ * Our own mistakes (a TypeError in code we wrote) are not the input's fault: they stay what they
+ * are, so a caller reports an internal error instead of "tampered" or "malformed".
+ */
+function isProgrammingError(cause: unknown): boolean {
+  return cause instanceof ReferenceError || cause instanceof SyntaxError;
+}
+
+/**
+ * Session key packets (RFC 9580 §5.1, §5.3) bounded: openpgp.js tries every PKESK addressed to
+ * one of our keys, in parallel; a message repeating a valid one 10,000 times would make it run
+ * 10,000 RSA or X25519 decryptions. gpg and Thunderbird stop at the first that works; we try the
+ * first few that could be ours and drop the rest.
+ */
+function pruneSessionKeyPackets(
+  message: Message<never>,
+  keys: readonly PrivateKey[],
+  limits: DecryptLimits | undefined,
+): void {
+  const packets = message.packets as unknown as unknown[];
+  const sessionKeyPackets = packets.filter(
+    (p) => p instanceof PublicKeyEncryptedSessionKeyPacket || p instanceof SymEncryptedSessionKeyPacket,
+  ).length;
+  const maxPackets = limits?.maxSessionKeyPackets ?? Number.POSITIVE_INFINITY;
+  if (sessionKeyPackets > maxPackets) {
+    throw new NoiseError('too_large', `more than ${maxPackets} session key packets`);
+  }
+  const maxAttempts = limits?.maxSessionKeyAttempts ?? Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(maxAttempts)) return;
+  const ours = keys.flatMap((k) => k.getKeyIDs());
+  let tried = 0;
+  const kept = packets.filter((p) => {
+    if (!(p instanceof PublicKeyEncryptedSessionKeyPacket)) return true;
+    const id = (p as unknown as { publicKeyID: KeyID }).publicKeyID;
+    if (!(/^0+$/.test(id.toHex()) || ours.some((o) => o.equals(id)))) return true;
+    return ++tried <= maxAttempts;
+  });
+  // In place: the list is openpgp.js's own (a PacketList), which decrypt() reads.
+  if (kept.length !== packets.length) {
+    packets.length = 0;
+    for (const p of kept) packets.push(p);
+  }
 }
 
 async function open(input: Input, options: DecryptOptions, armoredStream: boolean): Promise<Opened> {
@@ -270,24 +372,32 @@ async function open(input: Input, options: DecryptOptions, armoredStream: boolea
   );
   const keys = await readVerificationKeys(options.verificationKeys);
   const from = options.from ?? null;
+  // Asked for outside the try below: whatever the key source throws (locked, or a bug) is its
+  // own error, not something about the message.
+  let decryptionKeys: readonly PrivateKey[] = [];
+  if (encrypted) {
+    decryptionKeys =
+      typeof options.decryptionKeys === 'function' ? await options.decryptionKeys() : options.decryptionKeys;
+  }
   try {
     if (encrypted) {
-      if (options.decryptionKeys.length === 0) throw new NoiseError('not_for_me', 'no decryption key given');
-      if (options.decryptionKeys.some((k) => !k.isDecrypted())) {
+      if (decryptionKeys.length === 0) throw new NoiseError('not_for_me', 'no decryption key given');
+      if (decryptionKeys.some((k) => !k.isDecrypted())) {
         throw new NoiseError('invalid_argument', 'a decryption key is still locked: unlock it first');
       }
+      pruneSessionKeyPackets(message, decryptionKeys, options.limits);
       const result = await decrypt({
         message,
-        decryptionKeys: [...options.decryptionKeys],
+        decryptionKeys: [...decryptionKeys],
         verificationKeys: keys,
         format: 'binary',
         // Streamed input: openpgp.js then releases plaintext before the MDC is checked (otherwise
         // it buffers all of it, and the ciphertext, first). It only reaches readChunks below,
         // which throws on a failed check; nothing leaves open() before that and the signatures.
-        config: typeof input === 'string' || input instanceof Uint8Array ? PGP_CONFIG : STREAM_CONFIG,
+        config: configFor(input, options.limits),
       });
       // Reading to the end runs the MDC/AEAD check; only then are signatures settled.
-      const chunks = await readChunks(result.data);
+      const chunks = await readChunks(result.data, options.limits);
       const signatures = await signatureVerdicts(result.signatures, keys, from);
       const verdict = withFrom(
         { ...emptyVerdict('pgp'), encrypted: true, integrityProtected: true, signatures },
@@ -296,8 +406,13 @@ async function open(input: Input, options: DecryptOptions, armoredStream: boolea
       return { chunks, filename: result.filename || null, verdict };
     }
     // A signed (or bare literal) message without encryption.
-    const result = await verify({ message, verificationKeys: keys, format: 'binary', config: PGP_CONFIG });
-    const chunks = await readChunks(result.data);
+    const result = await verify({
+      message,
+      verificationKeys: keys,
+      format: 'binary',
+      config: configFor(input, options.limits),
+    });
+    const chunks = await readChunks(result.data, options.limits);
     const signatures = await signatureVerdicts(result.signatures, keys, from);
     const literal = (message as unknown as { getFilename(): string | null }).getFilename();
     return {
@@ -306,11 +421,15 @@ async function open(input: Input, options: DecryptOptions, armoredStream: boolea
       verdict: withFrom({ ...emptyVerdict('pgp'), signatures }, from),
     };
   } catch (cause) {
+    if (isProgrammingError(cause)) throw cause;
     if (!encrypted) {
       if (isNoiseError(cause)) throw cause;
+      if (isDecompressionLimit(cause)) {
+        throw new NoiseError('too_large', 'the message decompresses to more than the limit', { cause });
+      }
       throw new NoiseError('malformed', 'the OpenPGP message could not be read', { cause });
     }
-    throw classifyDecryptError(cause, message, options.decryptionKeys);
+    throw classifyDecryptError(cause, message, decryptionKeys);
   }
 }
 
@@ -320,6 +439,18 @@ export async function decryptMessage(
   options: DecryptOptions,
 ): Promise<DecryptResult> {
   const { chunks, ...rest } = await open(input, options, false);
+  return { data: joined(chunks), ...rest };
+}
+
+/**
+ * Decrypts a streamed message into one buffer (with `limits.sizeHint`, written as it arrives):
+ * returned only once the stream ended and all checks passed, like decryptStream.
+ */
+export async function decryptStreamToBytes(
+  input: ReadableStream<Uint8Array>,
+  options: DecryptOptions & { armored?: boolean },
+): Promise<DecryptResult> {
+  const { chunks, ...rest } = await open(input, options, options.armored === true);
   return { data: joined(chunks), ...rest };
 }
 

@@ -5,6 +5,8 @@
 export interface RawEntity {
   /** Lowercased header name → unfolded value of its first occurrence. */
   headers: Map<string, string>;
+  /** Every header field in order, lowercased name and unfolded value (repeats kept). */
+  fields: Array<[name: string, value: string]>;
   body: Uint8Array;
 }
 
@@ -24,6 +26,17 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Header bytes as text: UTF-8 when they are (RFC 6532), else byte for byte. */
+function headerText(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return latin1(bytes);
+  }
+}
+
 /** Splits an entity at the first empty line (CRLF or bare LF tolerated) into headers and body. */
 export function splitEntity(bytes: Uint8Array): RawEntity {
   let bodyStart = bytes.length;
@@ -40,15 +53,18 @@ export function splitEntity(bytes: Uint8Array): RawEntity {
     lineStart = i + 1;
   }
   const headers = new Map<string, string>();
+  const fields: Array<[string, string]> = [];
   // RFC 5322 §2.2.3: a line starting with whitespace continues the previous field.
-  const unfolded = latin1(bytes.subarray(0, headerEnd)).replace(/\r?\n(?=[ \t])/g, '');
+  const unfolded = headerText(bytes.subarray(0, headerEnd)).replace(/\r?\n(?=[ \t])/g, '');
   for (const line of unfolded.split(/\r?\n/)) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
-    if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim());
+    const value = line.slice(colon + 1).trim();
+    fields.push([name, value]);
+    if (!headers.has(name)) headers.set(name, value);
   }
-  return { headers, body: bytes.subarray(bodyStart) };
+  return { headers, fields, body: bytes.subarray(bodyStart) };
 }
 
 /** Parses a Content-Type value (RFC 2045 §5.1) with quoted-string parameters. */
@@ -73,32 +89,53 @@ export function contentTypeOf(entity: RawEntity): ContentType {
 /**
  * The raw parts of a multipart body. RFC 2046 §5.1.1: the line break before a delimiter line belongs
  * to the delimiter, so each part ends before it. Returns the parts before the close delimiter
- * ("--boundary--"); a body without one still yields the parts seen.
+ * ("--boundary--"); a body without one still yields the parts seen. Works on the bytes, line by
+ * line with the engine's own search, so a large body is never copied into a string.
  */
 export function splitMultipart(body: Uint8Array, boundary: string): Uint8Array[] {
   if (!boundary || boundary.length > 70) return [];
-  const delimiter = `--${boundary}`;
+  const delimiter = Uint8Array.from(`--${boundary}`, (c) => c.charCodeAt(0) & 0xff);
   const parts: Uint8Array[] = [];
   let partStart = -1;
   let lineStart = 0;
-  const text = latin1(body);
-  while (lineStart <= text.length) {
-    let lf = text.indexOf('\n', lineStart);
-    if (lf < 0) lf = text.length;
-    const line = text.slice(lineStart, lf).replace(/[ \t\r]+$/, '');
-    if (line === delimiter || line === `${delimiter}--`) {
+  while (lineStart <= body.length) {
+    let lf = body.indexOf(LF, lineStart);
+    if (lf < 0) lf = body.length;
+    const kind = delimiterLine(body, lineStart, lf, delimiter);
+    if (kind !== 'none') {
       if (partStart >= 0) {
         let end = lineStart;
-        if (end > partStart && text.charCodeAt(end - 1) === LF) end--;
-        if (end > partStart && text.charCodeAt(end - 1) === CR) end--;
+        if (end > partStart && body[end - 1] === LF) end--;
+        if (end > partStart && body[end - 1] === CR) end--;
         parts.push(body.subarray(partStart, Math.max(end, partStart)));
       }
-      if (line !== delimiter) return parts;
+      if (kind === 'close') return parts;
       partStart = lf + 1;
     }
     lineStart = lf + 1;
   }
   return parts;
+}
+
+/** Whether body[start, end) is `--boundary` or `--boundary--`, with trailing blanks (RFC 2046 §5.1.1). */
+function delimiterLine(
+  body: Uint8Array,
+  start: number,
+  end: number,
+  delimiter: Uint8Array,
+): 'none' | 'open' | 'close' {
+  if (end - start < delimiter.length || body[start] !== 0x2d) return 'none';
+  for (let i = 0; i < delimiter.length; i++) if (body[start + i] !== delimiter[i]) return 'none';
+  let tail = end;
+  while (
+    tail > start + delimiter.length &&
+    (body[tail - 1] === 0x20 || body[tail - 1] === 0x09 || body[tail - 1] === CR)
+  )
+    tail--;
+  const rest = tail - start - delimiter.length;
+  if (rest === 0) return 'open';
+  if (rest === 2 && body[tail - 1] === 0x2d && body[tail - 2] === 0x2d) return 'close';
+  return 'none';
 }
 
 export const CRYPTO_MULTIPARTS = new Set(['multipart/signed', 'multipart/encrypted']);

@@ -14,7 +14,7 @@ import {
 } from 'openpgp';
 import { fromUtf8, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
-import { PGP_CONFIG } from './config.ts';
+import { FULL_CONFIG, PGP_CONFIG } from './config.ts';
 import { type KeyInput, readPublicKey } from './keys.ts';
 import { emptyVerdict, type SignatureVerdict, type Verdict, withFrom } from './verdict.ts';
 
@@ -79,8 +79,31 @@ export async function signOnlyVerdict({ results, keys, from }: SignOnlyVerdictIn
   return withFrom({ ...emptyVerdict('pgp'), signatures }, from);
 }
 
+/**
+ * A key that cannot sign now (revoked, expired, no signing subkey) is `key_unusable`, said before
+ * openpgp.js would fail somewhere inside sign() with an error that reads like a bug.
+ */
+export async function assertSigningKey(key: PrivateKey): Promise<void> {
+  try {
+    await key.getSigningKey(undefined, undefined, undefined, FULL_CONFIG);
+  } catch (cause) {
+    const reason =
+      cause instanceof Error
+        ? cause.message.replace(/^Could not find valid signing key packet in key \w+: /, '')
+        : '';
+    throw new NoiseError(
+      'key_unusable',
+      `key ${key.getFingerprint().toUpperCase()} cannot sign${reason ? `: ${reason}` : ''}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
 /** A cleartext-signed message (RFC 9580 §7), armored. Text lines are signed in canonical form. */
 export async function signCleartext(text: string, signingKey: PrivateKey): Promise<string> {
+  await assertSigningKey(signingKey);
   const message = await createCleartextMessage({ text });
   return sign({ message, signingKeys: signingKey, format: 'armored', config: PGP_CONFIG });
 }
@@ -112,6 +135,7 @@ export async function signDetached(
   signingKey: PrivateKey,
   options: { textMode?: boolean; armor?: boolean } = {},
 ): Promise<{ signature: string | Uint8Array; hashAlgorithm: string }> {
+  await assertSigningKey(signingKey);
   const message =
     typeof data === 'string' && options.textMode !== false
       ? await createMessage({ text: data })

@@ -9,7 +9,9 @@ import type { AppEnv } from './env.ts';
 import { startupCheck } from './http/config.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { lookupRoutes } from './lookup/routes.ts';
+import { inboxRoutes } from './mailbox/routes.ts';
 import { prekeyRoutes } from './prekeys/routes.ts';
+import { logRoutes } from './transparency/routes.ts';
 import { passphraseRoutes, vaultRoutes } from './vault/routes.ts';
 import { verificationRoutes } from './verification/routes.ts';
 
@@ -32,6 +34,9 @@ app.route('/api/v1/vault', vaultRoutes);
 // Directory side (docs/api.md, "Directory"): publishing, prekeys, public lookups (own API, VKS, HKP, WKD).
 app.route('/api/v1/directory', directoryRoutes);
 app.route('/api/v1/prekeys', prekeyRoutes);
+// Registered inbox (docs/api.md, inboxes): mailboxes of the account's service-domain addresses.
+app.route('/api/v1/inboxes', inboxRoutes);
+app.route('/api/v1/log', logRoutes); // key transparency, docs/spec/transparency-v1.md §7
 app.route('/', lookupRoutes);
 
 app.notFound((c) => errorResponse(c, 404, 'not_found', 'No such route.'));

@@ -15,6 +15,8 @@ const PRODUCTION = {
   SERVER_SECRET: 'x'.repeat(43),
   SERVICE_URL: 'https://api.noise.test',
   EXTENSION_ORIGINS: EXTENSION_ORIGIN,
+  LOG_SIGNING_KEY: 'set',
+  LOG_VRF_KEY: 'set',
 };
 
 function request(e: typeof env, method: string, path: string, headers: Record<string, string> = {}) {

@@ -7,7 +7,7 @@ import { PORT_READ, spareFromFragment, tokenFromFragment } from '../../overlay/n
 import type { ReadOut, ReadView } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { t } from '../../platform/browser.ts';
-import { HtmlBody, TextBody } from './Body.tsx';
+import { Parts } from './Parts.tsx';
 import { Verdict } from './Verdict.tsx';
 
 const LOADING_DELAY_MS = 150;
@@ -25,6 +25,8 @@ const FAILURE_TEXT: Record<string, string> = {
   key_unusable: 'readFailKeyUnusable',
   malformed: 'readFailMalformed',
   secret_key_material: 'readFailSecretKey',
+  too_large: 'readFailTooLarge',
+  internal: 'readFailInternal',
 };
 
 function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
@@ -50,7 +52,10 @@ function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
           >
             {t('readDownload', a.name)}
           </button>{' '}
-          <span class="muted">{t('composeBytes', a.size.toLocaleString())}</span>
+          <span class="muted">{t('composeBytes', a.size.toLocaleString())}</span>{' '}
+          <span class={a.encrypted ? 'muted' : 'badge warn'} data-testid="attachment-protection">
+            {a.encrypted ? t('readAttachmentEncrypted') : t('readAttachmentNotProtected')}
+          </span>
         </li>
       ))}
     </ul>
@@ -181,7 +186,7 @@ export function App() {
           {view.subject}
         </div>
       )}
-      {view.html !== null ? <HtmlBody html={view.html} /> : <TextBody text={view.text} />}
+      <Parts view={view} />
       <Attachments view={view} />
     </div>
   );

@@ -23,9 +23,10 @@ export function sanitizedDocument(purify: DOMPurify, html: string, allowImages: 
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}"><base target="_blank"></head><body>${clean}</body></html>`;
 }
 
-export function HtmlBody(props: { html: string }) {
+/** `hasRemote` comes from shared/reader's scan (scanHtmlContent): what rendering would fetch. */
+export function HtmlBody(props: { html: string; hasRemote: boolean }) {
   const [images, setImages] = useState(false);
-  const hasRemote = /<img[^>]+src\s*=\s*["']?https?:/i.test(props.html);
+  const hasRemote = props.hasRemote;
   const [doc, setDoc] = useState<string | null>(null);
   useEffect(() => {
     // Loaded only for HTML mail: plain-text mail (the common case) shows sooner without it.

@@ -4,7 +4,7 @@
 
 import { useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
-import type { SignatureView, VerdictView } from '../../overlay/protocol.ts';
+import type { SignatureView, VerdictView, WarningView } from '../../overlay/protocol.ts';
 import { t } from '../../platform/browser.ts';
 import { SecurityMark } from '../../ui/SecurityMark.tsx';
 
@@ -34,6 +34,39 @@ function LookUp(props: { address: string | null }) {
   );
 }
 
+function when(ms: number | undefined): string {
+  return ms === undefined ? '?' : new Date(ms).toLocaleString();
+}
+
+function ambiguity(reason: string | undefined): string {
+  if (reason === 'several_from_headers') return t('readWarnSeveralFromHeaders');
+  if (reason === 'display_name_address') return t('readWarnDisplayNameAddress');
+  return t('readWarnSeveralMailboxes');
+}
+
+/** One warning in words (docs/verdicts.md lists when each is set). */
+function warningText(w: WarningView, v: VerdictView): string | null {
+  switch (w.code) {
+    case 'sender_ambiguous':
+      return t('readWarnSenderAmbiguous', ambiguity(w.reason));
+    case 'sender_differs':
+      return t('readWarnSenderDiffers', [w.shown ?? '?', w.mailFrom ?? '?']);
+    case 'signature_missing':
+      return t('readWarnSignatureMissing');
+    case 'signature_time':
+      return t('readWarnSignatureTime', [when(w.signed), when(w.date)]);
+    case 'signed_text_damaged':
+      return t('readWarnSignedTextDamaged');
+    case 'header_mismatch':
+      return t('readWarnHeaderMismatch', v.headerMismatch.join(', '));
+    case 'nested_encryption':
+      return t('readWarnNestedEncryption');
+    default:
+      // claims_encryption is said by the encryption badge itself.
+      return null;
+  }
+}
+
 export function Verdict(props: { verdict: VerdictView }) {
   const v = props.verdict;
   const valid = v.signatures.filter((s) => s.status === 'valid');
@@ -41,9 +74,13 @@ export function Verdict(props: { verdict: VerdictView }) {
   const unknown = v.signatures.filter((s) => s.status === 'unknown_key');
   const invalid = v.signatures.filter((s) => s.status === 'invalid');
   return (
-    <div class="verdict" data-testid="verdict" role="status">
+    <div class="verdict" data-testid="verdict" data-verdict-class={v.verdictClass} role="status">
       <SecurityMark />
-      {v.encrypted ? (
+      {v.warnings.some((w) => w.code === 'claims_encryption') ? (
+        <div class="badge danger" data-testid="verdict-encrypted" data-claims="true">
+          {t('readClaimsEncryption')}
+        </div>
+      ) : v.encrypted ? (
         <div class="badge ok" data-testid="verdict-encrypted">
           {t('readEncrypted', v.cipher)}
           {v.subjectProtected ? ` · ${t('readSubjectProtected')}` : ''}
@@ -83,6 +120,16 @@ export function Verdict(props: { verdict: VerdictView }) {
           {t('readUnsigned')}
         </div>
       )}
+      {v.warnings.map((w, i) => {
+        const text = warningText(w, v);
+        return (
+          text && (
+            <div class="badge danger" data-testid="verdict-warning" data-code={w.code} key={`${w.code}${i}`}>
+              {text}
+            </div>
+          )
+        );
+      })}
     </div>
   );
 }

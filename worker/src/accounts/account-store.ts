@@ -35,8 +35,16 @@ export async function credentialsById(db: D1Database, accountId: string): Promis
     : null;
 }
 
+/** Held by an account, or a released inbox (never claimed again: worker/migrations/0013). */
 export async function addressTaken(db: D1Database, address: string): Promise<boolean> {
-  return (await db.prepare('SELECT 1 AS x FROM addresses WHERE address = ?1').bind(address).first()) !== null;
+  return (
+    (await db
+      .prepare(
+        'SELECT 1 AS x FROM addresses WHERE address = ?1 UNION ALL SELECT 1 FROM released_inboxes WHERE address = ?1',
+      )
+      .bind(address)
+      .first()) !== null
+  );
 }
 
 export interface NewAccount {

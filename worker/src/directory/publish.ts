@@ -11,6 +11,10 @@ import { ApiError } from '../http/errors.ts';
 import { HOUR_MS, requireToken } from '../http/rate-limit.ts';
 import { type DirectoryChange, invalidateLookups } from '../lookup/cache.ts';
 import { envelopeStatements } from '../prekeys/envelope-publish.ts';
+// Key transparency (docs/spec/transparency-v1.md §4.4): the change's leaves join its batch.
+import { readAccountView, servedKey, viewAfterPublish } from '../transparency/account-view.ts';
+import { logChangeStatements } from '../transparency/append.ts';
+import type { LogEnv } from '../transparency/log-keys.ts';
 import { runBatch } from './batch.ts';
 import { assemble, keyParts, mergeParts, withoutUnbound } from './certificate.ts';
 import { checkPublishable } from './checks.ts';
@@ -33,7 +37,7 @@ export const PUBLISH_LIMIT = { capacity: 10, periodMs: HOUR_MS } as const;
 /** A merge that lost a compare-and-swap race is read and merged again this many times. */
 const MERGE_ATTEMPTS = 3;
 
-type DirectoryEnv = Pick<Bindings, 'DB' | 'SERVICE_DOMAIN'>;
+type DirectoryEnv = Pick<Bindings, 'DB'> & LogEnv;
 
 export interface PublishPlan {
   statements: D1PreparedStatement[];
@@ -77,7 +81,10 @@ export async function planPublish(
   await checkPublishable(key);
   const form = await storedForm(key, parts);
 
-  const before = await bindingsOfAccount(db, accountId);
+  const [viewBefore, before] = await Promise.all([
+    readAccountView(db, accountId),
+    bindingsOfAccount(db, accountId),
+  ]);
   const otherKeys = (await keysOfAccount(db, accountId)).filter((k) => k.fingerprint !== fingerprint);
   const replaced = before.find((b) => b.fingerprint !== fingerprint)?.fingerprint ?? null;
   const changed = !stored || !equalBytes(stored.binaryKey, form.binary);
@@ -93,7 +100,10 @@ export async function planPublish(
     if (replaced) log('replace', replaced);
   }
   statements.push(...bindingStatements(env, accountId, form.userIds, fingerprint, before, now));
-  statements.push(...(await envelopeStatements(db, accountId, keys.envelope, now)));
+  const envelope = await envelopeStatements(db, accountId, keys.envelope, now);
+  statements.push(...envelope.statements);
+  const viewAfter = viewAfterPublish(viewBefore, servedKey(form), form.userIds.keys(), envelope.identity);
+  statements.push(...logChangeStatements(env, viewBefore, viewAfter, now));
   return {
     statements,
     change: {

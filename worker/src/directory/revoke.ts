@@ -10,6 +10,10 @@ import type { Bindings } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
 import { HOUR_MS, requireToken } from '../http/rate-limit.ts';
 import { invalidateLookups } from '../lookup/cache.ts';
+// Key transparency (docs/spec/transparency-v1.md §4.4): the change's leaves join its batch.
+import { readAccountView, servedKey, viewAfterRevocation } from '../transparency/account-view.ts';
+import { logChangeStatements } from '../transparency/append.ts';
+import type { LogEnv } from '../transparency/log-keys.ts';
 import { runBatch } from './batch.ts';
 import {
   assemble,
@@ -66,7 +70,7 @@ async function revokedParts(bytes: Uint8Array, keys: KeyRow[]): Promise<{ row: K
 }
 
 export async function publishRevocation(
-  env: Pick<Bindings, 'DB' | 'SERVICE_DOMAIN'>,
+  env: Pick<Bindings, 'DB'> & LogEnv,
   accountId: string,
   revocation: string,
   setRetryAfter: (seconds: number) => void,
@@ -90,6 +94,7 @@ export async function publishRevocation(
     const form = await storedForm(key, parts);
     if (!form.revoked) throw new ApiError(400, 'not_revoked', 'The upload carries no valid key revocation.');
     if (row.revoked && equalBytes(row.binaryKey, form.binary)) return { fingerprint: row.fingerprint };
+    const viewBefore = await readAccountView(db, accountId);
     try {
       await runBatch(db, [
         ...upsertKeyStatements(db, accountId, form, row.revision, now),
@@ -98,6 +103,7 @@ export async function publishRevocation(
           { accountId, action: 'revoke', oldFingerprint: row.fingerprint, newFingerprint: row.fingerprint },
           now,
         ),
+        ...logChangeStatements(env, viewBefore, viewAfterRevocation(viewBefore, servedKey(form)), now),
       ]);
     } catch (e) {
       if (!KEY_CHANGED_ERROR.test(String(e))) throw e;

@@ -1,14 +1,18 @@
 // Production settings fail closed (docs/api.md, "Configuration"). Development is explicit:
 // ENVIRONMENT = "development" in wrangler.toml's local [vars]; anything else, unset included, is
 // production. In production the account routes refuse to run (403 server_not_configured, never
-// a 5xx) until SERVER_SECRET, EXTENSION_ORIGINS and SERVICE_URL are set, and the first request
-// each isolate serves logs what is missing. Public lookups keep working: they need none of it.
+// a 5xx) until SERVER_SECRET, EXTENSION_ORIGINS, SERVICE_URL and the transparency log's keys are
+// set, and the first request each isolate serves logs what is missing. Public lookups keep
+// working: they need none of it.
 
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, Bindings } from '../env.ts';
 import { errorResponse } from './errors.ts';
 
-type ConfigEnv = Pick<Bindings, 'ENVIRONMENT' | 'SERVER_SECRET' | 'EXTENSION_ORIGINS' | 'SERVICE_URL'>;
+type ConfigEnv = Pick<
+  Bindings,
+  'ENVIRONMENT' | 'SERVER_SECRET' | 'EXTENSION_ORIGINS' | 'SERVICE_URL' | 'LOG_SIGNING_KEY' | 'LOG_VRF_KEY'
+>;
 
 /** Development fallback only: fake KDF salts are predictable with it. */
 const DEVELOPMENT_SERVER_SECRET = 'noise-email development secret: set SERVER_SECRET in production';
@@ -43,6 +47,10 @@ export function configProblems(env: ConfigEnv): string[] {
   if ((env.SERVER_SECRET ?? '').length < MIN_SECRET_CHARS)
     problems.push(
       `SERVER_SECRET must be set (wrangler secret put SERVER_SECRET, ${MIN_SECRET_CHARS}+ random characters)`,
+    );
+  if (!env.LOG_SIGNING_KEY || !env.LOG_VRF_KEY)
+    problems.push(
+      'LOG_SIGNING_KEY and LOG_VRF_KEY must be set (the transparency log records every directory change)',
     );
   const origins = extensionOrigins(env);
   if (origins.length === 0 || !origins.every((o) => EXTENSION_ORIGIN.test(o) || o === ANY_FIREFOX_EXTENSION))

@@ -6,6 +6,7 @@
 
 import { type EnvelopeKeys, ONE_TIME_PREKEY_CAP } from '../../../shared/api/directory.ts';
 import { equalBytes, toHex } from '../../../shared/encoding.ts';
+import type { PublicIdentity } from '../../../shared/envelope/identity.ts';
 import { appendLogStatement } from '../directory/log-table.ts';
 import { ApiError } from '../http/errors.ts';
 import { decodeIdentity, decodeOneTimePrekeys, decodeSignedPrekey } from './envelope-keys.ts';
@@ -39,14 +40,14 @@ export function decodeEnvelope(keys: EnvelopeKeys) {
   };
 }
 
-/** The statements that publish `keys` for the account, for the publish batch. */
+/** The statements that publish `keys` for the account, for the publish batch, and its identity. */
 export async function envelopeStatements(
   db: D1Database,
   accountId: string,
   keys: EnvelopeKeys | undefined,
   now: number,
-): Promise<D1PreparedStatement[]> {
-  if (!keys) return [];
+): Promise<{ statements: D1PreparedStatement[]; identity: PublicIdentity | undefined }> {
+  if (!keys) return { statements: [], identity: undefined };
   const envelope = decodeEnvelope(keys);
   const owner = await accountOfIdentity(db, envelope.identity.signingKey);
   if (owner !== null && owner !== accountId) throw identityTaken();
@@ -85,5 +86,5 @@ export async function envelopeStatements(
     );
   for (const p of envelope.oneTimePrekeys)
     statements.push(insertOneTimePrekeyStatement(db, accountId, p, now));
-  return statements;
+  return { statements, identity: envelope.identity };
 }

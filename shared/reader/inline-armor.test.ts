@@ -13,10 +13,10 @@ import {
   quotedPrintable,
   trailingBlanks,
 } from '../armor/test/damage.ts';
-import { type GeneratedKey, generateKey, unlockPrivateKey } from './keys.ts';
-import { encryptMessage } from './message.ts';
-import { parseEml } from './mime-parse.ts';
-import { signCleartext, verifyCleartext } from './signatures.ts';
+import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
+import { encryptMessage } from '../pgp/message.ts';
+import { signCleartext, verifyCleartext } from '../pgp/signatures.ts';
+import { readMail } from './test/mail-view.ts';
 
 let alice: GeneratedKey;
 let bob: GeneratedKey;
@@ -50,7 +50,7 @@ function eml(body: string, contentType = 'text/plain; charset=utf-8'): string {
 }
 
 const read = (raw: string) =>
-  parseEml(raw, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
+  readMail(raw, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
 const encrypted = () => encryptMessage(PLAIN, { recipients: [bob.publicKey], signingKey: aliceKey });
 const whole = { encrypted: true, signedBySender: true, partial: { encrypted: false, signed: false } };
 
@@ -86,7 +86,12 @@ describe('encrypted inline armor damaged by webmail', () => {
     const body = `Sounds good.\n\nOn Monday Alice wrote:\n${quote(1, 'spaced')(await encrypted())}\n`;
     const mail = await read(eml(body));
     expect(mail.text).toContain('Sounds good.');
-    expect(mail.text).toContain('> Grüße, Bob = the plan <is> on & ready.\n> Second line.');
+    // The reply text and the decrypted block are separate parts; the block says how deep it was quoted.
+    expect(mail.parts.map((p) => [p.protection.encrypted, p.quoteDepth ?? 0])).toEqual([
+      [false, 0],
+      [true, 1],
+    ]);
+    expect(mail.parts[1]!.text).toBe(PLAIN);
     expect(mail.verdict.signatures[0]).toMatchObject({ status: 'valid', signerMatchesFrom: true });
     expect(mail.verdict.partial).toEqual({ encrypted: true, signed: true });
     // The same block quoted twice deep and nothing else: quote marks alone are no other content.
@@ -141,7 +146,11 @@ describe('encrypted inline armor damaged by webmail', () => {
     const same = await read(alternative(`<div>${brLines(armored)}</div>`));
     expect(same.verdict).toMatchObject(whole);
     const other = await read(alternative('<p>Johnny, you are fired.</p>'));
-    expect(other.text.trim()).toBe(PLAIN.trim());
+    // The HTML rendering says more than the armor: it is shown after it, as unprotected content.
+    expect(other.parts.map((p) => [p.text.trim(), p.protection.encrypted])).toEqual([
+      [PLAIN.trim(), true],
+      ['Johnny, you are fired.', false],
+    ]);
     expect(other.verdict.partial).toEqual({ encrypted: true, signed: true });
   });
 

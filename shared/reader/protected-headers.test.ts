@@ -3,9 +3,9 @@
 // someone else is reported, a protected Subject behind the outer "[...]" is not.
 import type { PrivateKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type GeneratedKey, generateKey, unlockPrivateKey } from './keys.ts';
-import { buildEncryptedMime, buildSignedMime, type MailContent } from './mime-build.ts';
-import { parseEml } from './mime-parse.ts';
+import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
+import { buildEncryptedMime, buildSignedMime, type MailContent } from '../pgp/mime-build.ts';
+import { readMail } from './test/mail-view.ts';
 
 let alice: GeneratedKey;
 let bob: GeneratedKey;
@@ -42,7 +42,7 @@ function outer(eml: string, name: 'From' | 'To', value: string): string {
 }
 
 const read = (eml: string) =>
-  parseEml(eml, {
+  readMail(eml, {
     decryptionKeys: [bobKey],
     verificationKeys: [alice.publicKey, mallory.publicKey],
   });

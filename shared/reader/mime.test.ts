@@ -3,18 +3,18 @@ import type { PrivateKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../encoding.ts';
 import { isNoiseError } from '../errors.ts';
-import { type GeneratedKey, generateKey, unlockPrivateKey } from './keys.ts';
-import { encryptMessage } from './message.ts';
+import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
+import { encryptMessage } from '../pgp/message.ts';
 import {
   buildEncryptedMime,
   buildInnerEntity,
   buildSignedMime,
   HIDDEN_SUBJECT,
   type MailContent,
-} from './mime-build.ts';
-import { parseEml } from './mime-parse.ts';
-import { contentTypeOf, splitEntity, splitMultipart } from './mime-slice.ts';
-import { signCleartext } from './signatures.ts';
+} from '../pgp/mime-build.ts';
+import { contentTypeOf, splitEntity, splitMultipart } from '../pgp/mime-slice.ts';
+import { signCleartext } from '../pgp/signatures.ts';
+import { readMail } from './test/mail-view.ts';
 
 let alice: GeneratedKey;
 let bob: GeneratedKey;
@@ -63,7 +63,7 @@ describe('multipart/encrypted', () => {
     expect(fromUtf8(parts[0]!)).toContain('Version: 1');
     expect(eml.split('\r\n').every((l) => l.length <= 78)).toBe(true);
 
-    const mail = await parseEml(eml, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
+    const mail = await readMail(eml, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
     expect(mail.headers.subject).toBe('Quarterly numbers — confidential');
     expect(mail.headers.from).toEqual({ name: 'Alice Ä.', address: 'alice@example.org' });
     expect(mail.headers.cc).toEqual([{ address: 'carol@example.com' }]);
@@ -83,8 +83,8 @@ describe('multipart/encrypted', () => {
 
   it('the sender can read their own copy; a stranger cannot', async () => {
     const eml = await buildEncryptedMime(content(), { recipients: [bob.publicKey], signingKey: aliceKey });
-    expect((await parseEml(eml, { decryptionKeys: [aliceKey] })).text).toContain('numbers');
-    const err = await parseEml(eml, { decryptionKeys: [malloryKey] }).catch((e: unknown) => e);
+    expect((await readMail(eml, { decryptionKeys: [aliceKey] })).text).toContain('numbers');
+    const err = await readMail(eml, { decryptionKeys: [malloryKey] }).catch((e: unknown) => e);
     expect(isNoiseError(err, 'not_for_me')).toBe(true);
   });
 });
@@ -93,7 +93,7 @@ describe('multipart/signed', () => {
   it('verifies a valid signature over the exact first part', async () => {
     const eml = await buildSignedMime(content(), { signingKey: aliceKey });
     expect(eml).toMatch(/micalg=pgp-sha(256|384|512);/);
-    const mail = await parseEml(eml, { decryptionKeys: [], verificationKeys: [alice.publicKey] });
+    const mail = await readMail(eml, { decryptionKeys: [], verificationKeys: [alice.publicKey] });
     expect(mail.verdict).toMatchObject({
       encrypted: false,
       signedBySender: true,
@@ -115,14 +115,14 @@ describe('multipart/signed', () => {
       (_m, h: string, c: string) => h + (c === 'A' ? 'B' : 'A'),
     );
     expect(tampered).not.toBe(eml);
-    const mail = await parseEml(tampered, { decryptionKeys: [], verificationKeys: [alice.publicKey] });
+    const mail = await readMail(tampered, { decryptionKeys: [], verificationKeys: [alice.publicKey] });
     expect(mail.verdict.signatures[0]!.status).toBe('invalid');
     expect(mail.verdict.signedBySender).toBe(false);
   });
 
   it('flags a signer who is not the From address', async () => {
     const eml = await buildSignedMime(content(), { signingKey: malloryKey });
-    const mail = await parseEml(eml, {
+    const mail = await readMail(eml, {
       decryptionKeys: [],
       verificationKeys: [mallory.publicKey, alice.publicKey],
     });
@@ -151,7 +151,7 @@ describe('partial protection ("Johnny, you are fired" wrapping)', () => {
       '--wrap--',
       '',
     ].join('\r\n');
-    const mail = await parseEml(eml, { decryptionKeys: [], verificationKeys: [alice.publicKey] });
+    const mail = await readMail(eml, { decryptionKeys: [], verificationKeys: [alice.publicKey] });
     expect(mail.verdict.signatures[0]!.status).toBe('valid');
     expect(mail.verdict.partial).toEqual({ encrypted: false, signed: true });
     expect(mail.text).toContain('Johnny, you are fired.');
@@ -183,7 +183,7 @@ describe('partial protection ("Johnny, you are fired" wrapping)', () => {
       '--efail--',
       '',
     ].join('\r\n');
-    const mail = await parseEml(eml, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
+    const mail = await readMail(eml, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
     expect(mail.verdict.partial.encrypted).toBe(true);
     expect(mail.verdict.subjectProtected).toBe(false);
     expect(mail.html ?? '').not.toContain('numbers are attached');
@@ -204,7 +204,7 @@ describe('partial protection ("Johnny, you are fired" wrapping)', () => {
         '',
         body,
       ].join('\r\n');
-    const alone = await parseEml(wrap(armored), {
+    const alone = await readMail(wrap(armored), {
       decryptionKeys: [bobKey],
       verificationKeys: [alice.publicKey],
     });
@@ -215,7 +215,7 @@ describe('partial protection ("Johnny, you are fired" wrapping)', () => {
       partial: { encrypted: false, signed: false },
     });
 
-    const around = await parseEml(wrap(`Please wire the money today.\r\n\r\n${armored}`), {
+    const around = await readMail(wrap(`Please wire the money today.\r\n\r\n${armored}`), {
       decryptionKeys: [bobKey],
       verificationKeys: [alice.publicKey],
     });
@@ -224,7 +224,7 @@ describe('partial protection ("Johnny, you are fired" wrapping)', () => {
     expect(around.verdict.partial).toEqual({ encrypted: true, signed: true });
 
     const clear = await signCleartext('signed line', aliceKey);
-    const mixed = await parseEml(wrap(`unsigned preface\r\n${clear}`), {
+    const mixed = await readMail(wrap(`unsigned preface\r\n${clear}`), {
       decryptionKeys: [],
       verificationKeys: [alice.publicKey],
     });
@@ -258,7 +258,7 @@ describe('round trips (property)', () => {
           const eml = sign
             ? await buildSignedMime(c, { signingKey: aliceKey })
             : await buildEncryptedMime(c, { recipients: [bob.publicKey], signingKey: aliceKey });
-          const mail = await parseEml(eml, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
+          const mail = await readMail(eml, { decryptionKeys: [bobKey], verificationKeys: [alice.publicKey] });
           expect(mail.headers.subject).toBe(subject);
           expect(mail.headers.from?.address).toBe('alice@example.org');
           expect(mail.text).toBe(text);
@@ -279,20 +279,20 @@ describe('bad mail', () => {
     const oneEncPart = `${head}Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary=b\r\n\r\n--b\r\nVersion: 1\r\n--b--\r\n`;
     expect(
       isNoiseError(
-        await parseEml(oneEncPart, { decryptionKeys: [bobKey] }).catch((e: unknown) => e),
+        await readMail(oneEncPart, { decryptionKeys: [bobKey] }).catch((e: unknown) => e),
         'malformed',
       ),
     ).toBe(true);
     const badArmor = `${head}Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary=b\r\n\r\n--b\r\n\r\nVersion: 1\r\n--b\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nzzzz\r\n-----END PGP MESSAGE-----\r\n--b--\r\n`;
     expect(
       isNoiseError(
-        await parseEml(badArmor, { decryptionKeys: [bobKey] }).catch((e: unknown) => e),
+        await readMail(badArmor, { decryptionKeys: [bobKey] }).catch((e: unknown) => e),
         'malformed',
       ),
     ).toBe(true);
     const badSig = `${head}Content-Type: multipart/signed; protocol="application/pgp-signature"; boundary=b\r\n\r\n--b\r\n\r\nhello\r\n--b\r\n\r\n\xff\xfe garbage\r\n--b--\r\n`;
     expect(
-      isNoiseError(await parseEml(badSig, { decryptionKeys: [] }).catch((e: unknown) => e), 'malformed'),
+      isNoiseError(await readMail(badSig, { decryptionKeys: [] }).catch((e: unknown) => e), 'malformed'),
     ).toBe(true);
   });
 });

@@ -1,0 +1,134 @@
+// Request and response schemas of the inbox API (docs/api.md, inboxes): one mailbox per inbox
+// address the account owns. Sealed summaries travel as base64url; bodies as raw bytes. Objects
+// are strict: unknown fields are refused.
+
+import { z } from 'zod';
+import { AccountAddress } from './accounts.ts';
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+export const INBOX_ROUTES = {
+  inboxes: '/api/v1/inboxes',
+  inbox: (address: string) => `/api/v1/inboxes/${encodeURIComponent(address)}`,
+  messages: (address: string) => `/api/v1/inboxes/${encodeURIComponent(address)}/messages`,
+  message: (address: string, id: string) =>
+    `/api/v1/inboxes/${encodeURIComponent(address)}/messages/${encodeURIComponent(id)}`,
+  body: (address: string, id: string) =>
+    `/api/v1/inboxes/${encodeURIComponent(address)}/messages/${encodeURIComponent(id)}/body`,
+  changes: (address: string) => `/api/v1/inboxes/${encodeURIComponent(address)}/changes`,
+} as const;
+
+/** Server-made message ids: 16 random bytes, base64url. */
+export const MessageId = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
+export const InboxAddress = AccountAddress;
+
+/** 'pgp': sealed on arrival to the directory key; 'inbox-v1': re-encrypted under the inbox key. */
+export const StoredFormat = z.enum(['pgp', 'inbox-v1']);
+export type StoredFormat = z.infer<typeof StoredFormat>;
+
+/** RFC 8601 results from Cloudflare's Authentication-Results; 'unknown' when it recorded none. */
+export const AuthResult = z.enum([
+  'pass',
+  'fail',
+  'softfail',
+  'neutral',
+  'none',
+  'temperror',
+  'permerror',
+  'policy',
+  'unknown',
+]);
+export type AuthResult = z.infer<typeof AuthResult>;
+export const AuthVerdicts = z.strictObject({
+  spf: AuthResult,
+  dkim: AuthResult,
+  dmarc: AuthResult,
+  /** DMARC passed for the From address's domain. */
+  aligned: z.boolean(),
+});
+export type AuthVerdicts = z.infer<typeof AuthVerdicts>;
+
+export const InboxMessage = z.strictObject({
+  id: MessageId,
+  receivedAt: z.number().int(),
+  /** Bytes of the sealed body. */
+  size: z.number().int().min(0),
+  format: StoredFormat,
+  /** Compare-and-swap version of summary and body (If-Match on replace). */
+  version: z.number().int().min(1),
+  flags: z.strictObject({ read: z.boolean(), starred: z.boolean() }),
+  auth: AuthVerdicts,
+  /** The sealed summary, base64url (docs/spec/mailbox-v1.md §4, §5). */
+  summary: z.string().regex(BASE64URL),
+});
+export type InboxMessage = z.infer<typeof InboxMessage>;
+
+export const MessageListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  /** The `next` of the previous page. */
+  before: z
+    .string()
+    .regex(/^\d{1,16}\.[A-Za-z0-9_-]{22}$/)
+    .optional(),
+});
+export const MessageListResponse = z.strictObject({
+  messages: z.array(InboxMessage),
+  next: z.string().nullable(),
+});
+export type MessageListResponse = z.infer<typeof MessageListResponse>;
+
+export const FlagsRequest = z
+  .strictObject({ read: z.boolean().optional(), starred: z.boolean().optional() })
+  .refine((f) => f.read !== undefined || f.starred !== undefined, 'no flag given');
+export type FlagsRequest = z.infer<typeof FlagsRequest>;
+
+export const ChangesQuery = z.strictObject({
+  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+export const Change = z.strictObject({
+  id: MessageId,
+  cursor: z.number().int(),
+  deleted: z.boolean(),
+  message: InboxMessage.optional(),
+});
+export const ChangesResponse = z.strictObject({
+  /** Pass as `since` next time; also the ETag. */
+  cursor: z.number().int().min(0),
+  changes: z.array(Change),
+  /** More changes wait: ask again with `cursor` at once. */
+  more: z.boolean(),
+});
+export type ChangesResponse = z.infer<typeof ChangesResponse>;
+
+export const QuotaInfo = z.strictObject({
+  bytes: z.number().int(),
+  messages: z.number().int(),
+  usedBytes: z.number().int(),
+  usedMessages: z.number().int(),
+});
+export const InboxesResponse = z.strictObject({
+  inboxes: z.array(
+    z.strictObject({
+      address: z.string(),
+      bytes: z.number().int(),
+      messages: z.number().int(),
+      cursor: z.number().int(),
+    }),
+  ),
+  quota: QuotaInfo,
+});
+export type InboxesResponse = z.infer<typeof InboxesResponse>;
+
+export const InboxOkResponse = z.strictObject({ ok: z.literal(true) });
+
+/**
+ * Replace body framing (docs/api.md): u32 big-endian length of the sealed summary ‖ the sealed
+ * summary ‖ the sealed body. One request, so one compare-and-swap covers both.
+ */
+export function frameReplacement(summary: Uint8Array, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + summary.length + body.length);
+  new DataView(out.buffer).setUint32(0, summary.length);
+  out.set(summary, 4);
+  out.set(body, 4 + summary.length);
+  return out;
+}

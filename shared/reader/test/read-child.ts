@@ -1,0 +1,42 @@
+// One read in its own process, so its peak memory is its own (process.resourceUsage().maxRSS).
+//   tsx shared/reader/test/read-child.ts KEYS.json MAIL
+// KEYS.json: { "decryption": [armored unlocked private keys], "verification": [armored keys] }.
+// Prints one JSON line: { ms, baselineKiB, peakKiB, outcome: class | error code, parts, bytes }.
+
+import { readFile } from 'node:fs/promises';
+import { readPrivateKey } from 'openpgp';
+import { isNoiseError } from '../../errors.ts';
+import { readMessage } from '../read-message.ts';
+import { verdictClass } from '../verdict-class.ts';
+
+const [keysPath, mailPath] = process.argv.slice(2);
+const given = JSON.parse(await readFile(keysPath!, 'utf8')) as {
+  decryption: string[];
+  verification: string[];
+};
+const decryptionKeys = await Promise.all(
+  given.decryption.map((armoredKey) => readPrivateKey({ armoredKey })),
+);
+globalThis.gc?.();
+const baselineKiB = Math.round(process.memoryUsage().rss / 1024);
+const started = performance.now();
+let outcome: string;
+let parts = 0;
+let bytes = 0;
+try {
+  const file = await readFile(mailPath!);
+  // A view, not a copy: the CLI reads its input the same way (cli/io.ts).
+  const input = new Uint8Array(file.buffer, file.byteOffset, file.length);
+  const r = await readMessage(input, { decryptionKeys, verificationKeys: given.verification });
+  outcome = verdictClass(r.verdict);
+  parts = r.parts.length;
+  bytes =
+    r.attachments.reduce((n, a) => n + a.data.length, 0) + r.parts.reduce((n, p) => n + p.text.length, 0);
+} catch (e) {
+  if (!isNoiseError(e)) throw e;
+  outcome = `error:${e.code}`;
+}
+const ms = Math.round(performance.now() - started);
+process.stdout.write(
+  `${JSON.stringify({ ms, baselineKiB, peakKiB: process.resourceUsage().maxRSS, outcome, parts, bytes })}\n`,
+);

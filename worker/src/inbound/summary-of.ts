@@ -1,0 +1,126 @@
+// The list metadata of an arrival (docs/spec/mailbox-v1.md §4): From, To, Subject, Date, a text
+// snippet, attachment names, how the sender protected the message, and an Autocrypt hint. Built
+// in memory from the parsed message and sealed at once; never stored or logged as it is.
+
+import type { Address, Email, Mailbox } from 'postal-mime';
+import { findArmor } from '../../../shared/armor/index.ts';
+import type { ArrivalEncryption, Summary, SummaryAddress } from '../../../shared/mailbox/summary.ts';
+import { encodeSummary, snippetOf } from '../../../shared/mailbox/summary.ts';
+import { htmlToText } from '../../../shared/pgp/index.ts';
+import type { AuthVerdicts } from './auth-results.ts';
+import { autocryptHint } from './autocrypt.ts';
+
+/** Cuts a string to at most `max` UTF-16 units without splitting a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+function mailboxes(list: readonly Address[] | undefined): Mailbox[] {
+  return (list ?? []).flatMap((a) => (a.group ? a.group : [a as Mailbox]));
+}
+
+function addressOf(m: Mailbox): SummaryAddress {
+  const name = clip(m.name ?? '', 256);
+  return { ...(name ? { name } : {}), address: clip(m.address ?? '', 320) };
+}
+
+/** RFC 3156 §4 PGP/MIME, or a body that is nothing but armored ciphertext (ours or OpenPGP). */
+export function arrivalEncryption(email: Email): ArrivalEncryption {
+  const type = email.headers.find((h) => h.key === 'content-type')?.value.toLowerCase() ?? '';
+  if (/^\s*multipart\/encrypted\b/.test(type) && /protocol\s*=\s*"?application\/pgp-encrypted"?/.test(type))
+    return 'pgp-mime';
+  const text = email.text ?? '';
+  const blocks = findArmor(text);
+  if (blocks.length === 0) return 'none';
+  if (!blocks.every((b) => b.kind === 'pgp-message' || b.kind === 'envelope')) return 'none';
+  let outside = '';
+  let at = 0;
+  for (const b of blocks) {
+    outside += text.slice(at, b.start);
+    at = b.end;
+  }
+  outside += text.slice(at);
+  // Text next to the ciphertext is plaintext the sender wrote: the arrival is not "encrypted".
+  if (outside.replace(/[\s>]/g, '') !== '') return 'none';
+  return blocks.every((b) => b.kind === 'envelope') ? 'envelope' : 'pgp-inline';
+}
+
+function isoDate(date: string | undefined): string | null {
+  if (!date) return null;
+  const t = Date.parse(date);
+  // Years past 9999 have no plain ISO 8601 form (toISOString gives "+010000-…"): no date then.
+  return Number.isFinite(t) && t >= 0 && t < 253402300800000 ? new Date(t).toISOString() : null;
+}
+
+export function summaryOf(email: Email, verdicts: AuthVerdicts): Summary {
+  const from = mailboxes(email.from ? [email.from] : undefined)[0];
+  const encryption = arrivalEncryption(email);
+  // A snippet only of plaintext: an encrypted arrival's text is ciphertext.
+  const text = encryption === 'none' ? (email.text ?? (email.html ? htmlToText(email.html) : '')) : '';
+  const hint = autocryptHint(email.headers, from?.address, verdicts);
+  return {
+    v: 1,
+    from: from ? addressOf(from) : null,
+    to: mailboxes(email.to).slice(0, 32).map(addressOf),
+    subject: clip(email.subject ?? '', 998),
+    date: isoDate(email.date),
+    messageId: email.messageId ? clip(email.messageId, 998) : null,
+    snippet: snippetOf(text),
+    attachments: email.attachments.slice(0, 64).map((a) => ({
+      name: clip(a.filename ?? '', 256),
+      type: clip(a.mimeType, 128),
+      size: typeof a.content === 'string' ? a.content.length : a.content.byteLength,
+    })),
+    encryption,
+    ...(hint ? { autocrypt: hint } : {}),
+  };
+}
+
+/**
+ * The summary as sealed bytes' plaintext: when escaping makes it longer than the format allows
+ * (§4), the hint, then the long lists, then the subject give way, so an arrival never fails on it.
+ */
+export function encodeFittedSummary(summary: Summary): Uint8Array {
+  const attempts: Summary[] = [
+    summary,
+    { ...summary, autocrypt: undefined },
+    {
+      ...summary,
+      autocrypt: undefined,
+      to: summary.to.slice(0, 1),
+      attachments: summary.attachments.slice(0, 8),
+    },
+    {
+      ...emptySummary(),
+      date: summary.date,
+      encryption: summary.encryption,
+      subject: clip(summary.subject, 200),
+    },
+  ];
+  for (const attempt of attempts) {
+    const { autocrypt, ...rest } = attempt;
+    try {
+      return encodeSummary(autocrypt ? { ...rest, autocrypt } : rest);
+    } catch {
+      // too long: try the next, smaller one
+    }
+  }
+  return encodeSummary(emptySummary());
+}
+
+/** The summary of a message postal-mime could not parse: nothing known but its arrival. */
+export function emptySummary(): Summary {
+  return {
+    v: 1,
+    from: null,
+    to: [],
+    subject: '',
+    date: null,
+    messageId: null,
+    snippet: '',
+    attachments: [],
+    encryption: 'none',
+  };
+}

@@ -1,0 +1,291 @@
+// The Mailbox Durable Object: one per inbox address (docs/api.md, inboxes). It owns the message
+// index, flags, usage and the change cursor in its SQLite storage; the sealed bodies are R2
+// objects it names and deletes. A Durable Object runs one call at a time, and each method below
+// does its SQL without awaiting in between, so every check-then-write is atomic.
+
+import { DurableObject } from 'cloudflare:workers';
+import type { Bindings } from '../env.ts';
+import { deletePrefix, mailboxPrefix } from './body-objects.ts';
+import { ACCOUNT_QUOTA, TOMBSTONE_TTL_MS, type Usage } from './limits.ts';
+import {
+  type ChangeRow,
+  FLAG_READ,
+  FLAG_STARRED,
+  type MessageRow,
+  SCHEMA,
+  type SqlRow,
+  type StoredFormat,
+  storedBytes,
+  toMessageRow,
+} from './message-table.ts';
+
+export interface NewMessage {
+  id: string;
+  receivedAt: number;
+  dedupe: string;
+  auth: MessageRow['auth'];
+  summary: Uint8Array;
+  bodyKey: string;
+  bodySize: number;
+}
+
+export type Admission = 'ok' | 'duplicate' | 'full';
+
+export interface ListCursor {
+  receivedAt: number;
+  id: string;
+}
+
+const LIVE = 'deleted_at IS NULL';
+
+export class Mailbox extends DurableObject<Bindings> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(SCHEMA);
+  }
+
+  private counter(name: string): number {
+    const row = this.sql
+      .exec<{ value: number }>('SELECT value FROM counters WHERE name = ?', name)
+      .toArray()[0];
+    return row?.value ?? 0;
+  }
+
+  private bump(name: string, delta: number): number {
+    return this.sql
+      .exec<{ value: number }>(
+        `INSERT INTO counters (name, value) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET value = value + ?2 RETURNING value`,
+        name,
+        delta,
+      )
+      .one().value;
+  }
+
+  private row(id: string): SqlRow | undefined {
+    return this.sql.exec<SqlRow>('SELECT * FROM messages WHERE id = ?', id).toArray()[0];
+  }
+
+  usage(): Usage {
+    return { bytes: this.counter('bytes'), messages: this.counter('messages') };
+  }
+
+  /** Whether the account (this mailbox plus `others`) can take `bytes` more in one message. */
+  private fits(bytes: number, others: Usage): boolean {
+    const mine = this.usage();
+    return (
+      mine.bytes + others.bytes + bytes <= ACCOUNT_QUOTA.bytes &&
+      mine.messages + others.messages + 1 <= ACCOUNT_QUOTA.messages
+    );
+  }
+
+  /** Before the edge encrypts: a duplicate or a full account is answered without the work. */
+  admit(dedupe: string, bytes: number, others: Usage): Admission {
+    if (this.sql.exec('SELECT 1 FROM messages WHERE dedupe = ?', dedupe).toArray().length > 0)
+      return 'duplicate';
+    return this.fits(bytes, others) ? 'ok' : 'full';
+  }
+
+  /**
+   * Indexes an arrival whose sealed body is already in R2; the same checks again. One SQLite
+   * transaction: a failure half-way leaves no row and no counter changed.
+   */
+  commit(m: NewMessage, others: Usage): Admission {
+    return this.ctx.storage.transactionSync(() => {
+      const bytes = storedBytes(m.bodySize, m.summary);
+      const admission = this.admit(m.dedupe, bytes, others);
+      if (admission !== 'ok') return admission;
+      const cursor = this.bump('cursor', 1);
+      this.sql.exec(
+        `INSERT INTO messages (id, received_at, dedupe, auth, format, version, summary, body_key, body_size, flags, changed)
+         VALUES (?, ?, ?, ?, 'pgp', 1, ?, ?, ?, 0, ?)`,
+        m.id,
+        m.receivedAt,
+        m.dedupe,
+        JSON.stringify(m.auth),
+        m.summary,
+        m.bodyKey,
+        m.bodySize,
+        cursor,
+      );
+      this.bump('bytes', bytes);
+      this.bump('messages', 1);
+      return 'ok';
+    });
+  }
+
+  /** Newest first; `before` is the last message of the previous page. */
+  list(before: ListCursor | null, limit: number): { messages: MessageRow[]; next: ListCursor | null } {
+    const rows = before
+      ? this.sql
+          .exec<SqlRow>(
+            `SELECT * FROM messages WHERE ${LIVE} AND (received_at < ?1 OR (received_at = ?1 AND id < ?2))
+             ORDER BY received_at DESC, id DESC LIMIT ?3`,
+            before.receivedAt,
+            before.id,
+            limit + 1,
+          )
+          .toArray()
+      : this.sql
+          .exec<SqlRow>(
+            `SELECT * FROM messages WHERE ${LIVE} ORDER BY received_at DESC, id DESC LIMIT ?`,
+            limit + 1,
+          )
+          .toArray();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      messages: page.map(toMessageRow),
+      next: rows.length > limit && last ? { receivedAt: last.received_at, id: last.id } : null,
+    };
+  }
+
+  get(id: string): MessageRow | null {
+    const r = this.row(id);
+    return r && r.deleted_at === null ? toMessageRow(r) : null;
+  }
+
+  /** Where the body of a live message is, for streaming it from R2. */
+  body(id: string): { key: string; version: number; format: StoredFormat; size: number } | null {
+    const r = this.row(id);
+    if (!r || r.deleted_at !== null || !r.body_key) return null;
+    return { key: r.body_key, version: r.version, format: r.format as StoredFormat, size: r.body_size };
+  }
+
+  /**
+   * Compare-and-swap of summary and body (the client's re-encryption under the inbox key). The
+   * caller wrote the new body to R2 first; the old one is deleted here once the row points away.
+   */
+  async replace(
+    id: string,
+    expectedVersion: number,
+    next: { summary: Uint8Array; bodyKey: string; bodySize: number },
+    others: Usage,
+  ): Promise<
+    | { status: 'replaced'; message: MessageRow }
+    | { status: 'conflict'; version: number }
+    | { status: 'not_found' }
+    | { status: 'full' }
+  > {
+    const r = this.row(id);
+    if (!r || r.deleted_at !== null) return { status: 'not_found' };
+    if (r.version !== expectedVersion) return { status: 'conflict', version: r.version };
+    const delta = storedBytes(next.bodySize, next.summary) - storedBytes(r.body_size, r.summary);
+    if (delta > 0 && !this.fits(delta, { bytes: others.bytes, messages: others.messages - 1 }))
+      return { status: 'full' };
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        `UPDATE messages SET format = 'inbox-v1', version = version + 1, summary = ?, body_key = ?, body_size = ?, changed = ?
+         WHERE id = ?`,
+        next.summary,
+        next.bodyKey,
+        next.bodySize,
+        this.bump('cursor', 1),
+        id,
+      );
+      this.bump('bytes', delta);
+    });
+    if (r.body_key && r.body_key !== next.bodyKey) await this.dropBody(r.body_key);
+    return { status: 'replaced', message: toMessageRow(this.row(id)!) };
+  }
+
+  /** Deletes a message: its body and summary go, a tombstone stays for `changes`. */
+  async remove(id: string): Promise<boolean> {
+    const r = this.row(id);
+    if (!r || r.deleted_at !== null) return false;
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        'UPDATE messages SET summary = NULL, body_key = NULL, body_size = 0, flags = 0, deleted_at = ?, changed = ? WHERE id = ?',
+        now,
+        this.bump('cursor', 1),
+        id,
+      );
+      this.bump('bytes', -storedBytes(r.body_size, r.summary));
+      this.bump('messages', -1);
+      this.pruneTombstones(now);
+    });
+    if (r.body_key) await this.dropBody(r.body_key);
+    return true;
+  }
+
+  /** The row no longer points at the body: a failed delete leaves ciphertext nobody can reach. */
+  private async dropBody(key: string): Promise<void> {
+    try {
+      await this.env.MAIL_BODIES.delete(key);
+    } catch {
+      console.error('mailbox: a replaced or deleted body could not be removed from R2');
+    }
+  }
+
+  setFlags(id: string, flags: { read?: boolean; starred?: boolean }): MessageRow | null {
+    const r = this.row(id);
+    if (!r || r.deleted_at !== null) return null;
+    let value = r.flags;
+    if (flags.read !== undefined) value = flags.read ? value | FLAG_READ : value & ~FLAG_READ;
+    if (flags.starred !== undefined) value = flags.starred ? value | FLAG_STARRED : value & ~FLAG_STARRED;
+    if (value !== r.flags)
+      this.sql.exec(
+        'UPDATE messages SET flags = ?, changed = ? WHERE id = ?',
+        value,
+        this.bump('cursor', 1),
+        id,
+      );
+    return toMessageRow(this.row(id)!);
+  }
+
+  cursor(): number {
+    return this.counter('cursor');
+  }
+
+  /**
+   * What changed after `since`, oldest first. A cursor older than the tombstones still kept is
+   * 'expired': the client must list again.
+   */
+  changes(
+    since: number,
+    limit: number,
+  ): { expired: true } | { cursor: number; changes: ChangeRow[]; more: boolean } {
+    if (since < this.counter('pruned') || since > this.counter('cursor')) return { expired: true };
+    const rows = this.sql
+      .exec<SqlRow>('SELECT * FROM messages WHERE changed > ? ORDER BY changed LIMIT ?', since, limit + 1)
+      .toArray();
+    const page = rows.slice(0, limit);
+    const changes = page.map((r) =>
+      r.deleted_at !== null
+        ? { id: r.id, cursor: r.changed, deleted: true }
+        : { id: r.id, cursor: r.changed, deleted: false, message: toMessageRow(r) },
+    );
+    const more = rows.length > limit;
+    return {
+      cursor: more ? (page[page.length - 1]?.changed ?? since) : this.counter('cursor'),
+      changes,
+      more,
+    };
+  }
+
+  private pruneTombstones(now: number): void {
+    const old = this.sql
+      .exec<{ changed: number | null }>(
+        'SELECT max(changed) AS changed FROM messages WHERE deleted_at IS NOT NULL AND deleted_at < ?',
+        now - TOMBSTONE_TTL_MS,
+      )
+      .one().changed;
+    if (old === null) return;
+    this.sql.exec('DELETE FROM messages WHERE deleted_at IS NOT NULL AND changed <= ?', old);
+    this.sql.exec(
+      `INSERT INTO counters (name, value) VALUES ('pruned', ?1) ON CONFLICT (name) DO UPDATE SET value = ?1`,
+      old,
+    );
+  }
+
+  /** Release: every body in R2, then every row. Safe to call again after a failure. */
+  async destroy(): Promise<number> {
+    const deleted = await deletePrefix(this.env.MAIL_BODIES, mailboxPrefix(this.ctx.id.toString()));
+    await this.ctx.storage.deleteAll();
+    return deleted;
+  }
+}

@@ -1,0 +1,179 @@
+// Per-account quota over all of an account's inboxes, releasing an inbox (its data deleted, its
+// mail refused, its name never claimed again), and the Autocrypt hint of an aligned arrival.
+
+import { env, runInDurableObject } from 'cloudflare:test';
+import * as openpgp from 'openpgp';
+import { describe, expect, it } from 'vitest';
+import { InboxesResponse, MessageListResponse } from '../../shared/api/inbox.ts';
+import { fromBase64Url } from '../../shared/encoding.ts';
+import { decodeSummary } from '../../shared/mailbox/summary.ts';
+import { decodeLeaf } from '../../shared/transparency/index.ts';
+import { REJECT } from '../src/inbound/receive.ts';
+import { mailboxPrefix } from '../src/mailbox/body-objects.ts';
+import { ACCOUNT_QUOTA } from '../src/mailbox/limits.ts';
+import { mailboxStub } from '../src/mailbox/stub.ts';
+import plainEml from './fixtures/inbox/plain.eml?raw';
+import { addressed, deliver } from './inbox-support/inbound-mail.ts';
+import { type InboxAccount, inboxAccount, inboxApi, openSealed } from './inbox-support/inbox-account.ts';
+import { findEverywhere, mailboxCells } from './inbox-support/storage-scan.ts';
+import { api, expectError, freshInbox, registerAccount } from './support/accounts.ts';
+import { storedLeafCount, storedLeaves } from './transparency-support/log.ts';
+
+function mail(tag: string, to: string): Uint8Array {
+  return addressed(plainEml.replace('Message-ID: <plain-', `Message-ID: <${tag}-`), to);
+}
+
+/** Sets a mailbox's usage counters, as if it held that much. */
+async function fill(address: string, usage: { bytes: number; messages: number }): Promise<void> {
+  const stub = mailboxStub(env, address);
+  await stub.usage();
+  await runInDurableObject(stub, (_o, state) => {
+    for (const [name, value] of Object.entries(usage))
+      state.storage.sql.exec(
+        `INSERT INTO counters (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = ?2`,
+        name,
+        value,
+      );
+  });
+}
+
+/** A second inbox on the account, bound to a key as the client does after adding it. */
+async function addInbox(who: InboxAccount): Promise<string> {
+  const address = freshInbox('second');
+  const res = await api('/api/v1/account/addresses', { method: 'POST', json: { address }, token: who.token });
+  expect(res.status).toBe(201);
+  const { publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    userIDs: [{ email: who.address }, { email: address }],
+    format: 'armored',
+  });
+  const published = await api('/api/v1/directory/keys', {
+    method: 'POST',
+    json: { openpgpKey: publicKey },
+    token: who.token,
+  });
+  expect(published.status).toBeLessThan(300);
+  return address;
+}
+
+describe('quota', () => {
+  it('a full account refuses new mail with its own reason; one byte less is fine', async () => {
+    const who = await inboxAccount('full');
+    const d1 = await deliver(mail('q1', who.address), who.address);
+    expect(d1.rejected).toBeUndefined();
+    await fill(who.address, { bytes: ACCOUNT_QUOTA.bytes - 100, messages: 1 });
+    const d2 = await deliver(mail('q2', who.address), who.address);
+    expect(d2.rejected).toBe(REJECT.full);
+    expect(d2.threw).toBeUndefined();
+    expect(await findEverywhere('CANARY7f3a9c', [who.address])).toEqual([]);
+    await fill(who.address, { bytes: 0, messages: ACCOUNT_QUOTA.messages });
+    expect((await deliver(mail('q3', who.address), who.address)).rejected).toBe(REJECT.full);
+    await fill(who.address, { bytes: 0, messages: ACCOUNT_QUOTA.messages - 2 });
+    expect((await deliver(mail('q4', who.address), who.address)).rejected).toBeUndefined();
+  });
+
+  it("counts every inbox of the account: one full inbox fills the other's quota", async () => {
+    const who = await inboxAccount('multi');
+    const second = await addInbox(who);
+    await fill(who.address, { bytes: ACCOUNT_QUOTA.bytes - 1000, messages: 1 });
+    const d = await deliver(mail('m1', second), second);
+    expect(d.rejected).toBe(REJECT.full);
+    const res = await api('/api/v1/inboxes', { token: who.token });
+    const overview = InboxesResponse.parse(await res.json());
+    expect(overview.inboxes.map((i) => i.address).sort()).toEqual([who.address, second].sort());
+    expect(overview.quota).toMatchObject({
+      bytes: ACCOUNT_QUOTA.bytes,
+      usedBytes: ACCOUNT_QUOTA.bytes - 1000,
+    });
+  });
+});
+
+describe('releasing an inbox', () => {
+  it('deletes its mailbox data, refuses its mail as released, and nobody can claim it again', async () => {
+    const who = await inboxAccount('leaving');
+    for (const tag of ['r1', 'r2']) await deliver(mail(tag, who.address), who.address);
+    const prefix = mailboxPrefix(mailboxStub(env, who.address).id.toString());
+    expect((await env.MAIL_BODIES.list({ prefix })).objects).toHaveLength(2);
+
+    await expectError(
+      await api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, { method: 'DELETE' }),
+      401,
+    );
+    const other = await inboxAccount('other');
+    await expectError(
+      await api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, {
+        method: 'DELETE',
+        token: other.token,
+      }),
+      404,
+    );
+    const leavesBefore = await storedLeafCount();
+    const res = await api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, {
+      method: 'DELETE',
+      token: who.token,
+    });
+    expect(res.status).toBe(200);
+    // The release is a directory change, so the transparency log records it (one leaf).
+    const released = (await storedLeaves(leavesBefore)).map(decodeLeaf);
+    expect(released.map((l) => l.event)).toEqual(['address_released']);
+
+    expect((await env.MAIL_BODIES.list({ prefix })).objects).toEqual([]);
+    expect(await mailboxCells(who.address)).toEqual([]);
+    expect((await deliver(mail('r3', who.address), who.address)).rejected).toBe(REJECT.released);
+    expect(await findEverywhere('CANARY7f3a9c', [])).toEqual([]);
+    await expectError(await inboxApi(who, '/messages'), 404);
+    // The directory no longer answers for it.
+    const lookup = await api(`/api/v1/directory/keys?address=${encodeURIComponent(who.address)}`);
+    expect(lookup.status).toBeGreaterThanOrEqual(400);
+    await expect(registerAccount(who.address)).rejects.toThrow(/409/);
+  });
+});
+
+describe('Autocrypt hint', () => {
+  async function autocryptMail(
+    to: string,
+    headerFrom: string,
+    tag: string,
+  ): Promise<{ raw: Uint8Array; keydata: string }> {
+    const { publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      userIDs: [{ email: 'dave@sender.example' }],
+      format: 'binary',
+    });
+    const keydata = btoa(String.fromCharCode(...publicKey));
+    const folded = keydata.match(/.{1,70}/g)!.join('\r\n ');
+    const eml = plainEml
+      .replace('header.from=sender.example', `header.from=${headerFrom}`)
+      .replace(
+        'From: "Dave',
+        `Autocrypt: addr=dave@sender.example; prefer-encrypt=mutual; keydata=\r\n ${folded}\r\nFrom: "Dave`,
+      )
+      .replace(/From: "Dave [^"]*" <[^>]*>/, 'From: Dave <dave@sender.example>')
+      .replace('Message-ID: <plain-', `Message-ID: <${tag}-`);
+    return { raw: addressed(eml, to), keydata };
+  }
+
+  async function newestSummary(who: InboxAccount) {
+    const res = await inboxApi(who, '/messages?limit=1');
+    const [m] = MessageListResponse.parse(await res.json()).messages;
+    return decodeSummary(await openSealed(who, fromBase64Url(m!.summary)));
+  }
+
+  it('kept (sealed, in the summary) when DMARC is aligned with the From address', async () => {
+    const who = await inboxAccount('ac');
+    const { raw, keydata } = await autocryptMail(who.address, 'sender.example', 'ac1');
+    await deliver(raw, who.address);
+    expect((await newestSummary(who)).autocrypt).toEqual({
+      addr: 'dave@sender.example',
+      preferEncrypt: 'mutual',
+      keydata,
+    });
+  });
+
+  it('dropped when DMARC passed for another domain', async () => {
+    const who = await inboxAccount('ac');
+    const { raw } = await autocryptMail(who.address, 'elsewhere.example', 'ac2');
+    await deliver(raw, who.address);
+    expect((await newestSummary(who)).autocrypt).toBeUndefined();
+  });
+});
