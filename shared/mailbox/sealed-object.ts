@@ -174,6 +174,15 @@ export function openObject(
   return collect(openObjectChunks(inboxKey, context, [sealed]));
 }
 
+/**
+ * §3.1 the key id in a sealed object's header, so a reader holding several inbox keys (after a
+ * rotation) picks the one that sealed it; null when the bytes do not begin with a v1 header.
+ */
+export function sealedKeyId(sealed: Uint8Array): Uint8Array | null {
+  if (sealed.length < HEADER_LENGTH || !equalBytes(sealed.subarray(0, 4), MAGIC)) return null;
+  return sealed.slice(5, 5 + KEY_ID_LENGTH);
+}
+
 /** Size of a sealed object for a plaintext of `length` bytes (§3.3). */
 export function sealedLength(length: number): number {
   const segments = Math.max(1, Math.ceil(length / SEGMENT_SIZE));

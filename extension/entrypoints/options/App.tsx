@@ -10,6 +10,7 @@ import { UnlockForm } from '../../ui/UnlockForm.tsx';
 import { ContactsSection } from './ContactsSection.tsx';
 import { IdentitySection } from './IdentitySection.tsx';
 import { ImportKeySection } from './ImportKeySection.tsx';
+import { InboxSection } from './InboxSection.tsx';
 import { RecoverSection } from './RecoverSection.tsx';
 import { SecurityLogSection } from './SecurityLogSection.tsx';
 import { SessionsSection } from './SessionsSection.tsx';
@@ -64,6 +65,7 @@ export function App() {
           </p>
           <IdentitySection revision={revision} />
           <ImportKeySection onImported={() => setRevision((r) => r + 1)} />
+          <InboxSection />
           <ContactsSection />
           <SecurityMarkPanel onRenew />
           <SettingsSection />

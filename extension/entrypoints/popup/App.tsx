@@ -35,6 +35,11 @@ export function App() {
         </p>
       )}
       <p>
+        <a href={extensionUrl('/inbox.html')} target="_blank" rel="noreferrer" data-testid="open-inbox">
+          {t('openInbox')}
+        </a>
+      </p>
+      <p>
         <a href={extensionUrl('/options.html')} target="_blank" rel="noreferrer">
           {t('openKeyring')}
         </a>

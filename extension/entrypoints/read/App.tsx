@@ -7,8 +7,9 @@ import { PORT_READ, spareFromFragment, tokenFromFragment } from '../../overlay/n
 import type { ReadOut, ReadView } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { t } from '../../platform/browser.ts';
-import { Parts } from './Parts.tsx';
-import { Verdict } from './Verdict.tsx';
+import { FAILURE_TEXT } from '../../ui/read/failure.ts';
+import { Parts } from '../../ui/read/Parts.tsx';
+import { Verdict } from '../../ui/read/Verdict.tsx';
 
 const LOADING_DELAY_MS = 150;
 
@@ -16,19 +17,6 @@ type State =
   | { s: 'loading' }
   | { s: 'view'; view: ReadView }
   | { s: 'failure'; code: string; message: string; fullViewUrl: string | null; clipped: boolean };
-
-/** Failure codes with a message of their own in _locales; others show the background's text. */
-const FAILURE_TEXT: Record<string, string> = {
-  tampered: 'readFailTampered',
-  no_integrity: 'readFailNoIntegrity',
-  not_for_me: 'readFailNotForMe',
-  duplicate: 'readFailDuplicate',
-  key_unusable: 'readFailKeyUnusable',
-  malformed: 'readFailMalformed',
-  secret_key_material: 'readFailSecretKey',
-  too_large: 'readFailTooLarge',
-  internal: 'readFailInternal',
-};
 
 function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
   if (props.view.attachments.length === 0) return null;

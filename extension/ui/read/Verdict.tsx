@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { SignatureView, VerdictView, WarningView } from '../../overlay/protocol.ts';
 import { t } from '../../platform/browser.ts';
-import { SecurityMark } from '../../ui/SecurityMark.tsx';
+import { SecurityMark } from '../SecurityMark.tsx';
 
 function signerName(s: SignatureView): string {
   return s.signerUserIds[0] ?? `key ${s.keyId}`;
