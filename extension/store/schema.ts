@@ -69,10 +69,15 @@ export interface InboxRotationRecord {
   kind: 'inbox-rotation';
   /** The key objects move to (hex id). */
   target: string;
+  /** The inboxes a pass walks. */
+  addresses: string[];
   /** Inbox addresses and folders still to walk, each with the list cursor reached. */
   pending: { address: string; folder: 'inbox' | 'sent'; before: string | null }[];
   moved: number;
+  /** Messages that failed in the current pass (another pass retries them). */
   failed: number;
+  /** Passes walked so far; a pass that left failures is followed by another, up to a limit. */
+  passes: number;
   startedAt: number;
   finishedAt: number | null;
 }

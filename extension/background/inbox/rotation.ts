@@ -19,15 +19,23 @@ import type { StoredKeySource } from './stored-objects.ts';
 
 const FOLDERS: Folder[] = ['inbox', 'sent'];
 const PAGE = 50;
+/** A pass that could not move everything (offline, a race) is walked again, this many in all. */
+export const MAX_PASSES = 3;
+
+function walk(addresses: string[]): InboxRotationRecord['pending'] {
+  return addresses.flatMap((address) => FOLDERS.map((folder) => ({ address, folder, before: null })));
+}
 
 /** A new walk towards `target` over every folder of `addresses` (replacing any earlier one). */
 export function newRotation(target: string, addresses: string[], now = Date.now()): InboxRotationRecord {
   return {
     kind: 'inbox-rotation',
     target,
-    pending: addresses.flatMap((address) => FOLDERS.map((folder) => ({ address, folder, before: null }))),
+    addresses,
+    pending: walk(addresses),
     moved: 0,
     failed: 0,
+    passes: 1,
     startedAt: now,
     finishedAt: null,
   };
@@ -60,9 +68,7 @@ export async function continueRotation(
   if (!rec || rec.finishedAt !== null) return rec;
   const ring = await deps.keys.ring();
   const target = currentInboxKey(ring).id;
-  if (target !== rec.target) {
-    Object.assign(rec, newRotation(target, [...new Set(rec.pending.map((p) => p.address))], rec.startedAt));
-  }
+  if (target !== rec.target) Object.assign(rec, newRotation(target, rec.addresses, rec.startedAt));
   const deadline = now() + budgetMs;
   while (rec.pending.length > 0 && now() < deadline) {
     const step = rec.pending[0]!;
@@ -93,6 +99,12 @@ export async function continueRotation(
     if (page.next) step.before = page.next;
     else rec.pending.shift();
     await deps.records.putRotation(rec);
+  }
+  if (rec.pending.length === 0 && rec.failed > 0 && rec.passes < MAX_PASSES) {
+    // Some could not move: walk again (they are the only ones still under an older key).
+    Object.assign(rec, { pending: walk(rec.addresses), failed: 0, passes: rec.passes + 1 });
+    await deps.records.putRotation(rec);
+    return rec;
   }
   if (rec.pending.length === 0) {
     await deps.search.reseal(ring);
