@@ -12,13 +12,13 @@ import {
   toServerKdf,
 } from '../../extension/background/account.ts';
 import { Custody, memorySessionArea } from '../../extension/background/custody.ts';
-import { createInboxService, type InboxDeps } from '../../extension/background/inbox/service.ts';
 import {
   generateIdentitySecrets,
   type IdentitySecrets,
   publicEnvelopeKeys,
   publicPgpKey,
 } from '../../extension/background/identity.ts';
+import { createInboxService, type InboxDeps } from '../../extension/background/inbox/service.ts';
 import { createPrekeyCustody } from '../../extension/background/prekey-custody.ts';
 import { accountServerFor, createHandlers } from '../../extension/background/service.ts';
 import { runUpkeep, syncVaultNow, type UpkeepDeps } from '../../extension/background/upkeep.ts';

@@ -10,15 +10,19 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentInboxKey, inboxKeys } from '../../extension/background/inbox/keyring.ts';
-import { openStoredMessage } from '../../extension/background/inbox/open-message.ts';
 import { rotateInboxKey } from '../../extension/background/inbox/keyring-custody.ts';
+import { openStoredMessage } from '../../extension/background/inbox/open-message.ts';
 import { continueRotation, newRotation } from '../../extension/background/inbox/rotation.ts';
 import { SearchStore } from '../../extension/background/inbox/search-store.ts';
 import { InboxRecords } from '../../extension/store/inbox-records.ts';
 import type { ApiClient } from '../../shared/api/client.ts';
 import { fromBase64Url, toHex } from '../../shared/encoding.ts';
 import { sealedKeyId } from '../../shared/mailbox/index.ts';
-import { type BackgroundDevice, backgroundDevice, registerWithVault } from '../extension/background-device.ts';
+import {
+  type BackgroundDevice,
+  backgroundDevice,
+  registerWithVault,
+} from '../extension/background-device.ts';
 import { startWorker, type WorkerServer } from '../harness/worker.ts';
 
 const ALICE = 'alice-bg@noise.localhost';
@@ -221,7 +225,11 @@ describe('the inbox in the background, real Worker', () => {
 
   it('rotation re-encrypts every stored message and the search source, resuming after a crash', async () => {
     const old = currentInboxKey((await alice.bg.custody.current())!.inbox!).id;
-    const ring = await rotateInboxKey({ records: alice.records, custody: alice.bg.custody, server: alice.bg.server });
+    const ring = await rotateInboxKey({
+      records: alice.records,
+      custody: alice.bg.custody,
+      server: alice.bg.server,
+    });
     const target = currentInboxKey(ring).id;
     expect(target).not.toBe(old);
     expect(inboxKeys(ring).map((k) => k.id)).toContain(old);
@@ -251,7 +259,9 @@ describe('the inbox in the background, real Worker', () => {
       privateKey: () => Promise.reject(new Error('rotation never needs the private key')),
     };
     const search = new SearchStore(alice.db);
-    await expect(continueRotation({ api: crashing, records, keys, search })).rejects.toThrow('the browser closed');
+    await expect(continueRotation({ api: crashing, records, keys, search })).rejects.toThrow(
+      'the browser closed',
+    );
     const halfway = await records.rotation();
     expect(halfway).toMatchObject({ finishedAt: null, failed: 1 });
     expect(halfway!.moved).toBeGreaterThan(0);

@@ -7,7 +7,12 @@ import type { ChangesResponse, InboxMessage } from '../../../shared/api/inbox.ts
 import { newMailText } from './new-mail.ts';
 import { applyChanges, badgeText } from './poller.ts';
 
-const msg = (id: string, receivedAt: number, read = false, folder: 'inbox' | 'sent' = 'inbox'): InboxMessage => ({
+const msg = (
+  id: string,
+  receivedAt: number,
+  read = false,
+  folder: 'inbox' | 'sent' = 'inbox',
+): InboxMessage => ({
   id: id.padEnd(22, 'A'),
   folder,
   receivedAt,
@@ -36,7 +41,11 @@ describe('inbox poll state', () => {
     expect(state).toMatchObject({ cursor: 2, newest: 200 });
     expect(state.unread).toHaveLength(1);
     // b marked unread again (older): counted, not announced; c is new; a Sent copy is neither.
-    const arrived = applyChanges(state, page(5, msg('b', 200, false), msg('c', 300), msg('s', 400, true, 'sent')), true);
+    const arrived = applyChanges(
+      state,
+      page(5, msg('b', 200, false), msg('c', 300), msg('s', 400, true, 'sent')),
+      true,
+    );
     expect(arrived.map((m) => m.id[0])).toEqual(['c']);
     expect(state.unread.map((id) => id[0]).sort()).toEqual(['a', 'b', 'c']);
     // Read, deleted: out of the count.

@@ -31,7 +31,8 @@ describe('inbox search source', () => {
     const rows = await db.getAll('inboxSearch');
     expect(rows).toHaveLength(1);
     expect(rows[0]!.keyId).toBe(currentInboxKey(ring).id);
-    const raw = Buffer.from(rows[0]!.entry).toString('latin1') + JSON.stringify(await db.getAllKeys('inboxSearch'));
+    const raw =
+      Buffer.from(rows[0]!.entry).toString('latin1') + JSON.stringify(await db.getAllKeys('inboxSearch'));
     for (const word of ['CANARY', 'Quarterly', 'dave@', 'ada@', 'AAAA']) expect(raw).not.toContain(word);
     const seen: SearchDoc[] = [];
     expect(await store.forEach(ring, (d) => seen.push(d))).toEqual({ unreadable: 0 });
@@ -58,8 +59,12 @@ describe('inbox search source', () => {
     const ring = newInboxKeyring();
     const search = new InboxSearch(new SearchStore(db), async () => ring);
     await search.add(doc('a'));
-    await search.add(doc('b', { from: 'Erin <erin@sq.example>', subject: 'Lunch', text: 'Falafel on Friday?' }));
-    await search.add(doc('c', { address: 'ada2@noise.localhost', subject: 'Other inbox', text: 'falafel too' }));
+    await search.add(
+      doc('b', { from: 'Erin <erin@sq.example>', subject: 'Lunch', text: 'Falafel on Friday?' }),
+    );
+    await search.add(
+      doc('c', { address: 'ada2@noise.localhost', subject: 'Other inbox', text: 'falafel too' }),
+    );
     const ids = async (q: string) => (await search.search(q)).map((h) => h.id[0]).sort();
     expect(await ids('erin')).toEqual(['b']);
     expect(await ids('quarter')).toEqual(['a']);

@@ -57,7 +57,10 @@ describe('stored objects', () => {
   });
 
   it('refuses an arrival that is an unencrypted OpenPGP literal (a server writing its own plaintext)', async () => {
-    const literal = await createMessage({ binary: utf8('From: bank@example\r\n\r\nsend money'), format: 'binary' });
+    const literal = await createMessage({
+      binary: utf8('From: bank@example\r\n\r\nsend money'),
+      format: 'binary',
+    });
     const bytes = literal.write() as Uint8Array;
     expect(await code(openStored(KIND_BODY, ID, 'pgp', bytes, source()))).toBe('no_integrity');
   });
@@ -72,7 +75,11 @@ describe('stored objects', () => {
 
   it('an object under a key this vault lacks: the vault is synced once, then not_for_me', async () => {
     const theirs = newInboxKeyring();
-    const sealed = await sealObject(currentInboxKey(theirs).key, { kind: KIND_BODY, messageId: ID }, utf8('x'));
+    const sealed = await sealObject(
+      currentInboxKey(theirs).key,
+      { kind: KIND_BODY, messageId: ID },
+      utf8('x'),
+    );
     const stale = source(newInboxKeyring());
     expect(await code(openStored(KIND_BODY, ID, 'inbox-v1', sealed, stale))).toBe('not_for_me');
     expect(stale.refreshes).toBe(1);

@@ -210,12 +210,20 @@ export function Mailbox(props: { account: string }) {
             {f === 'inbox' ? t('inboxFolderInbox') : t('inboxFolderSent')}
           </button>
         ))}
-        <button type="button" class="secondary" data-testid="refresh" onClick={load}>
+        <button
+          type="button"
+          class="secondary"
+          data-testid="refresh"
+          onClick={() => {
+            setHits(null);
+            load();
+          }}
+        >
           {t('inboxRefresh')}
         </button>
       </nav>
       <ErrorText message={error} />
-      {armed && !open && (
+      {armed && (
         <p class="notice warning" role="status">
           {t('inboxDeleteAgain')}
         </p>

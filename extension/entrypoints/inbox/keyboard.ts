@@ -16,8 +16,8 @@ export interface InboxKeys {
 }
 
 function typing(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
+  if (!(target instanceof HTMLElement)) return false;
+  return target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable;
 }
 
 export function useInboxKeys(keys: InboxKeys): void {
@@ -43,7 +43,7 @@ export function useInboxKeys(keys: InboxKeys): void {
       const run = action[e.key];
       if (!run) return;
       // Enter on a button is that button's, on a list row the row's own (RowList).
-      const el = e.target as HTMLElement | null;
+      const el = e.target instanceof Element ? e.target : null;
       if (e.key === 'Enter' && (el?.tagName === 'BUTTON' || el?.getAttribute('role') === 'option')) return;
       e.preventDefault();
       run();
