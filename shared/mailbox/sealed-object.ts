@@ -15,7 +15,6 @@ import {
   decryptSegments,
   encryptSegments,
   iterateBytes,
-  PayloadDigest,
   SEGMENT_SIZE,
   type Segment,
   segmentPlaintext,
@@ -88,7 +87,8 @@ export async function* sealObjectChunks(
   const salt = random(SALT_LENGTH);
   yield concatBytes(MAGIC, new Uint8Array([context.kind]), inboxKeyId(inboxKey), salt);
   const key = await objectKey(inboxKey, salt, context);
-  yield* encryptSegments(key, segmentPlaintext(plaintext), new PayloadDigest());
+  // Nothing signs a mailbox object: the envelope's payload digest would be computed for nobody.
+  yield* encryptSegments(key, segmentPlaintext(plaintext), null);
 }
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -162,7 +162,7 @@ export async function* openObjectChunks(
   if (q.buffered < HEADER_LENGTH) throw new NoiseError('malformed', 'mailbox object: truncated header');
   const salt = checkHeader(q.take(HEADER_LENGTH), inboxKey, context);
   const key = await objectKey(inboxKey, salt, context);
-  yield* decryptSegments(key, ciphertextChunks(q), new PayloadDigest());
+  yield* decryptSegments(key, ciphertextChunks(q), null);
 }
 
 /** Opens a whole object; nothing is returned unless every chunk authenticated (§3.4). */
