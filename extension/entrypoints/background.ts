@@ -3,12 +3,14 @@
 
 import type { AccountSecrets } from '../background/account.ts';
 import { AUTOLOCK_ALARM, Custody } from '../background/custody.ts';
+import { lockStateWatcher } from '../background/lock-broadcast.ts';
 import { startOverlayPorts } from '../background/overlay-ports.ts';
 import { createRouter } from '../background/router.ts';
 import { createHandlers } from '../background/service.ts';
 import { runUpkeep, UPKEEP_ALARM } from '../background/upkeep.ts';
 import {
   alarms,
+  broadcastToPages,
   extensionId,
   extensionOrigin,
   onInstalled,
@@ -31,7 +33,17 @@ export default defineBackground(() => {
   const route = createRouter(handlers, { id: extensionId(), origin: extensionOrigin() }, () => {
     custody.touch().catch(() => {});
   });
-  onMessage(route);
+  // Every open page and frame hears of a lock or unlock, wherever it happened (lock-broadcast.ts).
+  const lockState = lockStateWatcher(async () => (await custody.current()) !== null, broadcastToPages);
+  lockState.check().catch(() => {});
+  custody.onLock(() => {
+    lockState.check().catch(() => {});
+  });
+  onMessage(async (message, sender) => {
+    const reply = await route(message, sender);
+    await lockState.check();
+    return reply;
+  });
   startOverlayPorts(ready, custody);
 
   alarms.onAlarm(async (name) => {
