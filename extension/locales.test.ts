@@ -37,11 +37,12 @@ function usedKeys(): Set<string> {
       keys.add(m[1] as string);
     // Names kept in tables (help topics, read failures, option sections, ternaries of t()).
     for (const m of text.matchAll(
-      /'((?:help|readFail|readNext|frameLocked|composeFrame|readFrame|composeButton|session[A-Z])[A-Za-z0-9]*)'/g,
+      /'((?:help|readFail|readNext|frameLocked|composeFrame|readFrame|composeButton|cipher|session[A-Z])[A-Za-z0-9]*)'/g,
     ))
       keys.add(m[1] as string);
   }
   for (let s = 0; s <= 4; s++) keys.add(`strength${s}`);
+  for (const field of ['to', 'cc', 'bcc']) keys.add(`recipientField_${field}`);
   for (const kind of LOG_KINDS) keys.add(`log_${kind}`);
   for (const code of ERROR_CODES) keys.add(`error_${code}`);
   for (const id of MARK_PICTURES) keys.add(pictureMessage(id));

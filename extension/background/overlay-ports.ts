@@ -6,11 +6,15 @@ import type { AccountSecrets } from './account.ts';
 import { inspectPublicKey, observeKey } from './contacts.ts';
 import type { Custody } from './custody.ts';
 import { ExtensionError } from './errors.ts';
-import { createOverlayRouter } from './overlay.ts';
+import { createOverlayRouter, type OverlayHooks } from './overlay.ts';
 import { UnlockedKeyCache } from './overlay-crypto.ts';
 import { createDirectoryClient } from './overlay-directory.ts';
 
-export function startOverlayPorts(ready: Promise<Records>, custody: Custody<AccountSecrets>): void {
+export function startOverlayPorts(
+  ready: Promise<Records>,
+  custody: Custody<AccountSecrets>,
+  lockNotices?: OverlayHooks['lockNotices'],
+): void {
   const directory = createDirectoryClient(async () => (await (await ready).settings()).serverUrl);
   const cache = new UnlockedKeyCache();
   // The opened key goes when the extension locks, not at the next read: the background may keep
@@ -48,6 +52,7 @@ export function startOverlayPorts(ready: Promise<Records>, custody: Custody<Acco
       touch: () => {
         custody.touch().catch(() => {});
       },
+      lockNotices,
     },
     { id: extensionId(), origin: extensionOrigin() },
   );

@@ -333,3 +333,77 @@ describe('overlay router', () => {
     expect(reader.received[0]).toMatchObject({ t: 'failure', code: 'forbidden' });
   });
 });
+
+describe('lock notices to open frames', () => {
+  it('a locked read fails as locked; on unlock every open frame is told, and the read then opens', async () => {
+    let unlocked = false;
+    let tell: ((state: 'locked' | 'unlocked') => void) | null = null;
+    const keys: OverlayKeySource = {
+      secrets: async () => (unlocked ? bob : null),
+      contacts: async () => [],
+      lookup: async () => null,
+      bundle: async () => null,
+      envelopeFingerprint: async () => null,
+    };
+    const router = createOverlayRouter(
+      {
+        keys,
+        cache: new UnlockedKeyCache(),
+        importKey: async () => ({ fingerprint: '' }),
+        ownAddress: async () => (unlocked ? bob.address : null),
+        touch: () => {},
+        lockNotices: (listener) => {
+          tell = listener;
+        },
+      },
+      SELF,
+    );
+    const relay = new MemoryPort(PORT_RELAY, contentScript(31));
+    router(relay);
+    const token = 'tok_lockednotice0001';
+    relay.send({
+      t: 'read',
+      token,
+      kind: 'pgp-message',
+      text: armored,
+      sender: null,
+      clipped: false,
+      fullViewUrl: null,
+    });
+    relay.send({
+      t: 'compose',
+      token: 'tok_lockednotice0002',
+      to: [],
+      cc: [],
+      bcc: [],
+      unresolved: [],
+      subject: '',
+      typedChars: 0,
+      provider: 'generic',
+    });
+    const reader = new MemoryPort(PORT_READ, frame('read.html', 31));
+    router(reader);
+    reader.send({ t: 'open', token });
+    await answered(reader);
+    expect(reader.received[0]).toMatchObject({ t: 'failure', code: 'locked' });
+    expect(JSON.stringify(reader.received)).not.toContain(CANARY);
+    const composer = new MemoryPort(PORT_COMPOSE, frame('compose.html', 31));
+    router(composer);
+    const gone = new MemoryPort(PORT_COMPOSE, frame('compose.html', 31));
+    router(gone);
+    gone.close();
+
+    unlocked = true;
+    (tell as unknown as (s: 'unlocked') => void)('unlocked');
+    expect(reader.received.at(-1)).toEqual({ t: 'lock', state: 'unlocked' });
+    expect(composer.received).toEqual([{ t: 'lock', state: 'unlocked' }]);
+    expect(gone.received).toEqual([]);
+    // The relay (content script, beside the page) is never told anything of the kind.
+    expect(relay.received.some((m) => (m as { t: string }).t === 'lock')).toBe(false);
+    const before = reader.received.length;
+    reader.send({ t: 'open', token });
+    for (let i = 0; i < 500 && reader.received.length === before; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(JSON.stringify(reader.received.at(-1))).toContain(CANARY);
+  });
+});

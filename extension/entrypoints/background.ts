@@ -8,6 +8,7 @@ import { startOverlayPorts } from '../background/overlay-ports.ts';
 import { createRouter } from '../background/router.ts';
 import { createHandlers } from '../background/service.ts';
 import { runUpkeep, UPKEEP_ALARM } from '../background/upkeep.ts';
+import { LOCK_NOTICE, type LockNoticeState } from '../messages/lock-notice.ts';
 import {
   alarms,
   broadcastToPages,
@@ -34,7 +35,15 @@ export default defineBackground(() => {
     custody.touch().catch(() => {});
   });
   // Every open page and frame hears of a lock or unlock, wherever it happened (lock-broadcast.ts).
-  const lockState = lockStateWatcher(async () => (await custody.current()) !== null, broadcastToPages);
+  // Pages hear it as a runtime message; frames inside web pages over their ports (overlay.ts).
+  const frameListeners: ((state: LockNoticeState) => void)[] = [];
+  const lockState = lockStateWatcher(
+    async () => (await custody.current()) !== null,
+    (notice) => {
+      broadcastToPages(notice);
+      for (const tell of frameListeners) tell(notice[LOCK_NOTICE]);
+    },
+  );
   lockState.check().catch(() => {});
   custody.onLock(() => {
     lockState.check().catch(() => {});
@@ -44,7 +53,7 @@ export default defineBackground(() => {
     await lockState.check();
     return reply;
   });
-  startOverlayPorts(ready, custody);
+  startOverlayPorts(ready, custody, (tell) => frameListeners.push(tell));
 
   alarms.onAlarm(async (name) => {
     if (name === AUTOLOCK_ALARM) {

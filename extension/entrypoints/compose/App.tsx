@@ -14,7 +14,6 @@ import type { NamedRecipient } from '../../providers/types.ts';
 import { failureText } from '../../ui/failure-text.ts';
 import { Icon } from '../../ui/Icon.tsx';
 import { LockedPanel } from '../../ui/LockedPanel.tsx';
-import { useLockNotices } from '../../ui/lock-state.ts';
 import { SecurityMark } from '../../ui/SecurityMark.tsx';
 import { type Recipient, Recipients } from './Recipients.tsx';
 
@@ -79,10 +78,13 @@ export function App() {
   const textRef = useRef<HTMLTextAreaElement>(null);
   const contextSeen = useRef(false);
 
-  const [port] = useState(() =>
-    framePort<ComposeOut>(PORT_COMPOSE, (m) => {
-      if (m.t === 'context') {
-        // Asked again after a lock or unlock (useLockNotices below): only the lock state and
+  const [port] = useState(() => {
+    const p = framePort<ComposeOut>(PORT_COMPOSE, (m) => {
+      // Locked or unlocked anywhere (popup, options, another frame): ask for the context again.
+      if (m.t === 'lock') {
+        if (token) p.post({ t: 'hello', token });
+      } else if (m.t === 'context') {
+        // Asked again after a lock or unlock (the notice above): only the lock state and
         // the sender change; what the user already edited stays.
         const { from, unlocked } = m.context;
         if (contextSeen.current) return setContext((prev) => prev && { ...prev, from, unlocked });
@@ -113,12 +115,8 @@ export function App() {
         setFiles([]);
         setPhase({ p: 'done', format: m.format, registered: m.modelRegistered });
       } else if (m.t === 'failure') setPhase({ p: 'failure', message: failureText(m.code, m.message) });
-    }),
-  );
-
-  // Locked or unlocked anywhere (popup, options, another frame): ask for the context again.
-  useLockNotices(() => {
-    if (token) port.post({ t: 'hello', token });
+    });
+    return p;
   });
 
   useEffect(() => {

@@ -34,13 +34,14 @@ export function Recipients(props: {
           const s = props.statuses.get(r.address.toLowerCase());
           return (
             <li key={`${r.field}:${r.address}`} data-address={r.address} data-key={s?.kind ?? 'pending'}>
-              <span class="muted">{r.field}:</span>
+              <span class="muted">{t(`recipientField_${r.field}`)}</span>
               <span>{r.address}</span>
               <span class={`key ${s?.kind ?? ''}`} data-testid="key-status">
                 {statusText(s)}
               </span>
               <button
                 type="button"
+                data-testid="remove-recipient"
                 aria-label={t('recipientRemoveLabel', r.address)}
                 onClick={() => props.onRemove(r)}
               >
@@ -53,6 +54,7 @@ export function Recipients(props: {
       <div class="row" style={{ marginTop: '4px' }}>
         <input
           type="email"
+          data-testid="add-recipient"
           aria-label={t('recipientAddLabel')}
           placeholder={t('recipientAddPlaceholder')}
           value={draft}

@@ -10,7 +10,6 @@ import { t } from '../../platform/browser.ts';
 import { HelpLink, type HelpTopic } from '../../ui/HelpLink.tsx';
 import { Icon } from '../../ui/Icon.tsx';
 import { LockedPanel } from '../../ui/LockedPanel.tsx';
-import { useLockNotices } from '../../ui/lock-state.ts';
 import { Parts } from './Parts.tsx';
 import { Verdict } from './Verdict.tsx';
 
@@ -157,10 +156,6 @@ export function App() {
   const [state, setState] = useState<State>(() => early.reduce(stateAfter, { s: 'loading' } as State));
   const [imported, setImported] = useState(() => early.some((m) => m.t === 'imported'));
   tokenArrived = setMine;
-  deliver = (m) => {
-    if (m.t === 'imported') setImported(true);
-    else setState((s) => stateAfter(s, m));
-  };
   // Locked: ask again once unlocked, here or anywhere else (popup, options, another frame). The
   // background decrypts afresh; the frame is not reloaded.
   const locked = state.s === 'failure' && state.code === 'locked';
@@ -173,9 +168,13 @@ export function App() {
     setState({ s: 'loading' });
     port.post({ t: 'open', token: mine });
   };
-  useLockNotices((lockState) => {
-    if (lockState === 'unlocked') retry();
-  });
+  // The background tells every open frame of an unlock over its port (background/overlay.ts).
+  deliver = (m) => {
+    if (m.t === 'imported') setImported(true);
+    else if (m.t === 'lock') {
+      if (m.state === 'unlocked') retry();
+    } else setState((s) => stateAfter(s, m));
+  };
   useEffect(() => {
     if (!mine) return;
     reportHeight((height) => port.post({ t: 'resize', token: mine, height }));

@@ -86,7 +86,7 @@ export function Verdict(props: { verdict: VerdictView }) {
       ) : v.encrypted ? (
         <div class="badge ok" data-testid="verdict-encrypted">
           <Icon name="lock" />
-          {t('readEncrypted', v.cipher)}
+          {t('readEncrypted', t(v.format === 'envelope' ? 'cipherEnvelope' : 'cipherPgp'))}
           {v.subjectProtected ? ` · ${t('readSubjectProtected')}` : ''}
           {v.partial.encrypted ? ` · ${t('readPartlyEncrypted')}` : ''}
         </div>
