@@ -57,6 +57,19 @@ const de = Object.fromEntries(
 /** Lets the frames report their height and the page lay them out before a screenshot. */
 const settled = (page: Page) => page.waitForTimeout(400);
 
+/**
+ * Has an overlay frame paint what it holds now, unfocused (a page screenshot can otherwise catch
+ * the frame's previous paint, e.g. fields just filled still empty).
+ */
+const painted = (frame: Frame) =>
+  frame.evaluate(
+    () =>
+      new Promise<void>((done) => {
+        (document.activeElement as HTMLElement | null)?.blur();
+        requestAnimationFrame(() => requestAnimationFrame(() => done()));
+      }),
+  );
+
 let scene: Scene;
 let alice: Profile;
 let bob: Profile;
@@ -113,6 +126,7 @@ describe('read overlay (Chromium)', () => {
     expect(await pageVisibleText(page)).not.toContain(canary);
     await page.screenshot({ path: join(shots, 'chromium-read-gpg.png'), fullPage: true });
     await settled(page);
+    await painted(frame);
     await readmeShot('read', (path) => page.screenshot({ path }));
     await page.close();
   });
@@ -241,6 +255,7 @@ describe('locked: unlock in place (Chromium)', () => {
       'Hi Alice,\n\nthe usual place at noon? Only we can read this.\n\nBob',
     );
     await settled(compose);
+    await painted(cf);
     await readmeShot('compose', (path) => compose.screenshot({ path }));
     await Promise.all([popup.close(), read.close(), compose.close()]);
   });
