@@ -18,6 +18,7 @@ import {
   BOB,
   bigFile,
   canaryFor,
+  de,
   deliver,
   eml,
   forbidden,
@@ -27,6 +28,7 @@ import {
   gpgImportFromDirectory,
   hostileCaptured,
   inbox,
+  lockedMailForBob,
   MALLORY,
   messageIdOfFrame,
   outboundIds,
@@ -41,15 +43,6 @@ import {
 
 import { buildVerdictTable } from './verdict-table.ts';
 
-/** The German texts, for the German run (alice). */
-const de = Object.fromEntries(
-  Object.entries(
-    JSON.parse(
-      readFileSync(join(import.meta.dirname, '../../extension/public/_locales/de/messages.json'), 'utf8'),
-    ) as Record<string, { message: string }>,
-  ).map(([k, v]) => [k, v.message]),
-) as Record<string, string>;
-
 /** Types into a field of a frame (or page) as a user would: its value, then an input event. */
 const typeInto = (selector: string, value: string) =>
   `(() => { const el = document.querySelector(${JSON.stringify(selector)}); el.value = ${JSON.stringify(value)}; el.dispatchEvent(new Event('input', { bubbles: true })); return true; })()`;
@@ -60,10 +53,7 @@ const clickWhenEnabled = (selector: string) =>
 
 describe('locked: unlock in place (Firefox)', () => {
   it('a read while locked shows the mark colour and an unlock field; unlocking there shows the plaintext, no reload', async () => {
-    await bob.command('lock', {});
-    const canary = canaryFor('ff-locked-read');
-    const armored = await gpgEncryptedSigned(scene, `Read after unlock, ${canary}\n`);
-    const thread = await deliver(scene, 'bob', eml(GPG_USER, BOB, 'Locked', armored));
+    const { canary, thread } = await lockedMailForBob(scene, bob, 'ff-locked-read', 'Read after unlock');
     const page = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=gmail`);
     await bob.frameText('read', '[data-testid=locked] [data-testid=unlock-submit]');
     expect(
@@ -85,10 +75,7 @@ describe('locked: unlock in place (Firefox)', () => {
   });
 
   it('unlocking in the popup updates an open read frame and an open compose frame within a second', async () => {
-    await bob.command('lock', {});
-    const canary = canaryFor('ff-popup-unlock');
-    const armored = await gpgEncryptedSigned(scene, `Opened by the popup, ${canary}\n`);
-    const thread = await deliver(scene, 'bob', eml(GPG_USER, BOB, 'Popup', armored));
+    const { canary, thread } = await lockedMailForBob(scene, bob, 'ff-popup-unlock', 'Opened by the popup');
     const read = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=outlook`);
     await bob.frameText('read', '[data-testid=locked] [data-testid=unlock-submit]');
     const compose = await bob.open(`${scene.webmail.url}/u/bob/compose?skin=plain&to=${ALICE}`);
@@ -329,7 +316,7 @@ describe('compose overlay (Firefox)', () => {
     expect(
       await alice.inFrame(
         'compose',
-        'document.documentElement.outerHTML.includes(' + JSON.stringify(canary) + ')',
+        `document.documentElement.outerHTML.includes(${JSON.stringify(canary)})`,
       ),
     ).toBe(false);
     // The webmail's own model (what its Send reads) holds the armored envelope.

@@ -22,6 +22,7 @@ import {
   BOB,
   bigFile,
   canaryFor,
+  de,
   deliver,
   eml,
   forbidden,
@@ -31,6 +32,7 @@ import {
   gpgImportFromDirectory,
   hostileCaptured,
   inbox,
+  lockedMailForBob,
   MALLORY,
   messageIdOfFrame,
   outboundIds,
@@ -44,15 +46,6 @@ import {
 } from './scene.ts';
 
 import { buildVerdictTable } from './verdict-table.ts';
-
-/** The German texts, for the German run (alice). */
-const de = Object.fromEntries(
-  Object.entries(
-    JSON.parse(
-      readFileSync(join(import.meta.dirname, '../../extension/public/_locales/de/messages.json'), 'utf8'),
-    ) as Record<string, { message: string }>,
-  ).map(([k, v]) => [k, v.message]),
-) as Record<string, string>;
 
 /** Lets the frames report their height and the page lay them out before a screenshot. */
 const settled = (page: Page) => page.waitForTimeout(400);
@@ -186,10 +179,7 @@ describe('read overlay (Chromium)', () => {
 
 describe('locked: unlock in place (Chromium)', () => {
   it('a read while locked shows the mark colour and an unlock field; unlocking there shows the plaintext, no reload', async () => {
-    await bob.command('lock', {});
-    const canary = canaryFor('locked-read');
-    const armored = await gpgEncryptedSigned(scene, `Read after unlock, ${canary}\n`);
-    const thread = await deliver(scene, 'bob', eml(GPG_USER, BOB, 'Locked', armored));
+    const { canary, thread } = await lockedMailForBob(scene, bob, 'locked-read', 'Read after unlock');
     const page = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=gmail`);
     const frame = await overlayFrame(page, 'read', '[data-testid=locked] input[name=unlock-passphrase]');
     // The mark's colour, its pictures held back; "locked" is not "not for your key".
@@ -222,10 +212,7 @@ describe('locked: unlock in place (Chromium)', () => {
   });
 
   it('unlocking in the popup updates an open read frame and an open compose frame within a second', async () => {
-    await bob.command('lock', {});
-    const canary = canaryFor('popup-unlock');
-    const armored = await gpgEncryptedSigned(scene, `Opened by the popup, ${canary}\n`);
-    const thread = await deliver(scene, 'bob', eml(GPG_USER, BOB, 'Popup', armored));
+    const { canary, thread } = await lockedMailForBob(scene, bob, 'popup-unlock', 'Opened by the popup');
     const read = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=outlook`);
     const rf = await overlayFrame(read, 'read', '[data-testid=locked]');
     const compose = await bob.open(`${scene.webmail.url}/u/bob/compose?skin=plain&to=${ALICE}`);

@@ -54,6 +54,15 @@ const frame = (page: string, tab: number): PortSender => ({
 });
 
 let bob: IdentitySecrets;
+
+/** A key source with no contacts and no directory; `secrets` null is a locked extension. */
+const keysOf = (secrets: () => IdentitySecrets | null): OverlayKeySource => ({
+  secrets: async () => secrets(),
+  contacts: async () => [],
+  lookup: async () => null,
+  bundle: async () => null,
+  envelopeFingerprint: async () => null,
+});
 let armored: string;
 let route: (p: OverlayPort) => void;
 const TOKEN = 'tok_abcdefghijklmnop';
@@ -61,16 +70,9 @@ const TOKEN = 'tok_abcdefghijklmnop';
 beforeAll(async () => {
   bob = await generateIdentitySecrets('bob@example.org', () => {});
   armored = await encryptMessage(CANARY, { recipients: [await publicKeyOf(bob.pgp.privateKey)] });
-  const keys: OverlayKeySource = {
-    secrets: async () => bob,
-    contacts: async () => [],
-    lookup: async () => null,
-    bundle: async () => null,
-    envelopeFingerprint: async () => null,
-  };
   route = createOverlayRouter(
     {
-      keys,
+      keys: keysOf(() => bob),
       cache: new UnlockedKeyCache(),
       importKey: async () => ({ fingerprint: '' }),
       ownAddress: async () => bob.address,
@@ -80,9 +82,9 @@ beforeAll(async () => {
   );
 }, 60_000);
 
-function deposit(tab: number, token = TOKEN, spare?: string): MemoryPort {
+function deposit(tab: number, token = TOKEN, spare?: string, via = route): MemoryPort {
   const relay = new MemoryPort(PORT_RELAY, contentScript(tab));
-  route(relay);
+  via(relay);
   relay.send({
     t: 'read',
     token,
@@ -338,16 +340,9 @@ describe('lock notices to open frames', () => {
   it('a locked read fails as locked; on unlock every open frame is told, and the read then opens', async () => {
     let unlocked = false;
     let tell: ((state: 'locked' | 'unlocked') => void) | null = null;
-    const keys: OverlayKeySource = {
-      secrets: async () => (unlocked ? bob : null),
-      contacts: async () => [],
-      lookup: async () => null,
-      bundle: async () => null,
-      envelopeFingerprint: async () => null,
-    };
     const router = createOverlayRouter(
       {
-        keys,
+        keys: keysOf(() => (unlocked ? bob : null)),
         cache: new UnlockedKeyCache(),
         importKey: async () => ({ fingerprint: '' }),
         ownAddress: async () => (unlocked ? bob.address : null),
@@ -358,18 +353,8 @@ describe('lock notices to open frames', () => {
       },
       SELF,
     );
-    const relay = new MemoryPort(PORT_RELAY, contentScript(31));
-    router(relay);
     const token = 'tok_lockednotice0001';
-    relay.send({
-      t: 'read',
-      token,
-      kind: 'pgp-message',
-      text: armored,
-      sender: null,
-      clipped: false,
-      fullViewUrl: null,
-    });
+    const relay = deposit(31, token, undefined, router);
     relay.send({
       t: 'compose',
       token: 'tok_lockednotice0002',
