@@ -4,6 +4,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { list, type Options, parseOptions, str } from './args.ts';
+import { login, logout, sessions } from './commands/account.ts';
 import { decrypt } from './commands/decrypt.ts';
 import { encrypt } from './commands/encrypt.ts';
 import { keygen } from './commands/keygen.ts';
@@ -23,9 +24,12 @@ const HELP = `noise: end-to-end encrypted mail from the command line
   noise sign    --key KEYFILE [--detached [--binary]] [--in FILE]
   noise verify  --with PUBFILE ... [--signature FILE] [--from ADDR] [--in FILE]   (also .eml)
   noise lookup  ADDR|FINGERPRINT --directory URL [--armor]
+  noise login   ADDR --directory URL [--session FILE]    keeps the session in FILE (0600)
+  noise sessions [--session FILE]   noise logout [--session FILE]
 ${LOG_HELP}
 Passphrase: --passphrase-file FILE or the NOISE_PASSPHRASE variable (never an argument).
-Directory: --directory URL or NOISE_DIRECTORY. --kdf weak is for tests: NOISE_ALLOW_WEAK_KDF=1.
+Directory: --directory URL or NOISE_DIRECTORY. Session file: --session, NOISE_SESSION or
+~/.config/noise/session.json; commands refresh it and log in again only through noise login. --kdf weak is for tests: NOISE_ALLOW_WEAK_KDF=1.
 Exit codes: 0 ok, 1 usage, 2 malformed, 3 not for me, 4 tampered, 5 bad passphrase,
 6 not found, 7 key unusable, 8 bad signature, 9 directory, 10 unsupported, 11 duplicate,
 12 too large (docs/limits.md), 13 signed but not by the sender, 70 internal.
@@ -128,6 +132,20 @@ export async function run(argv: string[]): Promise<void> {
     }
     case 'log':
       return log(rest);
+    case 'login': {
+      const { values: v, positionals } = parse(rest, { session: { type: 'string' } }, true);
+      return login({
+        address: positionals[0],
+        directory: str(v.directory),
+        session: str(v.session),
+        passphraseFile: str(v['passphrase-file']),
+      });
+    }
+    case 'sessions':
+    case 'logout': {
+      const { values: v } = parse(rest, { session: { type: 'string' } });
+      return (command === 'logout' ? logout : sessions)({ session: str(v.session) });
+    }
     case 'help':
     case '--help':
     case '-h':

@@ -1,7 +1,7 @@
 // Who a message is for: `--to` names a key file or an address looked up in the directory.
 
 import { existsSync } from 'node:fs';
-import { directoryClient } from '../shared/api/directory-client.ts';
+import { apiClient } from '../shared/api/client.ts';
 import type { RecipientBundle } from '../shared/envelope/index.ts';
 import { bundleFromJson, isEnvelopeKeyText, readEnvelopePublicFile } from './envelope-keys.ts';
 import { CliError, EXIT, UsageError } from './exit-codes.ts';
@@ -31,7 +31,7 @@ export async function pgpRecipients(to: readonly string[], directory: string | u
       keys.push(await readText(t, 'recipient key file'));
       continue;
     }
-    const client = directoryClient({ baseUrl: needDirectory(directory, t) });
+    const client = apiClient({ baseUrl: needDirectory(directory, t) }).directory;
     const found = await client.lookupByEmail(t);
     if (!found) throw new CliError(EXIT.notFound, `no key published for ${t}`);
     keys.push(found.openpgpKey);
@@ -52,7 +52,7 @@ export async function envelopeRecipients(
       bundles.push(readEnvelopePublicFile(text));
       continue;
     }
-    const client = directoryClient({ baseUrl: needDirectory(directory, t) });
+    const client = apiClient({ baseUrl: needDirectory(directory, t) }).directory;
     // One fetch hands out one one-time prekey (X3DH DH4) when the recipient has any left.
     const bundle = await client.fetchBundle(t);
     bundles.push(bundleFromJson(bundle));

@@ -1,6 +1,9 @@
 // Types for scripts/local-mail.mjs (plain JavaScript so `npm start` runs on bare Node).
 export function emlPaths(line: string): string[];
-export function createLocalMailBridge(webmailUrl: string): (line: string) => Promise<string[]>;
+export function createLocalMailBridge(
+  webmailUrl: string,
+  inbound?: { workerUrl: string; serviceDomain: string },
+): (line: string) => Promise<string[]>;
 export const LOCAL_EMAIL_LIMIT: number;
 export interface InboundDelivery {
   to: string;

@@ -2,8 +2,10 @@
 // writes each send_email message to an .eml file and logs its path (the file is gone when
 // wrangler exits). Mail for one of the demo webmail's accounts is imported into that account's
 // inbox, so a newcomer who signs up as alice@webmail.localhost finds the verification code in
-// Alice's demo inbox instead of in a log.
+// Alice's demo inbox instead of in a log; mail the relay sends to an inbox on the service domain
+// goes back into the Worker's inbound path.
 
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import PostalMime from 'postal-mime';
 
@@ -12,10 +14,18 @@ export function emlPaths(line) {
   return line.match(/\/[^\s"']+\.eml/g) ?? [];
 }
 
-/** A line handler that delivers each logged .eml once; resolves to the accounts it reached. */
-export function createLocalMailBridge(webmailUrl) {
+/**
+ * A line handler that delivers each logged .eml once; resolves to where it went. The relay writes
+ * one .eml per envelope recipient, the same bytes but for the Message-ID the mail service sets on
+ * each copy, so each recipient named in To or Cc gets such a message once: demo webmail accounts in their demo inbox, addresses on the service domain
+ * (with `inbound`) through the Worker's local email endpoint as Email Routing would deliver them.
+ * Bcc recipients are in no header of the file and are not delivered locally.
+ */
+export function createLocalMailBridge(webmailUrl, inbound) {
   const seen = new Set();
+  const delivered = new Set();
   let accounts = null;
+  const suffix = inbound ? `@${inbound.serviceDomain.toLowerCase()}` : null;
   return async function deliver(line) {
     const reached = [];
     for (const path of emlPaths(line)) {
@@ -26,14 +36,33 @@ export function createLocalMailBridge(webmailUrl) {
       const mail = await PostalMime.parse(raw);
       accounts ??= await (await fetch(new URL('/api/accounts', webmailUrl))).json();
       const recipients = [...(mail.to ?? []), ...(mail.cc ?? [])].map((a) => a.address?.toLowerCase());
+      const sameMessage = createHash('sha256')
+        .update(raw.toString('latin1').replace(/^Message-ID:[^\r\n]*(\r?\n[ \t][^\r\n]*)*/im, ''))
+        .digest('hex');
+      const once = (rcpt) => {
+        const key = `${sameMessage} ${rcpt}`;
+        if (delivered.has(key)) return false;
+        delivered.add(key);
+        return true;
+      };
       for (const account of accounts) {
-        if (!recipients.includes(account.address.toLowerCase())) continue;
+        const address = account.address.toLowerCase();
+        if (!recipients.includes(address) || !once(address)) continue;
         const res = await fetch(new URL(`/api/accounts/${account.name}/mailboxes/inbox`, webmailUrl), {
           method: 'POST',
           headers: { 'Content-Type': 'message/rfc822' },
           body: raw,
         });
         if (res.ok) reached.push(account.name);
+      }
+      if (!suffix) continue;
+      for (const rcpt of new Set(recipients.filter((r) => r?.endsWith(suffix)))) {
+        if (!once(rcpt)) continue;
+        const url = new URL('/cdn-cgi/local/email', inbound.workerUrl);
+        url.searchParams.set('from', mail.from?.address ?? '');
+        url.searchParams.set('to', rcpt);
+        const res = await fetch(url, { method: 'POST', body: raw });
+        if (res.ok) reached.push(rcpt);
       }
     }
     return reached;

@@ -106,12 +106,23 @@ track(
 
 const webmailUrl = `http://127.0.0.1:${WEBMAIL_PORT}/`;
 // wrangler's output is passed through; the .eml files it logs go to the demo webmail.
-const bridge = hasWebmail ? createLocalMailBridge(webmailUrl) : null;
+const SERVICE_DOMAIN = process.env.NOISE_SERVICE_DOMAIN ?? 'noise.localhost';
+const bridge = hasWebmail
+  ? createLocalMailBridge(webmailUrl, {
+      workerUrl: `http://127.0.0.1:${WORKER_PORT}`,
+      serviceDomain: SERVICE_DOMAIN,
+    })
+  : null;
 createInterface({ input: worker.stdout }).on('line', (line) => {
   console.log(line);
   bridge?.(line)
     .then((reached) => {
-      for (const name of reached) console.log(`[start] mail delivered to ${name}'s demo inbox`);
+      for (const name of reached)
+        console.log(
+          name.includes('@')
+            ? `[start] relayed mail delivered to ${name}`
+            : `[start] mail delivered to ${name}'s demo inbox`,
+        );
     })
     .catch((e) => console.error(`[start] could not deliver local mail: ${e.message}`));
 });
@@ -120,7 +131,6 @@ await waitFor(`http://127.0.0.1:${WORKER_PORT}/health`, 'the Worker');
 const extensionDir = join(root, '.output/chrome-mv3-dev');
 if (hasWebmail) await waitFor(webmailUrl, 'the demo webmail');
 
-const SERVICE_DOMAIN = process.env.NOISE_SERVICE_DOMAIN ?? 'noise.localhost';
 if (hasWebmail) {
   const inbound = createInboundMailBridge({
     webmailUrl,

@@ -4,7 +4,7 @@
 // root), and prints each leaf for the address. A leaf that binds a key which is not one of
 // --fingerprint / --identity is an alarm: exit 4, and it stays in the state file.
 
-import { directoryClient } from '../../shared/api/directory-client.ts';
+import { apiClient } from '../../shared/api/client.ts';
 import { logClient } from '../../shared/api/transparency-client.ts';
 import { equalBytes, fromBase64, fromBase64Url, fromHex, toBase64, toHex } from '../../shared/encoding.ts';
 import { identityFingerprint } from '../../shared/envelope/identity.ts';
@@ -147,8 +147,8 @@ async function namedCommitments(
       throw new UsageError('--identity takes a 64-digit envelope identity fingerprint');
     add(FINGERPRINT_KIND.envelope, fromHex(f), true);
   }
-  const served = await directoryClient({ baseUrl: a.directory })
-    .lookupByEmail(address)
+  const served = await apiClient({ baseUrl: a.directory })
+    .directory.lookupByEmail(address)
     .catch(() => null);
   if (served) {
     add(FINGERPRINT_KIND.openpgp, openpgpFingerprintBytes(served.fingerprint), false);

@@ -1,6 +1,6 @@
 // `noise lookup`: a key in the directory, by address or fingerprint.
 
-import { directoryClient } from '../../shared/api/directory-client.ts';
+import { apiClient } from '../../shared/api/client.ts';
 import { CliError, EXIT, UsageError } from '../exit-codes.ts';
 import { toJson, writeStdout } from '../io.ts';
 import { directoryUrl } from '../recipients.ts';
@@ -15,7 +15,7 @@ export async function lookup(a: LookupArgs): Promise<void> {
   if (!a.query) throw new UsageError('lookup needs an ADDRESS or FINGERPRINT');
   const url = directoryUrl(a.directory);
   if (!url) throw new UsageError('lookup needs --directory URL (or NOISE_DIRECTORY)');
-  const client = directoryClient({ baseUrl: url });
+  const client = apiClient({ baseUrl: url }).directory;
   const fingerprint = a.query.replace(/\s+/g, '').toUpperCase();
   const found = /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/.test(fingerprint)
     ? await client.lookupByFingerprint(fingerprint)

@@ -85,7 +85,6 @@ describe('WKD and VKS lookups (real Worker as the key servers)', () => {
       addresses: ['me@example.org'],
       wrapKey: '',
       authKey: '',
-      session: null,
     });
     const handlers = createHandlers(records, custody, {
       wkdAdvanced: () => CLOSED,

@@ -5,13 +5,13 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountSecrets, makeRecovery, restoreAccount } from '../../extension/background/account.ts';
-import { Custody } from '../../extension/background/custody.ts';
+import { Custody, memorySessionArea } from '../../extension/background/custody.ts';
 import {
   fingerprintsOf,
   generateIdentitySecrets,
   publicPgpKey,
 } from '../../extension/background/identity.ts';
-import { createHandlers } from '../../extension/background/service.ts';
+import { accountServerFor, createHandlers } from '../../extension/background/service.ts';
 import { openDatabase } from '../../extension/store/db.ts';
 import { defaultSettings, Records } from '../../extension/store/records.ts';
 import { toBase64Url, utf8 } from '../../shared/encoding.ts';
@@ -26,19 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
 });
-
-function memoryArea() {
-  const m = new Map<string, unknown>();
-  return {
-    get: async <T>(k: string) => m.get(k) as T | undefined,
-    set: async (k: string, v: unknown) => {
-      m.set(k, structuredClone(v));
-    },
-    remove: async (k: string) => {
-      m.delete(k);
-    },
-  };
-}
 
 describe('passphrase reset with the recovery code, real Worker', () => {
   it('resets locally and on the Worker; only the new passphrase restores', async () => {
@@ -77,7 +64,6 @@ describe('passphrase reset with the recovery code, real Worker', () => {
       addresses: [address],
       wrapKey: toBase64Url(keys.wrapKey),
       authKey,
-      session: null,
     };
     const base = {
       id: 'self' as const,
@@ -92,7 +78,7 @@ describe('passphrase reset with the recovery code, real Worker', () => {
     const records = new Records(await openDatabase('recovery-e2e'), defaultSettings(true));
     await records.putVault(record);
     const custody = new Custody<AccountSecrets>(
-      memoryArea(),
+      memorySessionArea(),
       { set: async () => {}, clear: async () => true },
       async () => 60_000,
     );
@@ -109,12 +95,21 @@ describe('passphrase reset with the recovery code, real Worker', () => {
     expect((await handlers.unlock({ passphrase: newPassphrase })).state).toBe('unlocked');
 
     // A new device: the old passphrase no longer logs in; the new one restores the same keys.
+    const newDevice = accountServerFor(
+      new Records(await openDatabase('recovery-e2e-new-device'), defaultSettings(true)),
+      new Custody<AccountSecrets>(
+        memorySessionArea(),
+        { set: async () => {}, clear: async () => true },
+        async () => 60_000,
+      ),
+    );
     await expect(
-      restoreAccount({ serverUrl: worker.url, address, passphrase: oldPassphrase }, () => {}),
+      restoreAccount(newDevice, { serverUrl: worker.url, address, passphrase: oldPassphrase }, () => {}),
     ).rejects.toMatchObject({
       code: 'bad_passphrase',
     });
     const restored = await restoreAccount(
+      newDevice,
       { serverUrl: worker.url, address, passphrase: newPassphrase },
       () => {},
     );

@@ -1,19 +1,14 @@
-// The background's session commands against a real `wrangler dev` Worker (no browser): list
-// the account's sessions, revoke another device's, log out, and the security log entries each
-// leaves (new session on re-login, session revoked, logout).
+// The background's sessions against a real `wrangler dev` Worker (no browser): the one API client
+// with the extension's session store (storage.session + a sealed copy in IndexedDB). A simulated
+// day of use (service-worker restarts, lock and unlock, a browser restart, a refresh answer lost)
+// leaves this device exactly one session in the options page's list, logs the one re-login the
+// lost answer forces, and no other. Then: list, revoke another device, log out, each logged.
 
-import 'fake-indexeddb/auto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountSecrets } from '../../extension/background/account.ts';
-import { Custody } from '../../extension/background/custody.ts';
-import { generateIdentitySecrets } from '../../extension/background/identity.ts';
-import { server } from '../../extension/background/server.ts';
-import { createHandlers } from '../../extension/background/service.ts';
-import { openDatabase } from '../../extension/store/db.ts';
-import { defaultSettings, Records } from '../../extension/store/records.ts';
-import { KDF_DEFAULTS, RegisterResponse } from '../../shared/api/accounts.ts';
-import { generateKey } from '../../shared/pgp/keys.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { anonymousClient } from '../../extension/background/server.ts';
+import type { SessionTokens } from '../../shared/api/accounts.ts';
 import { startWorker, type WorkerServer } from '../harness/worker.ts';
+import { backgroundDevice, PASSPHRASE, registerWithVault } from './background-device.ts';
 
 let worker: WorkerServer;
 beforeAll(async () => {
@@ -23,76 +18,74 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-const b64u = (n: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(n))).toString('base64url');
-
-function memoryArea() {
-  const m = new Map<string, unknown>();
-  return {
-    get: async <T>(k: string) => m.get(k) as T | undefined,
-    set: async (k: string, v: unknown) => {
-      m.set(k, structuredClone(v));
-    },
-    remove: async (k: string) => {
-      m.delete(k);
-    },
-  };
+/** A registered account and this device's background, unlocked with registration's session. */
+async function device(address: string) {
+  const account = await registerWithVault(worker.url, address);
+  const d = await backgroundDevice(account.record);
+  await d.unlock(account.session);
+  return Object.assign(d, { authKey: account.authKey, first: account.session });
 }
 
-/** An account registered on the Worker, unlocked in a background with its first session. */
-async function unlockedBackground(address: string) {
-  const authKey = b64u(32);
-  const key = await generateKey({ userIds: [{ email: address }], passphrase: 'x' });
-  const res = await fetch(`${worker.url}/api/v1/accounts`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      address,
-      kdf: { ...KDF_DEFAULTS, salt: b64u(16) },
-      authKey,
-      vault: b64u(64),
-      keys: { openpgpKey: key.publicKey },
-      deviceName: 'Browser extension',
-    }),
-  });
-  expect(res.status).toBe(201);
-  const registered = RegisterResponse.parse(await res.json());
-  const records = new Records(await openDatabase(`sessions-${address}`), defaultSettings(true));
-  const identity = await generateIdentitySecrets(address, () => {});
-  await records.putVault({
-    id: 'self',
-    address,
-    serverUrl: worker.url,
-    blob: '',
-    version: 1,
-    fingerprints: { pgp: key.fingerprint, envelope: '' },
-    updatedAt: Date.now(),
-  });
-  const custody = new Custody<AccountSecrets>(
-    memoryArea(),
-    { set: async () => {}, clear: async () => true },
-    async () => 60_000,
-  );
-  await custody.unlock({
-    identity,
-    addresses: [address],
-    wrapKey: b64u(32),
-    authKey,
-    session: registered.session,
-  });
-  return { handlers: createHandlers(records, custody), records, custody, authKey };
-}
+const MINUTE = 60_000;
 
 describe('sessions in the background, real Worker', () => {
+  it('a simulated day keeps one session for this device, with one logged re-login after a lost refresh answer', async () => {
+    const address = 'day-user@noise.localhost';
+    const d = await device(address);
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (let minute = 10; minute <= 24 * 60; minute += 10) {
+        vi.setSystemTime(start + minute * MINUTE);
+        if (minute % 60 === 0) d.restart(); // the service worker stopped and woke again
+        if (minute === 8 * 60) {
+          // Locked by hand, unlocked again: the sealed copy brings the session back.
+          await d.bg.handlers.lock({});
+          await d.bg.handlers.unlock({ passphrase: PASSPHRASE });
+        }
+        if (minute === 16 * 60) {
+          // The browser restarted: storage.session is gone, the sealed copy in IndexedDB is not.
+          d.browserRestart();
+          await d.bg.handlers.unlock({ passphrase: PASSPHRASE });
+        }
+        if (minute === 20 * 60) {
+          // A refresh whose answer was lost: the server rotated the token, the store has the old.
+          const held = (await d.bg.server.sessions.get()) as SessionTokens;
+          const res = await fetch(`${worker.url}/api/v1/auth/refresh`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ refreshToken: held.refreshToken }),
+          });
+          expect(res.status).toBe(200);
+          await d.bg.server.sessions.set({ ...held, accessExpiresAt: 0 });
+        }
+        // What the options page and upkeep ask the server for.
+        if (minute % 30 === 0) expect(await d.bg.handlers['sessions.list']({})).toHaveLength(1);
+        else await d.bg.handlers['identity.get']({});
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    const sessions = await d.bg.handlers['sessions.list']({});
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({ deviceName: 'Browser extension', current: true });
+    const log = (await d.records.securityLog(1000)).map((e) => e.kind);
+    expect(log.filter((k) => k === 'session_token_reused')).toHaveLength(1);
+    expect(log.filter((k) => k === 'session_new')).toHaveLength(0);
+    expect(sessions[0]?.id).not.toBe(d.first.sessionId);
+  }, 300_000);
+
   it('lists, revokes another device, logs out, and logs each event', async () => {
     const address = 'sessions-user@noise.localhost';
-    const { handlers, records, custody, authKey } = await unlockedBackground(address);
+    const d = await device(address);
+    const { handlers } = d.bg;
 
     const first = await handlers['sessions.list']({});
     expect(first).toHaveLength(1);
     expect(first[0]).toMatchObject({ deviceName: 'Browser extension', current: true });
 
     // A second device logs in with the same auth key.
-    await server(worker.url).login(address, authKey, 'Laptop');
+    await anonymousClient(worker.url).login({ address, authKey: d.authKey, deviceName: 'Laptop' });
     const two = await handlers['sessions.list']({});
     expect(two).toHaveLength(2);
     const laptop = two.find((s) => s.deviceName === 'Laptop');
@@ -105,7 +98,8 @@ describe('sessions in the background, real Worker', () => {
     expect((await handlers['sessions.list']({})).map((s) => s.deviceName)).toEqual(['Browser extension']);
 
     expect(await handlers['sessions.logout']({})).toEqual({ loggedOut: true });
-    expect((await custody.current())?.session).toBeNull();
+    expect(await d.bg.server.sessions.get()).toBeUndefined();
+    expect(await d.records.sealedSession()).toBeUndefined();
     expect(await handlers['sessions.logout']({})).toEqual({ loggedOut: false });
 
     // The next server call logs in again: one new session, the logged-out one is gone.
@@ -114,9 +108,9 @@ describe('sessions in the background, real Worker', () => {
     expect(after[0]?.current).toBe(true);
     expect(after[0]?.id).not.toBe(first[0]?.id);
 
-    const log = (await records.securityLog()).map((e) => [e.kind, e.detail]);
+    const log = (await d.records.securityLog()).map((e) => [e.kind, e.detail]);
     expect(log).toContainEqual(['session_revoked', 'Laptop']);
     expect(log).toContainEqual(['logout', address]);
-    expect(log).toContainEqual(['session_new', `${address} (login)`]);
+    expect(log).toContainEqual(['session_new', `${address} (login: no session)`]);
   });
 });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFirefoxExtensionPage, poll } from '../browsers/launch.ts';
 import { type FirefoxProfile, launchFirefoxProfile } from './firefox-profile.ts';
 import { expectMarkFromBundledSvg, markReport } from './mark-pixels.ts';
+import { CAROL, nativeSender } from './native-sender.ts';
 import { PASSPHRASE, pageVisibleText } from './profiles.ts';
 import {
   ALICE,
@@ -427,6 +428,62 @@ describe('compose overlay (Firefox)', () => {
   }, 480_000);
 });
 
+describe('pinned envelope identities and replays (Firefox)', () => {
+  it('a changed envelope identity shows the change warning in compose and read; a replayed envelope is refused', async () => {
+    const carol = await nativeSender(scene);
+    const outlook = (thread: string) => `${scene.webmail.url}/u/bob/t/${thread}?skin=outlook`;
+
+    // Bob reads carol's first message: her identity (the directory's) is pinned on first sight.
+    const canary = canaryFor('ff-carol-first');
+    const first = await carol.sealTo(BOB, 'From carol', `First message, ${canary}`);
+    const thread = await deliver(scene, 'bob', eml(CAROL, BOB, '[...]', first));
+    let page = await bob.open(outlook(thread));
+    expect(await bob.frameText('read', '[data-testid=plaintext]')).toContain(canary);
+    expect(await bob.frameText('read', '[data-testid=verdict-identity-new]')).toContain(CAROL);
+    await page.close();
+
+    // The same envelope delivered again in another message: refused, with why.
+    page = await bob.open(outlook(await deliver(scene, 'bob', eml(CAROL, BOB, '[...]', first))));
+    expect(await bob.frameText('read', '[data-testid=failure]')).toContain('replay');
+    expect(await bob.inFrame('read', `document.querySelector('[data-testid=failure]').dataset.code`)).toBe(
+      'duplicate',
+    );
+    expect(await bob.inFrame('read', 'document.body.textContent')).not.toContain(canary);
+    await page.close();
+    // The first message again: shown from the copy kept when it was opened.
+    page = await bob.open(outlook(thread));
+    expect(await bob.frameText('read', '[data-testid=verdict-reread]')).toBeTruthy();
+    expect(await bob.frameText('read', '[data-testid=plaintext]')).toContain(canary);
+    await page.close();
+
+    // Alice seals to carol once: carol's identity is pinned in alice's contacts.
+    const compose = `${scene.webmail.url}/u/alice/compose?skin=gmail&to=${CAROL}`;
+    page = await composeOverlay(alice, compose, CAROL, 'native][data-pin=new');
+    await fillCompose(alice, { '[data-testid=text]': 'Hello carol' });
+    await pressCtrlEnter(alice);
+    expect(await composeOutcome(alice)).toBeNull();
+    await page.close();
+
+    // The directory now binds another identity to carol's address.
+    await carol.replaceIdentity();
+
+    // Alice's compose shows the change and falls back to OpenPGP to the key she pinned.
+    page = await composeOverlay(alice, compose, CAROL, 'pgp][data-pin=changed');
+    expect(await alice.frameText('compose', '[data-testid=identity-changed]')).toContain(CAROL);
+    expect(await alice.frameText('compose', '[data-testid=format]')).toContain('OpenPGP');
+    await page.screenshot({ path: join(shots, 'firefox-compose-identity-changed.png') });
+    await page.close();
+
+    // Bob reads a message signed by the new identity: the warning, and not "the sender".
+    const second = await carol.sealTo(BOB, 'From carol', 'Please use my new key.');
+    page = await bob.open(outlook(await deliver(scene, 'bob', eml(CAROL, BOB, '[...]', second))));
+    expect(await bob.frameText('read', '[data-testid=verdict-identity-changed]')).toContain(CAROL);
+    expect(await bob.frameText('read', '[data-testid=verdict]')).not.toContain('the sender');
+    await page.screenshot({ path: join(shots, 'firefox-read-identity-changed.png') });
+    await page.close();
+  });
+});
+
 describe('hostile page (Firefox, issue 5 §6)', () => {
   const captured = (page: Page) => page.evaluate(hostileCaptured);
 
@@ -469,5 +526,14 @@ describe('hostile page (Firefox, issue 5 §6)', () => {
     expect(seen).toContain('BEGIN NOISE ENVELOPE'); // it does see the ciphertext, as intended
     await page.screenshot({ path: join(shots, 'firefox-hostile-compose.png') });
     await page.close();
+  });
+});
+
+describe('sessions after the suite (Firefox)', () => {
+  it('each profile has one session: reads and composes made none', async () => {
+    for (const profile of [alice, bob]) {
+      const sessions = await profile.command<{ current: boolean }[]>('sessions.list', {});
+      expect(sessions.map((s) => s.current)).toEqual([true]);
+    }
   });
 });

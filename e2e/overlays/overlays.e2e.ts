@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poll } from '../browsers/launch.ts';
 import { readmeShot } from '../screenshots/readme-shots.ts';
 import { expectMarkFromBundledSvg, markReport } from './mark-pixels.ts';
+import { CAROL, nativeSender } from './native-sender.ts';
 import { launchProfile, overlayFrame, PASSPHRASE, type Profile, pageVisibleText } from './profiles.ts';
 import {
   ALICE,
@@ -446,6 +447,75 @@ describe('attachments (Chromium)', () => {
   }, 480_000);
 });
 
+describe('pinned envelope identities and replays (Chromium)', () => {
+  it('a changed envelope identity shows the change warning in compose and read; a replayed envelope is refused', async () => {
+    const carol = await nativeSender(scene);
+    const outlook = (thread: string) => `${scene.webmail.url}/u/bob/t/${thread}?skin=outlook`;
+
+    // Bob reads carol's first message: her identity (the directory's) is pinned on first sight.
+    const canary = canaryFor('carol-first');
+    const first = await carol.sealTo(BOB, 'From carol', `First message, ${canary}`);
+    const thread = await deliver(scene, 'bob', eml(CAROL, BOB, '[...]', first));
+    let page = await bob.open(outlook(thread));
+    let frame = await overlayFrame(page, 'read', '[data-testid=plaintext]');
+    expect(await frame.textContent('[data-testid=plaintext]')).toContain(canary);
+    expect(await frame.textContent('[data-testid=verdict-identity-new]')).toContain(CAROL);
+    await page.close();
+
+    // The same envelope delivered again in another message: refused, with why.
+    const replayed = await deliver(scene, 'bob', eml(CAROL, BOB, '[...]', first));
+    page = await bob.open(outlook(replayed));
+    frame = await overlayFrame(page, 'read', '[data-testid=failure]');
+    expect(await frame.getAttribute('[data-testid=failure]', 'data-code')).toBe('duplicate');
+    expect(await frame.textContent('[data-testid=failure]')).toContain('replay');
+    expect(await frame.textContent('body')).not.toContain(canary);
+    await page.screenshot({ path: join(shots, 'chromium-read-replay.png'), fullPage: true });
+    await page.close();
+    // The first message again: shown from the copy kept when it was opened.
+    page = await bob.open(outlook(thread));
+    frame = await overlayFrame(page, 'read', '[data-testid=verdict-reread]');
+    expect(await frame.textContent('[data-testid=plaintext]')).toContain(canary);
+    await page.close();
+
+    // Alice seals to carol once: carol's identity is pinned in alice's contacts.
+    page = await alice.open(`${scene.webmail.url}/u/alice/compose?skin=gmail&to=${CAROL}`);
+    await page.click('[data-noise-overlay=compose-button]', { timeout: 30_000 });
+    frame = await overlayFrame(page, 'compose', '[data-testid=compose]');
+    await frame.waitForSelector(`li[data-address="${CAROL}"][data-key=native][data-pin=new]`, {
+      timeout: 30_000,
+    });
+    await frame.fill('[data-testid=text]', 'Hello carol');
+    await frame.press('[data-testid=text]', 'Control+Enter');
+    await frame.waitForSelector('[data-testid=compose-done]', { timeout: 30_000 });
+    await page.close();
+
+    // The directory now binds another identity to carol's address.
+    await carol.replaceIdentity();
+
+    // Alice's compose shows the change and falls back to OpenPGP to the key she pinned.
+    page = await alice.open(`${scene.webmail.url}/u/alice/compose?skin=gmail&to=${CAROL}`);
+    await page.click('[data-noise-overlay=compose-button]', { timeout: 30_000 });
+    frame = await overlayFrame(page, 'compose', '[data-testid=compose]');
+    await frame.waitForSelector(`li[data-address="${CAROL}"][data-key=pgp][data-pin=changed]`, {
+      timeout: 30_000,
+    });
+    expect(await frame.textContent('[data-testid=identity-changed]')).toContain(CAROL);
+    expect(await frame.textContent('[data-testid=format]')).toContain('OpenPGP');
+    await page.screenshot({ path: join(shots, 'chromium-compose-identity-changed.png'), fullPage: true });
+    await page.close();
+
+    // Bob reads a message signed by the new identity: the warning, and not "the sender".
+    const second = await carol.sealTo(BOB, 'From carol', 'Please use my new key.');
+    page = await bob.open(outlook(await deliver(scene, 'bob', eml(CAROL, BOB, '[...]', second))));
+    frame = await overlayFrame(page, 'read', '[data-testid=verdict-identity-changed]');
+    expect(await frame.textContent('[data-testid=verdict-identity-changed]')).toContain(CAROL);
+    // Valid, but not "signed by the sender" (whether or not bob's background saw the directory move).
+    expect(await frame.textContent('[data-testid=verdict]')).not.toContain('the sender');
+    await page.screenshot({ path: join(shots, 'chromium-read-identity-changed.png'), fullPage: true });
+    await page.close();
+  });
+});
+
 describe('hostile page (Chromium, issue 5 §6)', () => {
   const captured = (page: Page) => page.evaluate(hostileCaptured);
 
@@ -501,5 +571,19 @@ describe('hostile page (Chromium, issue 5 §6)', () => {
     expect(await frame.$('[data-testid=frame-covered]')).toBeNull();
     await page.screenshot({ path: join(shots, 'chromium-hostile-compose.png'), fullPage: true });
     await page.close();
+  });
+});
+
+describe('sessions after the suite (Chromium)', () => {
+  it("each profile's options page lists one session: reads, composes and a background restart made none", async () => {
+    for (const profile of [alice, bob]) {
+      const page = await profile.open(`${profile.base}options.html`);
+      await page.waitForSelector('table[data-testid=sessions] tbody tr', { timeout: 30_000 });
+      const rows = await page.$$eval('table[data-testid=sessions] tbody tr', (trs) =>
+        trs.map((tr) => tr.getAttribute('data-current')),
+      );
+      expect(rows).toEqual(['true']);
+      await page.close();
+    }
   });
 });

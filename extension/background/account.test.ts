@@ -39,7 +39,6 @@ async function fixture(): Promise<{ record: VaultRecord; secrets: AccountSecrets
       addresses: ['ada@example.org'],
       wrapKey: toBase64Url(wrapKey),
       authKey: 'a',
-      session: null,
     },
   };
 }

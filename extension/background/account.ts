@@ -4,7 +4,7 @@
 // auth key goes to the server.
 
 import { z } from 'zod';
-import type { KdfParams as ServerKdfParams } from '../../shared/api/accounts.ts';
+import { fromServerKdf, toServerKdf } from '../../shared/api/kdf-params.ts';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { isNoiseError } from '../../shared/errors.ts';
 import {
@@ -36,7 +36,8 @@ import {
   publicPgpKey,
   readKeyInfo,
 } from './identity.ts';
-import { type ServerSession, server } from './server.ts';
+import { type AccountServer, DEVICE_NAME, serverCall } from './server.ts';
+import { pushVault } from './vault-sync.ts';
 
 /**
  * Argon2id cost of new vaults. Production uses the strong default (RFC 9106 §4 second option:
@@ -46,7 +47,7 @@ import { type ServerSession, server } from './server.ts';
 export const VAULT_KDF_COST: KdfCost = KDF_DEFAULT_COST;
 export const DEV_KDF = VAULT_KDF_COST.m < KDF_DEFAULT_COST.m || VAULT_KDF_COST.t < KDF_DEFAULT_COST.t;
 
-export const DEVICE_NAME = 'Browser extension';
+export { DEVICE_NAME, toServerKdf };
 
 /** The vault's plaintext. */
 const VaultContents = z.strictObject({
@@ -60,7 +61,10 @@ const VaultContents = z.strictObject({
 });
 export type VaultContents = z.infer<typeof VaultContents>;
 
-/** What the background holds while unlocked (memory + storage.session, never disk). */
+/**
+ * What the background holds while unlocked (memory + storage.session, never disk). The server
+ * session is not here: the API client keeps it (session-store.ts), so it outlives a lock.
+ */
 export interface AccountSecrets {
   identity: IdentitySecrets;
   addresses: string[];
@@ -68,24 +72,8 @@ export interface AccountSecrets {
   wrapKey: string;
   /** base64url; proves the passphrase to the server (login). */
   authKey: string;
-  session: ServerSession | null;
   /** The recovery copy's key and salt, once a recovery sheet was made (VaultContents.recovery). */
   recovery?: { key: string; salt: string } | undefined;
-}
-
-export function toServerKdf(k: KdfParams): ServerKdfParams {
-  return {
-    algorithm: 'argon2id',
-    version: 19,
-    iterations: k.t,
-    memoryKiB: k.m,
-    parallelism: k.p,
-    salt: k.salt,
-  } as ServerKdfParams;
-}
-
-function fromServerKdf(k: ServerKdfParams): KdfParams {
-  return { v: 1, alg: 'argon2id', m: k.memoryKiB, t: k.iterations, p: k.parallelism, salt: k.salt };
 }
 
 export function encodeContents(c: VaultContents): Uint8Array {
@@ -108,15 +96,13 @@ export async function derive(passphrase: string, kdf: KdfParams, progress?: Prog
 /** The unlocked secrets from a vault's plaintext and the keys its passphrase gives. */
 export function secretsOf(
   contents: VaultContents,
-  keys: { wrapKey: Uint8Array; authKey: string | Uint8Array },
-  session: ServerSession | null = null,
+  keys: { wrapKey: Uint8Array | string; authKey: string | Uint8Array },
 ): AccountSecrets {
   return {
     identity: contents.identity,
     addresses: contents.addresses,
-    wrapKey: toBase64Url(keys.wrapKey),
+    wrapKey: typeof keys.wrapKey === 'string' ? keys.wrapKey : toBase64Url(keys.wrapKey),
     authKey: typeof keys.authKey === 'string' ? keys.authKey : toBase64Url(keys.authKey),
-    session,
     recovery: contents.recovery,
   };
 }
@@ -151,7 +137,7 @@ export async function sealRecoveryCopy(
  * Seals the secrets under their wrap key, keeping the record's KDF parameters, and reseals the
  * recovery copy with them: a copy left behind would bring back old keys on a reset by code.
  */
-async function reseal(
+export async function reseal(
   record: VaultRecord,
   secrets: AccountSecrets,
 ): Promise<Pick<VaultRecord, 'blob' | 'recoveryBlob'>> {
@@ -168,26 +154,19 @@ async function reseal(
   return { blob: sealed, ...(recoveryBlob ? { recoveryBlob } : {}) };
 }
 
-async function sessionFor(record: VaultRecord, secrets: AccountSecrets): Promise<ServerSession> {
-  if (secrets.session && secrets.session.accessExpiresAt > Date.now() + 30_000) return secrets.session;
-  const session = await server(record.serverUrl).login(record.address, secrets.authKey, DEVICE_NAME);
-  secrets.session = session;
-  return session;
-}
-
-/** Writes a changed vault locally and to the server (compare-and-swap on the version). */
-async function pushVault(record: VaultRecord, secrets: AccountSecrets): Promise<VaultRecord> {
-  const sealed = await reseal(record, secrets);
-  const session = await sessionFor(record, secrets);
-  const version = await server(record.serverUrl).putVault(session, sealed.blob, record.version);
-  return { ...record, ...sealed, version, updatedAt: Date.now() };
-}
-
-export async function startVerification(serverUrl: string, address: string): Promise<string> {
-  return server(serverUrl).startVerification(address);
+export async function startVerification(
+  server: AccountServer,
+  serverUrl: string,
+  address: string,
+): Promise<string> {
+  return serverCall(
+    serverUrl,
+    async () => (await server.anonymous(serverUrl).verification.start(address)).verificationId,
+  );
 }
 
 export async function createAccount(
+  server: AccountServer,
   args: {
     serverUrl: string;
     address: string;
@@ -198,10 +177,12 @@ export async function createAccount(
   },
   progress: ProgressReport,
 ): Promise<{ record: VaultRecord; secrets: AccountSecrets }> {
-  const api = server(args.serverUrl);
+  const api = server.api(args.serverUrl);
   const address = args.address.toLowerCase();
   // Confirm the code first: a typo should not cost a key generation.
-  const proofToken = await api.confirmVerification(args.verificationId, args.code);
+  const { proofToken } = await serverCall(args.serverUrl, () =>
+    api.verification.confirm(args.verificationId, args.code),
+  );
   const inbox = args.claimInbox?.toLowerCase();
   const identity = await generateIdentitySecrets(address, progress, inbox ? [inbox] : []);
   progress('kdf', 0, 100);
@@ -212,31 +193,37 @@ export async function createAccount(
   const blob = encodeVault(await sealVault(encodeContents(contents), keys.wrapKey, kdf, address));
   progress('register', 0, 1);
   const authKey = toBase64Url(keys.authKey);
-  const registered = await api.register(
-    {
+  const openpgpKey = await publicPgpKey(identity);
+  // The session registration returns is the device's one session: the client keeps it.
+  const account = await serverCall(args.serverUrl, async () => {
+    await api.register({
       address,
       proofToken,
       kdf: toServerKdf(kdf),
       authKey,
       vault: blob,
-      keys: { openpgpKey: await publicPgpKey(identity), envelope: publicEnvelopeKeys(identity) },
+      keys: { openpgpKey, envelope: publicEnvelopeKeys(identity) },
       deviceName: DEVICE_NAME,
-    },
-    inbox,
-  );
+    });
+    // A service-domain inbox is claimed, then the key republished so the directory binds it too.
+    if (inbox) {
+      await api.account.addAddress({ address: inbox });
+      await api.directory.publishKeys({ openpgpKey });
+    }
+    return api.account.get();
+  });
   const secrets: AccountSecrets = {
     identity,
-    addresses: registered.addresses,
+    addresses: account.addresses.map((a) => a.address),
     wrapKey: toBase64Url(keys.wrapKey),
     authKey,
-    session: registered.session,
   };
   const record: VaultRecord = {
     id: 'self',
     address,
     serverUrl: args.serverUrl,
     blob,
-    version: registered.vaultVersion,
+    version: account.vaultVersion,
     fingerprints: fingerprintsOf(identity),
     updatedAt: Date.now(),
   };
@@ -245,19 +232,21 @@ export async function createAccount(
 }
 
 export async function restoreAccount(
+  server: AccountServer,
   args: { serverUrl: string; address: string; passphrase: string },
   progress: ProgressReport,
 ): Promise<{ record: VaultRecord; secrets: AccountSecrets }> {
-  const api = server(args.serverUrl);
+  const api = server.api(args.serverUrl);
   const address = args.address.toLowerCase();
   progress('kdf', 0, 100);
-  const kdf = fromServerKdf(await api.kdfParams(address));
+  const kdf = fromServerKdf(await serverCall(args.serverUrl, () => api.kdfParams(address)));
   const keys = await derive(args.passphrase, kdf, progress);
   progress('login', 0, 1);
   const authKey = toBase64Url(keys.authKey);
-  const session = await api.login(address, authKey, DEVICE_NAME);
+  // This device's first session: the client keeps it from here on.
+  await serverCall(args.serverUrl, () => api.login({ address, authKey, deviceName: DEVICE_NAME }));
   progress('vault', 0, 1);
-  const { vault, version } = await api.getVault(session);
+  const { vault, version } = await serverCall(args.serverUrl, () => api.vault.get());
   const blob = decodeVault(vault);
   // The vault's own parameters decide its key; they equal the login parameters unless the
   // passphrase was changed elsewhere with different ones.
@@ -266,7 +255,7 @@ export async function restoreAccount(
       ? keys.wrapKey
       : (await derive(args.passphrase, blob.kdf as KdfParams)).wrapKey;
   const contents = decodeContents(await openSealed(blob, wrapKey, address));
-  const secrets = secretsOf(contents, { wrapKey, authKey }, session);
+  const secrets = secretsOf(contents, { wrapKey, authKey });
   progress('done', 1, 1);
   return {
     record: {
@@ -302,6 +291,7 @@ export async function openVault(record: VaultRecord, passphrase: string): Promis
  * passphrase and carry the account address; it is published, then the vault is updated.
  */
 export async function importPgpKey(
+  server: AccountServer,
   record: VaultRecord,
   secrets: AccountSecrets,
   armoredKey: string,
@@ -349,14 +339,18 @@ export async function importPgpKey(
       revoked: false,
     },
   };
-  const session = await sessionFor(record, next);
-  await server(record.serverUrl).publishKeys(session, { openpgpKey: await publicPgpKey(next.identity) });
-  const updated = await pushVault(record, next);
-  return { next, record: { ...updated, fingerprints: fingerprintsOf(next.identity) } };
+  const openpgpKey = await publicPgpKey(next.identity);
+  const api = server.api(record.serverUrl);
+  await serverCall(record.serverUrl, () => api.directory.publishKeys({ openpgpKey }));
+  const updated = await pushVault(api, record, next);
+  return {
+    next: updated.secrets,
+    record: { ...updated.record, fingerprints: fingerprintsOf(next.identity) },
+  };
 }
 
-export async function fetchPrekeyStock(record: VaultRecord, secrets: AccountSecrets) {
-  return server(record.serverUrl).prekeyStock(await sessionFor(record, secrets));
+export async function fetchPrekeyStock(server: AccountServer, record: VaultRecord) {
+  return serverCall(record.serverUrl, () => server.api(record.serverUrl).directory.prekeyStock());
 }
 
 /** The encrypted backup file: the wrapped vault (it opens with the passphrase) and how to find its account. */
@@ -397,18 +391,27 @@ export async function makeRecovery(
 
 /** Revokes the PGP key and publishes the revocation to the directory. */
 export async function publishRevocation(
+  server: AccountServer,
   record: VaultRecord,
   secrets: AccountSecrets,
 ): Promise<{ next: AccountSecrets; record: VaultRecord }> {
   const key = await unlockPrivateKey(secrets.identity.pgp.privateKey, secrets.identity.pgp.keyPassphrase);
   const revoked = await revokeKey({ key, reason: 'retired' });
-  await server(record.serverUrl).publishRevocation(await sessionFor(record, secrets), revoked);
+  const api = server.api(record.serverUrl);
+  await serverCall(record.serverUrl, () => api.directory.publishRevocation(revoked));
   const next: AccountSecrets = { ...secrets, identity: { ...secrets.identity, revoked: true } };
-  return { next, record: await pushVault(record, next) };
+  const pushed = await pushVault(api, record, next);
+  return { next: pushed.secrets, record: pushed.record };
 }
 
-export async function lookupDirectoryKey(serverUrl: string, address: string): Promise<string | null> {
-  return server(serverUrl).lookupByEmail(address);
+/** The armored key the directory publishes for `address`, or null when there is none. */
+export async function lookupDirectoryKey(
+  server: AccountServer,
+  serverUrl: string,
+  address: string,
+): Promise<string | null> {
+  return serverCall(
+    serverUrl,
+    async () => (await server.anonymous(serverUrl).directory.lookupByEmail(address))?.openpgpKey ?? null,
+  );
 }
-
-export { pushVault, sessionFor };

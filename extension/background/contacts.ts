@@ -23,6 +23,14 @@ export function contactView(c: ContactRecord): ContactView {
           seenAt: c.pendingChange.seenAt,
         }
       : null,
+    envelope: c.envelope
+      ? {
+          fingerprint: c.envelope.fingerprint,
+          firstSeen: c.envelope.firstSeen,
+          verified: c.envelope.verified,
+          pendingChange: c.envelope.pendingChange ?? null,
+        }
+      : null,
   };
 }
 
@@ -95,25 +103,46 @@ export async function observeKey(
   return changed;
 }
 
-/** The user accepted the new key: it becomes pinned and unverified. */
+/**
+ * The user accepted the pending change(s): the new OpenPGP key and/or envelope identity become
+ * pinned, unverified.
+ */
 export async function acceptKeyChange(records: Records, address: string): Promise<ContactRecord> {
   const c = await records.contact(address);
-  if (!c?.pendingChange) throw new ExtensionError('not_found', 'No pending key change for this contact.');
-  const next: ContactRecord = {
-    address: c.address,
-    fingerprint: c.pendingChange.fingerprint,
-    armoredKey: c.pendingChange.armoredKey,
-    source: c.pendingChange.source,
-    firstSeen: c.firstSeen,
-    lastUsed: c.lastUsed,
-    verified: false,
-  };
+  const envelopeChange = c?.envelope?.pendingChange;
+  if (!c || (!c.pendingChange && !envelopeChange))
+    throw new ExtensionError('not_found', 'No pending key change for this contact.');
+  let next: ContactRecord = { ...c };
+  if (c.pendingChange) {
+    const { pendingChange: _accepted, ...rest } = c;
+    next = {
+      ...rest,
+      fingerprint: c.pendingChange.fingerprint,
+      armoredKey: c.pendingChange.armoredKey,
+      source: c.pendingChange.source,
+      verified: false,
+    };
+    await records.log('contact_key_changed', `${c.address}: accepted ${next.fingerprint}`);
+  }
+  if (envelopeChange) {
+    next = {
+      ...next,
+      envelope: {
+        fingerprint: envelopeChange.fingerprint,
+        firstSeen: envelopeChange.seenAt,
+        verified: false,
+      },
+    };
+    await records.log('envelope_identity_changed', `${c.address}: accepted ${envelopeChange.fingerprint}`);
+  }
   await records.putContact(next);
-  await records.log('contact_key_changed', `${c.address}: accepted ${next.fingerprint}`);
   return next;
 }
 
-/** Marks verified when the fingerprint the user compared (spaces and case ignored) matches. */
+/**
+ * Marks verified what the fingerprint the user compared (spaces and case ignored) names: the
+ * pinned OpenPGP key or the pinned envelope identity.
+ */
 export async function verifyContact(
   records: Records,
   address: string,
@@ -122,13 +151,18 @@ export async function verifyContact(
   const c = await records.contact(address);
   if (!c) throw new ExtensionError('not_found', 'No such contact.');
   const normalized = typed.replace(/\s+/g, '').toUpperCase();
-  if (normalized !== c.fingerprint) {
+  const next =
+    normalized === c.fingerprint
+      ? { ...c, verified: true }
+      : c.envelope && normalized === c.envelope.fingerprint
+        ? { ...c, envelope: { ...c.envelope, verified: true } }
+        : null;
+  if (!next) {
     throw new ExtensionError(
       'invalid_key',
       'The fingerprint does not match the pinned key. Do not trust this key.',
     );
   }
-  const next = { ...c, verified: true };
   await records.putContact(next);
   return next;
 }

@@ -9,6 +9,16 @@ export interface SessionArea {
   remove(key: string): Promise<void>;
 }
 
+/** A SessionArea in memory: for a background made outside a browser (tests, the e2e harness). */
+export function memorySessionArea(): SessionArea {
+  const m = new Map<string, unknown>();
+  return {
+    get: async <T>(k: string) => structuredClone(m.get(k)) as T | undefined,
+    set: async (k: string, v: unknown) => void m.set(k, structuredClone(v)),
+    remove: async (k: string) => void m.delete(k),
+  };
+}
+
 export interface AlarmArea {
   set(name: string, when: number): Promise<void>;
   clear(name: string): Promise<boolean>;

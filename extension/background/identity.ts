@@ -26,6 +26,13 @@ export const INITIAL_ONE_TIME_PREKEYS = 100;
 /** Top up when the directory reports fewer than this many. */
 export const ONE_TIME_PREKEY_LOW_WATER = 20;
 export const SIGNED_PREKEY_MAX_AGE_MS = 7 * 24 * 60 * 60_000;
+/**
+ * envelope-v1 §2.3: how long a replaced signed prekey's secret is kept, so mail sealed to it while
+ * it was current still opens; then it is deleted. Mail is read late (holidays), so a month rather
+ * than Signal's days; an envelope left unopened longer than this after its prekey was replaced
+ * cannot be opened any more (the read verdict says so).
+ */
+export const SIGNED_PREKEY_GRACE_MS = 30 * 24 * 60 * 60_000;
 
 const Key32 = z.string().length(43);
 export const IdentitySecrets = z.strictObject({
@@ -45,6 +52,11 @@ export const IdentitySecrets = z.strictObject({
       .array(z.strictObject({ id: z.number().int(), createdAt: z.number().int(), secret: Key32 }))
       .min(1),
     oneTimePrekeys: z.array(z.strictObject({ id: z.number().int(), secret: Key32 })),
+    /**
+     * Tombstones (envelope-v1 §2.4): ids of one-time prekeys deleted after an open. A vault merge
+     * drops these ids from either side, so another device's older copy cannot bring one back.
+     */
+    consumedOneTimePrekeys: z.array(z.number().int()).default([]),
     nextPrekeyId: z.number().int(),
   }),
   createdAt: z.number().int(),
@@ -103,6 +115,7 @@ export async function generateIdentitySecrets(
       identity: identitySecretToJson(identity),
       signedPrekeys: [signedPrekeySecretToJson(spk)],
       oneTimePrekeys: opks.map(oneTimePrekeySecretToJson),
+      consumedOneTimePrekeys: [],
       nextPrekeyId: INITIAL_ONE_TIME_PREKEYS + 1,
     },
     createdAt: Date.now(),
@@ -167,13 +180,47 @@ export function addOneTimePrekeys(
   };
 }
 
-/** A new signed prekey becomes current; the previous one is kept (grace period), older ones dropped. */
-export function rotateSignedPrekey(secrets: IdentitySecrets): IdentitySecrets {
+/** A new signed prekey becomes current; replaced ones stay for their grace period only. */
+export function rotateSignedPrekey(secrets: IdentitySecrets, now = Date.now()): IdentitySecrets {
   const maxId = Math.max(...secrets.envelope.signedPrekeys.map((s) => s.id));
-  const spk = signedPrekeySecretToJson(generateSignedPrekey(maxId + 1, nowSeconds()));
+  const spk = signedPrekeySecretToJson(generateSignedPrekey(maxId + 1, Math.floor(now / 1000)));
   return {
     ...secrets,
-    envelope: { ...secrets.envelope, signedPrekeys: [spk, ...secrets.envelope.signedPrekeys.slice(0, 1)] },
+    envelope: {
+      ...secrets.envelope,
+      signedPrekeys: signedPrekeysInGrace([spk, ...secrets.envelope.signedPrekeys], now),
+    },
+  };
+}
+
+type SignedPrekeyJson = IdentitySecrets['envelope']['signedPrekeys'][number];
+
+/**
+ * envelope-v1 §2.3: the newest signed prekey, and each older one while the prekey that replaced it
+ * is younger than the grace period. A pure function of the set and the time, so a merge with a
+ * stale copy cannot keep one alive (no tombstones needed).
+ */
+export function signedPrekeysInGrace(
+  spks: readonly SignedPrekeyJson[],
+  now = Date.now(),
+): SignedPrekeyJson[] {
+  const byId = new Map(spks.map((s) => [s.id, s]));
+  const newestFirst = [...byId.values()].sort((a, b) => b.id - a.id);
+  return newestFirst.filter(
+    (_, i) => i === 0 || now - newestFirst[i - 1]!.createdAt * 1000 < SIGNED_PREKEY_GRACE_MS,
+  );
+}
+
+/** envelope-v1 §2.4: the one-time prekey `id` deleted after an open, with its tombstone. */
+export function consumeOneTimePrekey(secrets: IdentitySecrets, id: number): IdentitySecrets {
+  const tombstones = new Set([...secrets.envelope.consumedOneTimePrekeys, id]);
+  return {
+    ...secrets,
+    envelope: {
+      ...secrets.envelope,
+      oneTimePrekeys: secrets.envelope.oneTimePrekeys.filter((o) => o.id !== id),
+      consumedOneTimePrekeys: [...tombstones].sort((a, b) => a - b),
+    },
   };
 }
 

@@ -23,6 +23,7 @@ import {
   readBlock,
   UnlockedKeyCache,
 } from './overlay-crypto.ts';
+import { recipientKeysOf } from './prekey-custody.ts';
 
 const CANARY = 'canary-7f3a9 secret plaintext ✓';
 
@@ -69,6 +70,13 @@ function source(
       const s = bundles.find((b) => b.address === a);
       return s ? bundleOf(s) : null;
     },
+    // No replay ledger here (prekey-custody.test.ts has it): every one-time prekey stays held.
+    envelopeReading: async ({ senderFingerprint }) => ({
+      keys: recipientKeysOf(self, async (id) => self.envelope.oneTimePrekeys.find((o) => o.id === id)),
+      options: senderFingerprint ? { senderFingerprint } : {},
+    }),
+    // No pins here (envelope-pins.test.ts has them).
+    envelopePin: async () => null,
   };
 }
 

@@ -8,8 +8,8 @@ import { type ArmorKind, findArmor } from '../../shared/armor/index.ts';
 import { utf8 } from '../../shared/encoding.ts';
 import {
   armorEnvelope,
+  fingerprintHex,
   identitySecretFromJson,
-  oneTimePrekeySecretFromJson,
   type RecipientBundle,
   sealBytes,
   signedPrekeySecretFromJson,
@@ -20,8 +20,10 @@ import { encryptMessage } from '../../shared/pgp/message.ts';
 import { buildInnerEntity, type MailAttachment } from '../../shared/pgp/mime-build.ts';
 import { type EnvelopeKeys, readMessage } from '../../shared/reader/index.ts';
 import type { KeyStatus, ReadView } from '../overlay/protocol.ts';
+import type { PinView } from './envelope-pins.ts';
 import { ExtensionError } from './errors.ts';
 import type { IdentitySecrets } from './identity.ts';
+import type { EnvelopeReading } from './prekey-custody.ts';
 import { messageView } from './read-view.ts';
 
 export interface ContactKey {
@@ -36,12 +38,30 @@ export interface OverlayKeySource {
   /** The unlocked identity, or null when locked. */
   secrets(): Promise<IdentitySecrets | null>;
   contacts(): Promise<ContactKey[]>;
-  /** What the key directory holds for the address (no prekey is spent), or null. */
-  lookup(address: string): Promise<DirectoryEntry | null>;
+  /** What the key directory holds for the address (no prekey is spent), or null; `fresh` skips reuse. */
+  lookup(address: string, opts?: { fresh?: boolean }): Promise<DirectoryEntry | null>;
   /** Fetches (and so spends) a native envelope prekey bundle, or null when there is none. */
   bundle(address: string): Promise<RecipientBundle | null>;
   /** The envelope identity fingerprint the directory binds to an address (uppercase hex), or null. */
   envelopeFingerprint(address: string): Promise<string | null>;
+  /**
+   * Keys and options for opening one envelope (prekey-custody.ts: replay ledger, deletion of the
+   * one-time prekey, kept copy), or null when locked. `delivery` names the carrying message.
+   */
+  envelopeReading(read: {
+    delivery: string | null;
+    senderFingerprint: string | null;
+  }): Promise<EnvelopeReading | null>;
+  /**
+   * The contact's pinned envelope identity against the one seen now (envelope-pins.ts); with
+   * `pinIfNew`, an address without a pin gets this one (creating the contact from
+   * `openpgpKey`). Null when there is no pin (and none was made).
+   */
+  envelopePin(
+    address: string,
+    seen: string,
+    opts: { pinIfNew: boolean; openpgpKey: string | null },
+  ): Promise<PinView | null>;
 }
 
 export interface DirectoryEntry {
@@ -117,6 +137,8 @@ export interface ReadRequest {
   /** The element's text as the page shows it: the block and what stands around it. */
   text: string;
   displayedSender: string | null;
+  /** The webmail's id of the message showing the block, if any (envelope-v1 §4.6 re-reads). */
+  delivery?: string | null;
   clipped: boolean;
   fullViewUrl: string | null;
 }
@@ -133,29 +155,12 @@ export function keyBlockOf(text: string): string {
 }
 
 /**
- * The envelope keys of the unlocked identity, and the open options (envelope-v1 §4: the sender's
- * identity counts as bound to the displayed address only when the directory says so).
+ * The reader's envelope keys from the device's prekey custody (prekey-custody.ts: the replay
+ * ledger, deletion of a used one-time prekey, the kept copy for re-reads); null means locked.
  */
-async function envelopeKeys(
-  secrets: IdentitySecrets,
-  displayedSender: string | null,
-  keys: OverlayKeySource,
-): Promise<EnvelopeKeys> {
-  const senderFingerprint = displayedSender
-    ? await keys.envelopeFingerprint(displayedSender).catch(() => null)
-    : null;
-  return {
-    recipients: [
-      {
-        address: secrets.address,
-        deviceId: '',
-        identity: identitySecretFromJson(secrets.envelope.identity),
-        signedPrekeys: secrets.envelope.signedPrekeys.map(signedPrekeySecretFromJson),
-        oneTimePrekeys: secrets.envelope.oneTimePrekeys.map(oneTimePrekeySecretFromJson),
-      },
-    ],
-    options: senderFingerprint ? { senderFingerprint } : {},
-  };
+function envelopeKeys(reading: EnvelopeReading | null): EnvelopeKeys {
+  if (!reading) throw lockedError();
+  return { recipients: [reading.keys], options: reading.options };
 }
 
 /**
@@ -190,19 +195,61 @@ export async function readBlock(
     if (!secrets) throw lockedError();
     return secrets;
   };
+  // The sender's identity counts as bound to the displayed address only when the directory says
+  // so (envelope-v1 §4: senderFingerprint); otherwise the signer stays "unknown address".
+  let senderFingerprint: string | null = null;
   const result = await readMessage(
     req.text,
     {
       decryptionKeys: async () => [await cache.get(await unlocked())],
       verificationKeys,
-      envelope: async () => envelopeKeys(await unlocked(), req.displayedSender, keys),
+      envelope: async () => {
+        await unlocked();
+        senderFingerprint = req.displayedSender
+          ? await keys.envelopeFingerprint(req.displayedSender).catch(() => null)
+          : null;
+        return envelopeKeys(
+          await keys.envelopeReading({ delivery: req.delivery ?? null, senderFingerprint }),
+        );
+      },
     },
     { displayedSender: req.displayedSender, limits: { budgetMs: READ_BUDGET_MS } },
   );
-  return messageView(result, req);
+  const view = messageView(result, req);
+  const signer = result.envelopes[0]?.sender.fingerprint;
+  const pin = signer ? await senderPin(req, signer, senderFingerprint, keys) : null;
+  if (pin && view.kind === 'message') {
+    view.verdict.identityPin = pin;
+    // A signer other than the pinned identity is not "the sender" until the user accepts it.
+    if (pin.state === 'changed') view.verdict.signedBySender = false;
+  }
+  return view;
 }
 
-/** Key status per address: native when the directory hands a bundle, else a pinned PGP contact. */
+/**
+ * The displayed sender's pinned envelope identity against the envelope's signer (envelope-pins.ts).
+ * A first sight is pinned only when the directory binds that identity to the address.
+ */
+async function senderPin(
+  req: ReadRequest,
+  signer: string,
+  directoryBinds: string | null,
+  keys: OverlayKeySource,
+): Promise<PinView | null> {
+  if (!req.displayedSender) return null;
+  const confirmed = directoryBinds === signer;
+  const entry = confirmed ? await keys.lookup(req.displayedSender).catch(() => null) : null;
+  return keys
+    .envelopePin(req.displayedSender, signer, { pinIfNew: confirmed, openpgpKey: entry?.openpgpKey ?? null })
+    .catch(() => null);
+}
+
+/**
+ * Key status per address: native when the directory binds an envelope identity that is the pinned
+ * one (or none is pinned yet: it is pinned when the message is sealed), else a pinned PGP contact.
+ * A changed envelope identity never gets a native message: OpenPGP to the pinned key, with the
+ * change shown (envelope-pins.ts).
+ */
 export async function keyStatuses(
   addresses: readonly string[],
   keys: OverlayKeySource,
@@ -212,17 +259,58 @@ export async function keyStatuses(
     addresses.map(async (raw): Promise<KeyStatus> => {
       const address = raw.toLowerCase();
       const contact = contacts.find((c) => c.address === address);
-      const entry = await keys.lookup(address).catch(() => null);
+      // Asked afresh: a changed identity must show before anything is sealed to it.
+      const entry = await keys.lookup(address, { fresh: true }).catch(() => null);
       // A pinned contact wins over a directory key that differs from it (TOFU, contacts.ts).
       const pinned = contact?.fingerprint ?? entry?.fingerprint;
-      if (entry?.envelope && (!contact || contact.fingerprint === entry.fingerprint)) {
-        return { address, kind: 'native', fingerprint: pinned ?? '' };
+      let envelopeChanged: { pinned: string; seen: string } | undefined;
+      if (entry?.envelope) {
+        const seen = await keys.envelopeFingerprint(address).catch(() => null);
+        const pin = seen
+          ? await keys.envelopePin(address, seen, { pinIfNew: false, openpgpKey: null })
+          : null;
+        if (seen && pin?.state === 'changed') envelopeChanged = { pinned: pin.pinned, seen };
+        else if (seen && (!contact || contact.fingerprint === entry.fingerprint))
+          return {
+            address,
+            kind: 'native',
+            fingerprint: pinned ?? '',
+            envelope: { fingerprint: seen, pin: pin && pin.state !== 'changed' ? pin.state : 'new' },
+          };
       }
-      if (contact) return { address, kind: 'pgp', fingerprint: contact.fingerprint, source: contact.source };
-      if (entry) return { address, kind: 'pgp', fingerprint: entry.fingerprint, source: 'directory' };
+      const changed = envelopeChanged ? { envelopeChanged } : {};
+      if (contact)
+        return { address, kind: 'pgp', fingerprint: contact.fingerprint, source: contact.source, ...changed };
+      if (entry)
+        return { address, kind: 'pgp', fingerprint: entry.fingerprint, source: 'directory', ...changed };
       return { address, kind: 'none' };
     }),
   );
+}
+
+/**
+ * The bundle to seal to: its identity must be the one the status showed (the directory's lookup,
+ * which is pinned now if it was new), so a directory that answers the bundle request with another
+ * identity is refused rather than trusted.
+ */
+async function pinnedBundle(status: Extract<KeyStatus, { kind: 'native' }>, keys: OverlayKeySource) {
+  const b = await keys.bundle(status.address);
+  if (!b) throw new NoiseError('not_found', `The directory has no bundle for ${status.address} any more.`);
+  const seen = fingerprintHex(b.identity);
+  const entry = await keys.lookup(status.address).catch(() => null);
+  const pin =
+    seen === status.envelope.fingerprint
+      ? await keys.envelopePin(status.address, seen, {
+          pinIfNew: true,
+          openpgpKey: entry?.openpgpKey ?? null,
+        })
+      : null;
+  if (seen !== status.envelope.fingerprint || pin?.state === 'changed')
+    throw new NoiseError(
+      'key_unusable',
+      `The envelope identity of ${status.address} is not the pinned one: nothing was sent. Check the recipients again.`,
+    );
+  return b;
 }
 
 export interface ComposeRequest {
@@ -276,11 +364,7 @@ export async function encryptCompose(
   const native = req.sign && statuses.every((s) => s.kind === 'native');
   if (native) {
     const bundles: RecipientBundle[] = [];
-    for (const s of statuses) {
-      const b = await keys.bundle(s.address);
-      if (!b) throw new NoiseError('not_found', `The directory has no bundle for ${s.address} any more.`);
-      bundles.push(b);
-    }
+    for (const s of statuses) if (s.kind === 'native') bundles.push(await pinnedBundle(s, keys));
     const current = secrets.envelope.signedPrekeys[0];
     if (!current) throw new NoiseError('key_unusable', 'No signed prekey.');
     const sealed = await sealBytes(

@@ -1,9 +1,10 @@
-// The overlay's directory client: the sender's envelope identity comes from the spend-free JSON
+// The overlay's directory lookups (over the one API client): the sender's envelope identity comes from the spend-free JSON
 // lookup (verified, fingerprinted), never from a prekey bundle; answers are reused for a bounded
 // time. The fetcher stands in for the network only: it records requests and answers with bodies
 // in the Worker's schema, built from real envelope identities.
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../../shared/api/client.ts';
 import type { KeyLookupResponse, PrekeyBundle } from '../../shared/api/directory.ts';
 import { toBase64Url } from '../../shared/encoding.ts';
 import {
@@ -12,7 +13,11 @@ import {
   type PublicIdentity,
   publicIdentity,
 } from '../../shared/envelope/index.ts';
-import { createDirectoryClient, LOOKUP_REUSE_MS } from './overlay-directory.ts';
+import { createDirectoryLookups, LOOKUP_REUSE_MS } from './overlay-directory.ts';
+
+/** The one API client over the recording fetcher. */
+const createDirectoryClient = (url: () => Promise<string>, fetcher: typeof fetch, now?: () => number) =>
+  createDirectoryLookups(url, (baseUrl) => apiClient({ baseUrl, fetch: fetcher }), now);
 
 const SERVER = 'https://keys.noise.test';
 const FPR = 'A'.repeat(40);
@@ -46,7 +51,9 @@ function directory(bodies: Map<string, KeyLookupResponse>, identity: PublicIdent
     const address = decodeURIComponent(url.pathname.split('/').pop()!);
     if (url.pathname.startsWith('/api/v1/lookup/by-email/')) {
       const body = bodies.get(address);
-      return body ? Response.json(body) : Response.json({ error: { code: 'not_found' } }, { status: 404 });
+      return body
+        ? Response.json(body)
+        : Response.json({ error: { code: 'not_found', message: 'No key.' } }, { status: 404 });
     }
     if (url.pathname.startsWith('/api/v1/prekeys/bundle/') && init?.method === 'POST') {
       const body: PrekeyBundle = {

@@ -1,9 +1,9 @@
-// The overlay's view of the key directory (our Worker): lookups that spend nothing (the OpenPGP
-// key and the envelope identity public keys), and prekey bundles for sealing, which spend one
-// one-time prekey each (so only fetched to encrypt to a recipient, never to read).
-// Responses are validated with the shared schemas; anything else counts as "no key".
+// The overlay's view of the key directory (our Worker), through the one API client: lookups that
+// spend nothing (the OpenPGP key and the envelope identity public keys), reused for a bounded
+// time, and prekey bundles for sealing, which spend one one-time prekey each (so only fetched to
+// encrypt to a recipient, never to read). Nothing is published: 404 is "no key".
 
-import { DIRECTORY_ROUTES, KeyLookupResponse, PrekeyBundle } from '../../shared/api/directory.ts';
+import { type ApiClient, isApiClientError } from '../../shared/api/client.ts';
 import { fromBase64Url } from '../../shared/encoding.ts';
 import { fingerprintHex, type RecipientBundle, verifyIdentityAsync } from '../../shared/envelope/index.ts';
 import type { DirectoryEntry } from './overlay-crypto.ts';
@@ -20,25 +20,15 @@ interface LookupAnswer {
   envelopeFingerprint: string | null;
 }
 
-export function createDirectoryClient(
+export function createDirectoryLookups(
   serverUrl: () => Promise<string>,
-  fetcher: typeof fetch = fetch,
+  client: (serverUrl: string) => ApiClient,
   now: () => number = Date.now,
 ) {
-  async function get(path: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown | null> {
-    const res = await fetcher(new URL(path, await serverUrl()), {
-      method,
-      headers: { accept: 'application/json' },
-    });
-    if (res.status === 404) return null;
-    if (!res.ok) throw new Error(`directory answered ${res.status}`);
-    return res.json();
-  }
-
   async function fetchLookup(address: string): Promise<LookupAnswer | null> {
-    const parsed = KeyLookupResponse.safeParse(await get(DIRECTORY_ROUTES.byEmail(address)));
-    if (!parsed.success || parsed.data.revoked) return null;
-    const { fingerprint, openpgpKey, envelope, envelopeIdentity } = parsed.data;
+    const found = await client(await serverUrl()).directory.lookupByEmail(address);
+    if (!found || found.revoked) return null;
+    const { fingerprint, openpgpKey, envelope, envelopeIdentity } = found;
     let envelopeFingerprint: string | null = null;
     if (envelopeIdentity) {
       const identity = {
@@ -55,10 +45,10 @@ export function createDirectoryClient(
 
   // Answers (and lookups in flight) per lowercased address; failures and 404s are not kept.
   const answers = new Map<string, { at: number; answer: Promise<LookupAnswer | null> }>();
-  function lookupOnce(address: string): Promise<LookupAnswer | null> {
+  function lookupOnce(address: string, fresh = false): Promise<LookupAnswer | null> {
     const key = address.toLowerCase();
     const held = answers.get(key);
-    if (held && now() - held.at < LOOKUP_REUSE_MS) return held.answer;
+    if (!fresh && held && now() - held.at < LOOKUP_REUSE_MS) return held.answer;
     const answer = fetchLookup(key);
     answers.set(key, { at: now(), answer });
     answer.then(
@@ -77,14 +67,22 @@ export function createDirectoryClient(
     async envelopeFingerprint(address: string): Promise<string | null> {
       return (await lookupOnce(address))?.envelopeFingerprint ?? null;
     },
-    async lookup(address: string): Promise<DirectoryEntry | null> {
-      return (await lookupOnce(address))?.entry ?? null;
+    /**
+     * `fresh` asks the directory again (and keeps that answer): compose decides from it which
+     * identity to seal to, so a change must show at once (envelope-pins.ts).
+     */
+    async lookup(address: string, opts: { fresh?: boolean } = {}): Promise<DirectoryEntry | null> {
+      return (await lookupOnce(address, opts.fresh))?.entry ?? null;
     },
     /** Spends one of the recipient's one-time prekeys: call only to seal a message to them. */
     async bundle(address: string): Promise<RecipientBundle | null> {
-      const parsed = PrekeyBundle.safeParse(await get(DIRECTORY_ROUTES.bundle(address), 'POST'));
-      if (!parsed.success) return null;
-      const b = parsed.data;
+      let b: Awaited<ReturnType<ApiClient['directory']['fetchBundle']>>;
+      try {
+        b = await client(await serverUrl()).directory.fetchBundle(address);
+      } catch (e) {
+        if (isApiClientError(e) && e.status === 404) return null;
+        throw e;
+      }
       return {
         address: b.address,
         deviceId: '',

@@ -1,4 +1,5 @@
-// Wires the overlay port router to the background's custody, contacts and settings.
+// Wires the overlay port router to the background's custody, contacts, settings, the account's
+// directory (lookups and bundles through the one API client) and the prekey custody.
 import { onConnect } from '../overlay/runtime-port.ts';
 import { extensionId, extensionOrigin } from '../platform/browser.ts';
 import type { Records } from '../store/records.ts';
@@ -8,37 +9,34 @@ import type { Custody } from './custody.ts';
 import { ExtensionError } from './errors.ts';
 import { createOverlayRouter, type OverlayHooks } from './overlay.ts';
 import { UnlockedKeyCache } from './overlay-crypto.ts';
-import { createDirectoryClient } from './overlay-directory.ts';
+import { createDirectoryLookups } from './overlay-directory.ts';
+import { createOverlayKeySource } from './overlay-keys.ts';
+import type { PrekeyCustody } from './prekey-custody.ts';
+import { anonymousClient } from './server.ts';
 
 export function startOverlayPorts(
   ready: Promise<Records>,
   custody: Custody<AccountSecrets>,
+  prekeys: Promise<PrekeyCustody>,
   lockNotices?: OverlayHooks['lockNotices'],
 ): void {
-  const directory = createDirectoryClient(async () => (await (await ready).settings()).serverUrl);
+  const directory = createDirectoryLookups(
+    async () => (await (await ready).settings()).serverUrl,
+    (url) => anonymousClient(url),
+  );
   const cache = new UnlockedKeyCache();
   // The opened key goes when the extension locks, not at the next read: the background may keep
   // running long after (the content script keeps it alive while a webmail tab is in view).
   custody.onLock(() => cache.clear());
   const route = createOverlayRouter(
     {
-      keys: {
-        secrets: async () => {
-          const s = await custody.current();
-          if (!s) cache.clear();
-          return s?.identity ?? null;
-        },
-        contacts: async () =>
-          (await (await ready).contacts()).map(({ address, armoredKey, fingerprint, source }) => ({
-            address,
-            armoredKey,
-            fingerprint,
-            source,
-          })),
-        lookup: (address) => directory.lookup(address),
-        bundle: (address) => directory.bundle(address),
-        envelopeFingerprint: (address) => directory.envelopeFingerprint(address),
-      },
+      keys: createOverlayKeySource({
+        records: ready,
+        custody,
+        directory,
+        prekeys,
+        onLocked: () => cache.clear(),
+      }),
       cache,
       async importKey(armored) {
         const { addresses } = await inspectPublicKey(armored);

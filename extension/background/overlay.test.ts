@@ -62,6 +62,8 @@ const keysOf = (secrets: () => IdentitySecrets | null): OverlayKeySource => ({
   lookup: async () => null,
   bundle: async () => null,
   envelopeFingerprint: async () => null,
+  envelopeReading: async () => null,
+  envelopePin: async () => null,
 });
 let armored: string;
 let route: (p: OverlayPort) => void;
@@ -178,6 +180,8 @@ describe('overlay router', () => {
           lookup: async () => null,
           bundle: async () => null,
           envelopeFingerprint: async () => null,
+          envelopeReading: async () => null,
+          envelopePin: async () => null,
         },
         cache,
         importKey: async () => ({ fingerprint: '' }),
@@ -294,6 +298,8 @@ describe('overlay router', () => {
           lookup: async () => null,
           bundle: async () => null,
           envelopeFingerprint: async () => null,
+          envelopeReading: async () => null,
+          envelopePin: async () => null,
         },
         cache: new UnlockedKeyCache(),
         importKey: async () => ({ fingerprint: '' }),

@@ -198,6 +198,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
         kind: req.kind,
         text: req.text,
         displayedSender: req.sender,
+        delivery: req.message ?? null,
         clipped: req.clipped,
         fullViewUrl: req.fullViewUrl,
       },

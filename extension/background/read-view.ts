@@ -45,6 +45,8 @@ export function verdictView(result: ReadResult, displayedSender: string | null):
       ...(w.mailFrom ? { mailFrom: w.mailFrom } : {}),
     })),
     verdictClass: verdictClass(v),
+    // envelope-v1 §4.6: a re-read from the copy kept at the first open says when that was.
+    firstOpenedAt: result.envelopes.find((e) => e.firstOpenedAt !== null)?.firstOpenedAt ?? null,
   };
 }
 

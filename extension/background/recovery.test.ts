@@ -3,6 +3,7 @@
 // here the server is unreachable, so the reset stays local and says so.
 
 import { describe, expect, it } from 'vitest';
+import { memorySessionStore } from '../../shared/api/session-store.ts';
 import { toBase64Url } from '../../shared/encoding.ts';
 import { KDF_DEFAULT_COST, newKdfParams } from '../../shared/kdf/passphrase.ts';
 import { encodeVault, sealVault } from '../../shared/vault/index.ts';
@@ -10,9 +11,15 @@ import type { VaultRecord } from '../store/schema.ts';
 import { exportBackup, makeRecovery, openVault } from './account.ts';
 import { fingerprintsOf, generateIdentitySecrets } from './identity.ts';
 import { readBackup, resetPassphrase } from './recovery.ts';
+import { type AccountServer, anonymousClient } from './server.ts';
 
 // Port 9 (discard) on loopback: nothing listens, so every server call fails fast.
 const OFFLINE = 'http://127.0.0.1:9';
+const offline: AccountServer = {
+  api: (url) => anonymousClient(url),
+  anonymous: (url) => anonymousClient(url),
+  sessions: memorySessionStore(),
+};
 
 async function withRecovery() {
   const identity = await generateIdentitySecrets('ada@example.org', () => {});
@@ -35,7 +42,6 @@ async function withRecovery() {
     addresses: ['ada@example.org'],
     wrapKey: toBase64Url(wrapKey),
     authKey: 'k',
-    session: null,
   };
   return { identity, ...(await makeRecovery(record, secrets)) };
 }
@@ -44,20 +50,34 @@ describe('passphrase reset with the recovery code', () => {
   it('opens the recovery copy and reseals under the new passphrase; a wrong code is refused', async () => {
     const { identity, code, record } = await withRecovery();
     const other = await withRecovery();
-    await expect(resetPassphrase(record, { code: other.code }, 'new pass', () => {})).rejects.toMatchObject({
+    await expect(
+      resetPassphrase(offline, record, { code: other.code }, 'new pass', () => {}),
+    ).rejects.toMatchObject({
       code: 'bad_passphrase',
     });
-    await expect(resetPassphrase(record, { code: 'not a code' }, 'new pass', () => {})).rejects.toMatchObject(
-      {
-        code: 'bad_request',
-      },
+    await expect(
+      resetPassphrase(offline, record, { code: 'not a code' }, 'new pass', () => {}),
+    ).rejects.toMatchObject({
+      code: 'bad_request',
+    });
+    const reset = await resetPassphrase(
+      offline,
+      record,
+      { code },
+      'correct horse battery staple 42',
+      () => {},
     );
-    const reset = await resetPassphrase(record, { code }, 'correct horse battery staple 42', () => {});
     expect(reset.serverUpdated).toBe(false);
     expect(reset.record.blob).not.toBe(record.blob);
     // The recovery copy is resealed for the new auth key and still opens with the same code.
     expect(reset.record.recoveryBlob).not.toBe(record.recoveryBlob);
-    const again = await resetPassphrase(reset.record, { code }, 'a third long passphrase 7', () => {});
+    const again = await resetPassphrase(
+      offline,
+      reset.record,
+      { code },
+      'a third long passphrase 7',
+      () => {},
+    );
     expect(again.secrets.identity.pgp.fingerprint).toBe(identity.pgp.fingerprint);
     expect(again.secrets.recovery).toEqual(reset.secrets.recovery);
     expect(reset.record.fingerprints).toEqual(fingerprintsOf(identity));
@@ -71,11 +91,11 @@ describe('passphrase reset with the recovery code', () => {
     const { code, record } = await withRecovery();
     const fromFile = readBackup(exportBackup(record));
     expect(fromFile).toMatchObject({ address: record.address, serverUrl: OFFLINE, blob: record.blob });
-    const reset = await resetPassphrase(fromFile, { code }, 'another long passphrase', () => {});
+    const reset = await resetPassphrase(offline, fromFile, { code }, 'another long passphrase', () => {});
     expect(reset.record.fingerprints).toEqual(record.fingerprints);
     expect(() => readBackup('{"format":"something-else"}')).toThrow(/not a Noise Email backup/);
     const noRecovery = readBackup(exportBackup({ ...record, recoveryBlob: undefined } as VaultRecord));
-    await expect(resetPassphrase(noRecovery, { code }, 'x', () => {})).rejects.toMatchObject({
+    await expect(resetPassphrase(offline, noRecovery, { code }, 'x', () => {})).rejects.toMatchObject({
       code: 'not_found',
     });
   });

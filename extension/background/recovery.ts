@@ -30,7 +30,7 @@ import {
 } from './account.ts';
 import { ExtensionError } from './errors.ts';
 import { fingerprintsOf, type ProgressReport } from './identity.ts';
-import { server } from './server.ts';
+import { type AccountServer, serverCall } from './server.ts';
 
 const BackupFile = z.object({
   format: z.literal('noise-email-backup/v1'),
@@ -68,6 +68,7 @@ export function readBackup(contents: string): VaultRecord {
  * and vault in one step (its other sessions are revoked). serverUpdated says whether it did.
  */
 export async function resetPassphrase(
+  server: AccountServer,
   source: VaultRecord,
   proof: { code: string } | { passphrase: string },
   newPassphrase: string,
@@ -121,18 +122,23 @@ export async function resetPassphrase(
   let serverUpdated = false;
   if (oldAuthKey) {
     progress('server', 0, 1);
-    const api = server(source.serverUrl);
+    const api = server.api(source.serverUrl);
     try {
-      const session = await api.login(source.address, oldAuthKey, DEVICE_NAME);
-      const current = await api.getVault(session);
-      version = await api.changePassphrase(session, {
-        currentAuthKey: oldAuthKey,
-        newAuthKey: secrets.authKey,
-        kdf: toServerKdf(kdf),
-        vault: blob,
-        vaultVersion: current.version,
+      await serverCall(source.serverUrl, async () => {
+        // One explicit login with the old auth key: its session is this device's from here on
+        // (the passphrase change revokes the account's other sessions).
+        await api.login({ address: source.address, authKey: oldAuthKey, deviceName: DEVICE_NAME });
+        const current = await api.vault.get();
+        version = (
+          await api.account.changePassphrase({
+            currentAuthKey: oldAuthKey,
+            newAuthKey: secrets.authKey,
+            kdf: toServerKdf(kdf),
+            vault: blob,
+            vaultVersion: current.version,
+          })
+        ).version;
       });
-      secrets.session = session;
       serverUpdated = true;
     } catch (e) {
       // Offline, or the server already has another passphrase: the local reset still stands.

@@ -1,23 +1,23 @@
-// The Worker calls the background makes, through the shared typed client (shared/api/client.ts).
-// Failures become ExtensionError with the server's stable code kept alongside (serverCode,
-// status), so pages show a clear message and upkeep can tell a 412 conflict apart.
+// The background's binding of the one API client (shared/api/client.ts): one client per server
+// URL, all sharing the persistent session store (session-store.ts), so refreshes are shared and
+// survive restarts; it logs in again by itself only when no refresh token is usable, with the
+// unlocked auth key, and each such login goes to the security log. Failures reaching pages
+// become ExtensionError with the server's code kept alongside (serverCode, status).
 
-import type {
-  ChangePassphraseRequest,
-  KdfParams,
-  RegisterRequest,
-  SessionTokens,
-} from '../../shared/api/accounts.ts';
-import { type ApiClient, apiClient, isApiClientError, memorySessionStore } from '../../shared/api/client.ts';
-import type { OneTimePrekey, PublishKeysRequest, SignedPrekey } from '../../shared/api/directory.ts';
+import { type ApiClient, apiClient, isApiClientError, type SessionEvent } from '../../shared/api/client.ts';
+import { memorySessionStore, type SessionStore } from '../../shared/api/session-store.ts';
+import type { Records } from '../store/records.ts';
+import type { AccountSecrets } from './account.ts';
+import type { Custody } from './custody.ts';
 import { ExtensionError } from './errors.ts';
 
-export type ServerSession = SessionTokens;
+export const DEVICE_NAME = 'Browser extension';
 
 /** Lookups are cacheable for other clients; a key change must be seen here at once. */
 const noStoreFetch: typeof fetch = (input, init) => fetch(input, { ...init, cache: 'no-store' });
 
-async function translate<T>(base: string, run: () => Promise<T>): Promise<T> {
+/** Runs a server call; its failure becomes an ExtensionError a page can show. */
+export async function serverCall<T>(base: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
@@ -31,57 +31,61 @@ async function translate<T>(base: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-export function server(base: string) {
-  const client = (session?: ServerSession): ApiClient =>
-    apiClient({ baseUrl: base, session: memorySessionStore(session), fetch: noStoreFetch });
-  const anonymous = client();
+/** A client without a session, for calls any visitor may make (lookups, bundles, verification). */
+export function anonymousClient(serverUrl: string, fetcher: typeof fetch = noStoreFetch): ApiClient {
+  return apiClient({ baseUrl: serverUrl, session: memorySessionStore(), fetch: fetcher });
+}
+
+export interface AccountServer {
+  /** The client for the account's server, with this device's session. */
+  api(serverUrl: string): ApiClient;
+  /** A client without a session: verification, registration lookups, bundles. */
+  anonymous(serverUrl: string): ApiClient;
+  /** Where the session is kept (sealed at unlock, forgotten unsealed at lock). */
+  sessions: SessionStore & { sealHeld?(): Promise<void>; forgetUnsealed?(): Promise<void> };
+}
+
+export function createAccountServer(
+  records: Records,
+  custody: Custody<AccountSecrets>,
+  sessions: AccountServer['sessions'],
+  fetcher: typeof fetch = noStoreFetch,
+): AccountServer {
+  const clients = new Map<string, ApiClient>();
+
+  async function logSession(e: SessionEvent): Promise<void> {
+    if (e.kind !== 'login') return;
+    const address = (await records.vault())?.address ?? '';
+    if (e.reason === 'refresh_token_reused') {
+      await records.log(
+        'session_token_reused',
+        `${address}: a refresh token was used twice, so the server ended session ${e.previousSessionId}; logged in again`,
+      );
+    } else {
+      await records.log('session_new', `${address} (login: ${e.reason.replace('_', ' ')})`);
+    }
+  }
+
   return {
-    startVerification: (address: string) =>
-      translate(base, async () => (await anonymous.verification.start(address)).verificationId),
-    confirmVerification: (verificationId: string, code: string) =>
-      translate(base, async () => (await anonymous.verification.confirm(verificationId, code)).proofToken),
-    /** Registers; a service-domain inbox is then claimed and the key republished so it binds it too. */
-    register: (body: RegisterRequest, inbox?: string) =>
-      translate(base, async () => {
-        const c = client();
-        const r = await c.register(body);
-        if (inbox) {
-          await c.account.addAddress({ address: inbox });
-          await c.directory.publishKeys({ openpgpKey: body.keys.openpgpKey });
-        }
-        const account = await c.account.get();
-        return {
-          addresses: account.addresses.map((a) => a.address),
-          session: (await c.session()) ?? r.session,
-          vaultVersion: account.vaultVersion,
-        };
-      }),
-    kdfParams: (address: string): Promise<KdfParams> => translate(base, () => anonymous.kdfParams(address)),
-    login: (address: string, authKey: string, deviceName: string) =>
-      translate(base, () => client().login({ address, authKey, deviceName })),
-    getVault: (session: ServerSession) => translate(base, () => client(session).vault.get()),
-    putVault: (session: ServerSession, vault: string, expectedVersion: number) =>
-      translate(base, async () => (await client(session).vault.put(vault, expectedVersion)).version),
-    /** Rewraps auth key, KDF parameters and vault at once; returns the new vault version. */
-    changePassphrase: (session: ServerSession, body: ChangePassphraseRequest) =>
-      translate(base, async () => (await client(session).account.changePassphrase(body)).version),
-    publishKeys: (session: ServerSession, body: PublishKeysRequest) =>
-      translate(base, () => client(session).directory.publishKeys(body)),
-    publishRevocation: (session: ServerSession, revocation: string) =>
-      translate(base, () => client(session).directory.publishRevocation(revocation)),
-    prekeyStock: (session: ServerSession) => translate(base, () => client(session).directory.prekeyStock()),
-    uploadOneTimePrekeys: (session: ServerSession, oneTimePrekeys: OneTimePrekey[]) =>
-      translate(base, () => client(session).directory.uploadOneTimePrekeys(oneTimePrekeys)),
-    rotateSignedPrekey: (session: ServerSession, spk: SignedPrekey) =>
-      translate(base, () => client(session).directory.uploadSignedPrekey(spk)),
-    sessions: (session: ServerSession) => translate(base, () => client(session).sessions.list()),
-    revokeSession: (session: ServerSession, id: string) =>
-      translate(base, async () => {
-        await client(session).sessions.revoke(id);
-      }),
-    logout: (session: ServerSession) => translate(base, () => client(session).logout()),
-    /** The armored key the directory publishes for `address`, or null when there is none. */
-    lookupByEmail: (address: string) =>
-      translate(base, async () => (await anonymous.directory.lookupByEmail(address))?.openpgpKey ?? null),
+    sessions,
+    api(serverUrl) {
+      let client = clients.get(serverUrl);
+      if (!client) {
+        client = apiClient({
+          baseUrl: serverUrl,
+          session: sessions,
+          fetch: fetcher,
+          relogin: async () => {
+            const [secrets, vault] = await Promise.all([custody.current(), records.vault()]);
+            if (!secrets || !vault) return null;
+            return { address: vault.address, authKey: secrets.authKey, deviceName: DEVICE_NAME };
+          },
+          onSessionEvent: logSession,
+        });
+        clients.set(serverUrl, client);
+      }
+      return client;
+    },
+    anonymous: (serverUrl) => anonymousClient(serverUrl, fetcher),
   };
 }

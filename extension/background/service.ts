@@ -16,24 +16,42 @@ import {
   makeRecovery,
   openVault,
   publishRevocation,
-  pushVault,
   restoreAccount,
-  sessionFor,
   startVerification,
 } from './account.ts';
 import { acceptKeyChange, contactsNamed, contactView, observeKey, verifyContact } from './contacts.ts';
-import type { Custody } from './custody.ts';
+import { type Custody, memorySessionArea, type SessionArea } from './custody.ts';
 import { ExtensionError } from './errors.ts';
 import { fingerprintsOf, publicPgpKey, readKeyInfo } from './identity.ts';
 import { type KeyServerBases, lookupKeyServers, PUBLIC_KEY_SERVERS } from './keyservers.ts';
+import { localKey } from './local-keys.ts';
 import { FAILURES_BEFORE_LOCKOUT, recordFailure, recordSuccess, remainingLockout } from './lockout.ts';
 import { readBackup, resetPassphrase } from './recovery.ts';
-import { server } from './server.ts';
+import { type AccountServer, createAccountServer, serverCall } from './server.ts';
+import { ExtensionSessionStore } from './session-store.ts';
+import { exclusiveVault, pushVault } from './vault-sync.ts';
+
+/** The account's server with its session kept in `area` (storage.session) and sealed in IndexedDB. */
+export function accountServerFor(
+  records: Records,
+  custody: Custody<AccountSecrets>,
+  area: SessionArea = memorySessionArea(),
+): AccountServer {
+  const sessions = new ExtensionSessionStore(area, records, async () => {
+    const s = await custody.current();
+    return s ? localKey(s.identity, 'session') : null;
+  });
+  custody.onLock(() => {
+    sessions.forgetUnsealed().catch(() => {});
+  });
+  return createAccountServer(records, custody, sessions);
+}
 
 export function createHandlers(
   records: Records,
   custody: Custody<AccountSecrets>,
   keyServers: KeyServerBases = PUBLIC_KEY_SERVERS,
+  server: AccountServer = accountServerFor(records, custody),
 ): Handlers {
   let progress: Status['progress'] = null;
   /** Verification handle from the last code request, per address (never leaves the background). */
@@ -131,31 +149,21 @@ export function createHandlers(
     await records.updateSettings({ serverUrl: record.serverUrl });
     await records.setGuard(recordSuccess());
     await custody.unlock(secrets);
+    await server.sessions.sealHeld?.();
     await records.log(event, `${record.address} ${record.fingerprints.pgp}`);
-    // Registration and restore both log in: a new server session for this device.
-    if (secrets.session)
+    // Registration, restore and a reset each logged in: a new server session for this device.
+    if (await server.sessions.get())
       await records.log(
         'session_new',
         `${record.address} (${event === 'key_created' ? 'register' : event === 'key_restored' ? 'restore' : 'reset'})`,
       );
   }
 
-  /**
-   * Runs a server call with the unlocked secrets; a re-login on the way (the access token had
-   * expired) is a new session, so it is logged and kept in custody.
-   */
-  async function withSession<T>(fn: (record: VaultRecord, s: AccountSecrets) => Promise<T>): Promise<T> {
-    const s = await unlocked();
+  /** The account's server client (its session refreshes, and logs in again only when it must). */
+  async function api() {
+    await unlocked();
     const record = await vault();
-    const before = s.session?.refreshToken;
-    try {
-      return await fn(record, s);
-    } finally {
-      if (s.session && s.session.refreshToken !== before) {
-        await records.log('session_new', `${record.address} (login)`);
-        await custody.replace(s);
-      }
-    }
+    return { record, api: server.api(record.serverUrl) };
   }
 
   return {
@@ -177,7 +185,7 @@ export function createHandlers(
     },
 
     async 'account.sendCode'({ serverUrl, address }) {
-      const id = await startVerification(serverUrl, address);
+      const id = await startVerification(server, serverUrl, address);
       verifications.set(address.toLowerCase(), id);
       return { sentTo: address };
     },
@@ -188,7 +196,7 @@ export function createHandlers(
           throw new ExtensionError('account_exists', 'This device already has an account.');
         const verificationId = verifications.get(args.address.toLowerCase());
         if (!verificationId) throw new ExtensionError('bad_request', 'Ask for a verification code first.');
-        const { record, secrets } = await createAccount({ ...args, verificationId }, report);
+        const { record, secrets } = await createAccount(server, { ...args, verificationId }, report);
         await adopt(record, secrets, 'key_created');
         return status();
       }),
@@ -197,7 +205,7 @@ export function createHandlers(
       exclusive(async () => {
         if (await records.vault())
           throw new ExtensionError('account_exists', 'This device already has an account.');
-        const { record, secrets } = await restoreAccount(args, report);
+        const { record, secrets } = await restoreAccount(server, args, report);
         await adopt(record, secrets, 'key_restored');
         return status();
       }),
@@ -214,9 +222,9 @@ export function createHandlers(
         // locked-out user can still use it.
         const { record, secrets, serverUpdated } =
           code !== undefined
-            ? await resetPassphrase(source, { code }, newPassphrase, report)
+            ? await resetPassphrase(server, source, { code }, newPassphrase, report)
             : await underGuard(() =>
-                resetPassphrase(source, { passphrase: passphrase ?? '' }, newPassphrase, report),
+                resetPassphrase(server, source, { passphrase: passphrase ?? '' }, newPassphrase, report),
               );
         await adopt(record, secrets, 'passphrase_reset');
         if (!serverUpdated) await records.log('passphrase_reset', 'the server still has the old passphrase');
@@ -227,6 +235,7 @@ export function createHandlers(
       const record = await vault();
       const secrets = await underGuard(() => openVault(record, passphrase));
       await custody.unlock(secrets);
+      await server.sessions.sealHeld?.();
       await records.log('unlock');
       return status();
     },
@@ -238,10 +247,12 @@ export function createHandlers(
     },
 
     async 'account.importKey'({ armoredKey, keyPassphrase }) {
-      const secrets = await unlocked();
-      const { next, record } = await importPgpKey(await vault(), secrets, armoredKey, keyPassphrase);
-      await records.putVault(record);
-      await custody.replace(next);
+      const { next } = await exclusiveVault(async () => {
+        const out = await importPgpKey(server, await vault(), await unlocked(), armoredKey, keyPassphrase);
+        await records.putVault(out.record);
+        await custody.replace(out.next);
+        return out;
+      });
       await records.log('key_imported', next.identity.pgp.fingerprint);
       return { fingerprint: next.identity.pgp.fingerprint };
     },
@@ -250,7 +261,7 @@ export function createHandlers(
       const s = await unlocked();
       const record = await vault();
       const info = await readKeyInfo(s.identity.pgp.privateKey);
-      const stock = await fetchPrekeyStock(record, s).catch(() => null);
+      const stock = await fetchPrekeyStock(server, record).catch(() => null);
       return {
         address: record.address,
         addresses: s.addresses,
@@ -275,21 +286,27 @@ export function createHandlers(
     },
 
     async 'identity.createRecovery'() {
-      const s = await unlocked();
-      const current = await vault();
-      const { code, next } = await makeRecovery(current, s);
-      // The Worker's vault must carry the recovery key too, or a restore elsewhere would drop it.
-      const record = await pushVault(current, next);
-      await records.putVault(record);
-      await custody.replace(next);
+      const { code, record } = await exclusiveVault(async () => {
+        const current = await vault();
+        const made = await makeRecovery(current, await unlocked());
+        // The Worker's vault must carry the recovery key too, or a restore elsewhere would drop it.
+        const pushed = await serverCall(current.serverUrl, () =>
+          pushVault(server.api(current.serverUrl), current, made.next),
+        );
+        await records.putVault(pushed.record);
+        await custody.replace(pushed.secrets);
+        return { code: made.code, record: pushed.record };
+      });
       return { code, address: record.address, createdAt: Date.now() };
     },
 
     async 'identity.revoke'() {
-      const s = await unlocked();
-      const { next, record } = await publishRevocation(await vault(), s);
-      await records.putVault(record);
-      await custody.replace(next);
+      const { next } = await exclusiveVault(async () => {
+        const out = await publishRevocation(server, await vault(), await unlocked());
+        await records.putVault(out.record);
+        await custody.replace(out.next);
+        return out;
+      });
       await records.log('key_revoked', next.identity.pgp.fingerprint);
       return { fingerprint: next.identity.pgp.fingerprint };
     },
@@ -307,7 +324,7 @@ export function createHandlers(
       let found: string | null = null;
       let failure: unknown = null;
       try {
-        found = await lookupDirectoryKey(record.serverUrl, address);
+        found = await lookupDirectoryKey(server, record.serverUrl, address);
       } catch (e) {
         failure = e;
       }
@@ -343,35 +360,28 @@ export function createHandlers(
       return contactView(await acceptKeyChange(records, address));
     },
 
-    'sessions.list': () =>
-      withSession(async (record, s) => {
-        const session = await sessionFor(record, s);
-        return (await server(record.serverUrl).sessions(session)).map((x) => ({ ...x }));
-      }),
+    async 'sessions.list'() {
+      const { record, api: client } = await api();
+      return (await serverCall(record.serverUrl, () => client.sessions.list())).map((x) => ({ ...x }));
+    },
 
-    'sessions.revoke': ({ id }) =>
-      withSession(async (record, s) => {
-        const api = server(record.serverUrl);
-        const session = await sessionFor(record, s);
-        const target = (await api.sessions(session)).find((x) => x.id === id);
-        if (!target) throw new ExtensionError('not_found', 'No such session.');
-        await api.revokeSession(session, id);
-        if (target.current) {
-          s.session = null;
-          await custody.replace(s);
-        }
-        await records.log('session_revoked', `${target.deviceName}${target.current ? ' (this device)' : ''}`);
-        return { revoked: id };
-      }),
+    async 'sessions.revoke'({ id }) {
+      const { record, api: client } = await api();
+      const target = (await serverCall(record.serverUrl, () => client.sessions.list())).find(
+        (x) => x.id === id,
+      );
+      if (!target) throw new ExtensionError('not_found', 'No such session.');
+      await serverCall(record.serverUrl, () => client.sessions.revoke(id));
+      // Revoking this device's own session: the stored tokens are dead; the next call logs in.
+      if (target.current) await server.sessions.set(undefined);
+      await records.log('session_revoked', `${target.deviceName}${target.current ? ' (this device)' : ''}`);
+      return { revoked: id };
+    },
 
     async 'sessions.logout'() {
-      const s = await unlocked();
-      const record = await vault();
-      if (!s.session) return { loggedOut: false };
-      const session = s.session;
-      s.session = null;
-      await custody.replace(s);
-      await server(record.serverUrl).logout(session);
+      const { record, api: client } = await api();
+      if (!(await server.sessions.get())) return { loggedOut: false };
+      await serverCall(record.serverUrl, () => client.logout());
       await records.log('logout', record.address);
       return { loggedOut: true };
     },

@@ -5,9 +5,10 @@ import type { AccountSecrets } from '../background/account.ts';
 import { AUTOLOCK_ALARM, Custody } from '../background/custody.ts';
 import { lockStateWatcher } from '../background/lock-broadcast.ts';
 import { startOverlayPorts } from '../background/overlay-ports.ts';
+import { createPrekeyCustody } from '../background/prekey-custody.ts';
 import { createRouter } from '../background/router.ts';
-import { createHandlers } from '../background/service.ts';
-import { runUpkeep, UPKEEP_ALARM } from '../background/upkeep.ts';
+import { accountServerFor, createHandlers } from '../background/service.ts';
+import { runUpkeep, syncVaultNow, UPKEEP_ALARM, type UpkeepDeps } from '../background/upkeep.ts';
 import { LOCK_NOTICE, type LockNoticeState } from '../messages/lock-notice.ts';
 import {
   alarms,
@@ -23,14 +24,38 @@ import { openDatabase } from '../store/db.ts';
 import { defaultSettings, Records } from '../store/records.ts';
 
 export default defineBackground(() => {
-  const ready = openDatabase().then((db) => new Records(db, defaultSettings(import.meta.env.DEV)));
+  const database = openDatabase();
+  const ready = database.then((db) => new Records(db, defaultSettings(import.meta.env.DEV)));
   const custody = new Custody<AccountSecrets>(session, alarms, async () => {
     const settings = await (await ready).settings();
     return settings.lockTimeoutMinutes * 60_000;
   });
+  // The account's server: one API client per URL, its session in storage.session and sealed in
+  // IndexedDB (session-store.ts). Built once the database is open.
+  const server = ready.then((records) => accountServerFor(records, custody, session));
+  // The read path's custody of envelope prekeys: deleting a used one-time prekey schedules a push
+  // (upkeep without the directory work), which reads `upkeepDeps` only when it runs.
+  let upkeepDeps: Promise<UpkeepDeps>;
+  const prekeys = Promise.all([database, ready]).then(([db, records]) =>
+    createPrekeyCustody({
+      db,
+      records,
+      custody,
+      syncSoon: () =>
+        upkeepDeps.then(syncVaultNow).catch((e) => console.warn('vault sync failed; upkeep retries', e)),
+    }),
+  );
+  upkeepDeps = Promise.all([ready, server, prekeys]).then(([records, srv, prekeyCustody]) => ({
+    records,
+    custody,
+    server: srv,
+    prekeys: prekeyCustody,
+  }));
 
   // Listeners are registered synchronously so a woken worker sees the event that woke it.
-  const handlers = ready.then((records) => createHandlers(records, custody));
+  const handlers = Promise.all([ready, server]).then(([records, srv]) =>
+    createHandlers(records, custody, undefined, srv),
+  );
   const route = createRouter(handlers, { id: extensionId(), origin: extensionOrigin() }, () => {
     custody.touch().catch(() => {});
   });
@@ -53,7 +78,7 @@ export default defineBackground(() => {
     await lockState.check();
     return reply;
   });
-  startOverlayPorts(ready, custody, (tell) => frameListeners.push(tell));
+  startOverlayPorts(ready, custody, prekeys, (tell) => frameListeners.push(tell));
 
   alarms.onAlarm(async (name) => {
     if (name === AUTOLOCK_ALARM) {
@@ -61,9 +86,7 @@ export default defineBackground(() => {
       // memory since the alarm was set) sets it again.
       await custody.expire();
     } else if (name === UPKEEP_ALARM) {
-      const secrets = await custody.current();
-      if (secrets)
-        await runUpkeep(await ready, custody, secrets).catch((e) => console.warn('upkeep failed', e));
+      await runUpkeep(await upkeepDeps).catch((e) => console.warn('upkeep failed', e));
     }
   });
   alarms.every(UPKEEP_ALARM, 60).catch(() => {});

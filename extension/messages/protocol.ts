@@ -115,6 +115,13 @@ export interface ContactView {
   lastUsed: number | null;
   verified: boolean;
   pendingChange: { fingerprint: string; source: string; seenAt: number } | null;
+  /** The pinned envelope identity (native messages), beside the OpenPGP key. */
+  envelope: {
+    fingerprint: string;
+    firstSeen: number;
+    verified: boolean;
+    pendingChange: { fingerprint: string; seenAt: number } | null;
+  } | null;
 }
 
 export interface LogView {

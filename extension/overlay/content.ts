@@ -345,6 +345,7 @@ export function startOverlays(
         kind: block.armor.kind,
         text: block.text,
         sender: msg?.sender() ?? null,
+        message: msg?.messageId?.slice(0, 512) || null,
         clipped: msg?.clipped ?? false,
         fullViewUrl: msg?.fullViewUrl ?? null,
         ...(placed.spare ? { spare: placed.spare } : {}),

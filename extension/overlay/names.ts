@@ -25,6 +25,8 @@ export type RelayMessage =
       /** The element's text as shown: the block and what stands around it. */
       text: string;
       sender: string | null;
+      /** The webmail's own id of the message showing the block (envelope-v1 §4.6). */
+      message?: string | null;
       clipped: boolean;
       fullViewUrl: string | null;
       /** The spare read frame this block was given (see spareFromFragment), if any. */

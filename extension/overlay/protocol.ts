@@ -29,6 +29,8 @@ export const RelayIn = z.discriminatedUnion('t', [
     /** The element's text as the page shows it: the armored block and whatever stands around it. */
     text: z.string().min(1).max(MAX_ARMOR),
     sender: Address.nullable(),
+    /** The webmail's own id of the message (a re-read vs a second delivery, envelope-v1 §4.6). */
+    message: z.string().min(1).max(512).nullable().optional(),
     clipped: z.boolean(),
     fullViewUrl: z.string().max(4096).nullable(),
     spare: Token.optional(),
@@ -91,8 +93,21 @@ export const ComposeIn = z.discriminatedUnion('t', [
 export type ComposeIn = z.infer<typeof ComposeIn>;
 
 export type KeyStatus =
-  | { address: string; kind: 'native'; fingerprint: string }
-  | { address: string; kind: 'pgp'; fingerprint: string; source: string }
+  | {
+      address: string;
+      kind: 'native';
+      fingerprint: string;
+      /** The envelope identity the directory binds, and how it stands against the pin ('new': none yet). */
+      envelope: { fingerprint: string; pin: 'new' | 'first_seen' | 'pinned' | 'verified' };
+    }
+  | {
+      address: string;
+      kind: 'pgp';
+      fingerprint: string;
+      source: string;
+      /** The directory binds another envelope identity than the pinned one: OpenPGP instead, and a warning. */
+      envelopeChanged?: { pinned: string; seen: string };
+    }
   | { address: string; kind: 'none' };
 
 export interface SignatureView {
@@ -130,6 +145,21 @@ export interface VerdictView {
   warnings: WarningView[];
   /** The one-line verdict every surface shows (shared/reader verdictClass). */
   verdictClass: string;
+  /**
+   * envelope-v1 §4.6: a re-read shown from the kept copy carries when this device first opened
+   * the envelope (unix ms); null for a fresh open and for OpenPGP.
+   */
+  firstOpenedAt: number | null;
+  /**
+   * Envelopes: the displayed sender's pinned envelope identity against the signer's
+   * (background/envelope-pins.ts); absent when there is no pin for that address.
+   */
+  identityPin?: {
+    state: 'first_seen' | 'pinned' | 'verified' | 'changed';
+    fingerprint: string;
+    pinned: string;
+    firstSeen: number;
+  };
 }
 
 /** One part of the message and what protects exactly it (the frame draws the boundaries). */

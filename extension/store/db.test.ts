@@ -57,7 +57,14 @@ describe('IndexedDB migrations', () => {
       if (from > 0) await seed(name, from);
       const db = await openDatabase(name);
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['contacts', 'meta', 'securityLog', 'vault']);
+      expect([...db.objectStoreNames].sort()).toEqual([
+        'contacts',
+        'meta',
+        'opened',
+        'readCache',
+        'securityLog',
+        'vault',
+      ]);
       if (from >= 1) {
         expect(await db.get('vault', 'self')).toEqual(vault);
         expect(await db.get('meta', 'settings')).toEqual(settings);

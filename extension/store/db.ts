@@ -4,19 +4,35 @@
 
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB } from 'idb';
 import type { SecurityMark } from '../overlay/security-mark.ts';
-import type { ContactRecord, GuardRecord, SecurityEvent, Settings, VaultRecord } from './schema.ts';
+import type {
+  ContactRecord,
+  GuardRecord,
+  OpenedEnvelopeRow,
+  SealedSessionRecord,
+  SecurityEvent,
+  Settings,
+  VaultRecord,
+} from './schema.ts';
 
 export const DB_NAME = 'noise-email';
 
 export interface NoiseDB extends DBSchema {
   vault: { key: 'self'; value: VaultRecord };
-  /** Key-value: 'settings' → Settings, 'guard' → GuardRecord, 'securityMark' → SecurityMark. */
-  meta: { key: string; value: Settings | GuardRecord | SecurityMark };
+  /**
+   * Key-value: 'settings' → Settings, 'guard' → GuardRecord, 'securityMark' → SecurityMark,
+   * 'session' → SealedSessionRecord (the server session, sealed under a key from the vault).
+   */
+  meta: { key: string; value: Settings | GuardRecord | SecurityMark | SealedSessionRecord };
   contacts: { key: string; value: ContactRecord; indexes: { fingerprint: string } };
   securityLog: { key: number; value: SecurityEvent; indexes: { at: number } };
+  /** envelope-v1 §4.5: the envelopes this device opened, by keyed hash of their id. */
+  opened: { key: string; value: OpenedEnvelopeRow; indexes: { oneTimePrekeyId: number } };
+  /** read-cache-v1 entries (docs/spec/read-cache-v1.md): entry id → sealed entry. */
+  readCache: { key: string; value: Uint8Array };
 }
 
-type UpgradeTx = IDBPTransaction<NoiseDB, ('vault' | 'meta' | 'contacts' | 'securityLog')[], 'versionchange'>;
+type StoreName = 'vault' | 'meta' | 'contacts' | 'securityLog' | 'opened' | 'readCache';
+type UpgradeTx = IDBPTransaction<NoiseDB, StoreName[], 'versionchange'>;
 type Migration = (db: IDBPDatabase<NoiseDB>, tx: UpgradeTx) => Promise<void> | void;
 
 // Untyped handle for stores that later versions rename or drop.
@@ -45,6 +61,13 @@ export const MIGRATIONS: Migration[] = [
     const old = (await anyTx.objectStore('settings').get('settings')) as Settings | undefined;
     if (old) await tx.objectStore('meta').put(old, 'settings');
     (db as unknown as AnyDB).deleteObjectStore('settings');
+  },
+  // v4: the replay ledger of opened envelopes and the read cache of their kept copies
+  // (envelope-v1 §4.5–4.6); the sealed server session lives in 'meta'.
+  (db) => {
+    const opened = db.createObjectStore('opened', { keyPath: 'id' });
+    opened.createIndex('oneTimePrekeyId', 'oneTimePrekeyId');
+    db.createObjectStore('readCache');
   },
 ];
 

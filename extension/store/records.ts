@@ -7,6 +7,7 @@ import type { Database } from './db.ts';
 import type {
   ContactRecord,
   GuardRecord,
+  SealedSessionRecord,
   SecurityEvent,
   SecurityEventKind,
   Settings,
@@ -76,6 +77,19 @@ export class Records {
 
   async setGuard(guard: GuardRecord): Promise<void> {
     await this.db.put('meta', guard, 'guard');
+  }
+
+  /** The server session sealed at rest (background/session-store.ts), if any. */
+  async sealedSession(): Promise<SealedSessionRecord | undefined> {
+    const r = await this.db.get('meta', 'session');
+    return (r as SealedSessionRecord | undefined)?.kind === 'sealed-session'
+      ? (r as SealedSessionRecord)
+      : undefined;
+  }
+
+  async putSealedSession(record: SealedSessionRecord | undefined): Promise<void> {
+    if (record) await this.db.put('meta', record, 'session');
+    else await this.db.delete('meta', 'session');
   }
 
   vault(): Promise<VaultRecord | undefined> {

@@ -17,6 +17,30 @@ export interface VaultRecord {
   /** Public facts shown while locked. */
   fingerprints: { pgp: string; envelope: string };
   updatedAt: number;
+  /**
+   * The blob holds changes the Worker's copy (at `version`) lacks, e.g. a one-time prekey deleted
+   * after an open while offline; the next sync pushes them (background/vault-sync.ts).
+   */
+  unsynced?: boolean;
+}
+
+/** envelope-v1 §4.5: one opened envelope. Nothing here names the envelope without the vault's key. */
+export interface OpenedEnvelopeRow {
+  /** HMAC of the envelope id under a key from the vault (background/replay-ledger.ts). */
+  id: string;
+  /** A keyed tag of the identity whose ledger this row is in. */
+  owner: string;
+  openedAt: number;
+  /** The one-time prekey it used, deleted from the vault when recorded; -1 for none (IndexedDB keys cannot be null). */
+  oneTimePrekeyId: number;
+}
+
+/** The server session at rest: read-cache-v1 sealed tokens, opened only while unlocked. */
+export interface SealedSessionRecord {
+  kind: 'sealed-session';
+  /** The account whose session it is. */
+  address: string;
+  entry: Uint8Array;
 }
 
 export interface PendingKeyChange {
@@ -37,6 +61,18 @@ export interface ContactRecord {
   verified: boolean;
   /** A lookup returned a different key: shown as a warning, never applied silently. */
   pendingChange?: PendingKeyChange;
+  /** The contact's envelope identity, pinned beside the OpenPGP key (background/envelope-pins.ts). */
+  envelope?: EnvelopePin;
+}
+
+/** A native envelope identity pinned on first sight (trust on first use), like the OpenPGP key. */
+export interface EnvelopePin {
+  /** envelope-v1 §2.5 fingerprint, uppercase hex. */
+  fingerprint: string;
+  firstSeen: number;
+  verified: boolean;
+  /** Another identity was seen for the address (a read or the directory): shown, never applied silently. */
+  pendingChange?: { fingerprint: string; seenAt: number };
 }
 
 export const LOG_KINDS = [
@@ -49,10 +85,12 @@ export const LOG_KINDS = [
   'key_restored',
   'key_revoked',
   'contact_key_changed',
+  'envelope_identity_changed',
   'session',
   'session_new',
   'logout',
   'session_revoked',
+  'session_token_reused',
   'passphrase_reset',
   'security_mark_renewed',
 ] as const;

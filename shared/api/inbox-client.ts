@@ -3,11 +3,11 @@
 // with the server's stable code (412 carries the current ETag). Bodies come back as streams so
 // a caller can show progress on large mail.
 
-import type { z } from 'zod';
-import { ApiClientError, ErrorBody } from './errors.ts';
+import { ApiClientError } from './errors.ts';
 import {
   ChangesResponse,
   type FlagsRequest,
+  type Folder,
   frameReplacement,
   INBOX_ROUTES,
   InboxesResponse,
@@ -16,13 +16,7 @@ import {
   MessageListResponse,
   StoredFormat,
 } from './inbox.ts';
-
-export interface InboxClientOptions {
-  baseUrl: string;
-  /** The current access token (the API client refreshes it). */
-  accessToken: () => string | undefined | Promise<string | undefined>;
-  fetch?: typeof fetch;
-}
+import type { Transport } from './transport.ts';
 
 export interface BodyResponse {
   /** The sealed body (or the requested range of it), as it streams in. */
@@ -35,45 +29,9 @@ export interface BodyResponse {
   size: number;
 }
 
-type Init = { method: string; headers?: Record<string, string>; body?: BodyInit };
+export type InboxCalls = ReturnType<typeof inboxCalls>;
 
-export type InboxClient = ReturnType<typeof inboxClient>;
-
-export function inboxClient(options: InboxClientOptions) {
-  const base = options.baseUrl.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-
-  async function request(path: string, init: Init): Promise<Response> {
-    const token = await options.accessToken();
-    if (!token) throw new ApiClientError(401, 'unauthorized', 'Not logged in.');
-    const headers = new Headers(init.headers);
-    headers.set('Authorization', `Bearer ${token}`);
-    return doFetch(`${base}${path}`, {
-      method: init.method,
-      headers,
-      ...(init.body ? { body: init.body } : {}),
-    });
-  }
-
-  async function fail(res: Response): Promise<never> {
-    const etag = res.headers.get('ETag') ?? undefined;
-    const parsed = ErrorBody.safeParse(await res.json().catch(() => null));
-    if (parsed.success)
-      throw new ApiClientError(res.status, parsed.data.error.code, parsed.data.error.message, { etag });
-    throw new ApiClientError(res.status, 'unexpected_response', `Unexpected ${res.status} response.`, {
-      etag,
-    });
-  }
-
-  async function json<S extends z.ZodType>(schema: S, path: string, init: Init): Promise<z.infer<S>> {
-    const res = await request(path, init);
-    if (!res.ok) return fail(res);
-    const parsed = schema.safeParse(await res.json().catch(() => null));
-    if (!parsed.success)
-      throw new ApiClientError(res.status, 'invalid_response', 'The response does not match its schema.');
-    return parsed.data;
-  }
-
+export function inboxCalls({ call, request, fail, parse }: Transport) {
   const tagged = (header: string | null, prefix: string) => {
     const m = header?.match(new RegExp(`^"${prefix}(\\d+)"$`));
     return m ? Number(m[1]) : Number.NaN;
@@ -81,18 +39,23 @@ export function inboxClient(options: InboxClientOptions) {
 
   return {
     /** Every inbox of the account with its usage, and the account's quota. */
-    overview: () => json(InboxesResponse, INBOX_ROUTES.inboxes, { method: 'GET' }),
+    overview: () => call(InboxesResponse, INBOX_ROUTES.inboxes, { method: 'GET', auth: true }),
     /** Deletes the inbox's mail and gives the address up for good. */
-    release: (address: string) => json(InboxOkResponse, INBOX_ROUTES.inbox(address), { method: 'DELETE' }),
-    list: (address: string, page: { limit?: number; before?: string } = {}) => {
+    release: (address: string) =>
+      call(InboxOkResponse, INBOX_ROUTES.inbox(address), { method: 'DELETE', auth: true }),
+    list: (address: string, page: { limit?: number; before?: string; folder?: Folder } = {}) => {
       const q = new URLSearchParams();
+      if (page.folder) q.set('folder', page.folder);
       if (page.limit !== undefined) q.set('limit', String(page.limit));
       if (page.before) q.set('before', page.before);
       const query = q.size > 0 ? `?${q}` : '';
-      return json(MessageListResponse, `${INBOX_ROUTES.messages(address)}${query}`, { method: 'GET' });
+      return call(MessageListResponse, `${INBOX_ROUTES.messages(address)}${query}`, {
+        method: 'GET',
+        auth: true,
+      });
     },
     get: (address: string, id: string) =>
-      json(InboxMessage, INBOX_ROUTES.message(address, id), { method: 'GET' }),
+      call(InboxMessage, INBOX_ROUTES.message(address, id), { method: 'GET', auth: true }),
     /** The sealed body, whole or one byte range of it (mailbox-v1 §3.5). */
     async body(
       address: string,
@@ -102,7 +65,7 @@ export function inboxClient(options: InboxClientOptions) {
       const headers: Record<string, string> = range
         ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` }
         : {};
-      const res = await request(INBOX_ROUTES.body(address, id), { method: 'GET', headers });
+      const res = await request(INBOX_ROUTES.body(address, id), { method: 'GET', headers, auth: true });
       if (!res.ok || !res.body) return fail(res);
       const format = StoredFormat.safeParse(res.headers.get('X-Noise-Format'));
       const length = Number(res.headers.get('Content-Length'));
@@ -123,28 +86,35 @@ export function inboxClient(options: InboxClientOptions) {
       version: number,
       sealed: { summary: Uint8Array; body: Uint8Array },
     ) =>
-      json(InboxMessage, INBOX_ROUTES.message(address, id), {
+      call(InboxMessage, INBOX_ROUTES.message(address, id), {
         method: 'PUT',
+        auth: true,
         headers: { 'Content-Type': 'application/octet-stream', 'If-Match': `"v${version}"` },
         body: frameReplacement(sealed.summary, sealed.body) as Uint8Array<ArrayBuffer>,
       }),
-    setFlags: (address: string, id: string, flags: FlagsRequest) =>
-      json(InboxMessage, INBOX_ROUTES.message(address, id), {
-        method: 'PATCH',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(flags),
+    /**
+     * Stores a Sent copy under the id the client drew (shared/outbound sealSentCopy gives `framed`);
+     * 409 'message_exists' when the id is taken (a retried upload already landed).
+     */
+    uploadSent: (address: string, id: string, framed: Uint8Array) =>
+      call(InboxMessage, INBOX_ROUTES.sent(address, id), {
+        method: 'PUT',
+        auth: true,
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: framed as Uint8Array<ArrayBuffer>,
       }),
+    setFlags: (address: string, id: string, flags: FlagsRequest) =>
+      call(InboxMessage, INBOX_ROUTES.message(address, id), { method: 'PATCH', json: flags, auth: true }),
     remove: (address: string, id: string) =>
-      json(InboxOkResponse, INBOX_ROUTES.message(address, id), { method: 'DELETE' }),
+      call(InboxOkResponse, INBOX_ROUTES.message(address, id), { method: 'DELETE', auth: true }),
     /** What changed after `since`; null when nothing did (304), for nearly free polling. */
     async changes(address: string, since: number): Promise<ChangesResponse | null> {
-      const res = await request(`${INBOX_ROUTES.changes(address)}?since=${since}`, { method: 'GET' });
+      const res = await request(`${INBOX_ROUTES.changes(address)}?since=${since}`, {
+        method: 'GET',
+        auth: true,
+      });
       if (res.status === 304) return null;
-      if (!res.ok) return fail(res);
-      const parsed = ChangesResponse.safeParse(await res.json().catch(() => null));
-      if (!parsed.success)
-        throw new ApiClientError(res.status, 'invalid_response', 'The response does not match its schema.');
-      return parsed.data;
+      return parse(ChangesResponse, res);
     },
   };
 }

@@ -16,11 +16,18 @@ export const INBOX_ROUTES = {
   body: (address: string, id: string) =>
     `/api/v1/inboxes/${encodeURIComponent(address)}/messages/${encodeURIComponent(id)}/body`,
   changes: (address: string) => `/api/v1/inboxes/${encodeURIComponent(address)}/changes`,
+  /** PUT: the client's Sent copy under an id it drew (docs/api.md, "Sent copies"). */
+  sent: (address: string, id: string) =>
+    `/api/v1/inboxes/${encodeURIComponent(address)}/sent/${encodeURIComponent(id)}`,
 } as const;
 
 /** Server-made message ids: 16 random bytes, base64url. */
 export const MessageId = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
 export const InboxAddress = AccountAddress;
+
+/** 'inbox': mail that arrived; 'sent': Sent copies the client uploaded. */
+export const Folder = z.enum(['inbox', 'sent']);
+export type Folder = z.infer<typeof Folder>;
 
 /** 'pgp': sealed on arrival to the directory key; 'inbox-v1': re-encrypted under the inbox key. */
 export const StoredFormat = z.enum(['pgp', 'inbox-v1']);
@@ -50,6 +57,7 @@ export type AuthVerdicts = z.infer<typeof AuthVerdicts>;
 
 export const InboxMessage = z.strictObject({
   id: MessageId,
+  folder: Folder,
   receivedAt: z.number().int(),
   /** Bytes of the sealed body. */
   size: z.number().int().min(0),
@@ -64,6 +72,8 @@ export const InboxMessage = z.strictObject({
 export type InboxMessage = z.infer<typeof InboxMessage>;
 
 export const MessageListQuery = z.strictObject({
+  /** Which folder to list; the inbox when absent. */
+  folder: Folder.optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   /** The `next` of the previous page. */
   before: z

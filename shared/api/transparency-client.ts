@@ -3,47 +3,34 @@
 // (checkpoint, keys) are returned as text for shared/transparency to verify. Failures become
 // ApiClientError with the server's stable code.
 
-import type { z } from 'zod';
 import { fromBase64Url } from '../encoding.ts';
 import { type NoteVerifier, openVrfKeyNote } from '../transparency/index.ts';
-import { ApiClientError, ErrorBody } from './errors.ts';
+import { ApiClientError } from './errors.ts';
 import {
   ConsistencyProofResponse,
   InclusionProofResponse,
   LabelResponse,
   LeavesResponse,
 } from './transparency.ts';
+import { type ApiClientOptions, createTransport, type Transport } from './transport.ts';
 
-export interface LogClientOptions {
-  /** Worker origin, e.g. "https://keys.noise.email". */
-  baseUrl: string;
-  fetch?: typeof fetch;
+const BASE = '/api/v1/log';
+
+export type LogCalls = ReturnType<typeof logCalls>;
+
+/** The log's calls alone, for an auditor that has no account (the CLI's `noise log`). */
+export function logClient(options: Pick<ApiClientOptions, 'baseUrl' | 'fetch'>): LogCalls {
+  return logCalls(createTransport(options));
 }
 
-export type LogClient = ReturnType<typeof logClient>;
-
-export function logClient(options: LogClientOptions) {
-  const base = `${options.baseUrl.replace(/\/+$/, '')}/api/v1/log`;
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-
-  async function get(path: string): Promise<Response> {
-    const res = await doFetch(`${base}${path}`, { method: 'GET' });
-    if (res.ok) return res;
-    const parsed = ErrorBody.safeParse(await res.json().catch(() => null));
-    if (parsed.success)
-      throw new ApiClientError(res.status, parsed.data.error.code, parsed.data.error.message);
-    throw new ApiClientError(res.status, 'unexpected_response', `Unexpected ${res.status} response.`);
+export function logCalls({ call, request, fail }: Transport) {
+  async function text(path: string): Promise<string> {
+    const res = await request(`${BASE}${path}`, { method: 'GET', auth: false });
+    if (!res.ok) return fail(res);
+    return res.text();
   }
-
-  const text = async (path: string) => (await get(path)).text();
-
-  async function json<S extends z.ZodType>(schema: S, path: string): Promise<z.infer<S>> {
-    const res = await get(path);
-    const parsed = schema.safeParse(await res.json().catch(() => null));
-    if (!parsed.success)
-      throw new ApiClientError(res.status, 'invalid_response', 'The response does not match its schema.');
-    return parsed.data;
-  }
+  const json = <S extends Parameters<typeof call>[0]>(schema: S, path: string) =>
+    call(schema, `${BASE}${path}`, { method: 'GET', auth: false });
 
   const hashes = (list: string[]) => list.map(fromBase64Url);
 

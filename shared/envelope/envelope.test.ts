@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromUtf8, utf8 } from '../encoding.ts';
 import { isNoiseError, type NoiseError } from '../errors.ts';
-import {
-  fingerprintHex,
-  generateSignedPrekey,
-  MemoryReplayStore,
-  openBytes,
-  publicIdentity,
-  sealBytes,
-} from './index.ts';
+import { fingerprintHex, generateSignedPrekey, openBytes, publicIdentity, sealBytes } from './index.ts';
 import { bundleOf, keysOf, makeParty } from './test/parties.ts';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -82,25 +75,6 @@ describe('envelope seal/open', () => {
     const rotated = { ...keysOf(bob), signedPrekeys: [generateSignedPrekey(8, 1_763_990_000)] };
     expect(await codeOf(openBytes(env, rotated))).toBe('not_for_me');
     expect(await codeOf(openBytes(env, { ...keysOf(bob), oneTimePrekeys: [] }))).toBe('not_for_me');
-  });
-
-  it('a replayed envelope is reported as a duplicate', async () => {
-    const store = new MemoryReplayStore();
-    const env = await sealBytes(utf8('x'), alice, [bundleOf(bob, false)]);
-    const first = await openBytes(env, keysOf(bob), { replayStore: store });
-    expect(first.verdict.duplicate).toBe(false);
-    const second = await openBytes(env, keysOf(bob), { replayStore: store });
-    expect(second.verdict.duplicate).toBe(true);
-    expect(store.size).toBe(1);
-  });
-
-  it("a replay after the one-time prekey was deleted is 'duplicate', not 'not_for_me'", async () => {
-    const store = new MemoryReplayStore();
-    const party = makeParty('dave@example.org');
-    const env = await sealBytes(utf8('x'), alice, [bundleOf(party)]);
-    const { verdict } = await openBytes(env, keysOf(party), { replayStore: store });
-    party.oneTimePrekeys = party.oneTimePrekeys.filter((k) => k.id !== verdict.oneTimePrekeyId);
-    expect(await codeOf(openBytes(env, keysOf(party), { replayStore: store }))).toBe('duplicate');
   });
 
   it('names the sender address as signer only when the directory fingerprint matches', async () => {

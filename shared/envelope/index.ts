@@ -12,6 +12,13 @@ export {
   verifySignedPrekey,
 } from './identity.ts';
 export {
+  decodeKeptCopy,
+  encodeKeptCopy,
+  type KeptCopies,
+  type KeptCopy,
+  MemoryKeptCopies,
+} from './kept-copy.ts';
+export {
   fingerprintHex,
   generateIdentity,
   generateOneTimePrekeys,
@@ -40,10 +47,11 @@ export {
   verifyIdentityAsync,
   verifySignedPrekeyAsync,
 } from './keys.ts';
-export { type OpenedEnvelope, type OpenOptions, open, openBytes, type RecipientKeys } from './open.ts';
+export { type OpenedEnvelope, type OpenOptions, open, type RecipientKeys } from './open.ts';
+export { openBytes } from './open-bytes.ts';
 export { type ByteSource, SEGMENT_SIZE } from './payload.ts';
 export type { RandomSource } from './random.ts';
-export { MemoryReplayStore, type ReplayStore } from './replay.ts';
+export { MemoryReplayStore, type OpenedEnvelopeRecord, type ReplayStore } from './replay.ts';
 export { type EnvelopeSender, type SealOptions, seal, sealBytes } from './seal.ts';
-export type { EnvelopeRecipientInfo, EnvelopeVerdict } from './verdict.ts';
+export type { EnvelopeRecipientInfo, EnvelopeVerdict, VerdictFacts } from './verdict.ts';
 export type { RecipientBundle } from './x3dh.ts';

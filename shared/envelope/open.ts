@@ -8,6 +8,7 @@ import { abytes } from './assert.ts';
 import { ByteQueue } from './byte-queue.ts';
 import { ed25519Verify } from './curves.ts';
 import { decodeHeader, HEADER_PREFIX_LENGTH, parseHeaderPrefix } from './header.ts';
+import type { KeptCopies } from './kept-copy.ts';
 import {
   fingerprintHex,
   type IdentitySecret,
@@ -31,7 +32,7 @@ import {
   toReadableStream,
 } from './payload.ts';
 import type { ReplayStore } from './replay.ts';
-import { buildVerdict, type EnvelopeVerdict } from './verdict.ts';
+import { buildVerdict, type EnvelopeVerdict, type VerdictFacts } from './verdict.ts';
 import { unwrapEntry } from './x3dh.ts';
 
 type OneTimePrekeyLookup = (
@@ -50,8 +51,19 @@ export interface RecipientKeys {
 }
 
 export interface OpenOptions {
-  /** §4.5: where opened envelope ids are recorded; without one, `duplicate` is always false. */
+  /**
+   * §4.5: where opened envelopes are recorded. With one, an envelope opened before is refused
+   * with NoiseError('duplicate') (unless `keptCopies` serves it as a re-read, §4.6).
+   */
   replayStore?: ReplayStore;
+  /**
+   * §4.6: copies of what was opened, consulted by `openBytes` before anything is decrypted and
+   * written before the envelope is recorded. (The streaming `open` cannot know the envelope's
+   * digest in advance, so it neither reads nor writes copies.)
+   */
+  keptCopies?: KeptCopies;
+  /** Unix milliseconds; Date.now by default (the kept copy's firstOpenedAt). */
+  now?: () => number;
   /**
    * The fingerprint the directory or keyring holds for the header's sender address (uppercase hex).
    * When it matches, the verdict lists the address as the signer's user ID.
@@ -98,11 +110,48 @@ async function* payloadChunks(q: ByteQueue, trailer: { signature?: Uint8Array })
   }
 }
 
+export function duplicateError(openedAt: number): NoiseError {
+  return new NoiseError(
+    'duplicate',
+    `envelope: already opened on this device (${new Date(openedAt).toISOString()}); a second delivery is not shown`,
+  );
+}
+
+/**
+ * Takes the last segment's plaintext once the signature verified, instead of the stream (which
+ * then ends without it); it records the envelope itself.
+ */
+export type LastSegmentTaker = (facts: VerdictFacts, lastSegment: Uint8Array) => Promise<void>;
+
+/** §4.5: records the envelope; one recorded before is a duplicate. */
+export function recordIn(store: ReplayStore | undefined): (facts: VerdictFacts) => Promise<void> {
+  return async (facts) => {
+    if (!store) return;
+    const envelopeId = toHex(facts.envelopeId);
+    const fresh = await store.record({
+      envelopeId,
+      createdAt: facts.createdAt,
+      oneTimePrekeyId: facts.oneTimePrekeyId,
+    });
+    if (!fresh) throw duplicateError((await store.openedAt(envelopeId)) ?? Date.now());
+  };
+}
+
 /** Opens a binary envelope from a stream; throws 'not_for_me', 'malformed', 'tampered', 'unsupported' or 'duplicate'. */
-export async function open(
+export function open(
   envelope: ByteSource,
   keys: RecipientKeys,
   opts: OpenOptions = {},
+): Promise<OpenedEnvelope> {
+  return openWith(envelope, keys, opts);
+}
+
+/** open() with a taker for the last segment (open-bytes.ts); not part of the public API. */
+export async function openWith(
+  envelope: ByteSource,
+  keys: RecipientKeys,
+  opts: OpenOptions,
+  takeLast?: LastSegmentTaker,
 ): Promise<OpenedEnvelope> {
   const q = new ByteQueue(iterateBytes(envelope));
   await q.fill(HEADER_PREFIX_LENGTH);
@@ -140,11 +189,11 @@ export async function open(
     opk = await findOneTimePrekey(keys, entry.oneTimePrekeyId);
     if (!opk) {
       // The prekey is deleted after first use (X3DH §3.4): a second open of the same id is a replay.
-      if (await opts.replayStore?.has(envelopeId))
-        throw new NoiseError('duplicate', 'envelope: already opened');
+      const openedAt = (await opts.replayStore?.openedAt(envelopeId)) ?? null;
+      if (openedAt !== null) throw duplicateError(openedAt);
       throw new NoiseError(
         'not_for_me',
-        `envelope: one-time prekey ${entry.oneTimePrekeyId} is no longer held`,
+        `envelope: one-time prekey ${entry.oneTimePrekeyId} is no longer held (used by another envelope, or opened on another device)`,
       );
     }
     abytes(opk.secret, 32, 'oneTimePrekey.secret');
@@ -162,6 +211,24 @@ export async function open(
   const payloadKey = await derivePayloadKey(contentKey, header.payloadNonce);
   contentKey.fill(0);
   if (!macOk) throw new NoiseError('tampered', 'envelope: header MAC mismatch');
+  // §4.5: the id is authentic now; an envelope opened before is refused before any decryption.
+  const openedAt = (await opts.replayStore?.openedAt(envelopeId)) ?? null;
+  if (openedAt !== null) throw duplicateError(openedAt);
+
+  const facts: VerdictFacts = {
+    envelopeId: header.envelopeId,
+    createdAt: header.createdAt,
+    senderAddress: header.senderAddress,
+    sender: header.sender,
+    recipients: header.entries.map((e) => ({
+      address: e.address,
+      deviceId: e.deviceId,
+      keyId: toHex(e.keyId).toUpperCase(),
+    })),
+    signedPrekeyId: entry.signedPrekeyId,
+    oneTimePrekeyId: entry.oneTimePrekeyId,
+  };
+  const senderConfirmed = opts.senderFingerprint?.toUpperCase() === fingerprintHex(header.sender);
 
   let settle!: { resolve: (v: EnvelopeVerdict) => void; reject: (e: unknown) => void };
   const verdict = new Promise<EnvelopeVerdict>((resolve, reject) => {
@@ -183,25 +250,14 @@ export async function open(
       const message = signatureMessage(headerBytes, digest.digest());
       const signatureOk = await ed25519Verify(trailer.signature!, message, header.sender.signingKey);
       if (!signatureOk) throw new NoiseError('tampered', 'envelope: sender signature invalid');
-      const fresh = opts.replayStore ? await opts.replayStore.record(envelopeId, header.createdAt) : true;
-      const result = buildVerdict({
-        envelopeId: header.envelopeId,
-        createdAt: header.createdAt,
-        senderAddress: header.senderAddress,
-        sender: header.sender,
-        senderConfirmed: opts.senderFingerprint?.toUpperCase() === fingerprintHex(header.sender),
-        recipients: header.entries.map((e) => ({
-          address: e.address,
-          deviceId: e.deviceId,
-          keyId: toHex(e.keyId).toUpperCase(),
-        })),
-        signedPrekeyId: entry!.signedPrekeyId,
-        oneTimePrekeyId: entry!.oneTimePrekeyId,
-        duplicate: !fresh,
-      });
+      // §8.2: the envelope counts as opened (and its OPK goes) before its last bytes are released.
+      const last = pending ?? new Uint8Array(0);
+      if (takeLast) await takeLast(facts, last);
+      else await recordIn(opts.replayStore)(facts);
+      const result = buildVerdict(facts, { senderConfirmed, firstOpenedAt: null });
       finished = true;
       settle.resolve(result);
-      if (pending && pending.length > 0) yield pending;
+      if (!takeLast && last.length > 0) yield last;
     } catch (e) {
       settle.reject(e);
       throw e;
@@ -217,26 +273,4 @@ export async function open(
     plaintext: toReadableStream(plaintextChunks()),
     verdict,
   };
-}
-
-/** Opens an envelope held in memory; the plaintext is written into one buffer of its exact size. */
-export async function openBytes(
-  envelope: Uint8Array,
-  keys: RecipientKeys,
-  opts: OpenOptions = {},
-): Promise<{ plaintext: Uint8Array; verdict: EnvelopeVerdict }> {
-  abytes(envelope, undefined, 'envelope');
-  const opened = await open([envelope], keys, opts);
-  const payload = envelope.length - parseHeaderPrefix(envelope) - SIGNATURE_LENGTH;
-  const size = Math.max(0, payload - Math.max(1, Math.ceil(payload / CHUNK_SIZE)) * TAG_LENGTH);
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for await (const chunk of iterateBytes(opened.plaintext)) {
-    if (offset + chunk.length > out.length)
-      throw new NoiseError('malformed', 'envelope: payload size mismatch');
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  const verdict = await opened.verdict;
-  return { plaintext: offset === out.length ? out : out.subarray(0, offset), verdict };
 }

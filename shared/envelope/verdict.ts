@@ -29,23 +29,34 @@ export type EnvelopeVerdict = Verdict<{
   signedPrekeyId: number;
   /** False when the sender's bundle had no one-time prekey and X3DH fell back to the signed prekey. */
   oneTimePrekeyUsed: boolean;
-  /** The one-time prekey to delete now (Signal X3DH §3.4), or null. */
+  /** The one-time prekey this envelope used (deleted once it was recorded, §2.4), or null. */
   oneTimePrekeyId: number | null;
-  /** The envelope id was recorded by the replay store before this open. */
-  duplicate: boolean;
+  /**
+   * §4.6: null when the envelope was opened just now; a re-read served from the kept copy carries
+   * the time (unix milliseconds) this device first opened it, so a re-delivery long after shows.
+   */
+  firstOpenedAt: number | null;
 }>;
 
-export function buildVerdict(args: {
+/** The signed facts a verdict is built from; a kept copy (§4.6) stores exactly these. */
+export interface VerdictFacts {
   envelopeId: Uint8Array;
   createdAt: number;
   senderAddress: string;
   sender: PublicIdentity;
-  senderConfirmed: boolean;
   recipients: EnvelopeRecipientInfo[];
   signedPrekeyId: number;
   oneTimePrekeyId: number | null;
-  duplicate: boolean;
-}): EnvelopeVerdict {
+}
+
+export function buildVerdict(
+  args: VerdictFacts,
+  context: {
+    /** The directory or keyring binds the sender's fingerprint to `senderAddress` (§7). */
+    senderConfirmed: boolean;
+    firstOpenedAt: number | null;
+  },
+): EnvelopeVerdict {
   const fingerprint = fingerprintHex(args.sender);
   return {
     format: 'envelope',
@@ -57,7 +68,7 @@ export function buildVerdict(args: {
         keyId: fingerprint.slice(0, 32),
         status: 'valid',
         // Only a directory-confirmed binding lets the address count as the signer's user ID.
-        signerUserIds: args.senderConfirmed ? [args.senderAddress] : [],
+        signerUserIds: context.senderConfirmed ? [args.senderAddress] : [],
         signerMatchesFrom: null,
         created: new Date(args.createdAt * 1000),
       },
@@ -71,6 +82,6 @@ export function buildVerdict(args: {
     signedPrekeyId: args.signedPrekeyId,
     oneTimePrekeyUsed: args.oneTimePrekeyId !== null,
     oneTimePrekeyId: args.oneTimePrekeyId,
-    duplicate: args.duplicate,
+    firstOpenedAt: context.firstOpenedAt,
   };
 }

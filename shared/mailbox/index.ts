@@ -28,5 +28,7 @@ export {
   encodeSummary,
   Summary,
   SummaryAddress,
+  type SummaryV2,
   snippetOf,
+  threadIdOf,
 } from './summary.ts';

@@ -34,7 +34,9 @@ export const AutocryptHint = z.strictObject({
 });
 export type AutocryptHint = z.infer<typeof AutocryptHint>;
 
-export const Summary = z.strictObject({
+const MessageIdText = Text(998);
+
+const SummaryV1 = z.strictObject({
   v: z.literal(1),
   from: SummaryAddress.nullable(),
   to: z.array(SummaryAddress).max(32),
@@ -50,7 +52,36 @@ export const Summary = z.strictObject({
   encryption: ArrivalEncryption,
   autocrypt: AutocryptHint.optional(),
 });
+
+/**
+ * §4.4 version 2 adds what a thread list and a Sent copy need, all inside the seal: Cc, the
+ * envelope's blind recipients (Sent copies only), the threading headers and the thread id they
+ * give (threadIdOf), so the list groups conversations without the server learning anything.
+ */
+const SummaryV2 = SummaryV1.extend({
+  v: z.literal(2),
+  cc: z.array(SummaryAddress).max(32),
+  bcc: z.array(SummaryAddress).max(50),
+  inReplyTo: MessageIdText.nullable(),
+  references: z.array(MessageIdText).max(32),
+  thread: MessageIdText.nullable(),
+});
+
+export const Summary = z.discriminatedUnion('v', [SummaryV1, SummaryV2]);
 export type Summary = z.infer<typeof Summary>;
+export type SummaryV2 = z.infer<typeof SummaryV2>;
+
+/**
+ * §4.4 the thread a message belongs to: the first References id (the thread's root, RFC 5322
+ * §3.6.4), else In-Reply-To, else its own Message-ID; null when it has none of them.
+ */
+export function threadIdOf(m: {
+  messageId: string | null;
+  inReplyTo?: string | null;
+  references?: readonly string[];
+}): string | null {
+  return m.references?.[0] ?? m.inReplyTo ?? m.messageId ?? null;
+}
 
 /** §4 UTF-8 JSON, at most SUMMARY_MAX_BYTES. */
 export function encodeSummary(summary: Summary): Uint8Array {

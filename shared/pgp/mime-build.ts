@@ -26,6 +26,9 @@ export interface MailContent {
   subject: string;
   date?: Date;
   messageId?: string;
+  /** RFC 5322 §3.6.4 threading: the Message-ID replied to, and the thread's ids oldest first. */
+  inReplyTo?: string;
+  references?: string[];
   text: string;
   html?: string;
   attachments?: MailAttachment[];
@@ -120,8 +123,33 @@ function setHeaders(target: MIMEMessage | MIMEMessageHeader, c: MailContent, sub
   set('Subject', subject);
   set('Date', rfc5322Date(c.date ?? new Date()));
   const id = c.messageId ?? newMessageId(c.from);
-  if (!/^<[^\s<>]+@[^\s<>]+>$/.test(id)) throw new NoiseError('invalid_argument', 'malformed Message-ID');
+  if (!MSG_ID.test(id)) throw new NoiseError('invalid_argument', 'malformed Message-ID');
   set('Message-ID', id);
+  if (c.inReplyTo !== undefined) {
+    if (!MSG_ID.test(c.inReplyTo)) throw new NoiseError('invalid_argument', 'malformed In-Reply-To');
+    set('In-Reply-To', c.inReplyTo);
+  }
+  if (c.references?.length) {
+    if (!c.references.every((r) => MSG_ID.test(r)))
+      throw new NoiseError('invalid_argument', 'malformed References');
+    set('References', c.references.join(' '));
+  }
+}
+
+/** RFC 5322 §3.6.4 msg-id in its common dot-atom form. */
+const MSG_ID = /^<[^\s<>]+@[^\s<>]+>$/;
+
+/**
+ * Extra header lines of the outer message only (outside what is signed or encrypted, so adding
+ * them never breaks a signature), e.g. Autocrypt. Each value is folded already; no line break
+ * may start anything but a continuation line.
+ */
+function extraLines(headers: readonly (readonly [string, string])[] | undefined): string[] {
+  return (headers ?? []).map(([name, value]) => {
+    if (!/^[A-Za-z0-9-]+$/.test(name) || /[\r\n]/.test(value.replace(/\r\n[ \t]/g, '')))
+      throw new NoiseError('invalid_argument', 'malformed extra header');
+    return `${name}: ${value}`;
+  });
 }
 
 /**
@@ -155,7 +183,7 @@ export function buildInnerEntity(content: MailContent, options: { protectedHeade
   } else {
     // Without header protection only the body parts are carried: drop the message headers.
     raw = raw.replace(
-      /^(?:(?:Date|From|To|Cc|Message-ID|Subject|MIME-Version): [^\r\n]*(?:\r\n[ \t][^\r\n]*)*\r\n)+/,
+      /^(?:(?:Date|From|To|Cc|Message-ID|In-Reply-To|References|Subject|MIME-Version): [^\r\n]*(?:\r\n[ \t][^\r\n]*)*\r\n)+/,
       '',
     );
   }
@@ -173,6 +201,8 @@ export interface PgpMimeOptions {
   signingKey: PrivateKey;
   /** Hide the Subject behind "[...]" (encrypted mail only; default true). */
   hideSubject?: boolean;
+  /** Outer header lines, e.g. Autocrypt (shared/outbound/autocrypt.ts); never inside the signature. */
+  extraHeaders?: readonly (readonly [string, string])[];
 }
 
 /**
@@ -197,6 +227,7 @@ export async function buildEncryptedMime(
   const subject = options.hideSubject === false ? stamped.subject : HIDDEN_SUBJECT;
   return [
     outerHeaders(stamped, subject),
+    ...extraLines(options.extraHeaders),
     'Content-Type: multipart/encrypted;',
     ' protocol="application/pgp-encrypted";',
     ` boundary="${boundary}"`,
@@ -235,6 +266,7 @@ export async function buildSignedMime(content: MailContent, options: PgpMimeOpti
   const boundary = `noise-sig-${randomToken(12)}`;
   return [
     outerHeaders(stamped, stamped.subject),
+    ...extraLines(options.extraHeaders),
     `Content-Type: multipart/signed; micalg=pgp-${hashAlgorithm};`,
     ' protocol="application/pgp-signature";',
     ` boundary="${boundary}"`,

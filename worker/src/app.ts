@@ -10,6 +10,8 @@ import { ApiError, errorResponse } from './http/errors.ts';
 import { lookupRoutes } from './lookup/routes.ts';
 import { inboxRoutes } from './mailbox/routes.ts';
 import { prekeyRoutes } from './prekeys/routes.ts';
+import { relayRoutes } from './relay/routes.ts';
+import { securityLogRoutes } from './security-log/routes.ts';
 import { logRoutes } from './transparency/routes.ts';
 import { passphraseRoutes, vaultRoutes } from './vault/routes.ts';
 import { verificationRoutes } from './verification/routes.ts';
@@ -33,6 +35,9 @@ app.route('/api/v1/prekeys', prekeyRoutes);
 // Registered inbox (docs/api.md, inboxes): mailboxes of the account's service-domain addresses.
 app.route('/api/v1/inboxes', inboxRoutes);
 app.route('/api/v1/log', logRoutes); // key transparency, docs/spec/transparency-v1.md §7
+// Outbound relay (docs/api.md, relay): sending, the send log, the relay key's well-known URL.
+app.route('/', relayRoutes);
+app.route('/api/v1/security-log', securityLogRoutes);
 app.route('/', lookupRoutes);
 
 app.notFound((c) => errorResponse(c, 404, 'not_found', 'No such route.'));

@@ -2,7 +2,7 @@
 
 export interface Bindings {
   DB: D1Database;
-  /** Outbound mail (verification codes now, the relay later). */
+  /** Outbound mail: verification codes and the relay (worker/src/relay). */
   MAILER: SendEmail;
   /** The service's own mail domain, e.g. "noise.email". */
   SERVICE_DOMAIN: string;
@@ -16,14 +16,30 @@ export interface Bindings {
   MAILBOX: DurableObjectNamespace<import('./mailbox/mailbox-object.ts').Mailbox>;
   /** Encrypted message bodies, one object per message (docs/spec/mailbox-v1.md). */
   MAIL_BODIES: R2Bucket;
-  /** "development" lets missing log keys fall back to fixed ones; anything else fails closed. */
-  ENVIRONMENT?: string;
   /** Transparency log key, Go sumdb/note signer format (docs/spec/transparency-v1.md §5.2). */
   LOG_SIGNING_KEY?: string;
   /** Transparency VRF key: base64 of a 32-byte seed (docs/spec/transparency-v1.md §3.1). */
   LOG_VRF_KEY?: string;
   /** Witnesses the log asks to cosign: "vkey url-prefix", comma separated (§6.2). */
   LOG_WITNESSES?: string;
+  /** "development" only in the local configuration; anything else, unset included, is production. */
+  ENVIRONMENT?: string;
+  /** Relay key secret (docs/spec/relay-v1.md §2.1): base64url of 32+ random bytes. Required in production. */
+  RELAY_KEY?: string;
+  /** The replaced relay key, still opened during a rotation. */
+  RELAY_PREVIOUS_KEY?: string;
+  /** When RELAY_KEY will be replaced (ISO 8601), published with the key. */
+  RELAY_KEY_ROTATES_AT?: string;
+  /** Domains besides SERVICE_DOMAIN onboarded for sending: verified addresses there may send. */
+  RELAY_SENDING_DOMAINS?: string;
+  /** Verified destinations (addresses, or "@domain"), which take the larger size limit. */
+  RELAY_VERIFIED_DESTINATIONS?: string;
+  /** Size limits in bytes: any recipient (default 5 MiB), only verified destinations (25 MiB). */
+  RELAY_MAX_BYTES?: string;
+  RELAY_MAX_BYTES_VERIFIED?: string;
+  /** Deliveries (one per recipient) an account may send per hour and per day. */
+  RELAY_HOURLY_LIMIT?: string;
+  RELAY_DAILY_LIMIT?: string;
 }
 
 export interface Variables {

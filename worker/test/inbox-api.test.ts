@@ -153,7 +153,7 @@ describe('inbox API: replace under the inbox key', () => {
       decodeSummary(
         await openObject(key, { kind: KIND_SUMMARY, messageId: id }, fromBase64Url(replaced.summary)),
       ).v,
-    ).toBe(1);
+    ).toBe(2);
     const after = (await env.MAIL_BODIES.list({ prefix: `${prefix}${id}/` })).objects.map((o) => o.key);
     expect(after).toHaveLength(1);
     expect(after).not.toEqual(before);

@@ -133,6 +133,11 @@ export function App() {
 
   const kinds = list.map((r) => statuses.get(r.address.toLowerCase())?.kind);
   const missing = list.filter((r) => statuses.get(r.address.toLowerCase())?.kind === 'none');
+  // envelope-v1 identities pinned per contact: a changed one goes out as OpenPGP, with this warning.
+  const changedIdentities = list.flatMap((r) => {
+    const s = statuses.get(r.address.toLowerCase());
+    return s?.kind === 'pgp' && s.envelopeChanged ? [{ address: r.address, ...s.envelopeChanged }] : [];
+  });
   const format =
     kinds.length > 0 && kinds.every((k) => k === 'native') && sign
       ? t('composeFormatNative')
@@ -238,6 +243,11 @@ export function App() {
         onRemove={(r) => setList((l) => l.filter((x) => x !== r))}
         onAdd={(address) => setList((l) => [...l, { field: 'to', address }])}
       />
+      {changedIdentities.map((c) => (
+        <div class="badge danger" role="alert" data-testid="identity-changed" key={c.address}>
+          {t('composeIdentityChanged', [c.address, c.pinned.slice(-16), c.seen.slice(-16)])}
+        </div>
+      ))}
       {missing.length > 0 && (
         <div class="badge danger" role="alert" data-testid="missing-keys">
           {t('composeMissingKeys', missing.map((m) => m.address).join(', '))}

@@ -17,7 +17,16 @@ const LABEL: Record<KeyStatus['kind'], string> = {
 function statusText(s: KeyStatus | undefined): string {
   if (!s) return t('keyChecking');
   if (s.kind === 'pgp') return t('keyPgpFrom', s.source);
+  // A verified envelope identity carries the mark; a new one says it is pinned with this message.
+  if (s.kind === 'native' && s.envelope.pin === 'verified') return `${t(LABEL.native)} ✔`;
+  if (s.kind === 'native' && s.envelope.pin === 'new') return `${t(LABEL.native)} · ${t('keyFirstUse')}`;
   return t(LABEL[s.kind]);
+}
+
+/** The envelope pin state shown on the item: new, first_seen, pinned, verified or changed. */
+function pinOf(s: KeyStatus | undefined): string {
+  if (s?.kind === 'native') return s.envelope.pin;
+  return s?.kind === 'pgp' && s.envelopeChanged ? 'changed' : 'none';
 }
 
 export function Recipients(props: {
@@ -33,7 +42,12 @@ export function Recipients(props: {
         {props.list.map((r) => {
           const s = props.statuses.get(r.address.toLowerCase());
           return (
-            <li key={`${r.field}:${r.address}`} data-address={r.address} data-key={s?.kind ?? 'pending'}>
+            <li
+              key={`${r.field}:${r.address}`}
+              data-address={r.address}
+              data-key={s?.kind ?? 'pending'}
+              data-pin={pinOf(s)}
+            >
               <span class="muted">{t(`recipientField_${r.field}`)}</span>
               <span>{r.address}</span>
               <span class={`key ${s?.kind ?? ''}`} data-testid="key-status">

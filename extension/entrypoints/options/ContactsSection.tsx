@@ -1,6 +1,6 @@
-// Contacts: add by lookup or armored import, remove, mark verified by comparing fingerprints.
-// A lookup that returns a key different from the pinned one is shown as a warning and only
-// replaces the pinned key when the user accepts it.
+// Contacts: add by lookup or armored import, remove, mark verified by comparing fingerprints
+// (the OpenPGP key's or the pinned envelope identity's). A key or identity different from the
+// pinned one is shown as a warning and only replaces it when the user accepts it.
 
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
@@ -27,6 +27,36 @@ function ContactRow(props: { contact: ContactView; onChange: () => void; onError
       <p class="hint">
         {t('contactMeta', [t(`source_${c.source.replace(/\W/g, '_')}`), when(c.firstSeen), when(c.lastUsed)])}
       </p>
+      {c.envelope && (
+        <div data-testid="envelope-identity">
+          <Fingerprint
+            label={t('contactEnvelopeIdentity', when(c.envelope.firstSeen))}
+            value={c.envelope.fingerprint}
+            testId="envelope-fingerprint"
+          />
+          {c.envelope.verified && <span data-testid="envelope-verified">✔ {t('verified')}</span>}
+        </div>
+      )}
+      {c.envelope?.pendingChange && (
+        <div class="notice warning" role="alert" data-testid="identity-change-warning">
+          <p>{t('identityChangeWarning', c.address)}</p>
+          <Fingerprint
+            label={t('keyChangeNew')}
+            value={c.envelope.pendingChange.fingerprint}
+            testId="pending-envelope-fingerprint"
+          />
+          <p class="choices">
+            <button
+              type="button"
+              class="danger"
+              onClick={() => act(call('contacts.acceptChange', { address: c.address }))}
+            >
+              {t('acceptNewIdentity')}
+            </button>
+            <HelpLink topic="key-changed" />
+          </p>
+        </div>
+      )}
       {c.pendingChange && (
         <div class="notice warning" role="alert" data-testid="key-change-warning">
           <p>{t('keyChangeWarning', c.address)}</p>
@@ -66,7 +96,7 @@ function ContactRow(props: { contact: ContactView; onChange: () => void; onError
         </form>
       ) : (
         <div class="choices">
-          {!c.verified && (
+          {(!c.verified || (c.envelope && !c.envelope.verified)) && (
             <button type="button" class="secondary" onClick={() => setChecking(true)}>
               {t('verify')}
             </button>

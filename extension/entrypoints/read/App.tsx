@@ -29,6 +29,7 @@ const FAILURE_TEXT: Record<string, { text: string; next: string; topic: HelpTopi
   tampered: { text: 'readFailTampered', next: 'readNextTampered', topic: 'verdicts' },
   no_integrity: { text: 'readFailNoIntegrity', next: 'readNextTampered', topic: 'verdicts' },
   not_for_me: { text: 'readFailNotForMe', next: 'readNextNotForMe', topic: 'not-for-me' },
+  duplicate: { text: 'readFailDuplicate', next: 'readNextDuplicate', topic: 'verdicts' },
   key_unusable: { text: 'readFailKeyUnusable', next: 'readNextKeyUnusable', topic: 'verdicts' },
   malformed: { text: 'readFailMalformed', next: 'readNextMalformed', topic: 'verdicts' },
   secret_key_material: { text: 'readFailSecretKey', next: 'readNextSecretKey', topic: 'verdicts' },

@@ -70,6 +70,40 @@ function warningText(w: WarningView, v: VerdictView): string | null {
   }
 }
 
+/**
+ * The sender's envelope identity against the one pinned for them (envelope-pins.ts), and when a
+ * re-read comes from the copy kept at the first open (envelope-v1 §4.6).
+ */
+function IdentityPin(props: { verdict: VerdictView }) {
+  const v = props.verdict;
+  const pin = v.identityPin;
+  const who = v.displayedSender ?? t('readNobody');
+  return (
+    <>
+      {pin?.state === 'changed' && (
+        <div class="badge danger" role="alert" data-testid="verdict-identity-changed">
+          {t('readIdentityChanged', [
+            who,
+            pin.pinned.slice(-16),
+            new Date(pin.firstSeen).toLocaleDateString(),
+            pin.fingerprint.slice(-16),
+          ])}
+        </div>
+      )}
+      {pin?.state === 'first_seen' && (
+        <div class="badge" data-testid="verdict-identity-new">
+          {t('readIdentityFirstSeen', who)}
+        </div>
+      )}
+      {v.firstOpenedAt !== null && (
+        <div class="badge" data-testid="verdict-reread">
+          {t('readReread', new Date(v.firstOpenedAt).toLocaleString())}
+        </div>
+      )}
+    </>
+  );
+}
+
 export function Verdict(props: { verdict: VerdictView }) {
   const v = props.verdict;
   const valid = v.signatures.filter((s) => s.status === 'valid');
@@ -100,6 +134,7 @@ export function Verdict(props: { verdict: VerdictView }) {
           {t('readMismatch', [signerName(s), v.displayedSender ?? t('readNobody')])}
         </div>
       ))}
+      <IdentityPin verdict={v} />
       {valid
         .filter((s) => s.signerMatchesSender !== false)
         .map((s) => (
@@ -107,6 +142,9 @@ export function Verdict(props: { verdict: VerdictView }) {
             {t('readSignedBy', signerName(s))}
             {s.fingerprint ? ` (${s.fingerprint.slice(-16)})` : ''}
             {v.signedBySender ? ` — ${t('readTheSender')}` : ''}
+            {v.identityPin?.state === 'verified' && (
+              <span data-testid="verdict-identity-verified"> ✔ {t('readIdentityVerified')}</span>
+            )}
           </div>
         ))}
       {invalid.map((s) => (

@@ -5,7 +5,7 @@
 import type { Address, Email, Mailbox } from 'postal-mime';
 import { findArmor } from '../../../shared/armor/index.ts';
 import type { ArrivalEncryption, Summary, SummaryAddress } from '../../../shared/mailbox/summary.ts';
-import { encodeSummary, snippetOf } from '../../../shared/mailbox/summary.ts';
+import { encodeSummary, snippetOf, threadIdOf } from '../../../shared/mailbox/summary.ts';
 import { htmlToText } from '../../../shared/pgp/index.ts';
 import type { AuthVerdicts } from './auth-results.ts';
 import { autocryptHint } from './autocrypt.ts';
@@ -54,19 +54,35 @@ function isoDate(date: string | undefined): string | null {
   return Number.isFinite(t) && t >= 0 && t < 253402300800000 ? new Date(t).toISOString() : null;
 }
 
+/** RFC 5322 §3.6.4 msg-ids of a References or In-Reply-To value, each clipped for the summary. */
+function messageIds(value: string | undefined): string[] {
+  return (value?.match(/<[^<>\s]{1,996}>/g) ?? []).map((id) => clip(id, 998));
+}
+
 export function summaryOf(email: Email, verdicts: AuthVerdicts): Summary {
   const from = mailboxes(email.from ? [email.from] : undefined)[0];
+  const messageId = email.messageId ? clip(email.messageId, 998) : null;
+  const inReplyTo = messageIds(email.inReplyTo)[0] ?? null;
+  // The root and the latest ids are what threading needs (RFC 5322 §3.6.4): keep both ends.
+  const allReferences = messageIds(email.references);
+  const references =
+    allReferences.length > 32 ? [...allReferences.slice(0, 1), ...allReferences.slice(-31)] : allReferences;
   const encryption = arrivalEncryption(email);
   // A snippet only of plaintext: an encrypted arrival's text is ciphertext.
   const text = encryption === 'none' ? (email.text ?? (email.html ? htmlToText(email.html) : '')) : '';
   const hint = autocryptHint(email.headers, from?.address, verdicts);
   return {
-    v: 1,
+    v: 2,
     from: from ? addressOf(from) : null,
     to: mailboxes(email.to).slice(0, 32).map(addressOf),
+    cc: mailboxes(email.cc).slice(0, 32).map(addressOf),
+    bcc: [],
     subject: clip(email.subject ?? '', 998),
     date: isoDate(email.date),
-    messageId: email.messageId ? clip(email.messageId, 998) : null,
+    messageId,
+    inReplyTo,
+    references,
+    thread: threadIdOf({ messageId, inReplyTo, references }),
     snippet: snippetOf(text),
     attachments: email.attachments.slice(0, 64).map((a) => ({
       name: clip(a.filename ?? '', 256),
@@ -91,6 +107,12 @@ export function encodeFittedSummary(summary: Summary): Uint8Array {
       autocrypt: undefined,
       to: summary.to.slice(0, 1),
       attachments: summary.attachments.slice(0, 8),
+      ...(summary.v === 2
+        ? {
+            cc: [],
+            references: [...new Set([...summary.references.slice(0, 1), ...summary.references.slice(-1)])],
+          }
+        : {}),
     },
     {
       ...emptySummary(),

@@ -11,7 +11,9 @@ import {
   type ChangeRow,
   FLAG_READ,
   FLAG_STARRED,
+  type Folder,
   type MessageRow,
+  migrate,
   SCHEMA,
   type SqlRow,
   type StoredFormat,
@@ -31,6 +33,18 @@ export interface NewMessage {
 
 export type Admission = 'ok' | 'duplicate' | 'full';
 
+/** A Sent copy the client sealed under the inbox key, with the id it drew (docs/api.md). */
+export interface SentCopy {
+  id: string;
+  at: number;
+  summary: Uint8Array;
+  bodyKey: string;
+  bodySize: number;
+}
+
+/** Sent copies have no arrival verdicts: the user wrote them. */
+const NO_VERDICTS = JSON.stringify({ spf: 'unknown', dkim: 'unknown', dmarc: 'unknown', aligned: false });
+
 export interface ListCursor {
   receivedAt: number;
   id: string;
@@ -45,6 +59,7 @@ export class Mailbox extends DurableObject<Bindings> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
+    migrate(this.sql);
   }
 
   private counter(name: string): number {
@@ -117,21 +132,55 @@ export class Mailbox extends DurableObject<Bindings> {
     });
   }
 
-  /** Newest first; `before` is the last message of the previous page. */
-  list(before: ListCursor | null, limit: number): { messages: MessageRow[]; next: ListCursor | null } {
+  /**
+   * Stores a Sent copy (already sealed by the client, body already in R2) under the id the client
+   * drew; 'duplicate' when that id exists (a retried upload), 'full' over the account's quota.
+   */
+  storeSent(m: SentCopy, others: Usage): Admission {
+    return this.ctx.storage.transactionSync(() => {
+      if (this.row(m.id)) return 'duplicate';
+      const bytes = storedBytes(m.bodySize, m.summary);
+      if (!this.fits(bytes, others)) return 'full';
+      this.sql.exec(
+        `INSERT INTO messages (id, received_at, dedupe, auth, format, version, summary, body_key, body_size, flags, changed, folder)
+         VALUES (?, ?, ?, ?, 'inbox-v1', 1, ?, ?, ?, ?, ?, 'sent')`,
+        m.id,
+        m.at,
+        `sent/${m.id}`,
+        NO_VERDICTS,
+        m.summary,
+        m.bodyKey,
+        m.bodySize,
+        FLAG_READ,
+        this.bump('cursor', 1),
+      );
+      this.bump('bytes', bytes);
+      this.bump('messages', 1);
+      return 'ok';
+    });
+  }
+
+  /** Newest first within a folder; `before` is the last message of the previous page. */
+  list(
+    folder: Folder,
+    before: ListCursor | null,
+    limit: number,
+  ): { messages: MessageRow[]; next: ListCursor | null } {
     const rows = before
       ? this.sql
           .exec<SqlRow>(
-            `SELECT * FROM messages WHERE ${LIVE} AND (received_at < ?1 OR (received_at = ?1 AND id < ?2))
+            `SELECT * FROM messages WHERE ${LIVE} AND folder = ?4 AND (received_at < ?1 OR (received_at = ?1 AND id < ?2))
              ORDER BY received_at DESC, id DESC LIMIT ?3`,
             before.receivedAt,
             before.id,
             limit + 1,
+            folder,
           )
           .toArray()
       : this.sql
           .exec<SqlRow>(
-            `SELECT * FROM messages WHERE ${LIVE} ORDER BY received_at DESC, id DESC LIMIT ?`,
+            `SELECT * FROM messages WHERE ${LIVE} AND folder = ? ORDER BY received_at DESC, id DESC LIMIT ?`,
+            folder,
             limit + 1,
           )
           .toArray();

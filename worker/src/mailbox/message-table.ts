@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS messages (
   body_size INTEGER NOT NULL,
   flags INTEGER NOT NULL DEFAULT 0,  -- bit 0 read, bit 1 starred
   deleted_at INTEGER,                -- set on a tombstone
-  changed INTEGER NOT NULL           -- change cursor value of the last change
+  changed INTEGER NOT NULL,          -- change cursor value of the last change
+  folder TEXT NOT NULL DEFAULT 'inbox' -- 'inbox' (arrived) or 'sent' (the client's Sent copy)
 );
 CREATE INDEX IF NOT EXISTS messages_list ON messages(received_at DESC, id DESC) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS messages_changed ON messages(changed);
@@ -27,6 +28,22 @@ CREATE TABLE IF NOT EXISTS counters (
 );
 `;
 
+/**
+ * Mailboxes created before folders existed lack the column: it is added with every existing row
+ * in the inbox. Then the per-folder list index, which needs the column.
+ */
+export function migrate(sql: SqlStorage): void {
+  const columns = sql.exec<{ name: string }>('PRAGMA table_info(messages)').toArray();
+  if (!columns.some((c) => c.name === 'folder'))
+    sql.exec(`ALTER TABLE messages ADD COLUMN folder TEXT NOT NULL DEFAULT 'inbox'`);
+  sql.exec(
+    'CREATE INDEX IF NOT EXISTS messages_folder_list ON messages(folder, received_at DESC, id DESC) WHERE deleted_at IS NULL',
+  );
+}
+
+export const FOLDERS = ['inbox', 'sent'] as const;
+export type Folder = (typeof FOLDERS)[number];
+
 export const FLAG_READ = 1;
 export const FLAG_STARRED = 2;
 
@@ -34,6 +51,7 @@ export type StoredFormat = 'pgp' | 'inbox-v1';
 
 export interface MessageRow {
   id: string;
+  folder: Folder;
   receivedAt: number;
   auth: AuthVerdicts;
   format: StoredFormat;
@@ -62,11 +80,13 @@ export type SqlRow = {
   flags: number;
   deleted_at: number | null;
   changed: number;
+  folder: string;
 };
 
 export function toMessageRow(r: SqlRow): MessageRow {
   return {
     id: r.id,
+    folder: r.folder === 'sent' ? 'sent' : 'inbox',
     receivedAt: r.received_at,
     auth: JSON.parse(r.auth) as AuthVerdicts,
     format: r.format as StoredFormat,

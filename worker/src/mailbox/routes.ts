@@ -19,6 +19,7 @@ import { bodyObjectKey } from './body-objects.ts';
 import { parseRange } from './http-range.ts';
 import { FORMAT_HEADER, inboxCors } from './inbox-cors.ts';
 import { ACCOUNT_QUOTA, CHANGES_PAGE, LIST_PAGE } from './limits.ts';
+import type { Admission } from './mailbox-object.ts';
 import { releaseInbox } from './release.ts';
 import { MAX_REPLACEMENT_BYTES, parseReplacement } from './replacement.ts';
 import { mailboxStub, otherUsage } from './stub.ts';
@@ -100,6 +101,7 @@ export const inboxRoutes = new Hono<AppEnv>()
     const address = await ownedInbox(c);
     const q = c.req.valid('query');
     const page = await mailboxStub(c.env, address).list(
+      q.folder ?? 'inbox',
       decodeListCursor(q.before),
       q.limit ?? LIST_PAGE.default,
     );
@@ -194,6 +196,31 @@ export const inboxRoutes = new Hono<AppEnv>()
     }
     c.header('ETag', versionTag(out.message.version));
     return c.json(messageJson(out.message));
+  })
+  .put('/:address/sent/:id', async (c) => {
+    const address = await ownedInbox(c);
+    const id = messageIdOf(c);
+    const { summary, body } = parseReplacement(await readLimited(c, MAX_REPLACEMENT_BYTES));
+    const stub = mailboxStub(c.env, address);
+    const bodyKey = `${bodyObjectKey(stub.id.toString(), id, 1)}-${newId()}`;
+    await c.env.MAIL_BODIES.put(bodyKey, body);
+    let stored: Admission;
+    try {
+      const others = await otherUsage(c.env, c.var.accountId, address);
+      stored = await stub.storeSent({ id, at: Date.now(), summary, bodyKey, bodySize: body.length }, others);
+    } catch (e) {
+      await c.env.MAIL_BODIES.delete(bodyKey).catch(() => undefined);
+      throw e;
+    }
+    if (stored !== 'ok') await c.env.MAIL_BODIES.delete(bodyKey);
+    if (stored === 'duplicate')
+      throw new ApiError(409, 'message_exists', 'A message with this id exists: draw another id.');
+    if (stored === 'full')
+      throw new ApiError(507, 'quota_exceeded', 'The account is over its storage quota.');
+    const m = await stub.get(id);
+    if (!m) throw notFound();
+    c.header('ETag', versionTag(m.version));
+    return c.json(messageJson(m), 201);
   })
   .patch('/:address/messages/:id', small, validateJson(FlagsRequest), async (c) => {
     const address = await ownedInbox(c);

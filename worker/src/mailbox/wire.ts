@@ -8,6 +8,7 @@ import type { MessageRow } from './message-table.ts';
 export function messageJson(m: MessageRow): InboxMessage {
   return {
     id: m.id,
+    folder: m.folder,
     receivedAt: m.receivedAt,
     size: m.size,
     format: m.format,
