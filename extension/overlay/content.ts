@@ -41,31 +41,6 @@ function newToken(): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-/**
- * The lock of the Encrypt button, drawn as SVG (Twemoji U+1F512, extension/public/pictures/lock.svg):
- * an emoji character is an empty box where no emoji font is installed. Built with createElementNS,
- * not markup (Gmail's Trusted Types).
- */
-function lockIcon(): SVGSVGElement {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 36 36');
-  svg.setAttribute('width', '14');
-  svg.setAttribute('height', '14');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.style.cssText = 'vertical-align:-2px';
-  for (const [fill, d] of [
-    ['#AAB8C2', 'M18 0C12.477 0 8 4.477 8 10v10h4V10a6 6 0 0 1 12 0v10h4V10c0-5.523-4.477-10-10-10Z'],
-    ['#FFAC33', 'M32 32a4 4 0 0 1-4 4H8a4 4 0 0 1-4-4V18a4 4 0 0 1 4-4h20a4 4 0 0 1 4 4v14Z'],
-  ] as const) {
-    const path = document.createElementNS(ns, 'path');
-    path.setAttribute('fill', fill);
-    path.setAttribute('d', d);
-    svg.append(path);
-  }
-  return svg;
-}
-
 function frameStyle(height: number): string {
   return `display:block;width:100%;min-width:320px;height:${height}px;border:0;margin:4px 0;color-scheme:normal`;
 }
@@ -320,7 +295,9 @@ export function startOverlays(
     const b = document.createElement('button');
     b.type = 'button';
     b.setAttribute(OWN_ATTRIBUTE, 'compose-button');
-    b.append(lockIcon(), ` ${deps.message('composeButton')}`);
+    // Words only: an emoji lock is an empty box where no emoji font is installed, and an SVG
+    // one costs more of the content script's 30 KB than it is worth.
+    b.textContent = deps.message('composeButton');
     b.title = deps.message('composeButtonTitle');
     b.style.cssText =
       'display:inline-block;margin:4px 0;padding:4px 10px;border:1px solid #1a5fb4;border-radius:4px;background:#fff;color:#1a5fb4;font:600 13px system-ui,sans-serif;cursor:pointer';
@@ -358,7 +335,7 @@ export function startOverlays(
       seen.add(m.element);
       const hint = document.createElement('a');
       hint.setAttribute(OWN_ATTRIBUTE, 'clip-hint');
-      hint.append(lockIcon(), ` ${deps.message('clipHint')}`);
+      hint.textContent = deps.message('clipHint');
       if (m.fullViewUrl) hint.href = m.fullViewUrl;
       hint.style.cssText =
         'display:block;padding:8px;border:1px solid #c64600;background:#fff7e6;color:#8a3200;font:14px system-ui,sans-serif';
