@@ -1,5 +1,5 @@
 import { defineConfig } from 'wxt';
-import { EXTENSION_PAGES_CSP, WEBMAIL_MATCHES } from './extension/webmail-hosts.ts';
+import { extensionPagesCsp, matchesForBuild, webmailMatches } from './extension/webmail-hosts.ts';
 
 // Fixed Firefox add-on id: tests pin its moz-extension UUID to open its pages.
 export const GECKO_ID = 'extension@noise.email';
@@ -11,7 +11,8 @@ export default defineConfig({
   publicDir: 'extension/public',
   manifestVersion: 3,
   webExt: { disabled: true },
-  manifest: {
+  // Production builds (any mode but "development") match no local host (extension/webmail-hosts.ts).
+  manifest: ({ mode }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
@@ -22,8 +23,16 @@ export default defineConfig({
     browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } },
     // The overlay frames may be embedded only by the webmail hosts the content script runs on,
     // and only with those hosts as every ancestor (frame-ancestors in the pages' CSP).
-    web_accessible_resources: [{ resources: ['read.html', 'compose.html'], matches: WEBMAIL_MATCHES }],
-    content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },
+    web_accessible_resources: [{ resources: ['read.html', 'compose.html'], matches: webmailMatches(mode) }],
+    content_security_policy: { extension_pages: extensionPagesCsp(mode) },
+  }),
+  hooks: {
+    // The content script declares every host (its options are read before the mode is known
+    // to it); a production build drops the local ones here.
+    'build:manifestGenerated': (wxt, manifest) => {
+      for (const script of manifest.content_scripts ?? [])
+        if (script.matches) script.matches = matchesForBuild(script.matches, wxt.config.mode);
+    },
   },
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },

@@ -68,7 +68,8 @@ if (migrated !== 0) process.exit(migrated ?? 1);
 const worker = track(
   'worker',
   wrangler(
-    // ENVIRONMENT=development: the transparency log falls back to its development keys.
+    // A development Worker (as in wrangler.toml's local [vars]): the transparency log falls back
+    // to its development keys; verification links point at this port (SERVICE_URL).
     [
       'dev',
       '--ip',
@@ -78,6 +79,8 @@ const worker = track(
       '--show-interactive-dev-session=false',
       '--var',
       'ENVIRONMENT:development',
+      '--var',
+      `SERVICE_URL:http://127.0.0.1:${WORKER_PORT}`,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   ),
@@ -155,7 +158,7 @@ Noise Email is running:
   ${hasWebmail ? `Demo webmail:                  ${webmailUrl}` : 'Demo webmail:                  (not part of this build yet)'}
   Extension (watch build):       ${extensionDir}
 Load the extension by hand: chrome://extensions → Developer mode → "Load unpacked" → ${extensionDir}
-Firefox: about:debugging#/runtime/this-firefox → "Load Temporary Add-on…" → .output/firefox-mv3/manifest.json (after \`npm run build:firefox\`).
+Firefox: about:debugging#/runtime/this-firefox → "Load Temporary Add-on…" → .output/firefox-mv3-dev/manifest.json (after \`npm run build:dev\`).
 ${
   hasWebmail
     ? `

@@ -14,8 +14,9 @@ export type BrowserName = 'chromium' | 'firefox';
 export const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
 
 const root = resolve(import.meta.dirname, '../..');
+/** Development builds (`npm run build:dev`): production builds do not run on the local demo webmail. */
 export const extensionDir = (name: BrowserName): string =>
-  join(root, '.output', name === 'chromium' ? 'chrome-mv3' : 'firefox-mv3');
+  join(root, '.output', name === 'chromium' ? 'chrome-mv3-dev' : 'firefox-mv3-dev');
 
 /** One extension page in either browser. Selectors are CSS. */
 export interface ExtensionPage {

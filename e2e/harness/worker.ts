@@ -61,8 +61,9 @@ export async function startWorker(
   for (const file of options.seedSql ?? [])
     await run(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', file, '--yes'], env);
   const port = await freePort();
-  // A local Worker is a development one: the transparency log uses its development keys.
-  const vars = { ENVIRONMENT: 'development', ...options.vars };
+  // A local Worker is a development one (the transparency log uses its development keys), and
+  // its verification links point at SERVICE_URL, never the request's Host: this Worker's port.
+  const vars = { ENVIRONMENT: 'development', SERVICE_URL: `http://127.0.0.1:${port}`, ...options.vars };
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child: ChildProcess = spawn(
     `${root}node_modules/.bin/wrangler`,

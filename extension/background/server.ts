@@ -75,10 +75,17 @@ export function createAccountServer(
           baseUrl: serverUrl,
           session: sessions,
           fetch: fetcher,
-          relogin: async () => {
+          relogin: async (previous) => {
             const [secrets, vault] = await Promise.all([custody.current(), records.vault()]);
             if (!secrets || !vault) return null;
-            return { address: vault.address, authKey: secrets.authKey, deviceName: DEVICE_NAME };
+            // The ended session's device token keeps this login out of the address's lockout.
+            const deviceToken = previous?.deviceToken;
+            return {
+              address: vault.address,
+              authKey: secrets.authKey,
+              deviceName: DEVICE_NAME,
+              ...(deviceToken ? { deviceToken } : {}),
+            };
           },
           onSessionEvent: logSession,
         });

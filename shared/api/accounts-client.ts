@@ -27,11 +27,15 @@ export function accountCalls(t: Transport) {
     session: async () => store.get(),
 
     verification: {
-      start: (address: string) =>
+      /**
+       * Mails a code for `address`. The proof serves a new account; with `forAccount`, the session
+       * starts it and the proof serves only adding the address to this account (docs/api.md).
+       */
+      start: (address: string, options: { forAccount?: boolean } = {}) =>
         call(StartVerificationResponse, ACCOUNT_ROUTES.verifications, {
           method: 'POST',
           json: { address },
-          auth: false,
+          auth: options.forAccount === true,
         }),
       /** With the mailed code, or without one once the mailed link was confirmed. */
       confirm: (verificationId: string, code?: string) =>

@@ -93,6 +93,11 @@ export const SessionTokens = z.strictObject({
   accessExpiresAt: z.number().int(),
   refreshToken: Token,
   refreshExpiresAt: z.number().int(),
+  /**
+   * Given at login and registration: presented at the next login on this device, it exempts the
+   * device from the per-address lockout others can trigger (docs/api.md, "Lockout").
+   */
+  deviceToken: Token.optional(),
 });
 export type SessionTokens = z.infer<typeof SessionTokens>;
 
@@ -141,6 +146,8 @@ export const LoginRequest = z.strictObject({
   address: AccountAddress,
   authKey: AuthKey,
   deviceName: DeviceName,
+  /** The device token of an earlier login or registration on this device, if any. */
+  deviceToken: Token.optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 

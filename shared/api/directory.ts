@@ -93,6 +93,8 @@ export const PublishKeysResponse = z.strictObject({
   fingerprint: Fingerprint,
   /** Addresses now bound to this key (verified ones only). */
   published: z.array(Address),
+  /** Subkeys of the upload left out: no valid binding signature by the primary key. */
+  strippedSubkeys: z.array(Fingerprint),
 });
 export type PublishKeysResponse = z.infer<typeof PublishKeysResponse>;
 

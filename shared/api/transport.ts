@@ -26,7 +26,7 @@ export interface ApiClientOptions {
    * Credentials to log in with when no usable refresh token is left (none stored, expired,
    * revoked or reused), or null to fail with 401 instead. Never called while one is valid.
    */
-  relogin?: () => Promise<LoginRequest | null>;
+  relogin?: (previous: SessionTokens | undefined) => Promise<LoginRequest | null>;
   /** Told about refreshes and logins the client made by itself (the extension logs them). */
   onSessionEvent?: (event: SessionEvent) => void | Promise<void>;
 }
@@ -111,7 +111,7 @@ export function createTransport(options: ApiClientOptions): Transport {
 
   /** Logs in with `relogin`'s credentials, or rethrows `cause` when there are none. */
   async function relogin(reason: LoginReason, previous: SessionTokens | undefined, cause: ApiClientError) {
-    const credentials = await options.relogin?.();
+    const credentials = await options.relogin?.(previous);
     if (!credentials) throw cause;
     const tokens = await login(credentials);
     await options.onSessionEvent?.({
@@ -151,7 +151,11 @@ export function createTransport(options: ApiClientOptions): Transport {
         error,
       );
     }
-    const next = await parse(SessionTokens, res);
+    const answer = await parse(SessionTokens, res);
+    // The device token outlives sessions (docs/api.md, "Lockout"): a refresh that does not
+    // hand out a new one keeps the one this device already holds.
+    const deviceToken = answer.deviceToken ?? current.deviceToken;
+    const next = deviceToken ? { ...answer, deviceToken } : answer;
     await store.set(next);
     await options.onSessionEvent?.({ kind: 'refreshed', sessionId: next.sessionId });
     return next;

@@ -11,7 +11,8 @@ import {
   type Subkey,
 } from 'openpgp';
 import { NoiseError } from '../errors.ts';
-import { FULL_CONFIG, MIN_RSA_BITS, PGP_CONFIG, RANDOM_PASSPHRASE_CONFIG } from './config.ts';
+import { FULL_CONFIG, PGP_CONFIG, RANDOM_PASSPHRASE_CONFIG } from './config.ts';
+import { weaknessOf } from './policy.ts';
 
 export interface UserIdInput {
   name?: string;
@@ -133,20 +134,6 @@ function partInfo(part: Key | Subkey): KeyPartInfo {
   };
 }
 
-/** Why a key is too weak to trust, or undefined. Checks the primary key and every subkey. */
-export function weaknessOf(key: Key): string | undefined {
-  for (const part of [key, ...key.subkeys]) {
-    const { algorithm, bits, curve } = part.getAlgorithmInfo();
-    if (algorithm.startsWith('rsa') && (bits ?? 0) < MIN_RSA_BITS) {
-      return `RSA key of ${bits} bits (at least ${MIN_RSA_BITS} required)`;
-    }
-    if (algorithm === 'dsa' || algorithm === 'elgamal')
-      return `obsolete algorithm ${algorithm.toUpperCase()}`;
-    if (curve === 'secp256k1') return 'curve secp256k1 is not accepted for OpenPGP';
-  }
-  return undefined;
-}
-
 async function succeeds(p: Promise<unknown>): Promise<boolean> {
   try {
     await p;
@@ -206,8 +193,7 @@ function expiryFromSelfSignature(key: Key): Date | null {
   for (const user of key.users) {
     for (const sig of user.selfCertifications) {
       if (sig.created && (!best || sig.created > best.created)) {
-        const seconds = (sig as unknown as { keyExpirationTime: number | null }).keyExpirationTime;
-        best = { created: sig.created, seconds: seconds ?? null };
+        best = { created: sig.created, seconds: sig.keyExpirationTime };
       }
     }
   }
@@ -317,8 +303,6 @@ export async function revocationState(input: KeyInput): Promise<{ revoked: boole
   const key = await readAnyKey(input);
   const revoked = await key.isRevoked(undefined, undefined, new Date(), FULL_CONFIG);
   if (!revoked) return { revoked };
-  const sig = key.revocationSignatures[0] as unknown as
-    | { reasonForRevocationString?: string | null }
-    | undefined;
+  const sig = key.revocationSignatures[0];
   return sig?.reasonForRevocationString ? { revoked, reason: sig.reasonForRevocationString } : { revoked };
 }

@@ -6,6 +6,7 @@ import { accountRoutes, registerRoutes } from './accounts/routes.ts';
 import { authRoutes, sessionRoutes } from './auth/routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import type { AppEnv } from './env.ts';
+import { startupCheck } from './http/config.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { lookupRoutes } from './lookup/routes.ts';
 import { inboxRoutes } from './mailbox/routes.ts';
@@ -18,9 +19,12 @@ import { verificationRoutes } from './verification/routes.ts';
 
 export const app = new Hono<AppEnv>();
 
+// Logs, once per isolate, what a production Worker lacks (http/config.ts).
+app.use('*', startupCheck);
+
 app.get('/health', (c) => c.json({ ok: true }));
 
-// Accounts side (issue 3 §2–3); docs/api.md.
+// Accounts side: docs/api.md.
 app.route('/api/v1/verifications', verificationRoutes);
 app.route('/api/v1/accounts', registerRoutes);
 app.route('/api/v1/account/passphrase', passphraseRoutes);
@@ -29,7 +33,7 @@ app.route('/api/v1/auth', authRoutes);
 app.route('/api/v1/sessions', sessionRoutes);
 app.route('/api/v1/vault', vaultRoutes);
 
-// Directory side (issue 3 §3–5): publishing, prekeys, public lookups (own API, VKS, HKP, WKD).
+// Directory side (docs/api.md, "Directory"): publishing, prekeys, public lookups (own API, VKS, HKP, WKD).
 app.route('/api/v1/directory', directoryRoutes);
 app.route('/api/v1/prekeys', prekeyRoutes);
 // Registered inbox (docs/api.md, inboxes): mailboxes of the account's service-domain addresses.

@@ -6,9 +6,16 @@ export interface Bindings {
   MAILER: SendEmail;
   /** The service's own mail domain, e.g. "noise.email". */
   SERVICE_DOMAIN: string;
-  /** Comma-separated extension origins allowed on account routes. Empty = any chrome-extension:// or moz-extension:// origin. */
+  /** Comma-separated extension origins allowed on account routes; empty allows any only in development. */
   EXTENSION_ORIGINS: string;
-  /** Secret pepper for deterministic fake KDF parameters and token hashing; set with `wrangler secret put`. */
+  /**
+   * "development" in the local wrangler.toml only; anything else is production (http/config.ts),
+   * where missing settings and log keys fail closed instead of falling back to fixed ones.
+   */
+  ENVIRONMENT?: string;
+  /** The Worker's public origin (https:// in production): verification links point here. */
+  SERVICE_URL?: string;
+  /** Key of the deterministic fake KDF salts; required in production (`wrangler secret put`). */
   SERVER_SECRET?: string;
   /** Workers Rate Limiting binding for public lookups (approximate counts are fine there). */
   LOOKUP_LIMITER?: RateLimit;
@@ -22,8 +29,6 @@ export interface Bindings {
   LOG_VRF_KEY?: string;
   /** Witnesses the log asks to cosign: "vkey url-prefix", comma separated (§6.2). */
   LOG_WITNESSES?: string;
-  /** "development" only in the local configuration; anything else, unset included, is production. */
-  ENVIRONMENT?: string;
   /** Relay key secret (docs/spec/relay-v1.md §2.1): base64url of 32+ random bytes. Required in production. */
   RELAY_KEY?: string;
   /** The replaced relay key, still opened during a rotation. */

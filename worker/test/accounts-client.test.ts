@@ -81,4 +81,24 @@ describe('api client', () => {
     const published = await client.directory.publishKeys({ openpgpKey: await publicKeyFor(address) });
     expect(published.fingerprint).toBe(out.fingerprint);
   });
+
+  it('logs in with the device token registration gave, past a lock others drove up', async () => {
+    const { address, authKey, out } = await registeredClient();
+    for (let i = 0; i < 6; i++)
+      await SELF.fetch(`${BASE}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': `203.0.113.${90 + i}` },
+        body: JSON.stringify({ address, authKey: randomB64u(32), deviceName: 'attacker' }),
+      });
+    const fresh = apiClient({ baseUrl: BASE, fetch: workerFetch });
+    const locked = await fresh.login({ address, authKey, deviceName: 'cli' }).catch((e: unknown) => e);
+    expect(isApiClientError(locked, 'login_locked')).toBe(true);
+    const tokens = await fresh.login({
+      address,
+      authKey,
+      deviceName: 'cli',
+      deviceToken: out.session.deviceToken,
+    });
+    expect(tokens.deviceToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
 });

@@ -1,4 +1,4 @@
-// CORS, body limits and malformed input on the account routes (issue 3 §1, §6).
+// CORS, body limits and malformed input on the account routes.
 
 import { env } from 'cloudflare:test';
 import { Hono } from 'hono';
@@ -61,10 +61,20 @@ describe('CORS on account routes', () => {
   it('limits origins to EXTENSION_ORIGINS when it is set', async () => {
     const configured =
       'chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, moz-extension://11111111-2222-3333-4444-555555555555';
-    expect(isExtensionOrigin('chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', configured)).toBe(true);
-    expect(isExtensionOrigin(EXTENSION_ORIGIN, configured)).toBe(false);
-    expect(isExtensionOrigin(EXTENSION_ORIGIN, '')).toBe(true);
-    expect(isExtensionOrigin('chrome-extension://x/evil', '')).toBe(false);
+    const dev = (origins: string) => ({ ENVIRONMENT: 'development', EXTENSION_ORIGINS: origins });
+    expect(isExtensionOrigin(dev(configured), 'chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).toBe(
+      true,
+    );
+    expect(isExtensionOrigin(dev(configured), EXTENSION_ORIGIN)).toBe(false);
+    expect(isExtensionOrigin(dev(''), EXTENSION_ORIGIN)).toBe(true);
+    expect(isExtensionOrigin(dev(''), 'chrome-extension://x/evil')).toBe(false);
+    // Production: an empty list admits nothing; moz-extension://* admits every Firefox install.
+    expect(isExtensionOrigin({ ENVIRONMENT: 'production', EXTENSION_ORIGINS: '' }, EXTENSION_ORIGIN)).toBe(
+      false,
+    );
+    const firefox = { ENVIRONMENT: 'production', EXTENSION_ORIGINS: 'moz-extension://*' };
+    expect(isExtensionOrigin(firefox, 'moz-extension://11111111-2222-3333-4444-555555555555')).toBe(true);
+    expect(isExtensionOrigin(firefox, EXTENSION_ORIGIN)).toBe(false);
     const res = await app.request(
       `${BASE}/api/v1/auth/kdf`,
       {

@@ -1,4 +1,4 @@
-// Publishing rules (issue 3 §3): what is refused, what is stripped, replacement, revocation,
+// Publishing rules: what is refused, what is stripped, replacement, revocation,
 // the append-only log.
 
 import { env } from 'cloudflare:test';
@@ -50,7 +50,12 @@ describe('publishing', () => {
     expect(await logOf(a.accountId)).toEqual([
       { action: 'publish', address: null, old_fingerprint: null, new_fingerprint: a.fingerprint },
       { action: 'bind', address: a.address, old_fingerprint: null, new_fingerprint: a.fingerprint },
-      { action: 'envelope_identity', address: null, old_fingerprint: null, new_fingerprint: null },
+      {
+        action: 'envelope_identity',
+        address: null,
+        old_fingerprint: null,
+        new_fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
     ]);
   });
 
@@ -144,6 +149,7 @@ describe('publishing', () => {
     expect(PublishKeysResponse.parse(await res.json())).toEqual({
       fingerprint: newFpr,
       published: [a.address],
+      strippedSubkeys: [],
     });
     const byEmail = (await (await call(`/api/v1/lookup/by-email/${a.address}`)).json()) as {
       fingerprint: string;

@@ -1,4 +1,4 @@
-// Property test (issue 3 §1): random methods, paths (every route the app registers, with
+// Property test: random methods, paths (every route the app registers, with
 // random parameters, plus random paths), headers and bodies never produce a 5xx, and every
 // 4xx carries the one JSON error shape. Routes are read from app.routes at runtime, so the
 // directory's routes are covered too.

@@ -1,8 +1,8 @@
-// Envelope prekeys (issue 3 §5): signed prekey upload and rotation, one-time prekey batches and
-// stock, and bundle fetches (atomic handout, exhaustion, rate limits).
+// Envelope prekeys: signed prekey upload and rotation, one-time prekey batches and
+// stock, and bundle fetches (atomic handout, exhaustion, token-bucket limits per requester and target).
 
 import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PrekeyBundle, PrekeyStock, SignedPrekeyResponse } from '../../shared/api/directory.ts';
 import { BUNDLE_LIMITS } from '../src/prekeys/bundle.ts';
 import {
@@ -20,10 +20,24 @@ function fetchBundle(address: string, ip: string) {
   });
 }
 
-/** Fixed windows: start a counting test early in a window so it cannot straddle a reset. */
-async function awayFromWindowEnd(periodMs: number, marginMs = 20_000) {
-  const left = periodMs - (Date.now() % periodMs);
-  if (left < marginMs) await new Promise((r) => setTimeout(r, left + 50));
+/**
+ * Runs `fn` with Date standing still (the Worker runs in this isolate), so bucket refills
+ * happen only when the test moves the clock, however slow the machine is.
+ */
+async function withFrozenClock<T>(fn: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now());
+  try {
+    return await fn();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/** `count` concurrent fetches from one requester, all expected to succeed. */
+async function fetchMany(address: string, ip: string, count: number): Promise<PrekeyBundle[]> {
+  const responses = await Promise.all(Array.from({ length: count }, () => fetchBundle(address, ip)));
+  return Promise.all(responses.map(async (r) => PrekeyBundle.parse(await r.json())));
 }
 
 async function stockOf(token: string) {
@@ -133,27 +147,72 @@ describe('bundles', () => {
     expect(first.oneTimePrekey?.id).toBe(1);
   });
 
-  it('limits fetches per requester (429) and one-time prekey handouts per target', async () => {
+  it('limits fetches per requester (429); a requester over its limit spends none of the target’s handouts', async () => {
     const a = await registerAccount({ oneTimePrekeys: 150 });
-    await awayFromWindowEnd(3_600_000);
-    await awayFromWindowEnd(60_000);
-    const ip = '203.0.113.50';
-    const statuses = [];
-    for (let i = 0; i < BUNDLE_LIMITS.requesterPerMinute + 1; i++)
-      statuses.push((await fetchBundle(a.address, ip)).status);
-    expect(statuses.slice(0, -1).every((s) => s === 200)).toBe(true);
-    const limited = await fetchBundle(a.address, ip);
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
-    expect(await limited.json()).toHaveProperty('error.code', 'rate_limited');
-    // The requester was refused after the limit: BUNDLE_LIMITS.requesterPerMinute handouts so far.
-    const served = BUNDLE_LIMITS.requesterPerMinute;
-    const rest = BUNDLE_LIMITS.targetPerHour - served - 2; // the two refused fetches counted too
-    await Promise.all(Array.from({ length: rest }, (_, i) => fetchBundle(a.address, `192.0.2.${i % 20}`)));
-    const over = PrekeyBundle.parse(await (await fetchBundle(a.address, '192.0.2.200')).json());
-    expect(over.oneTimePrekey).toBeNull();
-    expect(over.noOneTimePrekey).toBe(true);
-    expect(over.remaining).toBe(150 - served - rest);
+    const hammer = '203.0.113.50';
+    await withFrozenClock(async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < BUNDLE_LIMITS.requester.capacity + 100; i++)
+        statuses.push((await fetchBundle(a.address, hammer)).status);
+      expect(statuses.slice(0, BUNDLE_LIMITS.requester.capacity).every((s) => s === 200)).toBe(true);
+      expect(statuses.slice(BUNDLE_LIMITS.requester.capacity).every((s) => s === 429)).toBe(true);
+      const limited = await fetchBundle(a.address, hammer);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
+      expect(await limited.json()).toHaveProperty('error.code', 'rate_limited');
+      // Another requester still receives a one-time prekey: the refused fetches cost the target nothing.
+      const other = PrekeyBundle.parse(await (await fetchBundle(a.address, '192.0.2.200')).json());
+      expect(other.oneTimePrekey).not.toBeNull();
+      expect(other.noOneTimePrekey).toBe(false);
+    });
+  });
+
+  it('counts a bundle against the target only when it hands out a one-time prekey', async () => {
+    const a = await registerAccount({ oneTimePrekeys: 0 });
+    // More bundles than the target allowance, none with a one-time prekey (stock empty)…
+    for (let r = 0; r < 4; r++)
+      await fetchMany(a.address, `198.51.100.${r + 20}`, BUNDLE_LIMITS.requester.capacity);
+    const up = await call('/api/v1/prekeys/one-time', {
+      method: 'POST',
+      token: a.token,
+      json: { oneTimePrekeys: oneTimePrekeyBatch(1, 5) },
+    });
+    expect(up.status).toBe(200);
+    // …so the next requester gets one.
+    const next = PrekeyBundle.parse(await (await fetchBundle(a.address, '198.51.100.40')).json());
+    expect(next.oneTimePrekey?.id).toBe(1);
+  });
+
+  it(`hands out at most ${BUNDLE_LIMITS.target.capacity} one-time prekeys per target at once`, async () => {
+    const a = await registerAccount({ oneTimePrekeys: 150 });
+    const requesters = Math.ceil((BUNDLE_LIMITS.target.capacity + 10) / BUNDLE_LIMITS.requester.capacity);
+    const bundles = await withFrozenClock(async () => {
+      const out: PrekeyBundle[] = [];
+      for (let r = 0; r < requesters; r++)
+        out.push(...(await fetchMany(a.address, `192.0.2.${r + 100}`, BUNDLE_LIMITS.requester.capacity)));
+      return out;
+    });
+    const handed = bundles.filter((b) => b.oneTimePrekey !== null).length;
+    expect(handed).toBe(BUNDLE_LIMITS.target.capacity);
+    expect((await stockOf(a.token)).oneTimePrekeys).toBe(150 - handed);
+  });
+
+  it('refills continuously: a window boundary does not let a second allowance through', async () => {
+    const a = await registerAccount({ oneTimePrekeys: 0 });
+    const ip = '198.18.0.1';
+    const minute = 60_000;
+    const boundary = (Math.floor(Date.now() / minute) + 2) * minute;
+    await withFrozenClock(async () => {
+      vi.setSystemTime(boundary - 2_000);
+      const before = await Promise.all(
+        Array.from({ length: BUNDLE_LIMITS.requester.capacity + 1 }, () => fetchBundle(a.address, ip)),
+      );
+      expect(before.filter((r) => r.status === 200).length).toBe(BUNDLE_LIMITS.requester.capacity);
+      // 4 s later, across the minute: a fixed window would allow 30 again; the bucket refilled 2.
+      vi.setSystemTime(boundary + 2_000);
+      const after = await Promise.all(Array.from({ length: 10 }, () => fetchBundle(a.address, ip)));
+      expect(after.filter((r) => r.status === 200).length).toBe(2);
+    });
   });
 
   it('answers 404 for unknown addresses or accounts without envelope keys, 400 for malformed ones', async () => {

@@ -9,6 +9,7 @@ import { env, SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionTokens } from '../../shared/api/accounts.ts';
 import { apiClient, type SessionEvent, type SessionStore } from '../../shared/api/client.ts';
+import { LOCKOUT } from '../src/auth/lockout.ts';
 import { BASE, freshInbox, newKdf, publicKeyFor, randomB64u, vaultOf } from './support/accounts.ts';
 
 const workerFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
@@ -143,6 +144,44 @@ describe('a day of simulated use', () => {
     expect(refreshes).toBeGreaterThanOrEqual(65);
     expect(refreshes).toBeLessThanOrEqual(75);
   }, 240_000);
+
+  it("the device token survives refreshes, and the client's own re-login presents it past a lock others caused", async () => {
+    const address = freshInbox('device');
+    const authKey = randomB64u(32);
+    const store = persistedStore();
+    const api = apiClient({
+      baseUrl: BASE,
+      fetch: workerFetch,
+      session: store,
+      relogin: async (previous) => ({
+        address,
+        authKey,
+        deviceName: 'cli',
+        ...(previous?.deviceToken ? { deviceToken: previous.deviceToken } : {}),
+      }),
+    });
+    const registered = await register(api, address, authKey, 'cli');
+    const deviceToken = registered.session.deviceToken;
+    expect(deviceToken).toBeDefined();
+    // Refreshes answer without a device token; the stored session keeps this device's.
+    for (let step = 1; step <= 3; step++) {
+      vi.setSystemTime(START + step * 16 * MINUTE);
+      await api.account.get();
+    }
+    expect(store.tokens?.sessionId).toBe(registered.session.sessionId);
+    expect(store.tokens?.deviceToken).toBe(deviceToken);
+    // Someone else drives the address into its lock.
+    for (let i = 0; i < LOCKOUT.address.threshold + 2; i++)
+      await workerFetch(`${BASE}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': `203.0.113.${i + 1}` },
+        body: JSON.stringify({ address, authKey: randomB64u(32), deviceName: 'x' }),
+      });
+    // The session ends (30 days later): the client logs in again by itself, and gets in.
+    vi.setSystemTime(START + 31 * 24 * 60 * MINUTE);
+    expect((await api.account.get()).accountId).toBe(registered.accountId);
+    expect(store.tokens?.deviceToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
 
   it('a refresh token that outlived its 30 days logs in once, and the old session is not live', async () => {
     const address = freshInbox('month');

@@ -341,7 +341,7 @@ describe('malformed requests', () => {
 describe('production fails closed', () => {
   const production = { ...env, ENVIRONMENT: 'production' };
 
-  it('without keys the log answers 503 log_unavailable and a registration changes nothing', async () => {
+  it('without keys the log answers 503 log_unavailable and a registration is refused, changing nothing', async () => {
     for (const path of [
       '/api/v1/log/checkpoint',
       '/api/v1/log/key',
@@ -362,9 +362,16 @@ describe('production fails closed', () => {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(await registerBody(address, { keys: { openpgpKey: publicKey.armor() } })),
       },
-      production,
+      // Configured but for the log keys: account routes refuse to run (worker/src/http/config.ts).
+      {
+        ...production,
+        SERVER_SECRET: 'x'.repeat(43),
+        SERVICE_URL: 'https://api.noise.test',
+        EXTENSION_ORIGINS: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop',
+      },
     );
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('LOG_SIGNING_KEY');
     expect(await storedLeafCount()).toBe(before);
     expect((await call(`/api/v1/lookup/by-email/${address}`)).status).toBe(404);
   });

@@ -20,6 +20,7 @@ describe('verification mail', () => {
       to: 'x@example.org',
       code: '012345',
       link: 'https://w/l',
+      purpose: { accountId: null, fingerprint: null },
     });
     expect(m.from).toBe('verify@noise.localhost');
     expect(m.raw).toMatch(/^Message-ID: <[A-Za-z0-9_-]+@noise\.localhost>\r?$/m);

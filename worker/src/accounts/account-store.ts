@@ -85,20 +85,6 @@ export function addAddressStatement(
     .bind(a.address, a.accountId, a.kind, a.now);
 }
 
-/** Undoes a registration whose key publication failed. */
-export async function deleteAccount(db: D1Database, accountId: string): Promise<void> {
-  await db.batch([
-    db
-      .prepare(
-        'DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE account_id = ?1)',
-      )
-      .bind(accountId),
-    db.prepare('DELETE FROM sessions WHERE account_id = ?1').bind(accountId),
-    db.prepare('DELETE FROM addresses WHERE account_id = ?1').bind(accountId),
-    db.prepare('DELETE FROM accounts WHERE id = ?1').bind(accountId),
-  ]);
-}
-
 export interface AddressRow {
   address: string;
   kind: 'service' | 'external';

@@ -1,6 +1,6 @@
-// Registration and the account overview (issue 3 §2). Registration carries the client-made
-// public keys; they are checked before anything is written, and an account whose keys then
-// fail to publish is removed again, so no half-created account stays behind.
+// Registration and the account overview. Registration carries the client-made public keys; they
+// are checked before anything is written, and the account, its session and its published keys
+// are written in one D1 batch, so no half-created account stays behind.
 
 import { type Context, Hono } from 'hono';
 import { AddAddressRequest, RegisterRequest } from '../../../shared/api/accounts.ts';
@@ -8,26 +8,45 @@ import { hashAuthKey } from '../auth/auth-key.ts';
 import { prepareSession } from '../auth/issue-session.ts';
 import { requireAccount } from '../auth/require-account.ts';
 import { newId, tokenHash } from '../auth/tokens.ts';
-import { checkKeys, publishKeys } from '../directory/publish.ts';
+import { clientConstraintError } from '../directory/batch.ts';
+import { KEY_CHANGED_ERROR } from '../directory/keys-table.ts';
+import { planPublish } from '../directory/publish.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody, REGISTER_BODY_BYTES, SMALL_BODY_BYTES } from '../http/body-limit.ts';
 import { accountCors } from '../http/cors.ts';
 import { ApiError } from '../http/errors.ts';
 import { validateJson } from '../http/validation.ts';
+import { invalidateLookups } from '../lookup/cache.ts';
+import { edgeClient } from '../lookup/client-key.ts';
 import { consumeProofStatement, proofValid } from '../verification/verification-store.ts';
 import {
   accountOverview,
   addAddressStatement,
   addressTaken,
-  deleteAccount,
   insertAccountStatements,
 } from './account-store.ts';
 import { type AddressKind, classifyAddress, normalizeAddress } from './address-rules.ts';
-import { admitInboxClaim, claimingClient } from './inbox-quota.ts';
+import {
+  addInboxStatement,
+  claimStatements,
+  INBOX_LIMITS,
+  inboxLimitError,
+  inboxLimitReached,
+  serviceInboxCount,
+} from './inbox-quota.ts';
+
+interface AdmittedAddress {
+  address: string;
+  kind: AddressKind;
+  proofHash: string | undefined;
+  /** The client whose inbox claims the batch counts (service inboxes only). */
+  client: string | undefined;
+}
 
 /**
- * Checks that the caller may claim the address, and counts an inbox claim against its limits;
- * returns the proof to consume, if any.
+ * Checks that the caller may claim the address: an external address needs a live proof made
+ * for this purpose (a new account: `accountId` null; adding: that account). Counts nothing: the
+ * limits are drawn by the batch that writes the address (inbox-quota.ts).
  */
 async function admitAddress(
   c: Context<AppEnv>,
@@ -35,7 +54,7 @@ async function admitAddress(
   proofToken: string | undefined,
   now: number,
   accountId: string | null,
-): Promise<{ address: string; kind: AddressKind; proofHash: string | undefined }> {
+): Promise<AdmittedAddress> {
   const env = c.env;
   const address = normalizeAddress(rawAddress);
   const kind = classifyAddress(address, env.SERVICE_DOMAIN);
@@ -43,40 +62,60 @@ async function admitAddress(
   if (kind === 'external') {
     if (!proofToken) throw new ApiError(400, 'proof_required', 'An external address must be verified first.');
     proofHash = await tokenHash(proofToken);
-    if (!(await proofValid(env.DB, proofHash, address, now))) {
+    if (!(await proofValid(env.DB, { proofHash, address, accountId, now }))) {
       throw new ApiError(
         403,
         'invalid_proof',
-        'The verification proof is unknown, expired or for another address.',
+        'The verification proof is unknown, expired, for another address or for another purpose.',
       );
     }
   }
   if (await addressTaken(env.DB, address))
     throw new ApiError(409, 'address_taken', 'This address belongs to an account.');
-  if (kind === 'service') {
-    const client = claimingClient(c.req.header('CF-Connecting-IP'));
-    const refused = await admitInboxClaim(env.DB, { accountId, client, now });
-    if (refused) {
-      c.header('Retry-After', String(refused.retryAfter));
-      throw new ApiError(429, 'too_many_inboxes', 'Too many inboxes were claimed from this network today.');
-    }
-  }
-  return { address, kind, proofHash };
+  if (
+    kind === 'service' &&
+    accountId &&
+    (await serviceInboxCount(env.DB, accountId)) >= INBOX_LIMITS.perAccount
+  )
+    throw inboxLimitReached();
+  const client = kind === 'service' ? edgeClient(c.req.header('CF-Connecting-IP')) : undefined;
+  return { address, kind, proofHash, client };
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Error && /UNIQUE constraint failed/i.test(err.message);
+/** Runs the batch that writes an address, mapping every limit and race to its 4xx answer. */
+async function writeAddressBatch(
+  c: Context<AppEnv>,
+  admitted: AdmittedAddress,
+  statements: D1PreparedStatement[],
+  now: number,
+): Promise<void> {
+  try {
+    await c.env.DB.batch(statements);
+  } catch (err) {
+    const limit = await inboxLimitError(c.env.DB, err, admitted.client, now, (s) =>
+      c.header('Retry-After', String(s)),
+    );
+    if (limit) throw limit;
+    if (/UNIQUE constraint failed: addresses/i.test(String(err)))
+      throw new ApiError(409, 'address_taken', 'This address belongs to an account.');
+    if (KEY_CHANGED_ERROR.test(String(err)))
+      throw new ApiError(409, 'key_in_use', 'This key is published by another account.');
+    throw clientConstraintError(err) ?? err;
+  }
 }
 
 export const registerRoutes = new Hono<AppEnv>()
   .use('*', accountCors, limitBody(REGISTER_BODY_BYTES))
+  // One batch creates the account, its address, session and published keys and counts the
+  // inbox claim: a registration that fails anywhere leaves nothing behind and uses up nothing.
   .post('/', validateJson(RegisterRequest), async (c) => {
     const body = c.req.valid('json');
     const now = Date.now();
-    const { address, kind, proofHash } = await admitAddress(c, body.address, body.proofToken, now, null);
-    // 400 for secret key material or unusable keys, before anything is written.
-    await checkKeys(c.env, body.keys, [address]);
+    const admitted = await admitAddress(c, body.address, body.proofToken, now, null);
+    const { address, kind, proofHash } = admitted;
     const accountId = newId();
+    // 400 for secret key material or unusable keys, before anything is written.
+    const plan = await planPublish(c.env, accountId, body.keys, [address], now);
     const session = await prepareSession(
       c.env.DB,
       accountId,
@@ -84,38 +123,32 @@ export const registerRoutes = new Hono<AppEnv>()
       c.req.header('User-Agent') ?? '',
       now,
     );
-    const statements = [
-      ...insertAccountStatements(c.env.DB, {
-        id: accountId,
-        now,
-        auth: await hashAuthKey(body.authKey),
-        kdf: body.kdf,
-        vault: body.vault,
-        address,
-        kind,
-      }),
-      ...session.statements,
-      ...(proofHash ? [consumeProofStatement(c.env.DB, proofHash)] : []),
-    ];
-    try {
-      await c.env.DB.batch(statements);
-    } catch (err) {
-      if (isUniqueViolation(err))
-        throw new ApiError(409, 'address_taken', 'This address belongs to an account.');
-      throw err;
-    }
-    let fingerprint: string;
-    try {
-      fingerprint = (await publishKeys(c.env, accountId, body.keys)).fingerprint;
-    } catch (err) {
-      await deleteAccount(c.env.DB, accountId);
-      throw err;
-    }
+    await writeAddressBatch(
+      c,
+      admitted,
+      [
+        ...insertAccountStatements(c.env.DB, {
+          id: accountId,
+          now,
+          auth: await hashAuthKey(body.authKey),
+          kdf: body.kdf,
+          vault: body.vault,
+          address,
+          kind,
+        }),
+        ...session.statements,
+        ...(proofHash ? [consumeProofStatement(c.env.DB, proofHash)] : []),
+        ...claimStatements(c.env.DB, admitted.client, now),
+        ...plan.statements,
+      ],
+      now,
+    );
+    await invalidateLookups(c.env, plan.change);
     return c.json(
       {
         accountId,
         addresses: [{ address, kind, verifiedAt: now }],
-        fingerprint,
+        fingerprint: plan.result.fingerprint,
         session: session.tokens,
       },
       201,
@@ -143,23 +176,21 @@ export const accountRoutes = new Hono<AppEnv>()
     async (c) => {
       const body = c.req.valid('json');
       const now = Date.now();
-      const { address, kind, proofHash } = await admitAddress(
+      const accountId = c.var.accountId;
+      const admitted = await admitAddress(c, body.address, body.proofToken, now, accountId);
+      const { address, kind, proofHash } = admitted;
+      await writeAddressBatch(
         c,
-        body.address,
-        body.proofToken,
-        now,
-        c.var.accountId,
-      );
-      try {
-        await c.env.DB.batch([
-          addAddressStatement(c.env.DB, { accountId: c.var.accountId, address, kind, now }),
+        admitted,
+        [
+          kind === 'service'
+            ? addInboxStatement(c.env.DB, { accountId, address, now })
+            : addAddressStatement(c.env.DB, { accountId, address, kind, now }),
           ...(proofHash ? [consumeProofStatement(c.env.DB, proofHash)] : []),
-        ]);
-      } catch (err) {
-        if (isUniqueViolation(err))
-          throw new ApiError(409, 'address_taken', 'This address belongs to an account.');
-        throw err;
-      }
+          ...claimStatements(c.env.DB, admitted.client, now),
+        ],
+        now,
+      );
       return c.json({ address, kind, verifiedAt: now }, 201);
     },
   );

@@ -1,4 +1,4 @@
-// Server side of the client-derived auth key (issue 3 §2). The client runs Argon2id over the
+// Server side of the client-derived auth key. The client runs Argon2id over the
 // passphrase and sends a 32-byte auth key; the server keeps SHA-256(label ‖ salt ‖ key) with a
 // per-account random salt. The key already carries Argon2's work factor and 256 bits of
 // entropy, so a fast salted hash is enough; comparison is constant time.
@@ -15,8 +15,6 @@ import {
 } from '../../../shared/encoding.ts';
 
 const LABEL = utf8('noise-email/auth-key/v1');
-/** Development fallback only; production sets SERVER_SECRET with `wrangler secret put`. */
-const DEV_SERVER_SECRET = 'noise-email development secret: set SERVER_SECRET in production';
 
 export interface StoredAuthKey {
   salt: string; // base64url
@@ -52,7 +50,7 @@ async function hmac(secret: string, message: string): Promise<Uint8Array> {
  * HMAC-SHA-256(server secret, label ‖ address) truncated to 16 bytes, the rest are the
  * defaults every account uses, so real and fake answers cannot be told apart.
  */
-export async function fakeKdfParams(secret: string | undefined, address: string): Promise<KdfParams> {
-  const mac = await hmac(secret || DEV_SERVER_SECRET, `noise-email/fake-kdf-salt/v1\u0000${address}`);
+export async function fakeKdfParams(secret: string, address: string): Promise<KdfParams> {
+  const mac = await hmac(secret, `noise-email/fake-kdf-salt/v1\u0000${address}`);
   return { ...KDF_DEFAULTS, salt: toBase64Url(mac.subarray(0, 16)) };
 }

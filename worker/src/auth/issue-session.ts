@@ -1,7 +1,8 @@
-// Makes a new session's tokens; the caller runs the returned statements (alone or inside a
-// larger batch, as registration does).
+// Makes a new session's tokens and a device token (device-tokens.ts); the caller runs the
+// returned statements (alone or inside a larger batch, as registration does).
 
 import type { SessionTokens } from '../../../shared/api/accounts.ts';
+import { issueDeviceToken } from './device-tokens.ts';
 import { insertSessionStatements } from './session-store.ts';
 import { ACCESS_TOKEN_TTL_MS, newId, newToken, REFRESH_TOKEN_TTL_MS, tokenHash } from './tokens.ts';
 
@@ -11,7 +12,10 @@ export async function prepareSession(
   deviceName: string,
   userAgent: string,
   now: number,
+  /** The device token this login presented (its hash), rotated by the new one. */
+  replacesDevice: string | null = null,
 ): Promise<{ tokens: SessionTokens; statements: D1PreparedStatement[] }> {
+  const device = await issueDeviceToken(db, accountId, now, replacesDevice);
   const tokens: SessionTokens = {
     sessionId: newId(),
     accountId,
@@ -19,6 +23,7 @@ export async function prepareSession(
     accessExpiresAt: now + ACCESS_TOKEN_TTL_MS,
     refreshToken: newToken(),
     refreshExpiresAt: now + REFRESH_TOKEN_TTL_MS,
+    deviceToken: device.token,
   };
   const statements = insertSessionStatements(db, {
     id: tokens.sessionId,
@@ -31,5 +36,5 @@ export async function prepareSession(
     accessExpiresAt: tokens.accessExpiresAt,
     refreshExpiresAt: tokens.refreshExpiresAt,
   });
-  return { tokens, statements };
+  return { tokens, statements: [...statements, ...device.statements] };
 }

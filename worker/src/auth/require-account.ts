@@ -1,4 +1,4 @@
-// Authenticates a request by its short-lived access token (issue 3 §2). Missing, malformed,
+// Authenticates a request by its short-lived access token. Missing, malformed,
 // expired or revoked tokens get the same 401 so the answer does not say which one it was.
 
 import type { MiddlewareHandler } from 'hono';
@@ -24,3 +24,9 @@ function unauthorized(c: Parameters<MiddlewareHandler<AppEnv>>[0]) {
   c.header('WWW-Authenticate', 'Bearer');
   return errorResponse(c, 401, 'unauthorized', 'A valid access token is required.');
 }
+
+/** Authenticates when an Authorization header is present (401 if it is bad); passes otherwise. */
+export const optionalAccount: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.header('Authorization') === undefined) return next();
+  return requireAccount(c, next);
+};

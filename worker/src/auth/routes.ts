@@ -1,4 +1,4 @@
-// KDF parameters, login, refresh, logout and session management (issue 3 §2).
+// KDF parameters, login, refresh, logout and session management (docs/api.md, "Sessions").
 
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -7,12 +7,20 @@ import { credentialsByAddress } from '../accounts/account-store.ts';
 import { normalizeAddress } from '../accounts/address-rules.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody, SMALL_BODY_BYTES } from '../http/body-limit.ts';
+import { serverSecret } from '../http/config.ts';
 import { accountCors } from '../http/cors.ts';
 import { ApiError } from '../http/errors.ts';
 import { validate, validateJson } from '../http/validation.ts';
 import { authKeyMatches, fakeKdfParams, UNKNOWN_ACCOUNT_AUTH } from './auth-key.ts';
+import { trustedDevice } from './device-tokens.ts';
 import { prepareSession } from './issue-session.ts';
-import { clearLoginFailures, lockoutClient, reserveLoginAttempt } from './lockout.ts';
+import {
+  clearDeviceFailures,
+  clearLoginFailures,
+  lockoutClient,
+  reserveDeviceAttempt,
+  reserveLoginAttempt,
+} from './lockout.ts';
 import { requireAccount } from './require-account.ts';
 import { liveSessions, revokeAccountSession, revokeSession, rotateRefreshToken } from './session-store.ts';
 import { ACCESS_TOKEN_TTL_MS, newToken, REFRESH_TOKEN_TTL_MS, tokenHash } from './tokens.ts';
@@ -24,7 +32,7 @@ export const authRoutes = new Hono<AppEnv>()
     const address = normalizeAddress(c.req.valid('json').address);
     const [account, fake] = await Promise.all([
       credentialsByAddress(c.env.DB, address),
-      fakeKdfParams(c.env.SERVER_SECRET, address),
+      fakeKdfParams(serverSecret(c.env), address),
     ]);
     c.header('Cache-Control', 'no-store');
     return c.json({ kdf: account ? account.kdf : fake });
@@ -34,21 +42,28 @@ export const authRoutes = new Hono<AppEnv>()
     const address = normalizeAddress(body.address);
     const client = lockoutClient(c.req);
     const now = Date.now();
-    const reservation = await reserveLoginAttempt(c.env.DB, address, client, now);
+    const account = await credentialsByAddress(c.env.DB, address);
+    // A device token is looked up whenever one is presented, so its answer says nothing about
+    // whether the address is registered; it counts only when it belongs to this address's account.
+    const device = await trustedDevice(c.env.DB, body.deviceToken, account?.accountId, now);
+    const reservation = device
+      ? await reserveDeviceAttempt(c.env.DB, device, now)
+      : await reserveLoginAttempt(c.env.DB, address, client, now);
     if (!reservation.ok) {
       c.header('Retry-After', String(Math.ceil(reservation.retryAfterMs / 1000)));
       throw new ApiError(429, 'login_locked', 'Too many failed logins; try again later.');
     }
-    const account = await credentialsByAddress(c.env.DB, address);
     const matches = await authKeyMatches(body.authKey, account?.auth ?? UNKNOWN_ACCOUNT_AUTH);
     if (!account || !matches) throw new ApiError(401, 'invalid_credentials', 'Wrong address or passphrase.');
-    await clearLoginFailures(c.env.DB, address, client);
+    if (device) await clearDeviceFailures(c.env.DB, device);
+    else await clearLoginFailures(c.env.DB, address, client);
     const { tokens, statements } = await prepareSession(
       c.env.DB,
       account.accountId,
       body.deviceName,
       c.req.header('User-Agent') ?? '',
       now,
+      device,
     );
     await c.env.DB.batch(statements);
     return c.json(tokens);

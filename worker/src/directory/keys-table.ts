@@ -1,4 +1,4 @@
-// SQL for openpgp_keys and address_bindings.
+// SQL for openpgp_keys, openpgp_subkeys and address_bindings.
 
 import type { StoredKeyForm } from './openpgp-key.ts';
 
@@ -15,6 +15,8 @@ export interface KeyRow {
   revoked: boolean;
   createdAt: number;
   updatedAt: number;
+  /** Compare-and-swap counter of merges (upsertKeyStatement). */
+  revision: number;
   /** Found through one of its subkeys rather than the primary key. */
   viaSubkey: boolean;
 }
@@ -32,11 +34,12 @@ interface RawKeyRow {
   revoked: number;
   created_at: number;
   updated_at: number;
-  via_subkey?: number;
+  revision: number;
+  tier?: number;
 }
 
 const KEY_COLUMNS = `k.fingerprint, k.account_id, k.key_id, k.binary_key, k.armored_key, k.algorithm, k.bits,
-  k.key_created_at, k.expires_at, k.revoked, k.created_at, k.updated_at`;
+  k.key_created_at, k.expires_at, k.revoked, k.created_at, k.updated_at, k.revision`;
 
 function mapKey(r: RawKeyRow): KeyRow {
   return {
@@ -52,37 +55,56 @@ function mapKey(r: RawKeyRow): KeyRow {
     revoked: r.revoked !== 0,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-    viaSubkey: r.via_subkey === 1,
+    revision: r.revision,
+    viaSubkey: (r.tier ?? 0) > 0,
   };
 }
 
-/** By primary key fingerprint, or by a subkey's (found: the whole key, `viaSubkey` set). */
-export async function keyByFingerprint(db: D1Database, fingerprint: string): Promise<KeyRow | null> {
-  const r = await db
+/**
+ * A fingerprint or key ID names at most one key. Candidates come in tiers: 0, a primary key
+ * with that fingerprint (or key ID); 1, a subkey whose binding it co-signed itself (its holder
+ * bound it); 2, a subkey bound by a primary key alone (anyone can bind a public encryption key).
+ * The best tier wins; two different keys in the best tier name no key. So a key whose primary
+ * is that fingerprint always wins, and binding someone else's key as a subkey wins nothing the
+ * moment the owner publishes (docs/threat-model.md).
+ */
+async function resolve(
+  db: D1Database,
+  column: 'fingerprint' | 'key_id',
+  value: string,
+): Promise<KeyRow | null> {
+  const { results } = await db
     .prepare(
-      `SELECT ${KEY_COLUMNS}, 0 AS via_subkey FROM openpgp_keys k WHERE k.fingerprint = ?1
+      `SELECT ${KEY_COLUMNS}, 0 AS tier FROM openpgp_keys k WHERE k.${column} = ?1
        UNION ALL
-       SELECT ${KEY_COLUMNS}, 1 AS via_subkey FROM openpgp_subkeys s JOIN openpgp_keys k ON k.fingerprint = s.primary_fingerprint
-       WHERE s.fingerprint = ?1
-       LIMIT 1`,
+       SELECT ${KEY_COLUMNS}, 2 - s.proven AS tier FROM openpgp_subkeys s
+         JOIN openpgp_keys k ON k.fingerprint = s.primary_fingerprint
+       WHERE s.${column} = ?1
+       ORDER BY tier LIMIT 2`,
     )
-    .bind(fingerprint)
-    .first<RawKeyRow>();
-  return r ? mapKey(r) : null;
+    .bind(value)
+    .all<RawKeyRow>();
+  const [best, next] = results;
+  if (!best) return null;
+  if (next && next.tier === best.tier && next.fingerprint !== best.fingerprint) return null;
+  return mapKey(best);
 }
 
-/** Long key IDs can collide in theory; primary keys first, then the most recently updated. */
-export async function keyByKeyId(db: D1Database, keyId: string): Promise<KeyRow | null> {
+/** By fingerprint: the key with that primary fingerprint, or the one key bound to that subkey. */
+export function keyByFingerprint(db: D1Database, fingerprint: string): Promise<KeyRow | null> {
+  return resolve(db, 'fingerprint', fingerprint);
+}
+
+/** By long key ID, resolved like a fingerprint; a key ID two keys share names neither. */
+export function keyByKeyId(db: D1Database, keyId: string): Promise<KeyRow | null> {
+  return resolve(db, 'key_id', keyId);
+}
+
+/** The stored key with this primary fingerprint (never a subkey match). */
+export async function primaryKey(db: D1Database, fingerprint: string): Promise<KeyRow | null> {
   const r = await db
-    .prepare(
-      `SELECT * FROM (
-         SELECT ${KEY_COLUMNS}, 0 AS via_subkey FROM openpgp_keys k WHERE k.key_id = ?1
-         UNION ALL
-         SELECT ${KEY_COLUMNS}, 1 AS via_subkey FROM openpgp_subkeys s JOIN openpgp_keys k ON k.fingerprint = s.primary_fingerprint
-         WHERE s.key_id = ?1)
-       ORDER BY via_subkey, updated_at DESC LIMIT 1`,
-    )
-    .bind(keyId)
+    .prepare(`SELECT ${KEY_COLUMNS} FROM openpgp_keys k WHERE k.fingerprint = ?1`)
+    .bind(fingerprint)
     .first<RawKeyRow>();
   return r ? mapKey(r) : null;
 }
@@ -105,42 +127,55 @@ export async function keysOfAccount(db: D1Database, accountId: string): Promise<
   return results.map(mapKey);
 }
 
-/** The key row and its subkey index, for one batch. */
-export function upsertKeyStatements(db: D1Database, accountId: string, form: StoredKeyForm, now: number) {
+/** The error D1 gives when upsertKeyStatement finds the row changed or owned by another account. */
+export const KEY_CHANGED_ERROR = /NOT NULL constraint failed: openpgp_keys\.account_id/;
+
+/**
+ * The key row and its subkey index, for one batch. The row is written only if it still has
+ * `expectedRevision` (-1: there is no row) and belongs to `accountId`; otherwise account_id is
+ * set to NULL, which fails the NOT NULL constraint and the whole batch (KEY_CHANGED_ERROR): a
+ * concurrent merge is never overwritten, and the caller merges again. `revoked` never goes back.
+ */
+export function upsertKeyStatements(
+  db: D1Database,
+  accountId: string,
+  form: StoredKeyForm,
+  expectedRevision: number,
+  now: number,
+) {
   return [
-    upsertKeyStatement(db, accountId, form, now),
+    db
+      .prepare(
+        `INSERT INTO openpgp_keys (fingerprint, account_id, key_id, binary_key, armored_key, algorithm, bits,
+           key_created_at, expires_at, revoked, created_at, updated_at, revision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, 0)
+         ON CONFLICT (fingerprint) DO UPDATE SET binary_key = ?4, armored_key = ?5, expires_at = ?9,
+           revoked = max(openpgp_keys.revoked, ?10), updated_at = ?11, revision = openpgp_keys.revision + 1,
+           account_id = CASE WHEN openpgp_keys.account_id = ?2 AND openpgp_keys.revision = ?12 THEN ?2 ELSE NULL END`,
+      )
+      .bind(
+        form.fingerprint,
+        accountId,
+        form.keyId,
+        form.binary,
+        form.armored,
+        form.algorithm,
+        form.bits,
+        form.createdAt,
+        form.expiresAt,
+        form.revoked ? 1 : 0,
+        now,
+        expectedRevision,
+      ),
+    db.prepare('DELETE FROM openpgp_subkeys WHERE primary_fingerprint = ?1').bind(form.fingerprint),
     ...form.subkeys.map((sk) =>
       db
         .prepare(
-          'INSERT OR IGNORE INTO openpgp_subkeys (fingerprint, key_id, primary_fingerprint) VALUES (?1, ?2, ?3)',
+          'INSERT INTO openpgp_subkeys (fingerprint, key_id, primary_fingerprint, proven) VALUES (?1, ?2, ?3, ?4)',
         )
-        .bind(sk.fingerprint, sk.keyId, form.fingerprint),
+        .bind(sk.fingerprint, sk.keyId, form.fingerprint, sk.proven ? 1 : 0),
     ),
   ];
-}
-
-function upsertKeyStatement(db: D1Database, accountId: string, form: StoredKeyForm, now: number) {
-  return db
-    .prepare(
-      `INSERT INTO openpgp_keys (fingerprint, account_id, key_id, binary_key, armored_key, algorithm, bits,
-         key_created_at, expires_at, revoked, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
-       ON CONFLICT (fingerprint) DO UPDATE SET binary_key = ?4, armored_key = ?5, expires_at = ?9,
-         revoked = ?10, updated_at = ?11 WHERE openpgp_keys.account_id = ?2`,
-    )
-    .bind(
-      form.fingerprint,
-      accountId,
-      form.keyId,
-      form.binary,
-      form.armored,
-      form.algorithm,
-      form.bits,
-      form.createdAt,
-      form.expiresAt,
-      form.revoked ? 1 : 0,
-      now,
-    );
 }
 
 export interface BindingRow {

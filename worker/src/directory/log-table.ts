@@ -1,8 +1,16 @@
-// SQL for the append-only directory_log (triggers in 0003 refuse UPDATE and DELETE).
+// The append-only directory_log (triggers refuse UPDATE and DELETE). Every directory change goes
+// through appendLogStatement, as one statement of the same D1 batch as the change itself, so the
+// log holds exactly the changes that happened: a key published, replaced, merged ('update') or
+// revoked, an address bound or released ('unbind'), an envelope identity or signed prekey
+// published. A later transparency log is built from these rows.
+// Columns: `address` (bind/unbind), `new_fingerprint` / `old_fingerprint`: the OpenPGP key
+// after and before the change; for 'envelope_identity' the identity signing key (hex) after
+// and before.
 
 export type LogAction =
   | 'publish'
   | 'replace'
+  | 'update'
   | 'revoke'
   | 'bind'
   | 'unbind'

@@ -1,150 +1,142 @@
-// Publishing an account's keys (issue 3 §3): validation (checkKeys, also used by register)
-// and storage (publishKeys): the stripped OpenPGP key, the verified address bindings (a
-// replacement moves them), the envelope keys, the directory log, and cache invalidation.
+// Publishing an account's keys: the OpenPGP key merged into the stored copy (certificate.ts),
+// the verified address bindings (a replacement moves them), the envelope keys, the directory log
+// and cache invalidation. planPublish reads and checks and returns the statements; the publish
+// route runs them alone, registration inside its own batch.
 
-import type * as openpgp from 'openpgp';
-import { ONE_TIME_PREKEY_CAP, type PublishKeysRequest } from '../../../shared/api/directory.ts';
+import type { PublishKeysRequest } from '../../../shared/api/directory.ts';
 import { equalBytes } from '../../../shared/encoding.ts';
-import type {
-  PublicIdentity,
-  PublicOneTimePrekey,
-  PublicSignedPrekey,
-} from '../../../shared/envelope/identity.ts';
 import { wkdHash } from '../../../shared/wkd/hash.ts';
 import type { Bindings } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
-import { invalidateLookups } from '../lookup/cache.ts';
-import { decodeIdentity, decodeOneTimePrekeys, decodeSignedPrekey } from '../prekeys/envelope-keys.ts';
-import {
-  clearPrekeysStatements,
-  identityOf,
-  insertOneTimePrekeyStatement,
-  oneTimePrekeyCount,
-  rotateSignedPrekeyStatements,
-  upsertIdentityStatement,
-} from '../prekeys/prekeys-table.ts';
+import { HOUR_MS, requireToken } from '../http/rate-limit.ts';
+import { type DirectoryChange, invalidateLookups } from '../lookup/cache.ts';
+import { envelopeStatements } from '../prekeys/envelope-publish.ts';
 // Key transparency (docs/spec/transparency-v1.md §4.4): the change's leaves join its batch.
 import { readAccountView, servedKey, viewAfterPublish } from '../transparency/account-view.ts';
 import { logChangeStatements } from '../transparency/append.ts';
 import type { LogEnv } from '../transparency/log-keys.ts';
+import { runBatch } from './batch.ts';
+import { assemble, keyParts, mergeParts, withoutUnbound } from './certificate.ts';
+import { checkPublishable } from './checks.ts';
 import {
   type BindingRow,
   bindingsOfAccount,
   deleteBindingStatement,
-  keyByFingerprint,
+  KEY_CHANGED_ERROR,
   keysOfAccount,
+  primaryKey,
   upsertBindingStatement,
   upsertKeyStatements,
   verifiedAddresses,
 } from './keys-table.ts';
 import { appendLogStatement } from './log-table.ts';
-import { certifiedEmails, readPublicKey, requireEncryptionKey, storedForm, stripKey } from './openpgp-key.ts';
+import { readPublicKey, storedForm, storedParts, validUserIds } from './openpgp-key.ts';
 
-/** A superseded signed prekey stays usable this long (messages in flight, offline senders). */
-export const SIGNED_PREKEY_GRACE_MS = 14 * 24 * 3600 * 1000;
-
-export interface CheckedKeys {
-  key: openpgp.PublicKey;
-  envelope?: {
-    identity: PublicIdentity;
-    signedPrekey: PublicSignedPrekey;
-    oneTimePrekeys: PublicOneTimePrekey[];
-  };
-}
+/** Publishes per account: 10 at once, 10 an hour (registration's own publish aside). */
+export const PUBLISH_LIMIT = { capacity: 10, periodMs: HOUR_MS } as const;
+/** A merge that lost a compare-and-swap race is read and merged again this many times. */
+const MERGE_ATTEMPTS = 3;
 
 type DirectoryEnv = Pick<Bindings, 'DB'> & LogEnv;
 
+export interface PublishPlan {
+  statements: D1PreparedStatement[];
+  change: DirectoryChange;
+  result: { fingerprint: string; published: string[]; strippedSubkeys: string[] };
+}
+
+function revokedKey(): ApiError {
+  return new ApiError(400, 'key_unusable', 'The key is revoked; a published revocation cannot be undone.');
+}
+
 /**
- * Validation only: refuses secret key material, revoked keys and keys that cannot encrypt,
- * keys with no self-signed user ID for any of `addresses`, and envelope keys whose
- * signatures do not verify. Throws ApiError 400.
+ * Reads and checks everything and returns the statements that publish `keys` for the account,
+ * bound to its `verified` addresses. Throws ApiError 4xx before anything is written.
  */
-export async function checkKeys(
-  _env: DirectoryEnv,
+export async function planPublish(
+  env: DirectoryEnv,
+  accountId: string,
   keys: PublishKeysRequest,
-  addresses: string[],
-): Promise<CheckedKeys> {
-  const key = await readPublicKey(keys.openpgpKey);
-  if (await key.isRevoked()) throw new ApiError(400, 'key_unusable', 'The key is revoked.');
-  await requireEncryptionKey(key);
-  const wanted = new Set(addresses.map((a) => a.toLowerCase()));
-  const emails = await certifiedEmails(key);
-  if (!emails.some((e) => wanted.has(e)))
+  verified: readonly string[],
+  now: number,
+): Promise<PublishPlan> {
+  const db = env.DB;
+  const uploaded = await readPublicKey(keys.openpgpKey);
+  const fingerprint = uploaded.getFingerprint().toUpperCase();
+  const stored = await primaryKey(db, fingerprint);
+  if (stored && stored.accountId !== accountId)
+    throw new ApiError(409, 'key_in_use', 'This key is published by another account.');
+  const fresh = await keyParts(uploaded);
+  const merged = stored ? mergeParts(await storedParts(stored.binaryKey), fresh) : fresh;
+  const { parts, unbound } = withoutUnbound(merged);
+  const allowed = new Set(verified);
+  const key = assemble(parts, (email) => allowed.has(email));
+  if (stored?.revoked) throw revokedKey();
+  if ((await validUserIds(key)).size === 0)
     throw new ApiError(
       400,
       'no_matching_user_id',
-      "The key has no self-signed user ID for the account's address.",
+      "The key has no valid self-signed user ID for any of the account's verified addresses.",
     );
-  if (!keys.envelope) return { key };
-  const identity = decodeIdentity(keys.envelope.identity);
+  await checkPublishable(key);
+  const form = await storedForm(key, parts);
+
+  const [viewBefore, before] = await Promise.all([
+    readAccountView(db, accountId),
+    bindingsOfAccount(db, accountId),
+  ]);
+  const otherKeys = (await keysOfAccount(db, accountId)).filter((k) => k.fingerprint !== fingerprint);
+  const replaced = before.find((b) => b.fingerprint !== fingerprint)?.fingerprint ?? null;
+  const changed = !stored || !equalBytes(stored.binaryKey, form.binary);
+  const statements: D1PreparedStatement[] = [];
+  const log = (action: 'publish' | 'replace' | 'update', old: string | null) =>
+    statements.push(
+      appendLogStatement(db, { accountId, action, oldFingerprint: old, newFingerprint: fingerprint }, now),
+    );
+  if (changed) statements.push(...upsertKeyStatements(db, accountId, form, stored?.revision ?? -1, now));
+  if (!stored) log(replaced ? 'replace' : 'publish', replaced);
+  else {
+    if (changed) log('update', fingerprint);
+    if (replaced) log('replace', replaced);
+  }
+  statements.push(...bindingStatements(env, accountId, form.userIds, fingerprint, before, now));
+  const envelope = await envelopeStatements(db, accountId, keys.envelope, now);
+  statements.push(...envelope.statements);
+  const viewAfter = viewAfterPublish(viewBefore, servedKey(form), form.userIds.keys(), envelope.identity);
+  statements.push(...logChangeStatements(env, viewBefore, viewAfter, now));
   return {
-    key,
-    envelope: {
-      identity,
-      signedPrekey: decodeSignedPrekey(identity.signingKey, keys.envelope.signedPrekey),
-      oneTimePrekeys: decodeOneTimePrekeys(keys.envelope.oneTimePrekeys),
+    statements,
+    change: {
+      fingerprints: [fingerprint, ...otherKeys.map((k) => k.fingerprint)],
+      keyIds: [form.keyId, ...otherKeys.map((k) => k.keyId)],
+      addresses: new Set([...before.map((b) => b.address), ...form.userIds.keys()]),
     },
+    result: { fingerprint, published: [...form.userIds.keys()], strippedSubkeys: unbound },
   };
 }
 
-export function wkdHashFor(env: Pick<Bindings, 'SERVICE_DOMAIN'>, address: string): string | null {
+/** WKD serves only the service domain's addresses (draft-koch-openpgp-webkey-service §3.1). */
+function wkdHashFor(env: Pick<Bindings, 'SERVICE_DOMAIN'>, address: string): string | null {
   const domain = `@${env.SERVICE_DOMAIN.toLowerCase()}`;
   return address.endsWith(domain) ? wkdHash(address.slice(0, -domain.length)) : null;
 }
 
-/** D1 refuses a batch on a UNIQUE/PRIMARY KEY conflict; that is the client's fault, not ours. */
-export async function runBatch(db: D1Database, statements: D1PreparedStatement[]): Promise<void> {
-  try {
-    await db.batch(statements);
-  } catch (e) {
-    if (/UNIQUE constraint failed: one_time_prekeys/.test(String(e)))
-      throw new ApiError(409, 'duplicate_prekey', 'A one-time prekey with this id is already in stock.');
-    throw e;
-  }
-}
-
-/** Stores the keys, binding the key to the account's verified addresses only. */
-export async function publishKeys(
+/** The account has one current key: its addresses move to it, those it does not carry are released. */
+function bindingStatements(
   env: DirectoryEnv,
   accountId: string,
-  keys: PublishKeysRequest,
-): Promise<{ fingerprint: string; published: string[] }> {
+  userIds: Map<string, string>,
+  fingerprint: string,
+  before: BindingRow[],
+  now: number,
+): D1PreparedStatement[] {
   const db = env.DB;
-  const verified = await verifiedAddresses(db, accountId);
-  const checked = await checkKeys(env, keys, verified);
-  const form = await storedForm(await stripKey(checked.key, new Set(verified)));
-  const existing = await keyByFingerprint(db, form.fingerprint);
-  if (existing && existing.accountId !== accountId)
-    throw new ApiError(409, 'key_in_use', 'This key is published by another account.');
-  const now = Date.now();
-  const viewBefore = await readAccountView(db, accountId);
-  const before = await bindingsOfAccount(db, accountId);
-  const otherKeys = (await keysOfAccount(db, accountId)).filter((k) => k.fingerprint !== form.fingerprint);
-  const statements: D1PreparedStatement[] = upsertKeyStatements(db, accountId, form, now);
-  const replaced = before.find((b) => b.fingerprint !== form.fingerprint)?.fingerprint ?? null;
-  statements.push(
-    appendLogStatement(
-      db,
-      {
-        accountId,
-        action: replaced ? 'replace' : 'publish',
-        oldFingerprint: replaced,
-        newFingerprint: form.fingerprint,
-      },
-      now,
-    ),
-  );
-  for (const [address, userId] of form.userIds) {
+  const statements: D1PreparedStatement[] = [];
+  for (const [address, userId] of userIds) {
     const old = before.find((b) => b.address === address);
-    const binding: BindingRow = {
-      address,
-      fingerprint: form.fingerprint,
-      accountId,
-      userId,
-      wkdHash: wkdHashFor(env, address),
-    };
+    const binding = { address, fingerprint, accountId, userId, wkdHash: wkdHashFor(env, address) };
     statements.push(upsertBindingStatement(db, binding, now));
-    if (old?.fingerprint !== form.fingerprint)
+    if (old?.fingerprint !== fingerprint)
       statements.push(
         appendLogStatement(
           db,
@@ -153,15 +145,14 @@ export async function publishKeys(
             action: 'bind',
             address,
             oldFingerprint: old?.fingerprint ?? null,
-            newFingerprint: form.fingerprint,
+            newFingerprint: fingerprint,
           },
           now,
         ),
       );
   }
-  // The account has one current key: addresses the new key does not carry are unbound.
   for (const b of before) {
-    if (form.userIds.has(b.address)) continue;
+    if (userIds.has(b.address)) continue;
     statements.push(deleteBindingStatement(db, b.address, accountId));
     statements.push(
       appendLogStatement(
@@ -171,54 +162,35 @@ export async function publishKeys(
       ),
     );
   }
-  statements.push(...(await envelopeStatements(db, accountId, checked, now)));
-  const viewAfter = viewAfterPublish(
-    viewBefore,
-    servedKey(form),
-    form.userIds.keys(),
-    checked.envelope?.identity,
-  );
-  statements.push(...logChangeStatements(env, viewBefore, viewAfter, now));
-  await runBatch(db, statements);
-  await invalidateLookups(env, {
-    fingerprints: [form.fingerprint, ...otherKeys.map((k) => k.fingerprint)],
-    keyIds: [form.keyId, ...otherKeys.map((k) => k.keyId)],
-    addresses: new Set([...before.map((b) => b.address), ...form.userIds.keys()]),
-  });
-  return { fingerprint: form.fingerprint, published: [...form.userIds.keys()] };
+  return statements;
 }
 
-async function envelopeStatements(
-  db: D1Database,
+/** POST /directory/keys: rate-limited per account, merged again if a concurrent merge won. */
+export async function publishKeys(
+  env: DirectoryEnv,
   accountId: string,
-  checked: CheckedKeys,
-  now: number,
-): Promise<D1PreparedStatement[]> {
-  const envelope = checked.envelope;
-  if (!envelope) return [];
-  const statements: D1PreparedStatement[] = [];
-  const current = await identityOf(db, accountId);
-  const sameIdentity =
-    current !== null &&
-    equalBytes(current.signingKey, envelope.identity.signingKey) &&
-    equalBytes(current.dhKey, envelope.identity.dhKey);
-  let stock = sameIdentity ? await oneTimePrekeyCount(db, accountId) : 0;
-  if (!sameIdentity) {
-    statements.push(...clearPrekeysStatements(db, accountId));
-    statements.push(upsertIdentityStatement(db, accountId, envelope.identity, now));
-    statements.push(appendLogStatement(db, { accountId, action: 'envelope_identity' }, now));
+  keys: PublishKeysRequest,
+  setRetryAfter: (seconds: number) => void,
+): Promise<PublishPlan['result']> {
+  const db = env.DB;
+  const now = Date.now();
+  await requireToken(db, `publish:${accountId}`, PUBLISH_LIMIT, now, {
+    code: 'publish_rate_limited',
+    message: `At most ${PUBLISH_LIMIT.capacity} key publications per account per hour.`,
+    setRetryAfter,
+  });
+  const verified = await verifiedAddresses(db, accountId);
+  for (let attempt = 1; ; attempt++) {
+    const plan = await planPublish(env, accountId, keys, verified, now);
+    try {
+      await runBatch(db, plan.statements);
+    } catch (e) {
+      if (!KEY_CHANGED_ERROR.test(String(e))) throw e;
+      if (attempt >= MERGE_ATTEMPTS)
+        throw new ApiError(409, 'key_changed', 'The key changed meanwhile; retry.');
+      continue;
+    }
+    await invalidateLookups(env, plan.change);
+    return plan.result;
   }
-  statements.push(
-    ...rotateSignedPrekeyStatements(db, accountId, envelope.signedPrekey, now, SIGNED_PREKEY_GRACE_MS),
-  );
-  stock += envelope.oneTimePrekeys.length;
-  if (stock > ONE_TIME_PREKEY_CAP)
-    throw new ApiError(
-      400,
-      'prekey_stock_full',
-      `At most ${ONE_TIME_PREKEY_CAP} one-time prekeys may be in stock.`,
-    );
-  for (const p of envelope.oneTimePrekeys)
-    statements.push(insertOneTimePrekeyStatement(db, accountId, p, now));
-  return statements;
 }

@@ -1,4 +1,4 @@
-// Authenticated publishing routes (issue 3 §3), extension origins only.
+// Authenticated publishing routes, extension origins only (docs/api.md, "Directory").
 
 import { Hono } from 'hono';
 import { PublishKeysRequest, RevocationRequest } from '../../../shared/api/directory.ts';
@@ -16,9 +16,18 @@ export const PUBLISH_BODY_BYTES = 128 * 1024;
 export const directoryRoutes = new Hono<AppEnv>()
   .use('*', accountCors, limitBody(PUBLISH_BODY_BYTES), requireAccount)
   .post('/keys', validateJson(PublishKeysRequest), async (c) =>
-    c.json(await publishKeys(c.env, c.var.accountId, c.req.valid('json'))),
+    c.json(
+      await publishKeys(c.env, c.var.accountId, c.req.valid('json'), (s) =>
+        c.header('Retry-After', String(s)),
+      ),
+    ),
   )
   .post('/revocation', validateJson(RevocationRequest), async (c) => {
-    const { fingerprint } = await publishRevocation(c.env, c.var.accountId, c.req.valid('json').revocation);
+    const { fingerprint } = await publishRevocation(
+      c.env,
+      c.var.accountId,
+      c.req.valid('json').revocation,
+      (s) => c.header('Retry-After', String(s)),
+    );
     return c.json({ fingerprint, revoked: true as const });
   });

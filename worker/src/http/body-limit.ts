@@ -1,4 +1,4 @@
-// Body size limits on every route (issue 3 §6), answered with the JSON error shape.
+// Body size limits on every route, answered with the JSON error shape.
 
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';

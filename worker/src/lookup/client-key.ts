@@ -25,3 +25,14 @@ export function clientKey(ip: string | undefined): string | undefined {
   const v6 = ipv6Prefix64(ip.trim());
   return v6 ? `${v6}::/64` : ip.trim();
 }
+
+/**
+ * The client behind Cloudflare's edge, for limits that must not lump everyone together: none
+ * without CF-Connecting-IP or with a loopback address in it (`wrangler dev` sets 127.0.0.1),
+ * where there is no edge in front and no client to key on.
+ */
+export function edgeClient(ip: string | undefined): string | undefined {
+  const raw = ip?.trim();
+  if (!raw || /^127\./.test(raw) || raw === '::1' || /^::ffff:127\./i.test(raw)) return undefined;
+  return clientKey(raw);
+}

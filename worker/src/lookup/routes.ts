@@ -1,4 +1,4 @@
-// Public lookups (issue 3 §4), any origin: the own JSON API, VKS v1, HKP and WKD (direct and
+// Public lookups, any origin: the own JSON API, VKS v1, HKP and WKD (direct and
 // advanced method paths). All go through the lookup cache; misses are rate-limited per requester.
 
 import { type Context, Hono } from 'hono';

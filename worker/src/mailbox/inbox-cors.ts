@@ -1,10 +1,12 @@
-// CORS of the inbox API: the account routes' origin rule (worker/src/http/cors.ts), plus what
+// CORS of the inbox API: the account routes' origin rule and configuration check
+// (worker/src/http/cors.ts, config.ts), plus what
 // reading a mailbox needs: PATCH for flags, Range and If-None-Match in, Content-Range and the
 // stored format out.
 
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppEnv } from '../env.ts';
+import { notConfigured } from '../http/config.ts';
 import { isExtensionOrigin } from '../http/cors.ts';
 import { errorResponse } from '../http/errors.ts';
 
@@ -19,8 +21,10 @@ const inboxCorsHeaders = cors({
 });
 
 export const inboxCors: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const refused = notConfigured(c);
+  if (refused) return refused;
   const origin = c.req.header('Origin');
-  if (origin !== undefined && !isExtensionOrigin(origin, c.env.EXTENSION_ORIGINS))
+  if (origin !== undefined && !isExtensionOrigin(c.env, origin))
     return errorResponse(c, 403, 'origin_not_allowed', 'This origin may not call account routes.');
   return inboxCorsHeaders(c, next);
 };

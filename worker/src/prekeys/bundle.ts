@@ -1,33 +1,41 @@
-// Prekey bundle fetch (issue 3 §5): identity + current signed prekey + at most one one-time
-// prekey, taken out of stock atomically by a single DELETE … RETURNING.
-// Against draining: strict D1 counters per requester (over the limit: 429) and per target
-// (over the limit: bundles still come, but without a one-time prekey, so the stock survives).
+// Prekey bundle fetch: identity + current signed prekey + at most one one-time prekey, taken out
+// of stock atomically by a single DELETE … RETURNING.
+// Against draining (docs/threat-model.md): two token buckets. The requester's own bucket is
+// checked first, on its own: a requester over its limit gets 429 and touches nothing of the
+// target's. The target's bucket limits one-time prekey handouts and is drawn only when a
+// one-time prekey is actually handed out (same batch, same transaction), so bundles without one
+// cost the target nothing and one noisy requester cannot spend another requester's handout.
 
 import type { PrekeyBundle } from '../../../shared/api/directory.ts';
 import { toBase64Url } from '../../../shared/encoding.ts';
+import { newId } from '../auth/tokens.ts';
 import { bindingByAddress } from '../directory/keys-table.ts';
 import type { Bindings } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
 import {
-  bumpCounterStatement,
+  type BucketSpec,
+  HOUR_MS,
+  MINUTE_MS,
+  pruneBucketsStatement,
+  takeToken,
+  takeTokenStatement,
+} from '../http/rate-limit.ts';
+import {
   countOneTimePrekeysStatement,
   currentSignedPrekey,
+  HAS_ONE_TIME_PREKEY,
   identityOf,
-  pruneCountersStatement,
   type TakenPrekey,
   takenBytes,
   takeOneTimePrekeyStatement,
 } from './prekeys-table.ts';
 
 export const BUNDLE_LIMITS = {
-  /** Bundle fetches per requester (CF-Connecting-IP) per minute. */
-  requesterPerMinute: 30,
-  /** One-time prekey handouts per target account per hour; the stock cap is 200. */
-  targetPerHour: 100,
-} as const;
-
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
+  /** Bundle fetches per requester (CF-Connecting-IP, IPv6 by /64): 30 at once, 30 a minute. */
+  requester: { capacity: 30, periodMs: MINUTE_MS },
+  /** One-time prekey handouts per target account: 100 at once, 100 an hour (stock cap 200). */
+  target: { capacity: 100, periodMs: HOUR_MS },
+} as const satisfies Record<string, BucketSpec>;
 
 export async function fetchBundle(
   env: Pick<Bindings, 'DB'>,
@@ -45,29 +53,22 @@ export async function fetchBundle(
   if (!identity || !spk) throw new ApiError(404, 'no_envelope', 'This address has no envelope keys.');
 
   const now = Date.now();
-  const minute = Math.floor(now / MINUTE) * MINUTE;
-  const hour = Math.floor(now / HOUR) * HOUR;
-  const [byRequester, byTarget] = await db.batch<{ count: number }>([
-    bumpCounterStatement(db, `requester:${requester}`, minute),
-    bumpCounterStatement(db, `target:${binding.accountId}`, hour),
-    pruneCountersStatement(db, hour - HOUR),
-  ]);
-  if ((byRequester?.results[0]?.count ?? 0) > BUNDLE_LIMITS.requesterPerMinute)
-    return { retryAfter: Math.ceil((minute + MINUTE - now) / 1000) };
+  const own = await takeToken(db, `bundle-requester:${requester}`, BUNDLE_LIMITS.requester, now);
+  if (!own.ok) return { retryAfter: Math.ceil(own.retryAfterMs / 1000) };
 
-  let taken: TakenPrekey | undefined;
-  let remaining: number;
-  if ((byTarget?.results[0]?.count ?? 0) > BUNDLE_LIMITS.targetPerHour) {
-    const [count] = await db.batch<{ n: number }>([countOneTimePrekeysStatement(db, binding.accountId)]);
-    remaining = count?.results[0]?.n ?? 0;
-  } else {
-    const [take, count] = await db.batch<TakenPrekey & { n: number }>([
-      takeOneTimePrekeyStatement(db, binding.accountId),
-      countOneTimePrekeysStatement(db, binding.accountId),
-    ]);
-    taken = take?.results[0];
-    remaining = count?.results[0]?.n ?? 0;
-  }
+  const bucket = `bundle-target:${binding.accountId}`;
+  const takenBy = newId();
+  const [, take, count] = await db.batch<TakenPrekey & { n: number }>([
+    takeTokenStatement(db, bucket, BUNDLE_LIMITS.target, now, {
+      takenBy,
+      when: { sql: HAS_ONE_TIME_PREKEY, binds: [binding.accountId] },
+    }),
+    takeOneTimePrekeyStatement(db, binding.accountId, bucket, takenBy),
+    countOneTimePrekeysStatement(db, binding.accountId),
+    pruneBucketsStatement(db, now),
+  ]);
+  const taken = take?.results[0];
+  const remaining = count?.results[0]?.n ?? 0;
   return {
     bundle: {
       address,

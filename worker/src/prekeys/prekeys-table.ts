@@ -1,4 +1,4 @@
-// SQL for envelope_identities, signed_prekeys, one_time_prekeys and bundle_rate_counters.
+// SQL for envelope_identities, signed_prekeys and one_time_prekeys.
 
 export interface IdentityRow {
   signingKey: Uint8Array;
@@ -24,6 +24,15 @@ export async function identityOf(db: D1Database, accountId: string): Promise<Ide
   return r
     ? { signingKey: bytes(r.signing_key), dhKey: bytes(r.dh_key), dhKeySignature: bytes(r.dh_key_signature) }
     : null;
+}
+
+/** The account that holds the envelope identity with this signing key, if any. */
+export async function accountOfIdentity(db: D1Database, signingKey: Uint8Array): Promise<string | null> {
+  const r = await db
+    .prepare('SELECT account_id FROM envelope_identities WHERE signing_key = ?1')
+    .bind(signingKey)
+    .first<{ account_id: string }>();
+  return r?.account_id ?? null;
 }
 
 export function upsertIdentityStatement(db: D1Database, accountId: string, id: IdentityRow, now: number) {
@@ -121,15 +130,28 @@ export async function oneTimePrekeyCount(db: D1Database, accountId: string): Pro
   return r?.n ?? 0;
 }
 
-/** Takes exactly one one-time prekey out of stock in a single statement; concurrent takers never share one. */
-export function takeOneTimePrekeyStatement(db: D1Database, accountId: string) {
+/**
+ * Takes exactly one one-time prekey out of stock in a single statement (concurrent takers never
+ * share one), and only if the request `takenBy` took the target's handout token (rate_buckets
+ * row `bucket`) earlier in the same batch.
+ */
+export function takeOneTimePrekeyStatement(
+  db: D1Database,
+  accountId: string,
+  bucket: string,
+  takenBy: string,
+) {
   return db
     .prepare(
       `DELETE FROM one_time_prekeys WHERE rowid = (SELECT rowid FROM one_time_prekeys WHERE account_id = ?1 ORDER BY id LIMIT 1)
+         AND EXISTS (SELECT 1 FROM rate_buckets WHERE key = ?2 AND taken_by = ?3)
        RETURNING id, public_key`,
     )
-    .bind(accountId);
+    .bind(accountId, bucket, takenBy);
 }
+
+/** SQL condition (bind ?6 = account id): the account has a one-time prekey in stock. */
+export const HAS_ONE_TIME_PREKEY = 'EXISTS (SELECT 1 FROM one_time_prekeys WHERE account_id = ?6)';
 
 export function countOneTimePrekeysStatement(db: D1Database, accountId: string) {
   return db.prepare('SELECT count(*) AS n FROM one_time_prekeys WHERE account_id = ?1').bind(accountId);
@@ -137,23 +159,6 @@ export function countOneTimePrekeysStatement(db: D1Database, accountId: string) 
 
 export type TakenPrekey = { id: number; public_key: Blob };
 export const takenBytes = bytes;
-
-/**
- * Fixed-window counter: adds one to `bucket` in the window containing `now` and returns the new
- * count (strict: one statement, serialized by D1). Old windows are removed lazily.
- */
-export function bumpCounterStatement(db: D1Database, bucket: string, windowStart: number) {
-  return db
-    .prepare(
-      `INSERT INTO bundle_rate_counters (bucket, window_start, count) VALUES (?1, ?2, 1)
-       ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
-    )
-    .bind(bucket, windowStart);
-}
-
-export function pruneCountersStatement(db: D1Database, before: number) {
-  return db.prepare('DELETE FROM bundle_rate_counters WHERE window_start < ?1').bind(before);
-}
 
 /** Whether a prekey bundle can be built: an identity and a current signed prekey exist. */
 export async function hasEnvelope(db: D1Database, accountId: string): Promise<boolean> {

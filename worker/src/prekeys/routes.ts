@@ -1,4 +1,4 @@
-// Prekey routes (issue 3 §5): the account uploads its signed prekey and one-time prekeys and
+// Prekey routes: the account uploads its signed prekey and one-time prekeys and
 // reads its stock (extension origins, authenticated); anyone fetches a bundle (any origin).
 
 import { Hono } from 'hono';
@@ -10,8 +10,8 @@ import {
   SignedPrekey,
 } from '../../../shared/api/directory.ts';
 import { requireAccount } from '../auth/require-account.ts';
+import { runBatch } from '../directory/batch.ts';
 import { appendLogStatement } from '../directory/log-table.ts';
-import { runBatch, SIGNED_PREKEY_GRACE_MS } from '../directory/publish.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody, SMALL_BODY_BYTES } from '../http/body-limit.ts';
 import { accountCors, publicCors } from '../http/cors.ts';
@@ -20,6 +20,7 @@ import { validateJson } from '../http/validation.ts';
 import { requesterOf } from '../lookup/resolve.ts';
 import { fetchBundle } from './bundle.ts';
 import { decodeOneTimePrekeys, decodeSignedPrekey } from './envelope-keys.ts';
+import { SIGNED_PREKEY_GRACE_MS } from './envelope-publish.ts';
 import {
   currentSignedPrekey,
   identityOf,

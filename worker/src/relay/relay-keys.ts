@@ -11,6 +11,7 @@ import {
   SUITE_NAME,
 } from '../../../shared/relay/index.ts';
 import type { Bindings } from '../env.ts';
+import { isDevelopment } from '../http/config.ts';
 import { ApiError } from '../http/errors.ts';
 
 type KeyEnv = Pick<Bindings, 'ENVIRONMENT' | 'RELAY_KEY' | 'RELAY_PREVIOUS_KEY' | 'RELAY_KEY_ROTATES_AT'>;
@@ -48,7 +49,7 @@ function rotationDate(text: string | undefined): string | null {
 }
 
 export function relayKeys(env: KeyEnv): Promise<RelayKeys> {
-  const development = env.ENVIRONMENT === 'development';
+  const development = isDevelopment(env);
   if (!env.RELAY_KEY && !development)
     throw new ApiError(503, 'relay_not_configured', 'The relay has no key: sealed sending is off.');
   const source = `${env.RELAY_KEY ?? ''}|${env.RELAY_PREVIOUS_KEY ?? ''}|${env.RELAY_KEY_ROTATES_AT ?? ''}`;

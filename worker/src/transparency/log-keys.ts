@@ -14,6 +14,7 @@ import {
   vrfPublicKey,
 } from '../../../shared/transparency/index.ts';
 import type { Bindings } from '../env.ts';
+import { isDevelopment } from '../http/config.ts';
 import { ApiError } from '../http/errors.ts';
 
 export type LogEnv = Pick<Bindings, 'SERVICE_DOMAIN' | 'ENVIRONMENT' | 'LOG_SIGNING_KEY' | 'LOG_VRF_KEY'>;
@@ -49,7 +50,7 @@ let cached: { id: string; keys: LogKeys } | null = null;
 
 /** The log's keys, or ApiError 503 `log_unavailable` (production without secrets). */
 export function logKeys(env: LogEnv): LogKeys {
-  const development = env.ENVIRONMENT === 'development';
+  const development = isDevelopment(env);
   const id = [env.LOG_SIGNING_KEY, env.LOG_VRF_KEY, env.SERVICE_DOMAIN, development].join('\n');
   if (cached?.id === id) return cached.keys;
   let keys: LogKeys;

@@ -1,11 +1,12 @@
 // The encrypted vault: GET with an ETag, PUT with If-Match (412 on conflict, 428 without),
-// and the passphrase change that rewraps the auth key and the vault atomically (issue 3 §2).
+// and the passphrase change that rewraps the auth key and the vault atomically.
 
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { ChangePassphraseRequest, PutVaultRequest } from '../../../shared/api/accounts.ts';
 import { credentialsById } from '../accounts/account-store.ts';
 import { authKeyMatches, hashAuthKey } from '../auth/auth-key.ts';
+import { clearLoginFailures, lockoutClient, reserveLoginAttempt } from '../auth/lockout.ts';
 import { requireAccount } from '../auth/require-account.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody, VAULT_BODY_BYTES } from '../http/body-limit.ts';
@@ -70,11 +71,22 @@ export const passphraseRoutes = new Hono<AppEnv>()
   .use('*', accountCors, limitBody(VAULT_BODY_BYTES), requireAccount)
   .post('/', validateJson(ChangePassphraseRequest), async (c) => {
     const body = c.req.valid('json');
+    const now = Date.now();
+    // The same lockout as login (lockout.ts), counted per account and per client: a stolen
+    // session cannot be used to guess the passphrase faster than a login could.
+    const lockKey = `account:${c.var.accountId}`;
+    const client = lockoutClient(c.req);
+    const reservation = await reserveLoginAttempt(c.env.DB, lockKey, client, now);
+    if (!reservation.ok) {
+      c.header('Retry-After', String(Math.ceil(reservation.retryAfterMs / 1000)));
+      throw new ApiError(429, 'login_locked', 'Too many wrong passphrases; try again later.');
+    }
     const account = await credentialsById(c.env.DB, c.var.accountId);
     if (!account) throw new ApiError(404, 'account_not_found', 'No such account.');
     if (!(await authKeyMatches(body.currentAuthKey, account.auth))) {
       throw new ApiError(403, 'invalid_credentials', 'The current passphrase is wrong.');
     }
+    await clearLoginFailures(c.env.DB, lockKey, client);
     const next = await hashAuthKey(body.newAuthKey);
     const version = await rewrapAccount(c.env.DB, {
       accountId: c.var.accountId,
@@ -85,7 +97,7 @@ export const passphraseRoutes = new Hono<AppEnv>()
       kdf: JSON.stringify(body.kdf),
       vault: body.vault,
       expectedVersion: body.vaultVersion,
-      now: Date.now(),
+      now,
     });
     if (version === null) return conflict(c);
     c.header('ETag', vaultEtag(version));

@@ -1,5 +1,5 @@
 // SQL for the encrypted vault. Writes are compare-and-swap in one statement, so concurrent
-// writers cannot both succeed from the same version (issue 3 §2).
+// writers cannot both succeed from the same version.
 
 export async function readVault(
   db: D1Database,

@@ -1,8 +1,11 @@
-// The verification mail (issue 3 §3). Cloudflare's send_email requires a Message-ID, a From
-// equal to the envelope sender and no Received header; mimetext writes RFC 5322 for us.
+// The verification mail. Cloudflare's send_email requires a Message-ID, a From equal to the
+// envelope sender and no Received header; mimetext writes RFC 5322 for us. The mail says what
+// confirming would prove and publish (purpose.ts), and that it can be ignored.
 
 import { createMimeMessage } from 'mimetext/browser';
 import { toBase64Url } from '../../../shared/encoding.ts';
+import { IGNORE_SENTENCE, purposeSentence } from './purpose.ts';
+import type { VerificationPurpose } from './verification-store.ts';
 
 export interface VerificationMail {
   from: string;
@@ -19,6 +22,7 @@ export function buildVerificationMail(opts: {
   to: string;
   code: string;
   link: string;
+  purpose: VerificationPurpose;
 }): VerificationMail {
   const from = verificationSender(opts.serviceDomain);
   const msg = createMimeMessage();
@@ -32,15 +36,16 @@ export function buildVerificationMail(opts: {
   msg.addMessage({
     contentType: 'text/plain',
     data: [
-      `Someone asked to publish encryption keys for ${opts.to} on Noise Email.`,
+      `Someone asked Noise Email to confirm that they control ${opts.to}.`,
+      purposeSentence(opts.to, opts.purpose),
       '',
       `If it was you, enter this code in the extension: ${opts.code}`,
       '',
       'Or open this link and press "Confirm":',
       opts.link,
       '',
-      'The code and the link expire in 30 minutes. If it was not you, ignore this mail;',
-      'nothing is published without confirmation.',
+      'The code and the link expire in 30 minutes. Never read the code out to anyone.',
+      IGNORE_SENTENCE,
     ].join('\r\n'),
   });
   return { from, to: opts.to, raw: msg.asRaw() };

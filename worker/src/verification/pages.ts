@@ -3,6 +3,8 @@
 
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
+import { IGNORE_SENTENCE, purposeSentence } from './purpose.ts';
+import type { LinkTarget } from './verification-store.ts';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 
@@ -21,19 +23,21 @@ function page(c: Context<AppEnv>, title: string, body: string) {
   );
 }
 
-export function pendingLinkPage(c: Context<AppEnv>, address: string) {
+export function pendingLinkPage(c: Context<AppEnv>, target: LinkTarget) {
   return page(
     c,
     'Confirm your address',
-    `<h1>Confirm ${escapeHtml(address)}</h1><p>Press the button to prove you control this address, so your key can be published for it.</p>` +
+    `<h1>Confirm ${escapeHtml(target.address)}</h1><p>${escapeHtml(purposeSentence(target.address, target))}</p>` +
+      `<p>${escapeHtml(IGNORE_SENTENCE)}</p>` +
       `<form method="post"><button type="submit">Confirm</button></form>`,
   );
 }
 
-export function confirmLinkPage(c: Context<AppEnv>, address: string) {
+export function confirmLinkPage(c: Context<AppEnv>, target: LinkTarget) {
   return page(
     c,
     'Address confirmed',
-    `<h1>${escapeHtml(address)} is confirmed</h1><p>Return to the Noise Email extension to finish.</p>`,
+    `<h1>${escapeHtml(target.address)} is confirmed</h1><p>${escapeHtml(purposeSentence(target.address, target))}</p>` +
+      '<p>Return to the Noise Email extension to finish.</p>',
   );
 }

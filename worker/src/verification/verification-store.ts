@@ -1,4 +1,4 @@
-// SQL for pending address verifications and the strict hourly mail counter.
+// SQL for pending address verifications and the strict hourly per-address mail counter.
 
 export const VERIFICATION_TTL_MS = 30 * 60 * 1000;
 export const PROOF_TTL_MS = 30 * 60 * 1000;
@@ -6,8 +6,9 @@ export const MAIL_INTERVAL_MS = 60 * 60 * 1000;
 export const MAX_CODE_ATTEMPTS = 5;
 
 /**
- * Claims the address's one mail per hour. A single upsert both checks and records, so two
- * concurrent starts cannot both send. Returns the time the next mail is allowed when refused.
+ * Claims the address's one mail per hour; `address` is the limit key (mailLimitKey), so tagged
+ * and case variants share it. A single upsert both checks and records, so two concurrent
+ * starts cannot both send. Returns the time the next mail is allowed when refused.
  */
 export async function reserveMail(
   db: D1Database,
@@ -38,19 +39,42 @@ export async function releaseMail(db: D1Database, address: string, now: number):
     .run();
 }
 
+/** What a verification proves: control of the address for a new account, or for this account. */
+export interface VerificationPurpose {
+  /** null: a new account. */
+  accountId: string | null;
+  /** The adding account's current key, as the mail and the link page name it. */
+  fingerprint: string | null;
+}
+
 export async function insertVerification(
   db: D1Database,
-  v: { idHash: string; address: string; codeHash: string; linkHash: string; now: number },
+  v: {
+    idHash: string;
+    address: string;
+    codeHash: string;
+    linkHash: string;
+    now: number;
+  } & VerificationPurpose,
 ): Promise<void> {
   await db.batch([
     // A new mail supersedes older pending verifications for the address.
     db.prepare('DELETE FROM verifications WHERE address = ?1 OR expires_at < ?2').bind(v.address, v.now),
     db
       .prepare(
-        `INSERT INTO verifications (id_hash, address, code_hash, link_hash, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)`,
+        `INSERT INTO verifications (id_hash, address, code_hash, link_hash, created_at, expires_at, account_id, fingerprint)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
       )
-      .bind(v.idHash, v.address, v.codeHash, v.linkHash, v.now, v.now + VERIFICATION_TTL_MS),
+      .bind(
+        v.idHash,
+        v.address,
+        v.codeHash,
+        v.linkHash,
+        v.now,
+        v.now + VERIFICATION_TTL_MS,
+        v.accountId,
+        v.fingerprint,
+      ),
   ]);
 }
 
@@ -97,38 +121,51 @@ export async function storeProof(
   return expiresAt;
 }
 
+export interface LinkTarget extends VerificationPurpose {
+  address: string;
+}
+
+type RawLinkTarget = { address: string; account_id: string | null; fingerprint: string | null };
+const linkTarget = (r: RawLinkTarget | null): LinkTarget | null =>
+  r ? { address: r.address, accountId: r.account_id, fingerprint: r.fingerprint } : null;
+
 /** The mailed link, confirmed by POST: marks the verification confirmed. */
-export async function confirmLink(db: D1Database, linkHash: string, now: number): Promise<string | null> {
+export async function confirmLink(db: D1Database, linkHash: string, now: number): Promise<LinkTarget | null> {
   const r = await db
     .prepare(
       `UPDATE verifications SET confirmed_at = coalesce(confirmed_at, ?2)
-       WHERE link_hash = ?1 AND expires_at > ?2 RETURNING address`,
+       WHERE link_hash = ?1 AND expires_at > ?2 RETURNING address, account_id, fingerprint`,
     )
     .bind(linkHash, now)
-    .first<{ address: string }>();
-  return r?.address ?? null;
+    .first<RawLinkTarget>();
+  return linkTarget(r);
 }
 
-export async function linkIsPending(db: D1Database, linkHash: string, now: number): Promise<string | null> {
+export async function linkIsPending(
+  db: D1Database,
+  linkHash: string,
+  now: number,
+): Promise<LinkTarget | null> {
   const r = await db
-    .prepare('SELECT address FROM verifications WHERE link_hash = ?1 AND expires_at > ?2')
+    .prepare(
+      'SELECT address, account_id, fingerprint FROM verifications WHERE link_hash = ?1 AND expires_at > ?2',
+    )
     .bind(linkHash, now)
-    .first<{ address: string }>();
-  return r?.address ?? null;
+    .first<RawLinkTarget>();
+  return linkTarget(r);
 }
 
-/** True when the proof is live for this address. */
+/** True when the proof is live for this address and was made for this purpose (`accountId` null: a new account). */
 export async function proofValid(
   db: D1Database,
-  proofHash: string,
-  address: string,
-  now: number,
+  p: { proofHash: string; address: string; accountId: string | null; now: number },
 ): Promise<boolean> {
   const r = await db
     .prepare(
-      'SELECT 1 AS x FROM verifications WHERE proof_hash = ?1 AND address = ?2 AND proof_expires_at > ?3',
+      `SELECT 1 AS x FROM verifications
+       WHERE proof_hash = ?1 AND address = ?2 AND proof_expires_at > ?3 AND account_id IS ?4`,
     )
-    .bind(proofHash, address, now)
+    .bind(p.proofHash, p.address, p.now, p.accountId)
     .first();
   return r !== null;
 }

@@ -105,9 +105,13 @@ export async function registerAccount(
   };
 }
 
-/** Registers `address` with the given armored key through the real register route. */
-export async function registerWithKey(address: string, openpgpKey: string, envelope?: EnvelopeKeys) {
-  const res = await call('/api/v1/accounts', {
+/** The register route's answer for `address` with the given armored key. */
+export function registerRequest(
+  address: string,
+  openpgpKey: string,
+  envelope?: EnvelopeKeys,
+): Promise<Response> {
+  return call('/api/v1/accounts', {
     method: 'POST',
     json: {
       address,
@@ -118,6 +122,11 @@ export async function registerWithKey(address: string, openpgpKey: string, envel
       deviceName: 'directory test',
     },
   });
+}
+
+/** Registers `address` with the given armored key through the real register route. */
+export async function registerWithKey(address: string, openpgpKey: string, envelope?: EnvelopeKeys) {
+  const res = await registerRequest(address, openpgpKey, envelope);
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
   return RegisterResponse.parse(await res.json());
 }

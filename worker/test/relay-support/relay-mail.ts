@@ -13,6 +13,7 @@ import { buildEncryptedMime, type MailContent } from '../../../shared/pgp/mime-b
 import { app } from '../../src/app.ts';
 import { type InboxAccount, inboxAccount } from '../inbox-support/inbox-account.ts';
 import { BASE } from '../support/accounts.ts';
+import { PRODUCTION_SETTINGS } from '../support/production.ts';
 
 const RAW_EMAIL = 'EmailMessage::raw';
 
@@ -65,7 +66,13 @@ export function recordingMailer(options: { refuse?: Refusal } = {}) {
 
 export function relayEnv(overrides: Partial<Cloudflare.Env> = {}, refuse?: Refusal) {
   const recorder = recordingMailer(refuse ? { refuse } : {});
-  return { env: { ...env, MAILER: recorder.mailer, ...overrides } as Cloudflare.Env, ...recorder };
+  // "production" here means a configured production Worker (account routes open), so that only
+  // the relay's own settings decide what a test sees.
+  const production = overrides.ENVIRONMENT === 'production' ? PRODUCTION_SETTINGS : {};
+  return {
+    env: { ...env, MAILER: recorder.mailer, ...production, ...overrides } as Cloudflare.Env,
+    ...recorder,
+  };
 }
 
 /** POST /api/v1/relay/messages through the app with `e` as its env. */

@@ -53,3 +53,30 @@ export async function readVerificationMail(mail: SentMail) {
   if (!code || !link) throw new Error('verification mail without code or link');
   return { parsed, code, link, linkPath: new URL(link).pathname };
 }
+
+/**
+ * Runs a real verification for `address` (with `token`: for adding it to that account) and
+ * returns the proof the mailed code yields.
+ */
+export async function proveAddress(
+  e: typeof env,
+  sent: SentMail[],
+  address: string,
+  token?: string,
+): Promise<string> {
+  const started = await appFetch(e, '/api/v1/verifications', {
+    method: 'POST',
+    json: { address },
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+  if (started.status !== 202)
+    throw new Error(`verification start: ${started.status} ${await started.text()}`);
+  const { verificationId } = (await started.json()) as { verificationId: string };
+  const { code } = await readVerificationMail(sent.at(-1)!);
+  const confirmed = await appFetch(e, `/api/v1/verifications/${verificationId}/confirm`, {
+    method: 'POST',
+    json: { code },
+  });
+  if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
+  return ((await confirmed.json()) as { proofToken: string }).proofToken;
+}

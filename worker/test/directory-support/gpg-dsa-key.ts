@@ -1,0 +1,78 @@
+// Two keys gpg 2.2.40 makes and uses, which our policy (shared/pgp/policy.ts) refuses.
+//
+// A DSA-2048 primary key with a Cv25519 encryption subkey:
+//   gpg --quick-gen-key 'DSA User <dsa-user@noise.localhost>' dsa2048 sign,cert never
+//   gpg --quick-add-key <fpr> cv25519 encr never
+export const GPG_DSA_KEY_ADDRESS = 'dsa-user@noise.localhost';
+export const GPG_DSA_KEY = `-----BEGIN PGP PUBLIC KEY BLOCK-----
+
+mQMuBGsW5IMRCADeGorCn+kihiTjWE4cN68OAE/ryozsIHDDNDIMU/HHNFAaS1qv
+0TNdAhMhFKs/VoRJA8oDtZL776YEL+1VS5ZT/7HnDxvuDu9T1wPGN4J0/qOhh9mL
+peAW0ntQkbBKXt8Hw70boflop9hedXgg5J1ibGuGwb+B93vq3DmT4ynQJAfjQ51m
+A1Mh/Hed+G1oqMRDChRA9KVKSgj5UwtdXn90qTc29mcF5LMTfwuXGK3/tgiquWQu
+lxMUzxzFQXNveR0nkOAp1mfqX7Z1hGw9+XZaq8Oez1E1jJHg2AqjnvgUh8ZJw7NX
+oiJxvxMNh0KtvJBLHvsNolZsoYoN9sjiMBXnAQCQ28e4S75Mo5o+amn7uJu40pJ3
+zF1abrP5ecKRMzzaJwgApElDOelSqP2boNN14xYyQYZ6Jw6nRME7QyyAOKj9Cq9D
+m1GuSbXqaBo01qbeOL744f/TX3oQgP610iG8LOKBAnC/gXbTbU7NmZI0bTGLAy/9
+wqSGISR6F55buyScV8Q37gGB4LRPsbmTWpG41usISQD31ijRY71JYi5jJFDOIZas
+GIQgWShKHcbHFkSn6vKzPeqV5h6YnKD2er2NGaE9kFMpDWXMW6q66qIsBpXCyU7e
+Ltv7BPE7y9rmUJ19Ebna2/+dIC8mJczSnOq7OGRvrrLjYPRdBUvqhQrCSd/Ee+OE
+YTe/P/2z3KNnk/OdV3XBjcdZHgRccq1CQYXERMu28QgAyAZlWOfo7WYJ8Bx0IWww
+wzzTrPOg6Bf19RlvK0tMUjzjVEdNgpVXI80t8gXCfSVI60h/8cBkZMMcfyVOtexu
+5W2Q81xxKRoa8hUev3VYE85qc6Y0mtIIR7vqzUZ9Wmc9rSlA/O6NbHQl7b7+psaR
+9yt8x8jccAtdyOuJMeOZ/rZOZW3eF02+U3se+NXqLR9hyegI55jmNpbCBm69rwNF
+F9t3Fj9AxOtgqI3mFEzuFKb17cKqYlVPbDREIt1We+0fQZTwyp83/Hyfxa5KGuX1
+k3kxYieW3pm+eH6cVeHokrMXUvIa3DjbF1Cex5LH68WqNAa9V8833qMh9xkM9066
+QLQjRFNBIFVzZXIgPGRzYS11c2VyQG5vaXNlLmxvY2FsaG9zdD6IkAQTEQgAOBYh
+BKrkPEOLfTnYbaVq3iU3Dy3LwEkEBQJrFuSDAhsDBQsJCAcCBhUKCQgLAgQWAgMB
+Ah4BAheAAAoJECU3Dy3LwEkE+OoA/3Gj2N2DVOoTfPUaEBA8gIHjs3NsN4NJZQ+T
+h+lFzwXEAP9I8XUbNd5l6OSsm3lmo7efPaeH/PU/y3w148pJARueebg4BGsW5IcS
+CisGAQQBl1UBBQEBB0DW7KPqF8lBetN4/7zM2kWlG2K8PkpDy6H/03oC95g1KQMB
+CAeIeAQYEQgAIBYhBKrkPEOLfTnYbaVq3iU3Dy3LwEkEBQJrFuSHAhsMAAoJECU3
+Dy3LwEkEIvIBAItQQIkiWVKXLc2Cx7EebaGbKXt+26Wk5w9KNyQHu54eAPsFRQAC
+Ml/V2QPIKfz6sf7X2JlZm+7Bs6VcjjVlv/J6rA==
+=ndWp
+-----END PGP PUBLIC KEY BLOCK-----
+`;
+
+// An Ed25519 primary key with a Cv25519 encryption subkey and a DSA-2048 signing subkey: a
+// check of the encryption subkey alone passes it; the policy checks every part.
+//   gpg --quick-gen-key 'DSA Subkey <dsa-subkey@noise.localhost>' ed25519 sign,cert never
+//   gpg --quick-add-key <fpr> cv25519 encr never; gpg --quick-add-key <fpr> dsa2048 sign never
+export const GPG_DSA_SUBKEY_ADDRESS = 'dsa-subkey@noise.localhost';
+export const GPG_DSA_SUBKEY_KEY = `-----BEGIN PGP PUBLIC KEY BLOCK-----
+
+mDMEaxbkxhYJKwYBBAHaRw8BAQdA1T8qtb/NXZm/ZEkdWT9bO/UPI/18MrENNNqJ
+P0mS4tS0J0RTQSBTdWJrZXkgPGRzYS1zdWJrZXlAbm9pc2UubG9jYWxob3N0PoiQ
+BBMWCAA4FiEE7aKEFEUE5wcflaY1uFJhxb1bAVMFAmsW5MYCGwMFCwkIBwIGFQoJ
+CAsCBBYCAwECHgECF4AACgkQuFJhxb1bAVODwAEA0XttL1iU8TSsB8KIH86HzkxQ
+BEjoYUk4rFxoBihfx+0BAO0bAwcIMnoUqC465mczjORgWzKegjv8DFMinkbOzA8L
+uDgEaxbkxhIKKwYBBAGXVQEFAQEHQC+WYo4wowfk/UhI89P4zbn+6hUFav88vCwi
+wFb4Bk0hAwEIB4h4BBgWCAAgFiEE7aKEFEUE5wcflaY1uFJhxb1bAVMFAmsW5MYC
+GwwACgkQuFJhxb1bAVOM0gD9Ha6ofbl2HiW0DVJlzTdue8g/mZQXSS1yV8RwgQi2
+dfQA/0rBgUcKMXB/gvzqqpNABcJ7xwiXrAQriY23gbUUD2MJuQMuBGsW5MYRCADW
+yp31d9bLBTzDNTsagpgs+2h3XtN6HEfMqNIOMPS+xDya0jpj0LvOIRfxU0GgGDzX
+5r47pTzkXHQAQBlN6/P1HVe6NirWSMKEv0goiTxiuj4aDzKgE8xsmIcJa/sz/04E
+Gf2ZFpY4I5WiA4dUb/uWSfnzeSaSjH57QHE6ZZH9I2rSW8au5Zewhv8iM7Vzrtzf
+MkMrWQfhkHCRnuj7i186PhjL2NhjM/Bfqhl1ef65ulK7PkcXqfRed4olrfbyh6mm
+ccuJQ+wyT3IvAB4KGfQ7YZWpsrEoTYdNtW6jXclfx8gcxd2TAb0dC9FYhzUJNVau
+bTip8YQe8ROC6DcSeWvXAQCD0KuIvPjLJnSCdhAzjqooY3Q2YoKObEK3PiMVAtnP
+/wf/URMoIT+gwJG+gOPl7832PjEyadkj3iwL2b9fV1erL7zQ5uE0VelLf4+DnZlY
+A+wmfzGSigmag/geprSoqDSkwjEP/n3EXpGvnSbfTl7TsbVew88FR9VwNMC0cyBb
+H7wmzxWu/QibKg75PQtieY56upWrJYT1dx958xQ5EZ5zC4cmQCPbq63MjFJW+jm8
+1muUi97xy9aKPYk2L6alSaoH5z8B509JmGy6AlLs/Y6tnCUVp89ix4y74HJL88BE
+P8kkJ4tXFvTf3rYMrRer4Bb6QP7vycSInAJW8P/kI2vjZDaM/lgshGk1dwCZ5qBz
+Z/ZJ18I4IXqFOnCIUyjP9+VbGQf/YlYofvbwzveG5GfVi+71f8pFpxf+2JLarVT5
+hc+wygkPYt1ds3guVKaucqNUmZr+mwxp2rtTw/iU7jgHdPQyJosjjKmhSLa9rxNW
+dEGaydcMjr7VWB36JqoECOSmNNu7YXKCQDau3Dk3TlA6Ep5Hzn/sZr6aWghxt6Px
+YidHdEDIBltaXq1AWrS4kdGgkZMXrSthZesGcT+w56ud5KsAvS9FWSeu2Ft/3DnA
+fXM8t19Vl71wYzwnb2sj6ueWKpDVMZH8lb5/pbwbC6cf0N3thesm3hhzId8Y34yK
+p04jHgNdmWoYVyO9aXZvXAohWCJZkTFHtHM6w2yPnr7l5MfI14jvBBgWCAAgFiEE
+7aKEFEUE5wcflaY1uFJhxb1bAVMFAmsW5MYCGwIAgQkQuFJhxb1bAVN2IAQZEQgA
+HRYhBNVB+tWWtmxe4mK7PJ0zQIRKIx65BQJrFuTGAAoJEJ0zQIRKIx6509UA/RLC
+s9kqIPPhx3GfBNAVBlBMT7CNDUraO+VliTFQdD7gAP9NI+YjwjsoNxEitUtuN6Kn
+MG3csD2TVzF/RVen9D5/uPgXAP9PGEKGiUOGWfts64eFMahu1NqC5GsWzaW+PWRm
+5EcO6wD/asCkcRhehTYd7vChb30J80uKzU2gDG3Jfawr8O3A6gY=
+=KP5r
+-----END PGP PUBLIC KEY BLOCK-----
+`;
