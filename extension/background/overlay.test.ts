@@ -171,18 +171,10 @@ describe('overlay router', () => {
     const cache = new UnlockedKeyCache();
     const warm = createOverlayRouter(
       {
-        keys: {
-          secrets: async () => {
-            asked++;
-            return bob;
-          },
-          contacts: async () => [],
-          lookup: async () => null,
-          bundle: async () => null,
-          envelopeFingerprint: async () => null,
-          envelopeReading: async () => null,
-          envelopePin: async () => null,
-        },
+        keys: keysOf(() => {
+          asked++;
+          return bob;
+        }),
         cache,
         importKey: async () => ({ fingerprint: '' }),
         ownAddress: async () => bob.address,
@@ -292,15 +284,7 @@ describe('overlay router', () => {
     let touches = 0;
     const router = createOverlayRouter(
       {
-        keys: {
-          secrets: async () => bob,
-          contacts: async () => [],
-          lookup: async () => null,
-          bundle: async () => null,
-          envelopeFingerprint: async () => null,
-          envelopeReading: async () => null,
-          envelopePin: async () => null,
-        },
+        keys: keysOf(() => bob),
         cache: new UnlockedKeyCache(),
         importKey: async () => ({ fingerprint: '' }),
         ownAddress: async () => bob.address,
