@@ -5,18 +5,23 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
+import { useLockNotices } from '../../ui/lock-state.ts';
 import { UnlockForm } from '../../ui/UnlockForm.tsx';
 import { Mailbox } from './Mailbox.tsx';
 
 export function App() {
   const [status, setStatus] = useState<Status | null>(null);
+  const refresh = () => call('status', {}).then(setStatus);
   useEffect(() => {
-    const refresh = () => call('status', {}).then(setStatus);
     refresh();
-    // Auto-lock can happen while the page is open.
+    // An auto-lock found when the background wakes is not announced: look again now and then.
     const timer = setInterval(refresh, 15_000);
     return () => clearInterval(timer);
   }, []);
+  // Locked or unlocked anywhere (popup, a frame, auto-lock): the page follows at once.
+  useLockNotices(() => {
+    refresh();
+  });
   if (!status) return <main aria-busy="true" />;
   if (status.state === 'none')
     return (

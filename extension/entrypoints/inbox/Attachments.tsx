@@ -7,6 +7,7 @@ import { call } from '../../messages/client.ts';
 import type { AttachmentView } from '../../overlay/protocol.ts';
 import { t } from '../../platform/browser.ts';
 import { ErrorText, Progress } from '../../ui/controls.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 
 function save(name: string, type: string, pieces: Uint8Array[]): void {
   const link = document.createElement('a');
@@ -41,7 +42,7 @@ function Attachment(props: { address: string; id: string; index: number; a: Atta
       }
       save(props.a.name, props.a.type, pieces);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setDone(null);
     }

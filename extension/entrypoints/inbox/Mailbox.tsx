@@ -8,6 +8,7 @@ import { call } from '../../messages/client.ts';
 import type { InboxOverview, InboxRowView } from '../../messages/inbox-protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
 import { ErrorText } from '../../ui/controls.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 import { type InboxKeys, useInboxKeys } from './keyboard.ts';
 import { MessageList } from './MessageList.tsx';
 import { MessageView } from './MessageView.tsx';
@@ -29,7 +30,7 @@ export function Mailbox(props: { account: string }) {
   const [armed, setArmed] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const search = useRef<HTMLInputElement>(null);
-  const fail = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
+  const fail = (e: unknown) => setError(errorText(e));
 
   useEffect(() => {
     call('inbox.overview', {})

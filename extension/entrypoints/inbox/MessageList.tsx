@@ -3,6 +3,7 @@
 
 import type { InboxRowView } from '../../messages/inbox-protocol.ts';
 import { t } from '../../platform/browser.ts';
+import { Icon } from '../../ui/Icon.tsx';
 import { AuthBadges } from './AuthBadges.tsx';
 import { RowList } from './RowList.tsx';
 
@@ -64,7 +65,12 @@ export function MessageList(props: {
                 ★
               </span>
             )}
-            {row.attachments > 0 && <span title={t('inboxHasAttachments')}>📎</span>}
+            {row.attachments > 0 && (
+              <span title={t('inboxHasAttachments')}>
+                <Icon name="paperclip" />
+                <span class="sr-only">{t('inboxHasAttachments')}</span>
+              </span>
+            )}
             {row.folder === 'inbox' && <AuthBadges auth={row.auth} compact />}
             <time class="muted">{shortDate(row.date ?? row.receivedAt)}</time>
           </span>

@@ -9,7 +9,7 @@ import { call } from '../../messages/client.ts';
 import type { InboxOpenView, InboxRowView } from '../../messages/inbox-protocol.ts';
 import { t } from '../../platform/browser.ts';
 import { Progress } from '../../ui/controls.tsx';
-import { failureText } from '../../ui/read/failure.ts';
+import { Failure } from '../../ui/read/Failure.tsx';
 import { Parts } from '../../ui/read/Parts.tsx';
 import { Verdict } from '../../ui/read/Verdict.tsx';
 import { Attachments } from './Attachments.tsx';
@@ -73,9 +73,7 @@ export function MessageView(props: {
   if (state.s === 'failure')
     return (
       <article class="inbox-message">
-        <div class="failure" role="alert" data-testid="failure" data-code={state.code}>
-          ✖ {failureText(state.code, state.message)}
-        </div>
+        <Failure code={state.code} message={state.message} />
         <div class="message-actions">{props.actions}</div>
       </article>
     );

@@ -1,9 +1,6 @@
-import { render } from 'preact';
 import '../../ui/page.css';
 import './inbox.css';
-import { t } from '../../platform/browser.ts';
+import { mount } from '../../ui/mount.tsx';
 import { App } from './App.tsx';
 
-document.title = t('inboxTitle');
-const root = document.getElementById('app');
-if (root) render(<App />, root);
+mount(<App />, 'inboxTitle');

@@ -6,7 +6,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { InboxOverview, RotationView } from '../../messages/inbox-protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
+import { ConfirmButton } from '../../ui/ConfirmButton.tsx';
 import { ErrorText, Field, Notice } from '../../ui/controls.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 
 const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
 
@@ -61,7 +63,6 @@ function Settings(props: { overview: InboxOverview; onError(e: unknown): void })
 
 function Rotation(props: { onError(e: unknown): void }) {
   const [view, setView] = useState<RotationView | null>(null);
-  const [asked, setAsked] = useState(false);
   useEffect(() => {
     const load = () =>
       call('inbox.rotation', {})
@@ -72,8 +73,6 @@ function Rotation(props: { onError(e: unknown): void }) {
     return () => clearInterval(timer);
   }, []);
   async function rotate() {
-    if (!asked) return setAsked(true);
-    setAsked(false);
     try {
       setView(await call('inbox.rotateKey', { confirm: true }));
     } catch (e) {
@@ -98,15 +97,14 @@ function Rotation(props: { onError(e: unknown): void }) {
           ])}
         </p>
       )}
-      <button
-        type="button"
-        class="secondary"
-        data-testid="rotate-key"
-        onClick={rotate}
-        disabled={view?.running}
-      >
-        {asked ? t('inboxKeyRotateConfirm') : t('inboxKeyRotate')}
-      </button>
+      <ConfirmButton
+        label={t('inboxKeyRotate')}
+        confirmLabel={t('inboxKeyRotateConfirm')}
+        warning={t('inboxKeyRotateWarning')}
+        disabled={view?.running === true}
+        testId="rotate-key"
+        onConfirm={rotate}
+      />
     </div>
   );
 }
@@ -114,10 +112,9 @@ function Rotation(props: { onError(e: unknown): void }) {
 export function InboxSection() {
   const [overview, setOverview] = useState<InboxOverview | null>(null);
   const [claim, setClaim] = useState('');
-  const [releasing, setReleasing] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const fail = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
+  const fail = (e: unknown) => setError(errorText(e));
   useEffect(() => {
     call('inbox.overview', {}).then(setOverview).catch(fail);
   }, []);
@@ -161,35 +158,16 @@ export function InboxSection() {
                 <span class="muted">
                   {t('inboxUse', [String(i.messages), mib(i.bytes), String(i.unread)])}
                 </span>{' '}
-                {i.address !== overview.account &&
-                  (releasing === i.address ? (
-                    <>
-                      <Notice tone="warning">{t('inboxReleaseWarning', i.address)}</Notice>
-                      <button
-                        type="button"
-                        class="danger"
-                        data-testid="release-confirm"
-                        disabled={busy}
-                        onClick={() =>
-                          act(() => call('inbox.release', { address: i.address, confirm: true }))
-                        }
-                      >
-                        {t('inboxReleaseConfirm', i.address)}
-                      </button>
-                      <button type="button" class="secondary" onClick={() => setReleasing(null)}>
-                        {t('cancel')}
-                      </button>
-                    </>
-                  ) : (
-                    <button
-                      type="button"
-                      class="secondary"
-                      data-testid="release"
-                      onClick={() => setReleasing(i.address)}
-                    >
-                      {t('inboxRelease')}
-                    </button>
-                  ))}
+                {i.address !== overview.account && (
+                  <ConfirmButton
+                    label={t('inboxRelease')}
+                    confirmLabel={t('inboxReleaseConfirm', i.address)}
+                    warning={t('inboxReleaseWarning', i.address)}
+                    disabled={busy}
+                    testId="release"
+                    onConfirm={() => act(() => call('inbox.release', { address: i.address, confirm: true }))}
+                  />
+                )}
               </li>
             ))}
           </ul>

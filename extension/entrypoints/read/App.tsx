@@ -1,13 +1,15 @@
 // The read overlay: asks the background to open the block this frame's token names, then shows
 // the verdict and the plaintext. Failures show in red with nothing of the message.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { fromBase64 } from '../../../shared/encoding.ts';
 import { PORT_READ, spareFromFragment, tokenFromFragment } from '../../overlay/names.ts';
 import type { ReadOut, ReadView } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { t } from '../../platform/browser.ts';
-import { FAILURE_TEXT } from '../../ui/read/failure.ts';
+import { Icon } from '../../ui/Icon.tsx';
+import { LockedPanel } from '../../ui/LockedPanel.tsx';
+import { Failure } from '../../ui/read/Failure.tsx';
 import { Parts } from '../../ui/read/Parts.tsx';
 import { Verdict } from '../../ui/read/Verdict.tsx';
 
@@ -39,6 +41,7 @@ function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
               setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
             }}
           >
+            <Icon name="paperclip" />
             {t('readDownload', a.name)}
           </button>{' '}
           <span class="muted">{t('composeBytes', a.size.toLocaleString())}</span>{' '}
@@ -114,9 +117,24 @@ export function App() {
   const [state, setState] = useState<State>(() => early.reduce(stateAfter, { s: 'loading' } as State));
   const [imported, setImported] = useState(() => early.some((m) => m.t === 'imported'));
   tokenArrived = setMine;
+  // Locked: ask again once unlocked, here or anywhere else (popup, options, another frame). The
+  // background decrypts afresh; the frame is not reloaded.
+  const locked = state.s === 'failure' && state.code === 'locked';
+  const asked = useRef(false);
+  if (!locked) asked.current = false;
+  const retry = () => {
+    // Once per locked failure: the frame's own unlock and the notice that follows it both land here.
+    if (!mine || !locked || asked.current) return;
+    asked.current = true;
+    setState({ s: 'loading' });
+    port.post({ t: 'open', token: mine });
+  };
+  // The background tells every open frame of an unlock over its port (background/overlay.ts).
   deliver = (m) => {
     if (m.t === 'imported') setImported(true);
-    else setState((s) => stateAfter(s, m));
+    else if (m.t === 'lock') {
+      if (m.state === 'unlocked') retry();
+    } else setState((s) => stateAfter(s, m));
   };
   useEffect(() => {
     if (!mine) return;
@@ -139,21 +157,16 @@ export function App() {
         {t('readDecrypting')}
       </div>
     ) : null;
-  if (state.s === 'failure') {
+  if (locked) return <LockedPanel what="read" onUnlocked={retry} />;
+  if (state.s === 'failure')
     return (
-      <div class="failure" data-testid="failure" data-code={state.code} role="alert">
-        ✖ {FAILURE_TEXT[state.code] ? t(FAILURE_TEXT[state.code] as string) : state.message}
-        {state.clipped && state.fullViewUrl && (
-          <div>
-            {t('readClipped')}{' '}
-            <a href={state.fullViewUrl} target="_top">
-              {t('readOpenFull')}
-            </a>
-          </div>
-        )}
-      </div>
+      <Failure
+        code={state.code}
+        message={state.message}
+        clipped={state.clipped}
+        fullViewUrl={state.fullViewUrl}
+      />
     );
-  }
   const view = state.view;
   if (view.kind === 'clipped') return null;
   if (view.kind === 'key') {
