@@ -16,6 +16,8 @@ import { SearchBar, type SearchHit, SearchHits } from './Search.tsx';
 
 const PAGE = 50;
 const REFRESH_MS = 30_000;
+/** How long a first Delete waits for the second before it is forgotten. */
+const ARMED_MS = 10_000;
 
 export function Mailbox(props: { account: string }) {
   const [overview, setOverview] = useState<InboxOverview | null>(null);
@@ -86,7 +88,7 @@ export function Mailbox(props: { account: string }) {
   async function remove(target: { address: string; id: string }) {
     if (armed !== target.id) {
       setArmed(target.id);
-      setTimeout(() => setArmed((a) => (a === target.id ? null : a)), 4000);
+      setTimeout(() => setArmed((a) => (a === target.id ? null : a)), ARMED_MS);
       return;
     }
     setArmed(null);
