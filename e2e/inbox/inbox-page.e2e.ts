@@ -94,6 +94,16 @@ const key = (page: ExtensionPage, k: string) =>
     );
   }, k);
 
+/** Waits until the list shows `n` rows. */
+const rows = (page: ExtensionPage, n: number) =>
+  poll(
+    async () =>
+      (await page.evaluate(() => document.querySelectorAll('[data-testid=message-row]').length)) === n
+        ? true
+        : undefined,
+    `${n} rows`,
+  );
+
 const attr = (page: ExtensionPage, selector: string, name: string) =>
   page.evaluate(([s, n]) => document.querySelector(s)?.getAttribute(n) ?? null, [selector, name] as const);
 
@@ -175,13 +185,7 @@ describe.each(BROWSERS)('the inbox page in %s', (name) => {
   it('j/k move the focus through the list; Delete pressed twice deletes, once does not', async () => {
     await daveWrites(inbox, 'Second', 'to be deleted');
     await page.click('[data-testid=refresh]');
-    await poll(
-      async () =>
-        (await page.evaluate(() => document.querySelectorAll('[data-testid=message-row]').length)) === 2
-          ? true
-          : undefined,
-      'two rows',
-    );
+    await rows(page, 2);
     await page.evaluate(() => (document.querySelector('[data-testid=message-row]') as HTMLElement).focus());
     const focused = () =>
       page.evaluate(() => ({
@@ -202,15 +206,9 @@ describe.each(BROWSERS)('the inbox page in %s', (name) => {
     );
     await key(page, 'Delete');
     expect(await page.waitFor('[role=status].notice')).toMatch(/again/i);
-    expect(await page.evaluate(() => document.querySelectorAll('[data-testid=message-row]').length)).toBe(2);
+    await rows(page, 2);
     await key(page, 'Delete');
-    await poll(
-      async () =>
-        (await page.evaluate(() => document.querySelectorAll('[data-testid=message-row]').length)) === 1
-          ? true
-          : undefined,
-      'the row gone',
-    );
+    await rows(page, 1);
     const api = await loginAs(user);
     const { messages } = await api.inbox.list(inbox);
     expect(messages.map((m) => m.format)).toEqual(['inbox-v1']);

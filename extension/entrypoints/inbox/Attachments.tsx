@@ -1,5 +1,5 @@
 // Attachments of an opened message: the background hands the bytes over in pieces, so a large
-// one shows its progress; the file is then saved from a blob URL of our own origin.
+// one shows its progress; the file is then saved as the read overlay saves one (ui/read).
 
 import { useState } from 'preact/hooks';
 import { fromBase64 } from '../../../shared/encoding.ts';
@@ -8,16 +8,8 @@ import type { AttachmentView } from '../../overlay/protocol.ts';
 import { t } from '../../platform/browser.ts';
 import { ErrorText, Progress } from '../../ui/controls.tsx';
 import { errorText } from '../../ui/failure-text.ts';
-
-function save(name: string, type: string, pieces: Uint8Array[]): void {
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(
-    new Blob(pieces as BlobPart[], { type: type || 'application/octet-stream' }),
-  );
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-}
+import { Icon } from '../../ui/Icon.tsx';
+import { AttachmentFacts, saveAttachment } from '../../ui/read/AttachmentFacts.tsx';
 
 function Attachment(props: { address: string; id: string; index: number; a: AttachmentView }) {
   const [done, setDone] = useState<number | null>(null);
@@ -40,7 +32,7 @@ function Attachment(props: { address: string; id: string; index: number; a: Atta
         setDone(offset);
         if (offset >= piece.total || bytes.length === 0) break;
       }
-      save(props.a.name, props.a.type, pieces);
+      saveAttachment(props.a.name, props.a.type, pieces as BlobPart[]);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -57,12 +49,10 @@ function Attachment(props: { address: string; id: string; index: number; a: Atta
         onClick={download}
         disabled={done !== null}
       >
+        <Icon name="paperclip" />
         {t('readDownload', a.name)}
       </button>{' '}
-      <span class="muted">{t('composeBytes', a.size.toLocaleString())}</span>{' '}
-      <span class={a.encrypted ? 'muted' : 'badge warn'} data-testid="attachment-protection">
-        {a.encrypted ? t('readAttachmentEncrypted') : t('readAttachmentNotProtected')}
-      </span>
+      <AttachmentFacts a={a} />
       {done !== null && (
         <div data-testid="download-progress">
           <Progress label={t('inboxDownloading', a.name)} done={done} total={a.size || 1} />

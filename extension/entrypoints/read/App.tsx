@@ -9,6 +9,7 @@ import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { t } from '../../platform/browser.ts';
 import { Icon } from '../../ui/Icon.tsx';
 import { LockedPanel } from '../../ui/LockedPanel.tsx';
+import { AttachmentFacts, saveAttachment } from '../../ui/read/AttachmentFacts.tsx';
 import { Failure } from '../../ui/read/Failure.tsx';
 import { Parts } from '../../ui/read/Parts.tsx';
 import { Verdict } from '../../ui/read/Verdict.tsx';
@@ -29,25 +30,12 @@ function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
           <button
             type="button"
             data-testid="download"
-            onClick={() => {
-              // A blob URL of our own origin, clicked as a download: the page never sees the bytes.
-              const blob = new Blob([fromBase64(a.data) as BlobPart], {
-                type: a.type || 'application/octet-stream',
-              });
-              const link = document.createElement('a');
-              link.href = URL.createObjectURL(blob);
-              link.download = a.name;
-              link.click();
-              setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-            }}
+            onClick={() => saveAttachment(a.name, a.type, [fromBase64(a.data) as BlobPart])}
           >
             <Icon name="paperclip" />
             {t('readDownload', a.name)}
           </button>{' '}
-          <span class="muted">{t('composeBytes', a.size.toLocaleString())}</span>{' '}
-          <span class={a.encrypted ? 'muted' : 'badge warn'} data-testid="attachment-protection">
-            {a.encrypted ? t('readAttachmentEncrypted') : t('readAttachmentNotProtected')}
-          </span>
+          <AttachmentFacts a={a} />
         </li>
       ))}
     </ul>
