@@ -6,7 +6,8 @@
 // re-open opens with the inbox key only — the private key cannot even be unlocked then; a 412
 // from a concurrent re-seal refetches; the inbox key syncs with the vault and survives a merge;
 // a rotation re-encrypts everything and resumes after a crash; local search works over a source
-// that holds no plaintext at rest; the poll counts unread mail and announces arrivals only.
+// that holds no plaintext at rest; the poll counts unread mail and announces arrivals only, and
+// while locked asks only the inbox's watch token (no session) and names nobody.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentInboxKey, inboxKeys } from '../../extension/background/inbox/keyring.ts';
@@ -221,6 +222,27 @@ describe('the inbox in the background, real Worker', () => {
     // Nothing new: a 304, and no second notification.
     await alice.bg.inbox.poll();
     expect(notified.length).toBe(before + 1);
+  });
+
+  it('locked, the poll asks only the watch token: the badge counts, "New mail" names nobody; unlocked, the sender', async () => {
+    await alice.bg.inbox.poll();
+    const unreadBefore = Number(badges.at(-1) || '0');
+    await handlers().lock({});
+    // No session while locked (docs/threat-model.md): the watch token is all the poll has.
+    expect(await alice.bg.server.sessions.get()).toBeUndefined();
+    const before = notified.length;
+    await deliver(eml('While locked', 'who wrote this?'));
+    await alice.bg.inbox.poll();
+    expect(notified.slice(before)).toEqual([{ title: 'inboxNewMailOne:', message: 'inboxNewMailLocked:' }]);
+    expect(badges.at(-1)).toBe(String(unreadBefore + 1));
+    // Nothing new: no second notification.
+    await alice.bg.inbox.poll();
+    expect(notified.length).toBe(before + 1);
+    await alice.unlock();
+    await alice.bg.inbox.poll();
+    expect(notified.slice(before + 1)).toEqual([
+      { title: 'inboxNewMailOne:', message: 'inboxNewMailFrom:Dave' },
+    ]);
   });
 
   it('rotation re-encrypts every stored message and the search source, resuming after a crash', async () => {

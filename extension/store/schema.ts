@@ -49,6 +49,11 @@ export interface InboxPollRecord {
       unread: string[];
       /** Newest arrival time seen, so a message marked unread again is not "new mail". */
       newest: number;
+      /**
+       * The inbox's watch token (docs/api.md "Watching an inbox") and what it last answered: the
+       * poll while locked, which has no session, asks with it for the cursor and unread count.
+       */
+      watch?: { token: string; cursor: number; unread: number };
     }
   >;
   /** When the inbox list was last asked for (GET /inboxes). */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangesResponse, InboxMessage } from '../../../shared/api/inbox.ts';
 import { newMailText } from './new-mail.ts';
-import { applyChanges, badgeText } from './poller.ts';
+import { applyChanges, applyWatch, badgeText, unreadOf } from './poller.ts';
 
 const msg = (
   id: string,
@@ -51,6 +51,25 @@ describe('inbox poll state', () => {
     // Read, deleted: out of the count.
     applyChanges(state, page(7, msg('a', 100, true), 'c'), true);
     expect(state.unread.map((id) => id[0])).toEqual(['b']);
+  });
+
+  it('locked: new mail is an unread count that grew; the badge counts what the watch token said', () => {
+    const watch = { cursor: 3, unread: 2 };
+    expect(applyWatch(watch, { cursor: 5, unread: 3 })).toBe(1);
+    // Read elsewhere, or deleted: the cursor moves, nothing arrived.
+    expect(applyWatch(watch, { cursor: 6, unread: 1 })).toBe(0);
+    expect(watch).toEqual({ cursor: 6, unread: 1 });
+    const record = {
+      kind: 'inbox-poll' as const,
+      account: 'ada@noise.localhost',
+      listedAt: 0,
+      inboxes: {
+        a: { cursor: 6, unread: ['x', 'y'], newest: 0, watch },
+        b: { cursor: 1, unread: ['z'], newest: 0 },
+      },
+    };
+    expect(unreadOf(record, false)).toBe(3);
+    expect(unreadOf(record, true)).toBe(2);
   });
 
   it('badge text', () => {

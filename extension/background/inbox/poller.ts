@@ -85,8 +85,30 @@ export async function pollInboxes(
       if (!changes.more) break;
     }
   }
-  const unread = Object.values(record.inboxes).reduce((n, s) => n + s.unread.length, 0);
-  return { unread, arrived };
+  return { unread: unreadOf(record, false), arrived };
+}
+
+/**
+ * While locked: what a watch token answered against what it answered last. New mail is an unread
+ * count that grew (the cursor alone also moves on flags and deletions); it is all a locked poll
+ * can know, since the summaries need the keys.
+ */
+export function applyWatch(
+  watch: { cursor: number; unread: number },
+  answer: { cursor: number; unread: number },
+): number {
+  const grew = Math.max(0, answer.unread - watch.unread);
+  watch.cursor = answer.cursor;
+  watch.unread = answer.unread;
+  return grew;
+}
+
+/** The badge's count: each inbox's unread ids, or while locked what its watch token last said. */
+export function unreadOf(record: InboxPollRecord, locked: boolean): number {
+  return Object.values(record.inboxes).reduce(
+    (n, s) => n + (locked && s.watch ? s.watch.unread : s.unread.length),
+    0,
+  );
 }
 
 /** A read or delete from the inbox page: the badge follows at once, before the next poll. */

@@ -205,9 +205,16 @@ export function createInboxService(deps: InboxDeps) {
     },
   };
 
-  /** The poll alarm: new mail, the badge, and any re-encryption still to do. Quiet while locked. */
+  /**
+   * The poll alarm: new mail, the badge, and any re-encryption still to do. Locked, only the watch
+   * tokens are asked (new-mail.ts): no session, no names.
+   */
   async function poll(): Promise<void> {
-    if (!(await custody.current())) return;
+    if (!(await custody.current())) {
+      const locked = await records.vault();
+      if (locked) await newMail.pollLocked(server.anonymous(locked.serverUrl), locked.address);
+      return;
+    }
     const { record, api: client } = await api();
     await newMail.poll(client, record.address);
     if ((await inboxRecords.rotation())?.finishedAt === null) await rotateSome();
