@@ -187,6 +187,60 @@ describe('the inbox in the background, real Worker', () => {
     expect(new TextDecoder().decode(out.raw)).toContain('two devices open this at once');
   });
 
+  it('hands an attachment over in pieces, byte for byte, and pages the list', async () => {
+    const bytes = new Uint8Array(300_000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
+    const b64 = (
+      Buffer.from(bytes)
+        .toString('base64')
+        .match(/.{1,76}/g) ?? []
+    ).join('\r\n');
+    await deliver(
+      [
+        `From: Dave <${DAVE}>`,
+        `To: ${ALICE}`,
+        'Subject: Figures attached',
+        `Message-ID: <att-${Date.now()}@webmail.localhost>`,
+        `Date: ${new Date().toUTCString()}`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'The figures.',
+        '--b',
+        'Content-Type: application/octet-stream; name="figures.bin"',
+        'Content-Disposition: attachment; filename="figures.bin"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        b64,
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const row = await newest();
+    expect(row.attachments).toBe(1);
+    const opened = await handlers()['inbox.open']({ address: ALICE, id: row.id });
+    expect(opened.view.attachments).toEqual([
+      expect.objectContaining({ name: 'figures.bin', size: bytes.length, data: '' }),
+    ]);
+    const pieces: Buffer[] = [];
+    for (let offset = 0; offset < bytes.length; ) {
+      const piece = await handlers()['inbox.attachment']({ address: ALICE, id: row.id, index: 0, offset });
+      expect(piece.total).toBe(bytes.length);
+      pieces.push(Buffer.from(piece.data, 'base64'));
+      offset += pieces.at(-1)!.length;
+    }
+    expect(Buffer.concat(pieces).equals(Buffer.from(bytes))).toBe(true);
+    // Paging: one message a page, newest first, through the server's cursor.
+    const first = await handlers()['inbox.list']({ address: ALICE, limit: 1 });
+    expect(first.messages.map((m) => m.id)).toEqual([row.id]);
+    const second = await handlers()['inbox.list']({ address: ALICE, limit: 1, before: first.next! });
+    expect(second.messages).toHaveLength(1);
+    expect(second.messages[0]!.id).not.toBe(row.id);
+  });
+
   it('local search finds opened mail; its source at rest holds no plaintext', async () => {
     const word = `zebracanary${Date.now()}`;
     await deliver(eml('Search me', `The word is ${word} today.`));
