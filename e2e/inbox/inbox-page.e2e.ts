@@ -213,4 +213,24 @@ describe.each(BROWSERS)('the inbox page in %s', (name) => {
     const { messages } = await api.inbox.list(inbox);
     expect(messages.map((m) => m.format)).toEqual(['inbox-v1']);
   });
+
+  it('the options page lists the inbox with its use and the quota, and passes axe; the popup links to the inbox', async () => {
+    const options = await browser.open('options.html');
+    try {
+      expect(await options.waitFor(`[data-testid=inbox-addresses] [data-address="${inbox}"]`)).toMatch(
+        /1 messages/,
+      );
+      expect(await options.text('[data-testid=inbox-quota]')).toMatch(/MiB/);
+      await options.waitFor('[data-testid=rotate-key]');
+      expect(await axeViolations(options)).toEqual([]);
+    } finally {
+      await options.close();
+    }
+    const popup = await browser.open('popup.html');
+    try {
+      expect(await attr(popup, '[data-testid=open-inbox]', 'href')).toMatch(/\/inbox\.html$/);
+    } finally {
+      await popup.close();
+    }
+  });
 });
