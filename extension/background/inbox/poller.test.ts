@@ -54,11 +54,11 @@ describe('inbox poll state', () => {
   });
 
   it('locked: new mail is an unread count that grew; the badge counts what the watch token said', () => {
-    const watch = { cursor: 3, unread: 2 };
+    const watch = { token: 't', cursor: 3, unread: 2 };
     expect(applyWatch(watch, { cursor: 5, unread: 3 })).toBe(1);
     // Read elsewhere, or deleted: the cursor moves, nothing arrived.
     expect(applyWatch(watch, { cursor: 6, unread: 1 })).toBe(0);
-    expect(watch).toEqual({ cursor: 6, unread: 1 });
+    expect(watch).toEqual({ token: 't', cursor: 6, unread: 1 });
     const record = {
       kind: 'inbox-poll' as const,
       account: 'ada@noise.localhost',
