@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import type { SecurityMarkView } from '../overlay/security-mark.ts';
+import { INBOX_REQUESTS, type InboxCommand, type InboxResponses } from './inbox-protocol.ts';
 
 const Address = z.string().trim().min(3).max(254);
 const Passphrase = z.string().min(1).max(1024);
@@ -71,6 +72,7 @@ export const REQUESTS = {
   'sessions.logout': z.strictObject({}),
   'securityMark.get': z.strictObject({}),
   'securityMark.renew': z.strictObject({}),
+  ...INBOX_REQUESTS,
 } as const;
 
 export type Command = keyof typeof REQUESTS;
@@ -148,7 +150,7 @@ export interface SettingsView {
   keyServers: boolean;
 }
 
-export interface Responses {
+export interface Responses extends InboxResponses {
   status: Status;
   'settings.get': SettingsView;
   'securityMark.get': SecurityMarkView;
@@ -181,6 +183,8 @@ export interface Responses {
 
 /** What the background implements: one handler per command. */
 export type Handlers = { [C in Command]: (args: RequestOf<C>) => Promise<Responses[C]> };
+/** The handlers of everything but the inbox (background/service.ts); background/inbox adds the rest. */
+export type CoreHandlers = Omit<Handlers, InboxCommand>;
 
 export type Reply<C extends Command> =
   | { ok: true; value: Responses[C] }
