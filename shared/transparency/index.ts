@@ -15,10 +15,13 @@ export {
 export { type AuditReport, LogAuditor } from './audit.ts';
 export {
   buildProofBundle,
+  checkpointExtends,
   type ProofBundleParts,
+  parseProofBundle,
   type ServedKeys,
   type TrustedLog,
   type VerifiedBundle,
+  verifyBundleLeaves,
   verifyProofBundle,
 } from './bundle.ts';
 export {
