@@ -11,6 +11,7 @@ import type {
   SealedSessionRecord,
   SecurityEvent,
   Settings,
+  TransparencyRecord,
   VaultRecord,
 } from './schema.ts';
 
@@ -20,9 +21,13 @@ export interface NoiseDB extends DBSchema {
   vault: { key: 'self'; value: VaultRecord };
   /**
    * Key-value: 'settings' → Settings, 'guard' → GuardRecord, 'securityMark' → SecurityMark,
-   * 'session' → SealedSessionRecord (the server session, sealed under a key from the vault).
+   * 'session' → SealedSessionRecord (the server session, sealed under a key from the vault),
+   * 'transparency:<server URL>' → TransparencyRecord.
    */
-  meta: { key: string; value: Settings | GuardRecord | SecurityMark | SealedSessionRecord };
+  meta: {
+    key: string;
+    value: Settings | GuardRecord | SecurityMark | SealedSessionRecord | TransparencyRecord;
+  };
   contacts: { key: string; value: ContactRecord; indexes: { fingerprint: string } };
   securityLog: { key: number; value: SecurityEvent; indexes: { at: number } };
   /** envelope-v1 §4.5: the envelopes this device opened, by keyed hash of their id. */

@@ -96,6 +96,7 @@ export {
   vrfVerify,
 } from './vrf.ts';
 export { openVrfKeyNote, signVrfKeyNote } from './vrf-key-note.ts';
+export { LeafWatcher, type WatchedAddress, type WatchFinding } from './watch.ts';
 export {
   type AddCheckpointRequest,
   addCheckpoint,

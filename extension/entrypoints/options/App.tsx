@@ -6,6 +6,7 @@ import type { Status } from '../../messages/protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
 import { Notice } from '../../ui/controls.tsx';
 import { SecurityMarkPanel } from '../../ui/SecurityMark.tsx';
+import { TransparencyAlarm } from '../../ui/TransparencyAlarm.tsx';
 import { UnlockForm } from '../../ui/UnlockForm.tsx';
 import { ContactsSection } from './ContactsSection.tsx';
 import { IdentitySection } from './IdentitySection.tsx';
@@ -14,6 +15,7 @@ import { RecoverSection } from './RecoverSection.tsx';
 import { SecurityLogSection } from './SecurityLogSection.tsx';
 import { SessionsSection } from './SessionsSection.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
+import { TransparencySection } from './TransparencySection.tsx';
 
 export function App() {
   const [status, setStatus] = useState<Status | null>(null);
@@ -37,6 +39,7 @@ export function App() {
   return (
     <main>
       <h1>{t('optionsHeading')}</h1>
+      <TransparencyAlarm />
       {status.devKdf ? <Notice tone="warning">{t('devKdfNotice')}</Notice> : null}
       {status.state === 'none' && (
         <p>
@@ -68,6 +71,7 @@ export function App() {
           <SecurityMarkPanel onRenew />
           <SettingsSection />
           <SessionsSection revision={revision} onChanged={() => setRevision((r) => r + 1)} />
+          <TransparencySection />
           <SecurityLogSection revision={revision} />
         </>
       )}

@@ -52,6 +52,11 @@ function ContactRow(props: { contact: ContactView; onChange: () => void; onError
           <p data-testid="key-change-warning">
             {t('keyChangeWarning', [c.address, c.pendingChange.fingerprint.replace(/(.{4})/g, '$1 ').trim()])}
           </p>
+          {c.pendingChange.loggedAt !== null && (
+            <p data-testid="key-change-logged">
+              {t('keyChangeLogged', new Date(c.pendingChange.loggedAt).toLocaleString())}
+            </p>
+          )}
           <button
             type="button"
             class="danger"

@@ -7,6 +7,7 @@ import { PORT_READ, spareFromFragment, tokenFromFragment } from '../../overlay/n
 import type { ReadOut, ReadView } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { t } from '../../platform/browser.ts';
+import { TransparencyAlarm } from '../../ui/TransparencyAlarm.tsx';
 import { Parts } from './Parts.tsx';
 import { Verdict } from './Verdict.tsx';
 
@@ -181,6 +182,7 @@ export function App() {
   }
   return (
     <div class="frame" data-testid="message">
+      <TransparencyAlarm />
       <Verdict verdict={view.verdict} />
       {view.subject !== null && (
         <div class="subject" data-testid="subject">
