@@ -43,7 +43,7 @@ export function parseWrk(out: string): WrkResult {
   };
 }
 
-function wrk(url: string, args = WRK_ARGS): Promise<WrkResult> {
+export function wrk(url: string, args = WRK_ARGS): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', [...args, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -60,7 +60,7 @@ function wrk(url: string, args = WRK_ARGS): Promise<WrkResult> {
   });
 }
 
-function mean(a: WrkResult, b: WrkResult): WrkResult {
+export function mean(a: WrkResult, b: WrkResult): WrkResult {
   return {
     requestsPerSecond: (a.requestsPerSecond + b.requestsPerSecond) / 2,
     p50Ms: (a.p50Ms + b.p50Ms) / 2,
