@@ -7,7 +7,7 @@ import type { AccountSecrets } from './account.ts';
 import { inspectPublicKey, observeKey } from './contacts.ts';
 import type { Custody } from './custody.ts';
 import { ExtensionError } from './errors.ts';
-import { createOverlayRouter } from './overlay.ts';
+import { createOverlayRouter, type OverlayHooks } from './overlay.ts';
 import { UnlockedKeyCache } from './overlay-crypto.ts';
 import { createDirectoryLookups } from './overlay-directory.ts';
 import { createOverlayKeySource } from './overlay-keys.ts';
@@ -19,6 +19,7 @@ export function startOverlayPorts(
   ready: Promise<Records>,
   custody: Custody<AccountSecrets>,
   prekeys: Promise<PrekeyCustody>,
+  lockNotices?: OverlayHooks['lockNotices'],
 ): void {
   const transparency = ready.then((records) =>
     createTransparency({ records, log: (url) => anonymousClient(url).log }),
@@ -57,6 +58,7 @@ export function startOverlayPorts(
       touch: () => {
         custody.touch().catch(() => {});
       },
+      lockNotices,
     },
     { id: extensionId(), origin: extensionOrigin() },
   );

@@ -35,7 +35,7 @@ export function TransparencySection() {
   }
   if (!view) return null;
   return (
-    <section aria-labelledby="transparency-h" data-testid="transparency">
+    <section id="transparency" aria-labelledby="transparency-h" data-testid="transparency">
       <h2 id="transparency-h">{t('transparencyHeading')}</h2>
       <p>{t('transparencyIntro')}</p>
       <dl>
