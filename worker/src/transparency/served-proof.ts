@@ -8,6 +8,7 @@ import type { ProofBundle } from '../../../shared/api/transparency.ts';
 import { identityFingerprint } from '../../../shared/envelope/identity.ts';
 import { openpgpFingerprintBytes } from '../../../shared/transparency/index.ts';
 import type { Bindings } from '../env.ts';
+import { ApiError } from '../http/errors.ts';
 import type { LogEnv } from './log-keys.ts';
 import { proofBundleFor, type ServedFingerprints } from './proof-bundle.ts';
 import { checkpointWhenAllowed } from './sequencer.ts';
@@ -50,7 +51,15 @@ export async function withProof<T>(
   if (!answer) return null;
   if (testSwitchOn(env, 'no-lookup-proofs')) return { value: answer.value, bundle: null, missing: false };
   for (let attempt = 1; ; attempt++) {
-    const proof = await proofBundleFor(env, address, opts.knownSize, answer.served);
+    let proof: Awaited<ReturnType<typeof proofBundleFor>>;
+    try {
+      proof = await proofBundleFor(env, address, opts.knownSize, answer.served);
+    } catch (e) {
+      // A log without keys (production not configured): the answer still goes out, unproven
+      // (public lookups keep answering, docs/api.md), and clients refuse it.
+      if (e instanceof ApiError && e.code === 'log_unavailable') break;
+      throw e;
+    }
     if (proof?.bundle && proof.names) return { value: answer.value, bundle: proof.bundle, missing: false };
     if (attempt >= ATTEMPTS) break;
     if (proof?.pending) {
@@ -61,6 +70,6 @@ export async function withProof<T>(
       if (!answer) return null;
     } else break;
   }
-  console.error('transparency: the log does not name what is served for an address');
+  console.error('transparency: no proof names what is served for an address');
   return { value: answer.value, bundle: null, missing: true };
 }
