@@ -60,7 +60,7 @@ export function wrk(url: string, args = WRK_ARGS): Promise<WrkResult> {
   });
 }
 
-export function mean(a: WrkResult, b: WrkResult): WrkResult {
+function mean(a: WrkResult, b: WrkResult): WrkResult {
   return {
     requestsPerSecond: (a.requestsPerSecond + b.requestsPerSecond) / 2,
     p50Ms: (a.p50Ms + b.p50Ms) / 2,
