@@ -16,7 +16,8 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'alarms'],
+    // notifications: new inbox mail (background/inbox/service.ts), off in the options when unwanted.
+    permissions: ['storage', 'alarms', 'notifications'],
     // The local `wrangler dev` Worker (it also answers extension origins with CORS) and
     // keys.openpgp.org for the optional key-server lookups; WKD servers must send CORS headers.
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*', 'https://keys.openpgp.org/*'],

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { translations as zxcvbnEnglish } from '@zxcvbn-ts/language-en';
 import { describe, expect, it } from 'vitest';
+import { AuthResult } from '../shared/api/inbox.ts';
 import { MARK_PICTURES, pictureMessage } from './overlay/security-mark.ts';
 import { LOG_KINDS } from './store/schema.ts';
 import { ERROR_CODES } from './ui/failure-text.ts';
@@ -28,6 +29,7 @@ function usedKeys(): Set<string> {
     ...sources(join(root, 'ui')),
     ...sources(join(root, 'overlay')),
     ...sources(join(root, 'entrypoints')),
+    ...sources(join(root, 'background/inbox')),
   ];
   const keys = new Set<string>();
   for (const f of files) {
@@ -48,6 +50,10 @@ function usedKeys(): Set<string> {
   for (const id of MARK_PICTURES) keys.add(pictureMessage(id));
   for (const [group, table] of Object.entries(zxcvbnEnglish))
     for (const name of Object.keys(table as object)) keys.add(`zxcvbn_${group}_${name}`);
+  // The inbox page's words looked up by value (entrypoints/inbox/AuthBadges.tsx, MessageView.tsx).
+  for (const r of AuthResult.options) keys.add(`inboxAuth_${r}`);
+  for (const m of ['pass', 'partial', 'fail', 'unknown']) keys.add(`inboxAuthMark_${m}`);
+  for (const s of ['download', 'decrypt', 'reseal']) keys.add(`inboxStep_${s}`);
   for (const step of ['start', 'kdf', 'pgp', 'envelope', 'seal', 'register', 'login', 'vault', 'done'])
     keys.add(`progress_${step}`);
   return keys;

@@ -18,6 +18,7 @@ import {
   publicEnvelopeKeys,
   publicPgpKey,
 } from '../../extension/background/identity.ts';
+import { createInboxService, type InboxDeps } from '../../extension/background/inbox/service.ts';
 import { createPrekeyCustody } from '../../extension/background/prekey-custody.ts';
 import { accountServerFor, createHandlers } from '../../extension/background/service.ts';
 import { runUpkeep, syncVaultNow, type UpkeepDeps } from '../../extension/background/upkeep.ts';
@@ -73,6 +74,8 @@ export async function backgroundDevice(
   name = `device-${++databases}`,
   /** The upkeep's clock (prekey rotation and grace periods), real time by default. */
   now: () => number = Date.now,
+  /** The badge, notifications and poll alarm of the inbox, when a test watches them. */
+  platform?: InboxDeps['platform'],
 ) {
   const db = await openDatabase(`e2e-${name}-${Date.now()}`);
   const records = new Records(db, defaultSettings(true));
@@ -85,12 +88,21 @@ export async function backgroundDevice(
     let deps!: UpkeepDeps;
     const prekeys = createPrekeyCustody({ db, records, custody, syncSoon: () => syncVaultNow(deps) });
     deps = { records, custody, server, prekeys, now };
+    const inbox = createInboxService({
+      db,
+      records,
+      custody,
+      server,
+      prekeys: Promise.resolve(prekeys),
+      ...(platform ? { platform } : {}),
+    });
     return {
       custody,
       server,
       prekeys,
+      inbox,
       upkeep: () => runUpkeep(deps),
-      handlers: createHandlers(records, custody, undefined, server),
+      handlers: { ...createHandlers(records, custody, undefined, server), ...inbox.handlers },
     };
   };
   let bg = start();

@@ -89,8 +89,15 @@ export async function verificationCode(log: string[], to: string, timeoutMs = 15
   }
 }
 
-/** A real account: code mailed by the Worker, keys made and published by the background. */
-export async function createAccount(profile: AccountProfile, worker: WorkerServer): Promise<void> {
+/**
+ * A real account: code mailed by the Worker, keys made and published by the background; with
+ * `claimInbox`, an inbox on the service domain too, as onboarding offers it.
+ */
+export async function createAccount(
+  profile: AccountProfile,
+  worker: WorkerServer,
+  options: { claimInbox?: string } = {},
+): Promise<void> {
   await profile.command('account.sendCode', { serverUrl: worker.url, address: profile.address });
   const code = await verificationCode(worker.log, profile.address);
   await profile.command('account.create', {
@@ -98,6 +105,7 @@ export async function createAccount(profile: AccountProfile, worker: WorkerServe
     address: profile.address,
     code,
     passphrase: PASSPHRASE,
+    ...(options.claimInbox ? { claimInbox: options.claimInbox } : {}),
   });
 }
 

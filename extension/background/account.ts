@@ -36,6 +36,7 @@ import {
   publicPgpKey,
   readKeyInfo,
 } from './identity.ts';
+import { InboxKeyring } from './inbox/keyring.ts';
 import { type AccountServer, DEVICE_NAME, serverCall } from './server.ts';
 import { pushVault } from './vault-sync.ts';
 
@@ -58,6 +59,8 @@ const VaultContents = z.strictObject({
   authKey: z.string().optional(),
   /** The recovery copy's key and salt (base64url), kept so every vault change reseals that copy too. */
   recovery: z.strictObject({ key: z.string(), salt: z.string() }).optional(),
+  /** The inbox keys (docs/spec/mailbox-v1.md §2.1, inbox/keyring.ts), once the inbox was used. */
+  inbox: InboxKeyring.optional(),
 });
 export type VaultContents = z.infer<typeof VaultContents>;
 
@@ -74,6 +77,8 @@ export interface AccountSecrets {
   authKey: string;
   /** The recovery copy's key and salt, once a recovery sheet was made (VaultContents.recovery). */
   recovery?: { key: string; salt: string } | undefined;
+  /** The inbox keys (VaultContents.inbox). */
+  inbox?: InboxKeyring | undefined;
 }
 
 export function encodeContents(c: VaultContents): Uint8Array {
@@ -104,6 +109,7 @@ export function secretsOf(
     wrapKey: typeof keys.wrapKey === 'string' ? keys.wrapKey : toBase64Url(keys.wrapKey),
     authKey: typeof keys.authKey === 'string' ? keys.authKey : toBase64Url(keys.authKey),
     recovery: contents.recovery,
+    inbox: contents.inbox,
   };
 }
 
@@ -114,6 +120,7 @@ export function passphraseContents(secrets: AccountSecrets): VaultContents {
     identity: secrets.identity,
     addresses: secrets.addresses,
     ...(secrets.recovery ? { recovery: secrets.recovery } : {}),
+    ...(secrets.inbox ? { inbox: secrets.inbox } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
 
 import type { PrivateKey, PublicKey } from 'openpgp';
 import { type ArmorKind, findArmor } from '../../shared/armor/index.ts';
-import { utf8 } from '../../shared/encoding.ts';
+import { fromUtf8, utf8 } from '../../shared/encoding.ts';
 import {
   armorEnvelope,
   fingerprintHex,
@@ -86,24 +86,15 @@ export interface DirectoryEntry {
  */
 export class UnlockedKeyCache {
   /** In flight or done, so a read arriving while the key is being unlocked waits for that unlock. */
-  private key: { fingerprint: string; unlocked: Promise<{ key: PrivateKey; publicKey: PublicKey }> } | null =
-    null;
+  private key: { fingerprint: string; unlocked: Promise<PrivateKey> } | null = null;
+  /** Our own public key, read from the armored private key without unlocking it. */
+  private own: { fingerprint: string; publicKey: Promise<PublicKey> } | null = null;
   private parsed = new Map<string, Promise<PublicKey>>();
   async get(secrets: IdentitySecrets): Promise<PrivateKey> {
-    return (await this.unlocked(secrets)).key;
-  }
-  /** Our own public key, to verify our own signatures (Sent mail). */
-  async ownPublicKey(secrets: IdentitySecrets): Promise<PublicKey> {
-    return (await this.unlocked(secrets)).publicKey;
-  }
-  private unlocked(secrets: IdentitySecrets): Promise<{ key: PrivateKey; publicKey: PublicKey }> {
     if (this.key?.fingerprint === secrets.pgp.fingerprint) return this.key.unlocked;
     const entry = {
       fingerprint: secrets.pgp.fingerprint,
-      unlocked: unlockPrivateKey(secrets.pgp.privateKey, secrets.pgp.keyPassphrase).then((key) => ({
-        key,
-        publicKey: key.toPublic(),
-      })),
+      unlocked: unlockPrivateKey(secrets.pgp.privateKey, secrets.pgp.keyPassphrase),
     };
     this.key = entry;
     // A failed unlock is not kept: the next read tries again.
@@ -111,6 +102,19 @@ export class UnlockedKeyCache {
       if (this.key === entry) this.key = null;
     });
     return entry.unlocked;
+  }
+  /**
+   * Our own public key, to verify our own signatures (Sent mail). Read from the armored key's
+   * public parts: a read that decrypts nothing with the private key never unlocks it.
+   */
+  ownPublicKey(secrets: IdentitySecrets): Promise<PublicKey> {
+    if (this.own?.fingerprint === secrets.pgp.fingerprint) return this.own.publicKey;
+    const entry = { fingerprint: secrets.pgp.fingerprint, publicKey: readPublicKey(secrets.pgp.privateKey) };
+    this.own = entry;
+    entry.publicKey.catch(() => {
+      if (this.own === entry) this.own = null;
+    });
+    return entry.publicKey;
   }
   /** The given armored public keys, parsed; keys no longer asked for are dropped. */
   publicKeys(armored: readonly string[]): Promise<PublicKey[]> {
@@ -129,8 +133,12 @@ export class UnlockedKeyCache {
   }
   clear(): void {
     this.key = null;
+    this.own = null;
   }
 }
+
+/** What a read needs of the key cache (UnlockedKeyCache, or a wrapper that watches it). */
+export type ReadKeyCache = Pick<UnlockedKeyCache, 'get' | 'ownPublicKey' | 'publicKeys'>;
 
 /**
  * Locked is not "this message is not for your key": the next step differs (unlock here, or ask
@@ -142,8 +150,11 @@ function lockedError(): ExtensionError {
 
 export interface ReadRequest {
   kind: ArmorKind;
-  /** The element's text as the page shows it: the block and what stands around it. */
-  text: string;
+  /**
+   * The element's text as the page shows it (the block and what stands around it), or the bytes
+   * of a whole mail (the inbox page).
+   */
+  text: string | Uint8Array;
   displayedSender: string | null;
   /** The webmail's id of the message showing the block, if any (envelope-v1 §4.6 re-reads). */
   delivery?: string | null;
@@ -179,10 +190,10 @@ function envelopeKeys(reading: EnvelopeReading | null): EnvelopeKeys {
 export async function readBlock(
   req: ReadRequest,
   keys: OverlayKeySource,
-  cache: UnlockedKeyCache,
+  cache: ReadKeyCache,
 ): Promise<ReadView> {
   if (req.kind === 'pgp-public-key') {
-    const info = await readKeyInfo(keyBlockOf(req.text));
+    const info = await readKeyInfo(keyBlockOf(typeof req.text === 'string' ? req.text : fromUtf8(req.text)));
     if (info.isPrivate)
       throw new NoiseError('secret_key_material', 'This block holds a secret key; it is not imported.');
     return {

@@ -1,7 +1,7 @@
 // The background's command handlers: lock state, unlock with lockout, account creation and
 // restore, identity, contacts, settings and the security log. Private keys stay in here.
 
-import type { Handlers, IdentityView, SettingsView, Status } from '../messages/protocol.ts';
+import type { CoreHandlers, IdentityView, SettingsView, Status } from '../messages/protocol.ts';
 import { viewOf } from '../overlay/security-mark.ts';
 import type { Records } from '../store/records.ts';
 import type { VaultRecord } from '../store/schema.ts';
@@ -57,7 +57,7 @@ export function createHandlers(
   keyServers: KeyServerBases = PUBLIC_KEY_SERVERS,
   server: AccountServer = accountServerFor(records, custody),
   transparency: TransparencyService = createTransparencyService(records, server),
-): Handlers {
+): CoreHandlers {
   let progress: Status['progress'] = null;
   /** Verification handle from the last code request, per address (never leaves the background). */
   const verifications = new Map<string, string>();

@@ -6,14 +6,21 @@
 
 import type { AccountSecrets } from './account.ts';
 import { type IdentitySecrets, signedPrekeysInGrace } from './identity.ts';
+import { mergeInboxKeyrings } from './inbox/keyring.ts';
 
 /**
  * The PGP key follows `ours` (the acting device); a revocation on either side stays, and so does
- * a recovery key (ours first), or the other device's recovery sheet would stop working.
+ * a recovery key (ours first), or the other device's recovery sheet would stop working. Inbox
+ * keys of both sides stay (inbox/keyring.ts): either may have sealed mail with one.
  */
 export function mergeSecrets(
   ours: AccountSecrets,
-  theirs: { identity: IdentitySecrets; addresses: string[]; recovery?: AccountSecrets['recovery'] },
+  theirs: {
+    identity: IdentitySecrets;
+    addresses: string[];
+    recovery?: AccountSecrets['recovery'];
+    inbox?: AccountSecrets['inbox'];
+  },
   now = Date.now(),
 ): AccountSecrets {
   const o = ours.identity.envelope;
@@ -23,9 +30,11 @@ export function mergeSecrets(
   for (const k of o.oneTimePrekeys) opks.set(k.id, k);
   for (const id of tombstones) opks.delete(id);
   const recovery = ours.recovery ?? theirs.recovery;
+  const inbox = mergeInboxKeyrings(ours.inbox, theirs.inbox);
   return {
     ...ours,
     ...(recovery ? { recovery } : {}),
+    ...(inbox ? { inbox } : {}),
     addresses: [...new Set([...ours.addresses, ...theirs.addresses])],
     identity: {
       ...ours.identity,

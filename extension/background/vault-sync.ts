@@ -68,9 +68,9 @@ export async function reconcileVault(
   if (remote.version === record.version && !record.unsynced) return { record, secrets, changed: false };
   const theirs = await vaultContentsOf(remote.vault, secrets, record.address);
   const merged = mergeSecrets(secrets, theirs);
-  // What the vault holds (account.ts passphraseContents): identity, addresses, recovery key.
-  const held = (x: { identity: unknown; addresses: unknown; recovery?: unknown }) =>
-    JSON.stringify([x.identity, x.addresses, x.recovery ?? null]);
+  // What the vault holds (account.ts passphraseContents): identity, addresses, recovery key, inbox keys.
+  const held = (x: { identity: unknown; addresses: unknown; recovery?: unknown; inbox?: unknown }) =>
+    JSON.stringify([x.identity, x.addresses, x.recovery ?? null, x.inbox ?? null]);
   const changed = held(merged) !== held(secrets);
   if (held(merged) === held(theirs)) {
     // The server's copy already holds everything: adopt it, and reseal the recovery copy, which

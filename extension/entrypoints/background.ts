@@ -3,6 +3,7 @@
 
 import type { AccountSecrets } from '../background/account.ts';
 import { AUTOLOCK_ALARM, Custody } from '../background/custody.ts';
+import { createInboxService } from '../background/inbox/service.ts';
 import { lockStateWatcher } from '../background/lock-broadcast.ts';
 import { startOverlayPorts } from '../background/overlay-ports.ts';
 import { createPrekeyCustody } from '../background/prekey-custody.ts';
@@ -15,13 +16,20 @@ import {
   broadcastToPages,
   extensionId,
   extensionOrigin,
+  notifications,
   onInstalled,
   onMessage,
   openTab,
+  repeatEvery,
   session,
+  setBadgeText,
+  t,
 } from '../platform/browser.ts';
 import { openDatabase } from '../store/db.ts';
 import { defaultSettings, Records } from '../store/records.ts';
+
+/** The inbox's new-mail poll (background/inbox/new-mail.ts); its period is an inbox setting. */
+const INBOX_POLL_ALARM = 'noise-inbox-poll';
 
 export default defineBackground(() => {
   const database = openDatabase();
@@ -52,10 +60,28 @@ export default defineBackground(() => {
     prekeys: prekeyCustody,
   }));
 
-  // Listeners are registered synchronously so a woken worker sees the event that woke it.
-  const handlers = Promise.all([ready, server]).then(([records, srv]) =>
-    createHandlers(records, custody, undefined, srv),
+  // The registered inbox: its page's commands, the poll behind the badge and notifications.
+  const inbox = Promise.all([database, ready, server]).then(([db, records, srv]) =>
+    createInboxService({
+      db,
+      records,
+      custody,
+      server: srv,
+      prekeys,
+      platform: {
+        t,
+        setBadge: (text) => void setBadgeText(text),
+        notify: (id, title, message) => void notifications.show(id, title, message).catch(() => {}),
+        schedulePoll: (seconds) => void repeatEvery(INBOX_POLL_ALARM, seconds).catch(() => {}),
+      },
+    }),
   );
+
+  // Listeners are registered synchronously so a woken worker sees the event that woke it.
+  const handlers = Promise.all([ready, server, inbox]).then(([records, srv, mail]) => ({
+    ...createHandlers(records, custody, undefined, srv),
+    ...mail.handlers,
+  }));
   const route = createRouter(handlers, { id: extensionId(), origin: extensionOrigin() }, () => {
     custody.touch().catch(() => {});
   });
@@ -87,9 +113,15 @@ export default defineBackground(() => {
       await custody.expire();
     } else if (name === UPKEEP_ALARM) {
       await runUpkeep(await upkeepDeps).catch((e) => console.warn('upkeep failed', e));
+    } else if (name === INBOX_POLL_ALARM) {
+      await (await inbox).poll().catch((e) => console.warn('inbox poll failed', e));
     }
   });
   alarms.every(UPKEEP_ALARM, 60).catch(() => {});
+  inbox
+    .then(async (mail) => repeatEvery(INBOX_POLL_ALARM, (await mail.settings()).pollSeconds))
+    .catch(() => {});
+  notifications.onClicked(() => void openTab('/inbox.html'));
 
   onInstalled((reason) => {
     if (reason === 'install') openTab('/onboarding.html');

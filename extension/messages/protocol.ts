@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import type { SecurityMarkView } from '../overlay/security-mark.ts';
+import { INBOX_REQUESTS, type InboxCommand, type InboxResponses } from './inbox-protocol.ts';
 
 const Address = z.string().trim().min(3).max(254);
 const Passphrase = z.string().min(1).max(1024);
@@ -80,6 +81,7 @@ export const REQUESTS = {
     logKey: z.string().trim().min(1).max(1024).nullable().optional(),
     witnessKey: z.string().trim().min(1).max(1024).nullable().optional(),
   }),
+  ...INBOX_REQUESTS,
 } as const;
 
 export type Command = keyof typeof REQUESTS;
@@ -179,7 +181,7 @@ export interface SettingsView {
   keyServers: boolean;
 }
 
-export interface Responses {
+export interface Responses extends InboxResponses {
   status: Status;
   'settings.get': SettingsView;
   'securityMark.get': SecurityMarkView;
@@ -215,6 +217,8 @@ export interface Responses {
 
 /** What the background implements: one handler per command. */
 export type Handlers = { [C in Command]: (args: RequestOf<C>) => Promise<Responses[C]> };
+/** The handlers of everything but the inbox (background/service.ts); background/inbox adds the rest. */
+export type CoreHandlers = Omit<Handlers, InboxCommand>;
 
 export type Reply<C extends Command> =
   | { ok: true; value: Responses[C] }

@@ -64,6 +64,39 @@ export function openTab(path: string): Promise<unknown> {
   return browser.tabs.create({ url: extensionUrl(path) });
 }
 
+/** The toolbar badge (the inbox's unread count). */
+export function setBadgeText(text: string): Promise<void> {
+  return Promise.resolve(browser.action.setBadgeText({ text })).catch(() => {});
+}
+
+/** A system notification; clicking it calls `onClick` with its id. */
+export const notifications = {
+  show: (id: string, title: string, message: string): Promise<unknown> =>
+    Promise.resolve(
+      browser.notifications.create(id, {
+        type: 'basic',
+        iconUrl: extensionUrl('/notification-icon.png'),
+        title,
+        message,
+      }),
+    ),
+  onClicked(handler: (id: string) => void): void {
+    browser.notifications.onClicked.addListener(handler);
+  },
+};
+
+/**
+ * A repeating alarm with a period in seconds (Chrome fires alarms at most every 30 s). One that
+ * already runs with this period is left alone: making it again would restart its countdown each
+ * time the service worker wakes, and a worker woken more often than the period would never poll.
+ */
+export async function repeatEvery(name: string, seconds: number): Promise<void> {
+  const minutes = Math.max(30, seconds) / 60;
+  const existing = await browser.alarms.get(name);
+  if (existing?.periodInMinutes === minutes) return;
+  await browser.alarms.create(name, { periodInMinutes: minutes, delayInMinutes: minutes });
+}
+
 /**
  * Sends a notice from the background to every open extension page and frame. Nobody listening
  * (no page open) is not an error.

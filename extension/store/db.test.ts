@@ -59,6 +59,7 @@ describe('IndexedDB migrations', () => {
       expect(db.version).toBe(DB_VERSION);
       expect([...db.objectStoreNames].sort()).toEqual([
         'contacts',
+        'inboxSearch',
         'meta',
         'opened',
         'readCache',

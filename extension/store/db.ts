@@ -7,6 +7,10 @@ import type { SecurityMark } from '../overlay/security-mark.ts';
 import type {
   ContactRecord,
   GuardRecord,
+  InboxPollRecord,
+  InboxRotationRecord,
+  InboxSearchRow,
+  InboxSettings,
   OpenedEnvelopeRow,
   SealedSessionRecord,
   SecurityEvent,
@@ -22,11 +26,20 @@ export interface NoiseDB extends DBSchema {
   /**
    * Key-value: 'settings' → Settings, 'guard' → GuardRecord, 'securityMark' → SecurityMark,
    * 'session' → SealedSessionRecord (the server session, sealed under a key from the vault),
+   * 'inboxPoll', 'inboxSettings', 'inboxRotation' → the inbox's records (inbox-records.ts),
    * 'transparency:<server URL>' → TransparencyRecord.
    */
   meta: {
     key: string;
-    value: Settings | GuardRecord | SecurityMark | SealedSessionRecord | TransparencyRecord;
+    value:
+      | Settings
+      | GuardRecord
+      | SecurityMark
+      | SealedSessionRecord
+      | InboxPollRecord
+      | InboxSettings
+      | InboxRotationRecord
+      | TransparencyRecord;
   };
   contacts: { key: string; value: ContactRecord; indexes: { fingerprint: string } };
   securityLog: { key: number; value: SecurityEvent; indexes: { at: number } };
@@ -34,9 +47,14 @@ export interface NoiseDB extends DBSchema {
   opened: { key: string; value: OpenedEnvelopeRow; indexes: { oneTimePrekeyId: number } };
   /** read-cache-v1 entries (docs/spec/read-cache-v1.md): entry id → sealed entry. */
   readCache: { key: string; value: Uint8Array };
+  /**
+   * The inbox's local search source (background/inbox/search-store.ts): read-cache-v1 entries
+   * under a key from the inbox key that sealed them (its id in hex), by entry id.
+   */
+  inboxSearch: { key: string; value: InboxSearchRow };
 }
 
-type StoreName = 'vault' | 'meta' | 'contacts' | 'securityLog' | 'opened' | 'readCache';
+type StoreName = 'vault' | 'meta' | 'contacts' | 'securityLog' | 'opened' | 'readCache' | 'inboxSearch';
 type UpgradeTx = IDBPTransaction<NoiseDB, StoreName[], 'versionchange'>;
 type Migration = (db: IDBPDatabase<NoiseDB>, tx: UpgradeTx) => Promise<void> | void;
 
@@ -73,6 +91,10 @@ export const MIGRATIONS: Migration[] = [
     const opened = db.createObjectStore('opened', { keyPath: 'id' });
     opened.createIndex('oneTimePrekeyId', 'oneTimePrekeyId');
     db.createObjectStore('readCache');
+  },
+  // v5: the inbox's local search source, sealed under keys from the inbox keys.
+  (db) => {
+    db.createObjectStore('inboxSearch');
   },
 ];
 

@@ -35,6 +35,66 @@ export interface OpenedEnvelopeRow {
   oneTimePrekeyId: number;
 }
 
+/** The inbox poller's state (background/inbox/poller.ts): ids and counts only, nothing of a mail. */
+export interface InboxPollRecord {
+  kind: 'inbox-poll';
+  /** The account it belongs to. */
+  account: string;
+  inboxes: Record<
+    string,
+    {
+      /** `changes` cursor (docs/api.md): what this device has seen of the mailbox. */
+      cursor: number;
+      /** Ids of inbox messages not read yet. */
+      unread: string[];
+      /** Newest arrival time seen, so a message marked unread again is not "new mail". */
+      newest: number;
+      /**
+       * The inbox's watch token (docs/api.md "Watching an inbox") and what it last answered: the
+       * poll while locked, which has no session, asks with it for the cursor and unread count.
+       */
+      watch?: { token: string; cursor: number; unread: number };
+    }
+  >;
+  /** When the inbox list was last asked for (GET /inboxes). */
+  listedAt: number;
+}
+
+/** The user's inbox choices (options page). */
+export interface InboxSettings {
+  kind: 'inbox-settings';
+  /** How often the poller asks for changes; Chrome's alarms fire at most every 30 s. */
+  pollSeconds: number;
+  /** System notifications for new mail (sender named only while unlocked). */
+  notify: boolean;
+}
+
+/** A resumable re-encryption after an inbox key rotation (background/inbox/rotation.ts). */
+export interface InboxRotationRecord {
+  kind: 'inbox-rotation';
+  /** The key objects move to (hex id). */
+  target: string;
+  /** The inboxes a pass walks. */
+  addresses: string[];
+  /** Inbox addresses and folders still to walk, each with the list cursor reached. */
+  pending: { address: string; folder: 'inbox' | 'sent'; before: string | null }[];
+  moved: number;
+  /** Messages that failed in the current pass (another pass retries them). */
+  failed: number;
+  /** Passes walked so far; a pass that left failures is followed by another, up to a limit. */
+  passes: number;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+/** One sealed search source entry of the inbox (background/inbox/search-store.ts). */
+export interface InboxSearchRow {
+  /** mailbox-v1 §2.2 id (hex) of the inbox key whose search key sealed `entry`. */
+  keyId: string;
+  /** read-cache-v1 entry (docs/spec/read-cache-v1.md §3). */
+  entry: Uint8Array;
+}
+
 /** The server session at rest: read-cache-v1 sealed tokens, opened only while unlocked. */
 export interface SealedSessionRecord {
   kind: 'sealed-session';

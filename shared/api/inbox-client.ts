@@ -15,6 +15,9 @@ import {
   InboxOkResponse,
   MessageListResponse,
   StoredFormat,
+  WatchResponse,
+  WatchTokenResponse,
+  watchTag,
 } from './inbox.ts';
 import type { Transport } from './transport.ts';
 
@@ -107,6 +110,22 @@ export function inboxCalls({ call, request, fail, parse }: Transport) {
       call(InboxMessage, INBOX_ROUTES.message(address, id), { method: 'PATCH', json: flags, auth: true }),
     remove: (address: string, id: string) =>
       call(InboxOkResponse, INBOX_ROUTES.message(address, id), { method: 'DELETE', auth: true }),
+    /** A new watch token for the inbox (the session's account must own it). */
+    watchToken: (address: string) =>
+      call(WatchTokenResponse, INBOX_ROUTES.watchToken(address), { method: 'POST', auth: true }),
+    /**
+     * The inbox's cursor and unread count through a watch token, without a session (a locked
+     * extension); null when they are still `last` (304).
+     */
+    async watch(address: string, token: string, last?: WatchResponse): Promise<WatchResponse | null> {
+      const res = await request(INBOX_ROUTES.watch(address), {
+        method: 'GET',
+        auth: false,
+        headers: { Authorization: `Watch ${token}`, ...(last ? { 'If-None-Match': watchTag(last) } : {}) },
+      });
+      if (res.status === 304) return null;
+      return parse(WatchResponse, res);
+    },
     /** What changed after `since`; null when nothing did (304), for nearly free polling. */
     async changes(address: string, since: number): Promise<ChangesResponse | null> {
       const res = await request(`${INBOX_ROUTES.changes(address)}?since=${since}`, {

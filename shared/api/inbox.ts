@@ -16,6 +16,10 @@ export const INBOX_ROUTES = {
   body: (address: string, id: string) =>
     `/api/v1/inboxes/${encodeURIComponent(address)}/messages/${encodeURIComponent(id)}/body`,
   changes: (address: string) => `/api/v1/inboxes/${encodeURIComponent(address)}/changes`,
+  /** POST: a watch token for this inbox (docs/api.md, "Watching an inbox"). */
+  watchToken: (address: string) => `/api/v1/inboxes/${encodeURIComponent(address)}/watch`,
+  /** GET with `Authorization: Watch <token>`: the cursor and unread count, no session needed. */
+  watch: (address: string) => `/api/v1/watch/${encodeURIComponent(address)}`,
   /** PUT: the client's Sent copy under an id it drew (docs/api.md, "Sent copies"). */
   sent: (address: string, id: string) =>
     `/api/v1/inboxes/${encodeURIComponent(address)}/sent/${encodeURIComponent(id)}`,
@@ -130,6 +134,21 @@ export const InboxesResponse = z.strictObject({
 export type InboxesResponse = z.infer<typeof InboxesResponse>;
 
 export const InboxOkResponse = z.strictObject({ ok: z.literal(true) });
+
+/** A watch token: 256 random bits, base64url. */
+export const WatchToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+export const WatchTokenResponse = z.strictObject({ token: WatchToken });
+/** What a watch token learns of its inbox: the change cursor and how many inbox messages are unread. */
+export const WatchResponse = z.strictObject({
+  cursor: z.number().int().min(0),
+  unread: z.number().int().min(0),
+});
+export type WatchResponse = z.infer<typeof WatchResponse>;
+
+/** The watch answer's ETag, so an unchanged inbox answers 304 (RFC 9110 §13.1.2). */
+export function watchTag(w: WatchResponse): string {
+  return `"w${w.cursor}.${w.unread}"`;
+}
 
 /**
  * Replace body framing (docs/api.md): u32 big-endian length of the sealed summary ‖ the sealed

@@ -144,18 +144,21 @@ async function sha256Native(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bufferSource(bytes)));
 }
 
-/** §4.2 sealing: yields ciphertext chunks in order and absorbs their digests. */
+/**
+ * §4.2 sealing: yields ciphertext chunks in order and absorbs their digests. `null` for a payload
+ * nothing signs (mailbox objects, docs/spec/mailbox-v1.md §3.3): no digest is computed then.
+ */
 export async function* encryptSegments(
   key: CryptoKey,
   segments: AsyncIterable<Segment>,
-  digest: PayloadDigest,
+  digest: PayloadDigest | null,
 ): AsyncGenerator<Uint8Array> {
   const results = windowed(segments, async (seg, i) => {
     const chunk = await aesGcmSeal(key, segmentNonce(i, seg.last), seg.data);
-    return { chunk, d: await sha256Native(chunk) };
+    return { chunk, d: digest ? await sha256Native(chunk) : null };
   });
   for await (const { chunk, d } of results) {
-    digest.absorb(d);
+    if (d) digest?.absorb(d);
     yield chunk;
   }
 }
@@ -164,17 +167,17 @@ export async function* encryptSegments(
 export async function* decryptSegments(
   key: CryptoKey,
   chunks: AsyncIterable<Segment>,
-  digest: PayloadDigest,
+  digest: PayloadDigest | null,
 ): AsyncGenerator<Uint8Array> {
   const results = windowed(chunks, async (c, i) => {
     const [plaintext, d] = await Promise.all([
       aesGcmOpen(key, segmentNonce(i, c.last), c.data, undefined, `payload segment ${i}`),
-      sha256Native(c.data),
+      digest ? sha256Native(c.data) : null,
     ]);
     return { plaintext, d };
   });
   for await (const { plaintext, d } of results) {
-    digest.absorb(d);
+    if (d) digest?.absorb(d);
     yield plaintext;
   }
 }

@@ -16,6 +16,7 @@ export {
   openObject,
   openObjectChunks,
   SEGMENT_SIZE,
+  sealedKeyId,
   sealedLength,
   sealObject,
   sealObjectChunks,

@@ -15,7 +15,6 @@ import {
   decryptSegments,
   encryptSegments,
   iterateBytes,
-  PayloadDigest,
   SEGMENT_SIZE,
   type Segment,
   segmentPlaintext,
@@ -88,7 +87,8 @@ export async function* sealObjectChunks(
   const salt = random(SALT_LENGTH);
   yield concatBytes(MAGIC, new Uint8Array([context.kind]), inboxKeyId(inboxKey), salt);
   const key = await objectKey(inboxKey, salt, context);
-  yield* encryptSegments(key, segmentPlaintext(plaintext), new PayloadDigest());
+  // Nothing signs a mailbox object: the envelope's payload digest would be computed for nobody.
+  yield* encryptSegments(key, segmentPlaintext(plaintext), null);
 }
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -162,7 +162,7 @@ export async function* openObjectChunks(
   if (q.buffered < HEADER_LENGTH) throw new NoiseError('malformed', 'mailbox object: truncated header');
   const salt = checkHeader(q.take(HEADER_LENGTH), inboxKey, context);
   const key = await objectKey(inboxKey, salt, context);
-  yield* decryptSegments(key, ciphertextChunks(q), new PayloadDigest());
+  yield* decryptSegments(key, ciphertextChunks(q), null);
 }
 
 /** Opens a whole object; nothing is returned unless every chunk authenticated (§3.4). */
@@ -172,6 +172,15 @@ export function openObject(
   sealed: Uint8Array,
 ): Promise<Uint8Array> {
   return collect(openObjectChunks(inboxKey, context, [sealed]));
+}
+
+/**
+ * §3.1 the key id in a sealed object's header, so a reader holding several inbox keys (after a
+ * rotation) picks the one that sealed it; null when the bytes do not begin with a v1 header.
+ */
+export function sealedKeyId(sealed: Uint8Array): Uint8Array | null {
+  if (sealed.length < HEADER_LENGTH || !equalBytes(sealed.subarray(0, 4), MAGIC)) return null;
+  return sealed.slice(5, 5 + KEY_ID_LENGTH);
 }
 
 /** Size of a sealed object for a plaintext of `length` bytes (§3.3). */

@@ -10,6 +10,7 @@ import { startupCheck } from './http/config.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { lookupRoutes } from './lookup/routes.ts';
 import { inboxRoutes } from './mailbox/routes.ts';
+import { watchRoutes } from './mailbox/watch-routes.ts';
 import { prekeyRoutes } from './prekeys/routes.ts';
 import { relayRoutes } from './relay/routes.ts';
 import { securityLogRoutes } from './security-log/routes.ts';
@@ -41,6 +42,7 @@ app.route('/api/v1/directory', directoryRoutes);
 app.route('/api/v1/prekeys', prekeyRoutes);
 // Registered inbox (docs/api.md, inboxes): mailboxes of the account's service-domain addresses.
 app.route('/api/v1/inboxes', inboxRoutes);
+app.route('/api/v1/watch', watchRoutes);
 app.route('/api/v1/log', logRoutes); // key transparency, docs/spec/transparency-v1.md §7
 // Outbound relay (docs/api.md, relay): sending, the send log, the relay key's well-known URL.
 app.route('/', relayRoutes);

@@ -1,19 +1,19 @@
 // Options: unlock, own identity, contacts, settings, sessions and the security log.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
-import type { Status } from '../../messages/protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
 import { Notice } from '../../ui/controls.tsx';
 import { HelpLink } from '../../ui/HelpLink.tsx';
 import { Icon } from '../../ui/Icon.tsx';
-import { useLockNotices } from '../../ui/lock-state.ts';
 import { SecurityMarkPanel } from '../../ui/SecurityMark.tsx';
+import { useStatus } from '../../ui/status.ts';
 import { TransparencyAlarm } from '../../ui/TransparencyAlarm.tsx';
 import { UnlockForm } from '../../ui/UnlockForm.tsx';
 import { ContactsSection } from './ContactsSection.tsx';
 import { IdentitySection } from './IdentitySection.tsx';
 import { ImportKeySection } from './ImportKeySection.tsx';
+import { InboxSection } from './InboxSection.tsx';
 import { RecoverSection } from './RecoverSection.tsx';
 import { SecurityLogSection } from './SecurityLogSection.tsx';
 import { SessionsSection } from './SessionsSection.tsx';
@@ -24,6 +24,7 @@ import { TransparencySection } from './TransparencySection.tsx';
 const OPTION_SECTIONS: readonly [string, string][] = [
   ['identity', 'identityHeading'],
   ['import', 'importHeading'],
+  ['inbox', 'inboxOptionsHeading'],
   ['contacts', 'contactsHeading'],
   ['mark', 'securityMarkHeading'],
   ['settings', 'settingsHeading'],
@@ -33,22 +34,9 @@ const OPTION_SECTIONS: readonly [string, string][] = [
 ];
 
 export function App() {
-  const [status, setStatus] = useState<Status | null>(null);
+  const { status, setStatus } = useStatus();
   const [revision, setRevision] = useState(0);
   const [serverStale, setServerStale] = useState(false);
-  const refresh = () => call('status', {}).then(setStatus);
-
-  useEffect(() => {
-    refresh();
-    // An auto-lock found when the background wakes is not announced (nothing was seen unlocked
-    // before it): the page looks again now and then.
-    const timer = setInterval(refresh, 15_000);
-    return () => clearInterval(timer);
-  }, []);
-  // Locked or unlocked anywhere (popup, a frame, auto-lock): the page follows at once.
-  useLockNotices(() => {
-    refresh();
-  });
 
   if (!status) return <main aria-busy="true" />;
 
@@ -102,6 +90,7 @@ export function App() {
           </p>
           <IdentitySection revision={revision} />
           <ImportKeySection onImported={() => setRevision((r) => r + 1)} />
+          <InboxSection />
           <ContactsSection />
           <SecurityMarkPanel onRenew />
           <SettingsSection />

@@ -45,6 +45,11 @@ export function App() {
           </button>
         </p>
       )}
+      <p>
+        <a href={extensionUrl('/inbox.html')} target="_blank" rel="noreferrer" data-testid="open-inbox">
+          {t('openInbox')}
+        </a>
+      </p>
       <p class="choices">
         <a href={extensionUrl('/options.html')} target="_blank" rel="noreferrer">
           {t('openKeyring')}

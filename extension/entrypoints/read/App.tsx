@@ -7,12 +7,13 @@ import { PORT_READ, spareFromFragment, tokenFromFragment } from '../../overlay/n
 import type { ReadOut, ReadView } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { t } from '../../platform/browser.ts';
-import { HelpLink, type HelpTopic } from '../../ui/HelpLink.tsx';
 import { Icon } from '../../ui/Icon.tsx';
 import { LockedPanel } from '../../ui/LockedPanel.tsx';
+import { AttachmentFacts, saveAttachment } from '../../ui/read/AttachmentFacts.tsx';
+import { Failure } from '../../ui/read/Failure.tsx';
+import { Parts } from '../../ui/read/Parts.tsx';
+import { Verdict } from '../../ui/read/Verdict.tsx';
 import { TransparencyAlarm } from '../../ui/TransparencyAlarm.tsx';
-import { Parts } from './Parts.tsx';
-import { Verdict } from './Verdict.tsx';
 
 const LOADING_DELAY_MS = 150;
 
@@ -20,46 +21,6 @@ type State =
   | { s: 'loading' }
   | { s: 'view'; view: ReadView }
   | { s: 'failure'; code: string; message: string; fullViewUrl: string | null; clipped: boolean };
-
-/**
- * Failure codes with a message of their own in _locales, each with what to do next and the help
- * topic that says more (docs/verdicts.md); others show the background's text. 'locked' is not a
- * failure of the message: the frame shows its unlock field instead (ui/LockedPanel.tsx).
- */
-const FAILURE_TEXT: Record<string, { text: string; next: string; topic: HelpTopic }> = {
-  tampered: { text: 'readFailTampered', next: 'readNextTampered', topic: 'verdicts' },
-  no_integrity: { text: 'readFailNoIntegrity', next: 'readNextTampered', topic: 'verdicts' },
-  not_for_me: { text: 'readFailNotForMe', next: 'readNextNotForMe', topic: 'not-for-me' },
-  duplicate: { text: 'readFailDuplicate', next: 'readNextDuplicate', topic: 'verdicts' },
-  key_unusable: { text: 'readFailKeyUnusable', next: 'readNextKeyUnusable', topic: 'verdicts' },
-  malformed: { text: 'readFailMalformed', next: 'readNextMalformed', topic: 'verdicts' },
-  secret_key_material: { text: 'readFailSecretKey', next: 'readNextSecretKey', topic: 'verdicts' },
-  too_large: { text: 'readFailTooLarge', next: 'readNextTooLarge', topic: 'verdicts' },
-  internal: { text: 'readFailInternal', next: 'readNextInternal', topic: 'verdicts' },
-};
-
-function Failure(props: { state: Extract<State, { s: 'failure' }> }) {
-  const { state } = props;
-  const known = FAILURE_TEXT[state.code];
-  return (
-    <div class="failure" data-testid="failure" data-code={state.code} role="alert">
-      <div class="row">
-        <Icon name="warning" />
-        {known ? t(known.text) : state.message}
-      </div>
-      {known && <p class="next">{t(known.next)}</p>}
-      {state.clipped && state.fullViewUrl && (
-        <div>
-          {t('readClipped')}{' '}
-          <a href={state.fullViewUrl} target="_top">
-            {t('readOpenFull')}
-          </a>
-        </div>
-      )}
-      <HelpLink topic={known?.topic ?? 'verdicts'} />
-    </div>
-  );
-}
 
 function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
   if (props.view.attachments.length === 0) return null;
@@ -70,25 +31,12 @@ function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
           <button
             type="button"
             data-testid="download"
-            onClick={() => {
-              // A blob URL of our own origin, clicked as a download: the page never sees the bytes.
-              const blob = new Blob([fromBase64(a.data) as BlobPart], {
-                type: a.type || 'application/octet-stream',
-              });
-              const link = document.createElement('a');
-              link.href = URL.createObjectURL(blob);
-              link.download = a.name;
-              link.click();
-              setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-            }}
+            onClick={() => saveAttachment(a.name, a.type, [fromBase64(a.data) as BlobPart])}
           >
             <Icon name="paperclip" />
             {t('readDownload', a.name)}
           </button>{' '}
-          <span class="muted">{t('composeBytes', a.size.toLocaleString())}</span>{' '}
-          <span class={a.encrypted ? 'muted' : 'badge warn'} data-testid="attachment-protection">
-            {a.encrypted ? t('readAttachmentEncrypted') : t('readAttachmentNotProtected')}
-          </span>
+          <AttachmentFacts a={a} />
         </li>
       ))}
     </ul>
@@ -199,7 +147,15 @@ export function App() {
       </div>
     ) : null;
   if (locked) return <LockedPanel what="read" onUnlocked={retry} />;
-  if (state.s === 'failure') return <Failure state={state} />;
+  if (state.s === 'failure')
+    return (
+      <Failure
+        code={state.code}
+        message={state.message}
+        clipped={state.clipped}
+        fullViewUrl={state.fullViewUrl}
+      />
+    );
   const view = state.view;
   if (view.kind === 'clipped') return null;
   if (view.kind === 'key') {

@@ -14,7 +14,7 @@ export const FORMAT_HEADER = 'X-Noise-Format';
 
 const inboxCorsHeaders = cors({
   origin: (origin) => origin,
-  allowMethods: ['GET', 'PUT', 'PATCH', 'DELETE'],
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
   allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Range'],
   exposeHeaders: ['ETag', 'Retry-After', 'Content-Range', 'Accept-Ranges', FORMAT_HEADER],
   maxAge: 600,

@@ -20,6 +20,7 @@ import {
   storedBytes,
   toMessageRow,
 } from './message-table.ts';
+import { addWatcher, isWatcher, unreadCount } from './watchers.ts';
 
 export interface NewMessage {
   id: string;
@@ -332,6 +333,17 @@ export class Mailbox extends DurableObject<Bindings> {
   }
 
   /** Release: every body in R2, then every row. Safe to call again after a failure. */
+  /** Keeps a watch token's hash (watchers.ts); the oldest beyond the cap go. */
+  watchWith(hash: string, at: number): void {
+    addWatcher(this.sql, hash, at);
+  }
+
+  /** What a watch token may learn, or null when it is not one of this mailbox's. */
+  watched(hash: string): { cursor: number; unread: number } | null {
+    if (!isWatcher(this.sql, hash)) return null;
+    return { cursor: this.counter('cursor'), unread: unreadCount(this.sql) };
+  }
+
   async destroy(): Promise<number> {
     const deleted = await deletePrefix(this.env.MAIL_BODIES, mailboxPrefix(this.ctx.id.toString()));
     await this.ctx.storage.deleteAll();

@@ -10,7 +10,7 @@ import {
   MessageListQuery,
 } from '../../../shared/api/inbox.ts';
 import { requireAccount } from '../auth/require-account.ts';
-import { newId } from '../auth/tokens.ts';
+import { newId, newToken, tokenHash } from '../auth/tokens.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody, SMALL_BODY_BYTES } from '../http/body-limit.ts';
 import { ApiError } from '../http/errors.ts';
@@ -91,6 +91,14 @@ export const inboxRoutes = new Hono<AppEnv>()
       inboxes,
       quota: { bytes: ACCOUNT_QUOTA.bytes, messages: ACCOUNT_QUOTA.messages, usedBytes, usedMessages },
     });
+  })
+  // docs/api.md "Watching an inbox": a token a locked extension polls with, no session needed.
+  .post('/:address/watch', small, async (c) => {
+    const address = await ownedInbox(c);
+    const token = newToken();
+    await mailboxStub(c.env, address).watchWith(await tokenHash(token), Date.now());
+    c.header('Cache-Control', 'no-store');
+    return c.json({ token }, 201);
   })
   .delete('/:address', small, async (c) => {
     const address = await ownedInbox(c);

@@ -6,10 +6,10 @@ import { useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { SignatureView, VerdictView, WarningView } from '../../overlay/protocol.ts';
 import { t } from '../../platform/browser.ts';
-import { errorText } from '../../ui/failure-text.ts';
-import { HelpLink } from '../../ui/HelpLink.tsx';
-import { Icon } from '../../ui/Icon.tsx';
-import { SecurityMark } from '../../ui/SecurityMark.tsx';
+import { errorText } from '../failure-text.ts';
+import { HelpLink } from '../HelpLink.tsx';
+import { Icon } from '../Icon.tsx';
+import { SecurityMark } from '../SecurityMark.tsx';
 
 function signerName(s: SignatureView): string {
   return s.signerUserIds[0] ?? `key ${s.keyId}`;

@@ -1,0 +1,236 @@
+// The inbox page in real Chromium and real Firefox (one launch each), on the overlays' scene (a
+// local `wrangler dev` Worker and the demo webmail, e2e/overlays/scene.ts): dave writes plain
+// mail from the demo webmail to the user's inbox on the service domain, `npm start`'s bridge
+// (scripts/local-mail.mjs) hands it to wrangler's local email endpoint as Email Routing would; the
+// user, whose account claimed that inbox at sign-up, sees it in the inbox page with the mail
+// service's verdicts ("unknown" locally) and the reader's, opens it (the background re-seals the
+// server copy: format inbox-v1 through the API), and opens it again without the private key.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { derive } from '../../extension/background/account.ts';
+import { createInboundMailBridge } from '../../scripts/local-mail.mjs';
+import { apiClient, memorySessionStore } from '../../shared/api/client.ts';
+import { fromServerKdf } from '../../shared/api/kdf-params.ts';
+import { toBase64Url } from '../../shared/encoding.ts';
+import {
+  BROWSERS,
+  type ExtensionBrowser,
+  type ExtensionPage,
+  launchWithExtension,
+  poll,
+} from '../browsers/launch.ts';
+import { axeViolations } from '../extension/pages.ts';
+import {
+  type AccountProfile,
+  createAccount,
+  PASSPHRASE,
+  type Reply,
+  replyValue,
+} from '../overlays/profiles.ts';
+import { canaryFor, DOMAIN, type Scene, shots, startScene } from '../overlays/scene.ts';
+
+let scene: Scene;
+
+beforeAll(async () => {
+  scene = await startScene();
+}, 120_000);
+
+afterAll(async () => {
+  await scene?.stop();
+});
+
+/** The background's message API from one of the extension's own pages, in either browser. */
+function accountOf(page: ExtensionPage, address: string): AccountProfile {
+  return {
+    address,
+    async command<T>(cmd: string, args: Record<string, unknown>): Promise<T> {
+      const reply = await page.evaluate(
+        ([c, a]) => {
+          const g = globalThis as unknown as {
+            browser?: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+            chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+          };
+          return (g.browser ?? g.chrome).runtime.sendMessage({ cmd: c, args: a });
+        },
+        [cmd, args] as const,
+      );
+      return replyValue(cmd, reply as Reply<T>);
+    },
+  };
+}
+
+/** A session of the account through the one API client, as another device would log in. */
+async function loginAs(address: string) {
+  const api = apiClient({ baseUrl: scene.worker.url, session: memorySessionStore() });
+  const keys = await derive(PASSPHRASE, fromServerKdf(await api.kdfParams(address)));
+  await api.login({ address, authKey: toBase64Url(keys.authKey), deviceName: 'e2e check' });
+  return api;
+}
+
+let bridge: ReturnType<typeof createInboundMailBridge> | undefined;
+
+/** dave sends from the demo webmail; the bridge posts it to the Worker as Email Routing would. */
+async function daveWrites(to: string, subject: string, text: string): Promise<void> {
+  const sent = await fetch(`${scene.webmail.url}/api/accounts/dave/send`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ to: [to], subject, text }),
+  });
+  expect(sent.status).toBe(201);
+  bridge ??= createInboundMailBridge({
+    webmailUrl: scene.webmail.url,
+    workerUrl: scene.worker.url,
+    serviceDomain: 'noise.localhost',
+  });
+  const delivered = await bridge();
+  expect(delivered.filter((d) => d.to === to).map((d) => d.status)).toEqual([200]);
+}
+
+/** A key press where the focus is, as the keyboard would deliver it. */
+const key = (page: ExtensionPage, k: string) =>
+  page.evaluate((name: string) => {
+    (document.activeElement ?? document.body).dispatchEvent(
+      new KeyboardEvent('keydown', { key: name, bubbles: true }),
+    );
+  }, k);
+
+/** Waits until the list shows `n` rows. */
+const rows = (page: ExtensionPage, n: number) =>
+  poll(
+    async () =>
+      (await page.evaluate(() => document.querySelectorAll('[data-testid=message-row]').length)) === n
+        ? true
+        : undefined,
+    `${n} rows`,
+  );
+
+const attr = (page: ExtensionPage, selector: string, name: string) =>
+  page.evaluate(([s, n]) => document.querySelector(s)?.getAttribute(n) ?? null, [selector, name] as const);
+
+describe.each(BROWSERS)('the inbox page in %s', (name) => {
+  let browser: ExtensionBrowser;
+  let page: ExtensionPage;
+  const user = `inbox-${name}@${DOMAIN}`;
+  const inbox = `inbox-${name}@noise.localhost`;
+
+  beforeAll(async () => {
+    browser = await launchWithExtension(name);
+    page = await browser.open('popup.html');
+    await createAccount(accountOf(page, user), scene.worker, { claimInbox: inbox });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('dave writes plain mail; the inbox lists it with its verdicts, opens it, re-seals it, and re-opens it with the inbox key only', async () => {
+    const canary = canaryFor('inbox-page');
+    await page.close();
+    page = await browser.open('inbox.html');
+    // Empty first: the page says where mail can reach the user.
+    expect(await page.waitFor('[data-testid=empty]')).toContain(inbox);
+
+    await daveWrites(inbox, `Dinner ${canary}`, `Hi, dinner at eight? ${canary}`);
+    await page.click('[data-testid=refresh]');
+    const row = await page.waitFor('[data-testid=message-row]');
+    expect(row).toContain(`Dinner ${canary}`);
+    expect(row).toContain('Dave');
+    expect(await attr(page, '[data-testid=message-row]', 'data-unread')).toBe('true');
+    // Locally Cloudflare adds no Authentication-Results: the list says "unchecked", not "passed".
+    expect(await attr(page, '[data-testid=auth-mark]', 'data-state')).toBe('unknown');
+
+    // Keyboard: the row takes the focus, Enter opens it.
+    await page.evaluate(() => (document.querySelector('[data-testid=message-row]') as HTMLElement).focus());
+    await key(page, 'Enter');
+    await page.waitFor('[data-testid=message][data-private-key-used=true]');
+    expect(await attr(page, '[data-testid=message]', 'data-resealed')).toBe('true');
+    expect(await page.text('[data-testid=message-subject]')).toBe(`Dinner ${canary}`);
+    expect(await page.text('[data-testid=plaintext]')).toContain(canary);
+    // The reader's verdict, drawn by the read overlay's own component: not encrypted, unsigned.
+    expect(await attr(page, '[data-testid=verdict]', 'data-verdict-class')).toBeTruthy();
+    expect(await page.text('[data-testid=verdict-encrypted]')).toMatch(/not encrypted/i);
+    await page.waitFor('[data-testid=verdict-unsigned]');
+    // The mail service's verdicts, each shown as unknown.
+    for (const check of ['spf', 'dkim', 'dmarc'])
+      expect(await attr(page, `[data-testid=auth-${check}]`, 'data-result')).toBe('unknown');
+    expect(await attr(page, '[data-testid=stored-under]', 'data-stored')).toBe('inbox-v1');
+    await page.screenshot(`${shots}/inbox-${name}.png`);
+    expect(await axeViolations(page)).toEqual([]);
+
+    // The server's copy, through the API: sealed under the inbox key now.
+    const api = await loginAs(user);
+    const { messages } = await api.inbox.list(inbox);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ format: 'inbox-v1', version: 2, flags: { read: true } });
+
+    // Closed and opened again: the inbox key alone.
+    await key(page, 'Escape');
+    await poll(
+      async () => ((await page.text('[data-testid=message]')) === '' ? true : undefined),
+      'message closed',
+    );
+    expect(await attr(page, '[data-testid=message-row]', 'data-unread')).toBe('false');
+    await page.evaluate(() => (document.querySelector('[data-testid=message-row]') as HTMLElement).focus());
+    await key(page, 'Enter');
+    await page.waitFor('[data-testid=message][data-private-key-used=false]');
+    expect(await page.text('[data-testid=plaintext]')).toContain(canary);
+    expect(await attr(page, '[data-testid=message]', 'data-resealed')).toBe('false');
+
+    // Search finds it by a word of its text.
+    await page.fill('[data-testid=search]', canary);
+    await page.click('[data-testid=search-submit]');
+    expect(await page.waitFor('[data-testid=search-hit]')).toContain(`Dinner ${canary}`);
+  });
+
+  it('j/k move the focus through the list; Delete pressed twice deletes, once does not', async () => {
+    await daveWrites(inbox, 'Second', 'to be deleted');
+    await page.click('[data-testid=refresh]');
+    await rows(page, 2);
+    await page.evaluate(() => (document.querySelector('[data-testid=message-row]') as HTMLElement).focus());
+    const focused = () =>
+      page.evaluate(() => ({
+        text: document.activeElement?.textContent ?? '',
+        selected: document.activeElement?.getAttribute('aria-selected'),
+      }));
+    expect((await focused()).text).toContain('Second');
+    await key(page, 'j');
+    await poll(
+      async () => ((await focused()).text.includes('Dinner') ? true : undefined),
+      'focus on the second row',
+    );
+    expect((await focused()).selected).toBe('true');
+    await key(page, 'k');
+    await poll(
+      async () => ((await focused()).text.includes('Second') ? true : undefined),
+      'focus back on the first row',
+    );
+    await key(page, 'Delete');
+    expect(await page.waitFor('[role=status].notice')).toMatch(/again/i);
+    await rows(page, 2);
+    await key(page, 'Delete');
+    await rows(page, 1);
+    const api = await loginAs(user);
+    const { messages } = await api.inbox.list(inbox);
+    expect(messages.map((m) => m.format)).toEqual(['inbox-v1']);
+  });
+
+  it('the options page lists the inbox with its use and the quota, and passes axe; the popup links to the inbox', async () => {
+    const options = await browser.open('options.html');
+    try {
+      expect(await options.waitFor(`[data-testid=inbox-addresses] [data-address="${inbox}"]`)).toMatch(
+        /1 messages/,
+      );
+      expect(await options.text('[data-testid=inbox-quota]')).toMatch(/MiB/);
+      await options.waitFor('[data-testid=rotate-key]');
+      expect(await axeViolations(options)).toEqual([]);
+    } finally {
+      await options.close();
+    }
+    const popup = await browser.open('popup.html');
+    try {
+      expect(await attr(popup, '[data-testid=open-inbox]', 'href')).toMatch(/\/inbox\.html$/);
+    } finally {
+      await popup.close();
+    }
+  });
+});

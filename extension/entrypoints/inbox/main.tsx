@@ -1,0 +1,6 @@
+import '../../ui/page.css';
+import './inbox.css';
+import { mount } from '../../ui/mount.tsx';
+import { App } from './App.tsx';
+
+mount(<App />, 'inboxTitle');
