@@ -43,7 +43,7 @@ export function parseWrk(out: string): WrkResult {
   };
 }
 
-function wrk(url: string, args = WRK_ARGS): Promise<WrkResult> {
+export function wrk(url: string, args = WRK_ARGS): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', [...args, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

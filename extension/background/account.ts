@@ -410,15 +410,3 @@ export async function publishRevocation(
   const pushed = await pushVault(api, record, next);
   return { next: pushed.secrets, record: pushed.record };
 }
-
-/** The armored key the directory publishes for `address`, or null when there is none. */
-export async function lookupDirectoryKey(
-  server: AccountServer,
-  serverUrl: string,
-  address: string,
-): Promise<string | null> {
-  return serverCall(
-    serverUrl,
-    async () => (await server.anonymous(serverUrl).directory.lookupByEmail(address))?.openpgpKey ?? null,
-  );
-}

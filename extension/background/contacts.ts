@@ -21,6 +21,7 @@ export function contactView(c: ContactRecord): ContactView {
           fingerprint: c.pendingChange.fingerprint,
           source: c.pendingChange.source,
           seenAt: c.pendingChange.seenAt,
+          loggedAt: c.pendingChange.loggedAt ?? null,
         }
       : null,
     envelope: c.envelope
@@ -66,6 +67,8 @@ export async function observeKey(
   armoredKey: string,
   source: KeySource,
   now = Date.now(),
+  /** When the transparency log recorded this key for the address (a directory answer). */
+  loggedAt?: number,
 ): Promise<ContactRecord> {
   const { fingerprint, addresses } = await inspectPublicKey(armoredKey);
   const addr = address.toLowerCase();
@@ -96,7 +99,7 @@ export async function observeKey(
   if (existing.pendingChange?.fingerprint === fingerprint) return existing;
   const changed: ContactRecord = {
     ...existing,
-    pendingChange: { fingerprint, armoredKey, source, seenAt: now },
+    pendingChange: { fingerprint, armoredKey, source, seenAt: now, ...(loggedAt ? { loggedAt } : {}) },
   };
   await records.putContact(changed);
   await records.log('contact_key_changed', `${addr}: ${existing.fingerprint} → ${fingerprint} (${source})`);

@@ -1,12 +1,15 @@
 // The overlay's view of the key directory (our Worker), through the one API client: lookups that
 // spend nothing (the OpenPGP key and the envelope identity public keys), reused for a bounded
 // time, and prekey bundles for sealing, which spend one one-time prekey each (so only fetched to
-// encrypt to a recipient, never to read). Nothing is published: 404 is "no key".
+// encrypt to a recipient, never to read). Nothing is published: 404 is "no key". Every answer's
+// transparency proof is checked first (transparency.ts): one that fails throws, never a key.
 
 import { type ApiClient, isApiClientError } from '../../shared/api/client.ts';
 import { fromBase64Url } from '../../shared/encoding.ts';
+import { identityFingerprint } from '../../shared/envelope/identity.ts';
 import { fingerprintHex, type RecipientBundle, verifyIdentityAsync } from '../../shared/envelope/index.ts';
 import type { DirectoryEntry } from './overlay-crypto.ts';
+import { servedByLookup, type Transparency } from './transparency.ts';
 
 /**
  * How long a lookup answer is reused. The Worker's own lookup cache may serve an answer this old
@@ -23,24 +26,29 @@ interface LookupAnswer {
 export function createDirectoryLookups(
   serverUrl: () => Promise<string>,
   client: (serverUrl: string) => ApiClient,
+  transparency: Pick<Transparency, 'verifyAnswer' | 'load'>,
   now: () => number = Date.now,
 ) {
   async function fetchLookup(address: string): Promise<LookupAnswer | null> {
-    const found = await client(await serverUrl()).directory.lookupByEmail(address);
+    const url = await serverUrl();
+    const found = await client(url).directory.lookupByEmail(address);
     if (!found || found.revoked) return null;
     const { fingerprint, openpgpKey, envelope, envelopeIdentity } = found;
-    let envelopeFingerprint: string | null = null;
-    if (envelopeIdentity) {
-      const identity = {
-        signingKey: fromBase64Url(envelopeIdentity.signingKey),
-        dhKey: fromBase64Url(envelopeIdentity.dhKey),
-        dhKeySignature: fromBase64Url(envelopeIdentity.dhKeySignature),
-      };
-      // envelope-v1: the identity's DH key must carry its signing key's signature; an identity
-      // that fails is not bound to the address at all. (verifyIdentity, through WebCrypto.)
-      if (await verifyIdentityAsync(identity)) envelopeFingerprint = fingerprintHex(identity);
-    }
-    return { entry: { fingerprint, openpgpKey, envelope }, envelopeFingerprint };
+    const identity = envelopeIdentity && {
+      signingKey: fromBase64Url(envelopeIdentity.signingKey),
+      dhKey: fromBase64Url(envelopeIdentity.dhKey),
+      dhKeySignature: fromBase64Url(envelopeIdentity.dhKeySignature),
+    };
+    // transparency-v1 §9.1: the log must bind exactly this key and identity to the address.
+    const logged = await transparency.verifyAnswer(url, servedByLookup(address, found), found.transparency);
+    // envelope-v1: the identity's DH key must carry its signing key's signature; an identity
+    // that fails is not bound to the address at all. (verifyIdentity, through WebCrypto.)
+    const envelopeFingerprint =
+      identity && (await verifyIdentityAsync(identity)) ? fingerprintHex(identity) : null;
+    return {
+      entry: { fingerprint, openpgpKey, envelope, keyLoggedAt: logged.keyLoggedAt },
+      envelopeFingerprint,
+    };
   }
 
   // Answers (and lookups in flight) per lowercased address; failures and 404s are not kept.
@@ -77,20 +85,29 @@ export function createDirectoryLookups(
     /** Spends one of the recipient's one-time prekeys: call only to seal a message to them. */
     async bundle(address: string): Promise<RecipientBundle | null> {
       let b: Awaited<ReturnType<ApiClient['directory']['fetchBundle']>>;
+      const url = await serverUrl();
       try {
-        b = await client(await serverUrl()).directory.fetchBundle(address);
+        // The size of the checkpoint held: the answer then carries the consistency proof from it.
+        const held = (await transparency.load(url)).checkpoint?.size;
+        b = await client(url).directory.fetchBundle(address, held);
       } catch (e) {
         if (isApiClientError(e) && e.status === 404) return null;
         throw e;
       }
+      const identity = {
+        signingKey: fromBase64Url(b.identity.signingKey),
+        dhKey: fromBase64Url(b.identity.dhKey),
+        dhKeySignature: fromBase64Url(b.identity.dhKeySignature),
+      };
+      await transparency.verifyAnswer(
+        url,
+        { address: address.toLowerCase(), openpgp: b.fingerprint, envelope: identityFingerprint(identity) },
+        b.transparency,
+      );
       return {
         address: b.address,
         deviceId: '',
-        identity: {
-          signingKey: fromBase64Url(b.identity.signingKey),
-          dhKey: fromBase64Url(b.identity.dhKey),
-          dhKeySignature: fromBase64Url(b.identity.dhKeySignature),
-        },
+        identity,
         signedPrekey: {
           id: b.signedPrekey.id,
           createdAt: b.signedPrekey.createdAt,

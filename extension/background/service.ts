@@ -12,7 +12,6 @@ import {
   exportBackup,
   fetchPrekeyStock,
   importPgpKey,
-  lookupDirectoryKey,
   makeRecovery,
   openVault,
   publishRevocation,
@@ -29,6 +28,11 @@ import { FAILURES_BEFORE_LOCKOUT, recordFailure, recordSuccess, remainingLockout
 import { readBackup, resetPassphrase } from './recovery.ts';
 import { type AccountServer, createAccountServer, serverCall } from './server.ts';
 import { ExtensionSessionStore } from './session-store.ts';
+import {
+  createTransparencyService,
+  type TransparencyService,
+  transparencyHandlers,
+} from './transparency-handlers.ts';
 import { exclusiveVault, pushVault } from './vault-sync.ts';
 
 /** The account's server with its session kept in `area` (storage.session) and sealed in IndexedDB. */
@@ -52,6 +56,7 @@ export function createHandlers(
   custody: Custody<AccountSecrets>,
   keyServers: KeyServerBases = PUBLIC_KEY_SERVERS,
   server: AccountServer = accountServerFor(records, custody),
+  transparency: TransparencyService = createTransparencyService(records, server),
 ): CoreHandlers {
   let progress: Status['progress'] = null;
   /** Verification handle from the last code request, per address (never leaves the background). */
@@ -167,6 +172,7 @@ export function createHandlers(
   }
 
   return {
+    ...transparencyHandlers(transparency, custody, records),
     status,
     'settings.get': settingsView,
     'securityMark.get': async () => viewOf(await records.securityMark()),
@@ -237,6 +243,8 @@ export function createHandlers(
       await custody.unlock(secrets);
       await server.sessions.sealHeld?.();
       await records.log('unlock');
+      // Self-monitoring after unlock, once a day (transparency-v1 §9.2); alarms are kept as found.
+      transparency.selfCheck(secrets, false).catch((e) => console.warn('transparency self-check failed', e));
       return status();
     },
 
@@ -321,14 +329,19 @@ export function createHandlers(
 
     async 'contacts.lookup'({ address }) {
       const record = await vault();
-      let found: string | null = null;
+      let found: Awaited<ReturnType<TransparencyService['directoryKey']>> = null;
       let failure: unknown = null;
       try {
-        found = await lookupDirectoryKey(server, record.serverUrl, address);
+        found = await transparency.directoryKey(record.serverUrl, address);
       } catch (e) {
+        // A key our directory served without a valid proof is refused, never replaced by another.
+        if (e instanceof ExtensionError && e.code.startsWith('transparency_')) throw e;
         failure = e;
       }
-      if (found) return contactView(await observeKey(records, address, found, 'directory'));
+      if (found)
+        return contactView(
+          await observeKey(records, address, found.armoredKey, 'directory', Date.now(), found.loggedAt),
+        );
       // Our directory has no answer: with the setting on, ask WKD, then keys.openpgp.org.
       if ((await records.settings()).keyServers) {
         const outside = await lookupKeyServers(address, keyServers);

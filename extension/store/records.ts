@@ -11,6 +11,7 @@ import type {
   SecurityEvent,
   SecurityEventKind,
   Settings,
+  TransparencyRecord,
   VaultRecord,
 } from './schema.ts';
 
@@ -90,6 +91,18 @@ export class Records {
   async putSealedSession(record: SealedSessionRecord | undefined): Promise<void> {
     if (record) await this.db.put('meta', record, 'session');
     else await this.db.delete('meta', 'session');
+  }
+
+  /** Key transparency state for a server (background/transparency.ts), if any. */
+  async transparency(serverUrl: string): Promise<TransparencyRecord | undefined> {
+    const r = await this.db.get('meta', `transparency:${serverUrl}`);
+    return (r as TransparencyRecord | undefined)?.kind === 'transparency'
+      ? (r as TransparencyRecord)
+      : undefined;
+  }
+
+  async putTransparency(record: TransparencyRecord): Promise<void> {
+    await this.db.put('meta', record, `transparency:${record.serverUrl}`);
   }
 
   vault(): Promise<VaultRecord | undefined> {

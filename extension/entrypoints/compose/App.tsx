@@ -15,6 +15,7 @@ import { failureText } from '../../ui/failure-text.ts';
 import { Icon } from '../../ui/Icon.tsx';
 import { LockedPanel } from '../../ui/LockedPanel.tsx';
 import { SecurityMark } from '../../ui/SecurityMark.tsx';
+import { TransparencyAlarm } from '../../ui/TransparencyAlarm.tsx';
 import { type Recipient, Recipients } from './Recipients.tsx';
 
 interface FileItem {
@@ -133,6 +134,11 @@ export function App() {
 
   const kinds = list.map((r) => statuses.get(r.address.toLowerCase())?.kind);
   const missing = list.filter((r) => statuses.get(r.address.toLowerCase())?.kind === 'none');
+  // A directory answer whose transparency proof failed: never used, and the reason is shown.
+  const refused = list.flatMap((r) => {
+    const s = statuses.get(r.address.toLowerCase());
+    return s?.kind === 'refused' ? [s] : [];
+  });
   // envelope-v1 identities pinned per contact: a changed one goes out as OpenPGP, with this warning.
   const changedIdentities = list.flatMap((r) => {
     const s = statuses.get(r.address.toLowerCase());
@@ -142,7 +148,8 @@ export function App() {
     kinds.length > 0 && kinds.every((k) => k === 'native') && sign
       ? t('composeFormatNative')
       : t('composeFormatPgp');
-  const ready = list.length > 0 && missing.length === 0 && kinds.every((k) => k !== undefined);
+  const ready =
+    list.length > 0 && missing.length === 0 && refused.length === 0 && kinds.every((k) => k !== undefined);
   const totalBytes = useMemo(() => files.reduce((n, f) => n + f.size, 0), [files]);
   const readBytes = files.reduce((n, f) => n + f.read, 0);
 
@@ -222,6 +229,7 @@ export function App() {
           {t('composeFormat', format)}
         </span>
       </div>
+      <TransparencyAlarm />
       {context && context.typedChars > 0 && (
         <div class="badge warn" role="alert" data-testid="draft-warning">
           {t('composeDraftWarning', String(context.typedChars))}
@@ -246,6 +254,11 @@ export function App() {
       {changedIdentities.map((c) => (
         <div class="badge danger" role="alert" data-testid="identity-changed" key={c.address}>
           {t('composeIdentityChanged', [c.address, c.pinned.slice(-16), c.seen.slice(-16)])}
+        </div>
+      ))}
+      {refused.map((r) => (
+        <div class="badge danger" role="alert" data-testid="refused-key" key={r.address}>
+          {r.reason}
         </div>
       ))}
       {missing.length > 0 && (

@@ -12,6 +12,7 @@ const LABEL: Record<KeyStatus['kind'], string> = {
   native: 'keyNative',
   pgp: 'keyPgp',
   none: 'keyNone',
+  refused: 'keyRefused',
 };
 
 function statusText(s: KeyStatus | undefined): string {

@@ -75,6 +75,11 @@ function ContactRow(props: { contact: ContactView; onChange: () => void; onError
             </button>
             <HelpLink topic="key-changed" />
           </p>
+          {c.pendingChange.loggedAt !== null && (
+            <p data-testid="key-change-logged">
+              {t('keyChangeLogged', new Date(c.pendingChange.loggedAt).toLocaleString())}
+            </p>
+          )}
         </div>
       )}
       {checking ? (

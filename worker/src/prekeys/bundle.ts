@@ -86,6 +86,7 @@ export async function fetchBundle(
       oneTimePrekey: taken ? { id: taken.id, publicKey: toBase64Url(takenBytes(taken.public_key)) } : null,
       noOneTimePrekey: !taken,
       remaining,
+      fingerprint: binding.fingerprint,
     },
   };
 }
