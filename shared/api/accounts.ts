@@ -3,6 +3,7 @@
 // unknown fields are refused. The Worker validates requests, the client validates responses.
 
 import { z } from 'zod';
+import { isAddress } from '../address.ts';
 import { PublishKeysRequest } from './directory.ts';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -18,14 +19,12 @@ function b64uBytes(bytes: number) {
 export const VAULT_MAX_BYTES = 1024 * 1024;
 export const VAULT_MAX_CHARS = Math.ceil((VAULT_MAX_BYTES * 4) / 3);
 
-/** An address as typed; the server lowercases it (RFC 5321 local parts are case-sensitive in theory, never in practice). */
+/** An address as typed, with an ASCII domain; the server keeps its normal form (docs/api.md, Addresses). */
 export const AccountAddress = z
   .string()
   .min(3)
   .max(254)
-  .regex(
-    /^[^\s@<>"(),:;[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
-  );
+  .refine((a) => isAddress(a, { asciiDomain: true }), 'address');
 
 /**
  * Argon2id parameters (RFC 9106 §4, second recommended option: t=3, p=4, m=64 MiB). They are

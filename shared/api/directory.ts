@@ -18,6 +18,7 @@
 //     GET  /.well-known/openpgpkey/hu/<hash>?l=<local>, /.well-known/openpgpkey/policy   WKD (direct)
 
 import { z } from 'zod';
+import { isAddress } from '../address.ts';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
@@ -35,11 +36,12 @@ const U32 = z.number().int().min(0).max(0xffff_ffff);
 
 /** Uppercase hex fingerprint of a v4 (40) or v6 (64) OpenPGP key. */
 export const Fingerprint = z.string().regex(/^(?:[0-9A-F]{40}|[0-9A-F]{64})$/);
+/** An address (docs/api.md, Addresses), as typed. */
 export const Address = z
   .string()
   .min(3)
   .max(254)
-  .regex(/^[^\s@<>]+@[^\s@<>]+$/);
+  .refine((a) => isAddress(a), 'address');
 
 /** An armored OpenPGP public key (transferable public key, RFC 9580 §10.1). */
 export const ArmoredPublicKey = z

@@ -2,9 +2,10 @@
 // Decoding is canonical and strict: any deviation is NoiseError('malformed'), an unknown version
 // behind our magic prefix is 'unsupported'.
 
+import { isAddress } from '../address.ts';
 import { concatBytes, fromUtf8, toHex, u32be, u64be, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
-import { isDeviceId, isEnvelopeAddress } from './assert.ts';
+import { isDeviceId } from './assert.ts';
 import type { PublicIdentity } from './identity.ts';
 import { LABEL_FORMAT, LABEL_FORMAT_FAMILY } from './labels.ts';
 import type { RecipientEntry } from './x3dh.ts';
@@ -129,7 +130,7 @@ export function decodeHeader(bytes: Uint8Array): {
   const createdAt = r.u64('createdAt');
   const payloadNonce = r.take(16, 'payload nonce');
   const senderAddress = r.text('sender address');
-  if (!isEnvelopeAddress(senderAddress)) throw new NoiseError('malformed', 'header: invalid sender address');
+  if (!isAddress(senderAddress)) throw new NoiseError('malformed', 'header: invalid sender address');
   const sender: PublicIdentity = {
     signingKey: r.take(32, 'sender signing key'),
     dhKey: r.take(32, 'sender DH key'),
@@ -143,7 +144,7 @@ export function decodeHeader(bytes: Uint8Array): {
   for (let i = 0; i < count; i++) {
     const address = r.text('recipient address');
     const deviceId = r.text('device id');
-    if (!isEnvelopeAddress(address) || !isDeviceId(deviceId)) {
+    if (!isAddress(address) || !isDeviceId(deviceId)) {
       throw new NoiseError('malformed', 'header: invalid recipient address or device id');
     }
     const keyId = r.take(16, 'key id');

@@ -4,6 +4,7 @@
 // of the header (§2.1) that inbound mail uses for its key hints.
 
 import { PacketList, type PublicKey } from 'openpgp';
+import { parseAddress } from '../address.ts';
 import { toBase64 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import type { AutocryptHint } from '../mailbox/summary.ts';
@@ -63,7 +64,7 @@ export function parseAutocrypt(value: string): AutocryptHint | null {
   // §2.1: unknown attributes not starting with "_" are critical: the whole header is ignored.
   for (const name of attributes.keys())
     if (!['addr', 'prefer-encrypt', 'keydata'].includes(name) && !name.startsWith('_')) return null;
-  const addr = attributes.get('addr')?.toLowerCase();
+  const addr = parseAddress(attributes.get('addr') ?? '');
   const keydata = attributes.get('keydata')?.replace(/\s+/g, '');
   if (!addr || !keydata || keydata.length > MAX_KEYDATA_CHARS) return null;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(keydata)) return null;

@@ -49,7 +49,6 @@ export {
   verifyDetached,
 } from './signatures.ts';
 export {
-  addressOf,
   type BaseVerdict,
   emptyVerdict,
   type HeaderName,

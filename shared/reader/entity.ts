@@ -3,7 +3,8 @@
 // Structure comes from shared/pgp/mime-slice.ts (exact bytes); words and addresses are decoded
 // by postal-mime's parsers.
 
-import { addressParser, decodeWords } from 'postal-mime';
+import { decodeWords } from 'postal-mime';
+import { mailboxesIn } from '../address.ts';
 import { type ContentType, parseContentType, type RawEntity, splitEntity } from '../pgp/mime-slice.ts';
 import type { MailAddress, MessageHeaders } from './types.ts';
 
@@ -83,14 +84,12 @@ function decodeExtended(value: string): string {
   }
 }
 
+/** Mailboxes with an address, as the field wrote it (shown to the reader; compared in normal form). */
 function mailboxes(value: string | undefined): MailAddress[] {
   if (!value) return [];
-  const out: MailAddress[] = [];
-  for (const a of addressParser(value, { flatten: true })) {
-    if (!a.address) continue;
-    out.push({ ...(a.name ? { name: a.name } : {}), address: a.address });
-  }
-  return out;
+  return mailboxesIn(value)
+    .filter((m) => m.address)
+    .map((m) => ({ ...(m.name ? { name: m.name } : {}), address: m.written }));
 }
 
 /** The headers of a message (the mail itself, or a forwarded message/rfc822). */

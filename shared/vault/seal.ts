@@ -5,6 +5,7 @@
 
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { normalizeAddress } from '../address.ts';
 import { concatBytes, fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import {
@@ -59,7 +60,7 @@ function associatedData(kdf: VaultBlob['kdf'], address: string): Uint8Array {
     new Uint8Array([0]),
     utf8(kdfJson),
     new Uint8Array([0]),
-    utf8(address.toLowerCase()),
+    utf8(normalizeAddress(address)),
   );
 }
 
