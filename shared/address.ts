@@ -70,9 +70,14 @@ export function sameAddress(a: string, b: string): boolean {
   return normalizeAddress(a) === normalizeAddress(b);
 }
 
+/** A domain (a configured service domain, a URL's) in the normal form addresses use. */
+export function normalizeDomain(domain: string): string {
+  return normalizeAddress(domain);
+}
+
 /** The domain of an address, in normal form. */
 export function domainOf(address: string): string {
-  return normalizeAddress(address.slice(address.lastIndexOf('@') + 1));
+  return normalizeDomain(address.slice(address.lastIndexOf('@') + 1));
 }
 
 /** The part before the last `@`, in normal form. */

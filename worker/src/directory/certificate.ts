@@ -8,6 +8,7 @@
 // Only public openpgp.js API: Key.toPacketList, SignaturePacket.verify, PacketList, PublicKey.
 
 import * as openpgp from 'openpgp';
+import { normalizeAddress } from '../../../shared/address.ts';
 import { toHex } from '../../../shared/encoding.ts';
 import { FULL_CONFIG } from '../../../shared/pgp/config.ts';
 import { ApiError } from '../http/errors.ts';
@@ -280,7 +281,7 @@ export function assemble(parts: KeyParts, keepEmail: (email: string) => boolean)
   list.push(parts.primary, ...oldest(parts.revocations), ...newest(parts.direct));
   for (const u of parts.users.values()) {
     if (u.certifications.length === 0) continue;
-    if (!u.packet.email || !keepEmail(u.packet.email.toLowerCase())) continue;
+    if (!u.packet.email || !keepEmail(normalizeAddress(u.packet.email))) continue;
     list.push(u.packet, ...oldest(u.revocations), ...newest(u.certifications));
   }
   for (const s of parts.subkeys.values()) {

@@ -3,6 +3,7 @@
 // and cache invalidation. planPublish reads and checks and returns the statements; the publish
 // route runs them alone, registration inside its own batch.
 
+import { domainOf, localPartOf, normalizeDomain } from '../../../shared/address.ts';
 import type { PublishKeysRequest } from '../../../shared/api/directory.ts';
 import { equalBytes } from '../../../shared/encoding.ts';
 import { wkdHash } from '../../../shared/wkd/hash.ts';
@@ -117,8 +118,7 @@ export async function planPublish(
 
 /** WKD serves only the service domain's addresses (draft-koch-openpgp-webkey-service §3.1). */
 function wkdHashFor(env: Pick<Bindings, 'SERVICE_DOMAIN'>, address: string): string | null {
-  const domain = `@${env.SERVICE_DOMAIN.toLowerCase()}`;
-  return address.endsWith(domain) ? wkdHash(address.slice(0, -domain.length)) : null;
+  return domainOf(address) === normalizeDomain(env.SERVICE_DOMAIN) ? wkdHash(localPartOf(address)) : null;
 }
 
 /** The account has one current key: its addresses move to it, those it does not carry are released. */

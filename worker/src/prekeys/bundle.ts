@@ -6,6 +6,7 @@
 // one-time prekey is actually handed out (same batch, same transaction), so bundles without one
 // cost the target nothing and one noisy requester cannot spend another requester's handout.
 
+import { normalizeAddress } from '../../../shared/address.ts';
 import type { PrekeyBundle } from '../../../shared/api/directory.ts';
 import { toBase64Url } from '../../../shared/encoding.ts';
 import { newId } from '../auth/tokens.ts';
@@ -43,7 +44,7 @@ export async function fetchBundle(
   requester: string,
 ): Promise<{ bundle: PrekeyBundle } | { retryAfter: number }> {
   const db = env.DB;
-  const address = rawAddress.toLowerCase();
+  const address = normalizeAddress(rawAddress);
   const binding = await bindingByAddress(db, address);
   if (!binding) throw new ApiError(404, 'not_found', 'No key is published for this address.');
   const [identity, spk] = await Promise.all([

@@ -3,6 +3,7 @@
 // message bytes are kept exactly as they came.
 
 import type { Context } from 'hono';
+import { uniqueAddresses } from '../../../shared/address.ts';
 import { MAX_RELAY_META_BYTES, RELAY_REQUEST_TYPE, RelayRequestMeta } from '../../../shared/api/relay.ts';
 import { fromUtf8 } from '../../../shared/encoding.ts';
 import { HEADER_LENGTH, TAG_LENGTH } from '../../../shared/relay/index.ts';
@@ -50,11 +51,7 @@ export async function readSendRequest(
   }
   const message = body.subarray(4 + metaLength);
   if (message.length === 0) throw new ApiError(400, 'invalid_request', 'The request carries no message.');
-  const seen = new Set<string>();
-  for (const to of parsed.data.to) {
-    if (seen.has(to.toLowerCase()))
-      throw new ApiError(400, 'duplicate_recipient', 'A recipient is listed twice.');
-    seen.add(to.toLowerCase());
-  }
+  if (uniqueAddresses(parsed.data.to).length !== parsed.data.to.length)
+    throw new ApiError(400, 'duplicate_recipient', 'A recipient is listed twice.');
   return { meta: parsed.data, message };
 }

@@ -6,7 +6,7 @@ export const MAIL_INTERVAL_MS = 60 * 60 * 1000;
 export const MAX_CODE_ATTEMPTS = 5;
 
 /**
- * Claims the address's one mail per hour; `address` is the limit key (mailLimitKey), so tagged
+ * Claims the address's one mail per hour; `address` is the limit key (limitKey in shared/address.ts), so tagged
  * and case variants share it. A single upsert both checks and records, so two concurrent
  * starts cannot both send. Returns the time the next mail is allowed when refused.
  */
