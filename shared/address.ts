@@ -10,9 +10,8 @@
 //   lowercased local part (draft-koch-openpgp-webkey-service §3.1). A `+tag` stays part of the
 //   identity; only limits count tagged variants as one mailbox (`limitKey`). U-labels are not
 //   mapped to A-labels: an address is compared in the form it is written.
-// Header fields are parsed by postal-mime's address parser (comments, groups, encoded words).
-
-import { addressParser } from 'postal-mime';
+// Header fields (From, To, user IDs) are read by address-fields.ts, through postal-mime's parser;
+// this module has no dependency, so the content script carries it within its size budget.
 
 /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets with its angle brackets. */
 export const MAX_ADDRESS_BYTES = 254;
@@ -96,79 +95,18 @@ export function limitKey(address: string): string {
   return `${plus > 0 ? local.slice(0, plus) : local}@${domainOf(address)}`;
 }
 
-/** Addresses in normal form, each once, in the order first given; what is no address is dropped. */
+/**
+ * Addresses in normal form, each once, in the order first given; empty entries are dropped. Text
+ * that is no address is kept (normalised), so the caller's own check refuses it rather than a
+ * recipient silently going missing.
+ */
 export function uniqueAddresses(list: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const a of list) {
-    const address = parseAddress(a);
+    const address = normalizeAddress(a);
     if (address) out.add(address);
   }
   return [...out];
-}
-
-/** One mailbox of an address header field. */
-export interface Mailbox {
-  /** The display name, decoded (RFC 2047); '' when there is none. */
-  name: string;
-  /** The address in normal form; '' when the mailbox has none that is an address here. */
-  address: string;
-  /** The address as the field wrote it (what must be echoed exactly, e.g. to a mail service). */
-  written: string;
-}
-
-type ParsedAddress = ReturnType<typeof addressParser>[number];
-
-const COMMENT = /\((?:[^()\\]|\\.)*\)/g;
-
-/** RFC 5322 §3.2.3: a dot-atom may stand between comments (CFWS); postal-mime leaves those inside <>. */
-function withoutComments(text: string): string {
-  let out = text;
-  for (let next = out.replace(COMMENT, ''); next !== out; next = out.replace(COMMENT, '')) out = next;
-  return out;
-}
-
-/** The mailboxes of postal-mime's parse, group members in place of their group (RFC 5322 §3.4). */
-export function mailboxesOf(list: readonly ParsedAddress[] | undefined): Mailbox[] {
-  const out: Mailbox[] = [];
-  for (const entry of list ?? []) {
-    for (const m of entry.group ?? [entry]) {
-      const written = m.address ?? '';
-      out.push({ name: m.name ?? '', address: parseAddress(withoutComments(written)) ?? '', written });
-    }
-  }
-  return out;
-}
-
-/** Every mailbox of an address field's value (From, To, Cc, a user ID). */
-export function mailboxesIn(field: string): Mailbox[] {
-  try {
-    return mailboxesOf(addressParser(field));
-  } catch {
-    return [];
-  }
-}
-
-/** The field's one mailbox, or null unless it holds exactly one entry, not a group, with an address. */
-export function singleMailbox(field: string): Mailbox | null {
-  let list: ParsedAddress[];
-  try {
-    list = addressParser(field);
-  } catch {
-    return null;
-  }
-  const only = list.length === 1 && !list[0]!.group ? mailboxesOf(list)[0] : undefined;
-  return only?.address ? only : null;
-}
-
-/**
- * The address of "Name <a@b>", "a@b (comment)" or "a@b" (an OpenPGP user ID, RFC 9580 §5.11, or a
- * From value) in normal form; '' when there is none or more than one, so an ambiguous text never
- * matches an address. Name-only fragments ("Smith, John <j@x>") do not count.
- */
-export function addressOf(text: string): string {
-  const found = new Set(mailboxesIn(text).map((m) => m.address));
-  found.delete('');
-  return found.size === 1 ? [...found][0]! : '';
 }
 
 /** Every address in running text (page text, a display name), in normal form and in order. */

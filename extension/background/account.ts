@@ -4,6 +4,7 @@
 // auth key goes to the server.
 
 import { z } from 'zod';
+import { normalizeAddress } from '../../shared/address.ts';
 import { fromServerKdf, toServerKdf } from '../../shared/api/kdf-params.ts';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { isNoiseError } from '../../shared/errors.ts';
@@ -178,12 +179,12 @@ export async function createAccount(
   progress: ProgressReport,
 ): Promise<{ record: VaultRecord; secrets: AccountSecrets }> {
   const api = server.api(args.serverUrl);
-  const address = args.address.toLowerCase();
+  const address = normalizeAddress(args.address);
   // Confirm the code first: a typo should not cost a key generation.
   const { proofToken } = await serverCall(args.serverUrl, () =>
     api.verification.confirm(args.verificationId, args.code),
   );
-  const inbox = args.claimInbox?.toLowerCase();
+  const inbox = args.claimInbox === undefined ? undefined : normalizeAddress(args.claimInbox);
   const identity = await generateIdentitySecrets(address, progress, inbox ? [inbox] : []);
   progress('kdf', 0, 100);
   const kdf = newKdfParams({ cost: VAULT_KDF_COST });
@@ -237,7 +238,7 @@ export async function restoreAccount(
   progress: ProgressReport,
 ): Promise<{ record: VaultRecord; secrets: AccountSecrets }> {
   const api = server.api(args.serverUrl);
-  const address = args.address.toLowerCase();
+  const address = normalizeAddress(args.address);
   progress('kdf', 0, 100);
   const kdf = fromServerKdf(await serverCall(args.serverUrl, () => api.kdfParams(address)));
   const keys = await derive(args.passphrase, kdf, progress);
@@ -312,7 +313,7 @@ export async function importPgpKey(
       info.weakness ?? 'This key cannot encrypt (revoked, expired or no encryption subkey).',
     );
   }
-  const emails = info.userIds.map((u) => u.email.toLowerCase());
+  const emails = info.userIds.map((u) => normalizeAddress(u.email));
   if (!secrets.addresses.some((a) => emails.includes(a))) {
     throw new ExtensionError('invalid_key', `The key has no user ID for ${secrets.addresses.join(', ')}.`);
   }

@@ -4,6 +4,7 @@
 // No plaintext leaves here except in the returned view, which only the read frame receives.
 
 import type { PrivateKey, PublicKey } from 'openpgp';
+import { normalizeAddress, uniqueAddresses } from '../../shared/address.ts';
 import { type ArmorKind, findArmor } from '../../shared/armor/index.ts';
 import { utf8 } from '../../shared/encoding.ts';
 import {
@@ -255,7 +256,7 @@ export async function keyStatuses(
   const contacts = await keys.contacts();
   return Promise.all(
     addresses.map(async (raw): Promise<KeyStatus> => {
-      const address = raw.toLowerCase();
+      const address = normalizeAddress(raw);
       const contact = contacts.find((c) => c.address === address);
       // Asked afresh: a changed identity must show before anything is sealed to it.
       const entry = await keys.lookup(address, { fresh: true }).catch(() => null);
@@ -340,7 +341,7 @@ export async function encryptCompose(
 ): Promise<Encrypted> {
   const secrets = await keys.secrets();
   if (!secrets) throw lockedError();
-  const all = [...new Set([...req.to, ...req.cc, ...req.bcc].map((a) => a.toLowerCase()))];
+  const all = uniqueAddresses([...req.to, ...req.cc, ...req.bcc]);
   if (all.length === 0) throw new NoiseError('invalid_argument', 'Add at least one recipient.');
   const statuses = await keyStatuses(all, keys);
   const missing = statuses.filter((s) => s.kind === 'none').map((s) => s.address);

@@ -3,6 +3,7 @@
 // time, and prekey bundles for sealing, which spend one one-time prekey each (so only fetched to
 // encrypt to a recipient, never to read). Nothing is published: 404 is "no key".
 
+import { normalizeAddress } from '../../shared/address.ts';
 import { type ApiClient, isApiClientError } from '../../shared/api/client.ts';
 import { fromBase64Url } from '../../shared/encoding.ts';
 import { fingerprintHex, type RecipientBundle, verifyIdentityAsync } from '../../shared/envelope/index.ts';
@@ -43,10 +44,10 @@ export function createDirectoryLookups(
     return { entry: { fingerprint, openpgpKey, envelope }, envelopeFingerprint };
   }
 
-  // Answers (and lookups in flight) per lowercased address; failures and 404s are not kept.
+  // Answers (and lookups in flight) per address in normal form; failures and 404s are not kept.
   const answers = new Map<string, { at: number; answer: Promise<LookupAnswer | null> }>();
   function lookupOnce(address: string, fresh = false): Promise<LookupAnswer | null> {
-    const key = address.toLowerCase();
+    const key = normalizeAddress(address);
     const held = answers.get(key);
     if (!fresh && held && now() - held.at < LOOKUP_REUSE_MS) return held.answer;
     const answer = fetchLookup(key);

@@ -4,7 +4,7 @@
 // of the header (§2.1) that inbound mail uses for its key hints.
 
 import { PacketList, type PublicKey } from 'openpgp';
-import { parseAddress } from '../address.ts';
+import { isAddress, parseAddress } from '../address.ts';
 import { toBase64 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import type { AutocryptHint } from '../mailbox/summary.ts';
@@ -45,8 +45,7 @@ function folded(bytes: Uint8Array): string {
 
 /** §2.1 the header value: `addr=…; prefer-encrypt=mutual; keydata=…` (folded). */
 export async function autocryptHeader(input: KeyInput, addr: string): Promise<readonly [string, string]> {
-  if (!/^[^\s;=<>]+@[^\s;=<>]+$/.test(addr))
-    throw new NoiseError('invalid_argument', 'autocrypt: not an address');
+  if (!isAddress(addr)) throw new NoiseError('invalid_argument', 'autocrypt: not an address');
   const keydata = await minimalKey(input, addr);
   return ['Autocrypt', `addr=${addr}; prefer-encrypt=mutual; keydata=${folded(keydata)}`] as const;
 }

@@ -10,6 +10,7 @@ import {
   readPrivateKey,
   type Subkey,
 } from 'openpgp';
+import { addressOf, mailboxesIn } from '../address-fields.ts';
 import { NoiseError } from '../errors.ts';
 import { FULL_CONFIG, PGP_CONFIG, RANDOM_PASSPHRASE_CONFIG } from './config.ts';
 import { weaknessOf } from './policy.ts';
@@ -145,10 +146,8 @@ async function succeeds(p: Promise<unknown>): Promise<boolean> {
 
 function parseUserId(raw: string, name?: string, email?: string): UserIdInfo {
   if (email !== undefined || name !== undefined) return { raw, name: name ?? '', email: email ?? '' };
-  const m = /^(.*?)\s*<([^<>]+)>\s*$/.exec(raw);
-  return m
-    ? { raw, name: m[1] ?? '', email: m[2] ?? '' }
-    : { raw, name: '', email: raw.includes('@') ? raw : '' };
+  const address = addressOf(raw);
+  return { raw, name: mailboxesIn(raw).find((m) => m.address === address)?.name ?? '', email: address };
 }
 
 export async function readKeyInfo(input: KeyInput): Promise<KeyInfo> {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addressOf } from '../address.ts';
+import { addressOf } from '../address-fields.ts';
 import { fromUtf8, utf8 } from '../encoding.ts';
 import { nestedCryptoParts, parseContentType, splitEntity, splitMultipart } from './mime-slice.ts';
 import { emptyVerdict, userIdsContainAddress, withFrom } from './verdict.ts';

@@ -2,7 +2,7 @@
 // Shared by OpenPGP and the native envelope; formats add their own fields through `Verdict<X>`.
 // "Johnny, you are fired" (USENIX Security 2019): a verdict must say what it covers and who signed.
 
-import { addressOf } from '../address.ts';
+import { addressOf } from '../address-fields.ts';
 
 export type SignatureStatus = 'valid' | 'invalid' | 'unknown_key';
 

@@ -4,7 +4,7 @@
 // by postal-mime's parsers.
 
 import { decodeWords } from 'postal-mime';
-import { mailboxesIn } from '../address.ts';
+import { mailboxesIn } from '../address-fields.ts';
 import { type ContentType, parseContentType, type RawEntity, splitEntity } from '../pgp/mime-slice.ts';
 import type { MailAddress, MessageHeaders } from './types.ts';
 

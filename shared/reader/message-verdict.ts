@@ -1,7 +1,7 @@
 // One verdict for a whole mail, from what each part's own layers did (docs/verdicts.md). Every
 // field is derived from the parts; nothing is taken from a wrapper's claim.
 
-import { addressOf } from '../address.ts';
+import { addressOf } from '../address-fields.ts';
 import {
   emptyVerdict,
   type HeaderName,

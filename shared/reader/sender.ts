@@ -3,7 +3,8 @@
 // with a From of two mailboxes, two From fields, and a display name that is itself an address:
 // each makes the sender ambiguous, so no signature can be "by the sender" (docs/verdicts.md).
 
-import { addressesIn, addressOf, normalizeAddress } from '../address.ts';
+import { addressesIn, normalizeAddress } from '../address.ts';
+import { addressOf } from '../address-fields.ts';
 import type { MessageHeaders, VerdictWarning } from './types.ts';
 
 export interface SenderCheck {

@@ -3,7 +3,7 @@
 // in memory from the parsed message and sealed at once; never stored or logged as it is.
 
 import type { Email } from 'postal-mime';
-import { type Mailbox, mailboxesOf } from '../../../shared/address.ts';
+import { type Mailbox, mailboxesOf } from '../../../shared/address-fields.ts';
 import { findArmor } from '../../../shared/armor/index.ts';
 import type { ArrivalEncryption, Summary, SummaryAddress } from '../../../shared/mailbox/summary.ts';
 import { encodeSummary, snippetOf, threadIdOf } from '../../../shared/mailbox/summary.ts';

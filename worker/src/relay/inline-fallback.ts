@@ -6,7 +6,8 @@
 // recipients go as Bcc. Built from the already-parsed message; nothing is decrypted.
 
 import type { Email } from 'postal-mime';
-import { mailboxesOf, normalizeAddress } from '../../../shared/address.ts';
+import { normalizeAddress } from '../../../shared/address.ts';
+import { mailboxesOf } from '../../../shared/address-fields.ts';
 
 const ARMOR = '-----BEGIN PGP MESSAGE-----';
 /** Email Service's allowlist has these threading headers (reference, "Email headers"). */

@@ -6,7 +6,8 @@
 // Error messages never quote the message: in sealed mode it is plaintext.
 
 import PostalMime, { type Email } from 'postal-mime';
-import { sameAddress, singleMailbox } from '../../../shared/address.ts';
+import { sameAddress } from '../../../shared/address.ts';
+import { singleMailbox } from '../../../shared/address-fields.ts';
 import type { RelayMode } from '../../../shared/api/relay.ts';
 import { ApiError } from '../http/errors.ts';
 import { arrivalEncryption } from '../inbound/summary-of.ts';
