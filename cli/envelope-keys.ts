@@ -12,20 +12,24 @@
 
 import { z } from 'zod';
 import { EnvelopeIdentity, SignedPrekey } from '../shared/api/directory.ts';
-import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../shared/encoding.ts';
+import { fromUtf8, utf8 } from '../shared/encoding.ts';
 import {
+  type BundleJson,
+  bundleFromJson,
   fingerprintHex,
   generateIdentity,
   generateSignedPrekey,
   type IdentitySecret,
   identitySecretFromJson,
   identitySecretToJson,
+  identityToJson,
   publicIdentity,
   publicSignedPrekey,
   type RecipientBundle,
   type SignedPrekeySecret,
   signedPrekeySecretFromJson,
   signedPrekeySecretToJson,
+  signedPrekeyToJson,
   verifyIdentity,
   verifySignedPrekey,
 } from '../shared/envelope/index.ts';
@@ -102,17 +106,8 @@ export async function generateEnvelopeIdentity(
     address,
     deviceId: '',
     fingerprint,
-    identity: {
-      signingKey: toBase64Url(pub.signingKey),
-      dhKey: toBase64Url(pub.dhKey),
-      dhKeySignature: toBase64Url(pub.dhKeySignature),
-    },
-    signedPrekey: {
-      id: spkPub.id,
-      createdAt: spkPub.createdAt,
-      publicKey: toBase64Url(spkPub.publicKey),
-      signature: toBase64Url(spkPub.signature),
-    },
+    identity: identityToJson(pub),
+    signedPrekey: signedPrekeyToJson(spkPub),
   };
   const contents = utf8(
     JSON.stringify({ identity: identitySecretToJson(identity), signedPrekey: signedPrekeySecretToJson(spk) }),
@@ -164,32 +159,16 @@ export async function openEnvelopeIdentity(text: string, passphrase: string): Pr
   };
 }
 
-/** A recipient bundle from the directory's JSON shapes, signatures checked (spec §2.2, §2.3). */
-export function bundleFromJson(json: {
-  address: string;
-  deviceId?: string;
-  identity: z.infer<typeof EnvelopeIdentity>;
-  signedPrekey: z.infer<typeof SignedPrekey>;
-  oneTimePrekey?: { id: number; publicKey: string } | null;
-}): RecipientBundle {
-  const identity = {
-    signingKey: fromBase64Url(json.identity.signingKey),
-    dhKey: fromBase64Url(json.identity.dhKey),
-    dhKeySignature: fromBase64Url(json.identity.dhKeySignature),
-  };
-  const signedPrekey = {
-    id: json.signedPrekey.id,
-    createdAt: json.signedPrekey.createdAt,
-    publicKey: fromBase64Url(json.signedPrekey.publicKey),
-    signature: fromBase64Url(json.signedPrekey.signature),
-  };
-  if (!verifyIdentity(identity) || !verifySignedPrekey(identity.signingKey, signedPrekey)) {
+/** A recipient bundle from its JSON form, signatures checked here for a clear exit (spec §2.2, §2.3). */
+export function checkedBundle(json: BundleJson): RecipientBundle {
+  const bundle = bundleFromJson(json);
+  if (
+    !verifyIdentity(bundle.identity) ||
+    !verifySignedPrekey(bundle.identity.signingKey, bundle.signedPrekey)
+  ) {
     throw new CliError(EXIT.tampered, `envelope keys of ${json.address}: signature check failed`);
   }
-  const opk = json.oneTimePrekey
-    ? { id: json.oneTimePrekey.id, publicKey: fromBase64Url(json.oneTimePrekey.publicKey) }
-    : null;
-  return { address: json.address, deviceId: json.deviceId ?? '', identity, signedPrekey, oneTimePrekey: opk };
+  return bundle;
 }
 
 export function readEnvelopePublicFile(text: string): RecipientBundle {
@@ -198,5 +177,5 @@ export function readEnvelopePublicFile(text: string): RecipientBundle {
   const parsed = PublicFile.safeParse(json?.type === 'noise-envelope-secret' ? json.bundle : json);
   if (!parsed.success)
     throw new CliError(EXIT.malformed, 'envelope public key file: not a noise-envelope-public file');
-  return bundleFromJson(parsed.data);
+  return checkedBundle(parsed.data);
 }

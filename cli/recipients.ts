@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { isAddress } from '../shared/address.ts';
 import { apiClient } from '../shared/api/client.ts';
 import type { RecipientBundle } from '../shared/envelope/index.ts';
-import { bundleFromJson, isEnvelopeKeyText, readEnvelopePublicFile } from './envelope-keys.ts';
+import { checkedBundle, isEnvelopeKeyText, readEnvelopePublicFile } from './envelope-keys.ts';
 import { CliError, EXIT, UsageError } from './exit-codes.ts';
 import { readText } from './io.ts';
 
@@ -54,7 +54,7 @@ export async function envelopeRecipients(
     const client = apiClient({ baseUrl: needDirectory(directory, t) }).directory;
     // One fetch hands out one one-time prekey (X3DH DH4) when the recipient has any left.
     const bundle = await client.fetchBundle(t);
-    bundles.push(bundleFromJson(bundle));
+    bundles.push(checkedBundle(bundle));
   }
   return bundles;
 }

@@ -25,6 +25,7 @@ import {
   type SignedPrekeySecret,
   signedPrekeySecretToJson,
 } from '../../shared/envelope/index.ts';
+import { identityToJson, signedPrekeyToJson } from '../../shared/envelope/public-json.ts';
 import { generateKey, unlockPrivateKey } from '../../shared/pgp/index.ts';
 import type { BenchKeys } from '../child.ts';
 import { bundle, exec, type Sample as MeasuredSample, measured } from '../measure.ts';
@@ -68,17 +69,8 @@ async function makeKeys(dir: string): Promise<string> {
       alice: alicePartyJson,
       bob: bobPartyJson,
       bobBundle: {
-        identity: {
-          signingKey: toBase64Url(bobIdentity.signingKey),
-          dhKey: toBase64Url(bobIdentity.dhKey),
-          dhKeySignature: toBase64Url(bobIdentity.dhKeySignature),
-        },
-        signedPrekey: {
-          id: bobSpk.id,
-          createdAt: bobSpk.createdAt,
-          publicKey: toBase64Url(bobSpk.publicKey),
-          signature: toBase64Url(bobSpk.signature),
-        },
+        identity: identityToJson(bobIdentity),
+        signedPrekey: signedPrekeyToJson(bobSpk),
       },
     },
     aes: {

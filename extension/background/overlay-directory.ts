@@ -5,8 +5,13 @@
 
 import { normalizeAddress } from '../../shared/address.ts';
 import { type ApiClient, isApiClientError } from '../../shared/api/client.ts';
-import { fromBase64Url } from '../../shared/encoding.ts';
-import { fingerprintHex, type RecipientBundle, verifyIdentityAsync } from '../../shared/envelope/index.ts';
+import {
+  bundleFromJson,
+  fingerprintHex,
+  identityFromJson,
+  type RecipientBundle,
+  verifyIdentityAsync,
+} from '../../shared/envelope/index.ts';
 import type { DirectoryEntry } from './overlay-crypto.ts';
 
 /**
@@ -32,11 +37,7 @@ export function createDirectoryLookups(
     const { fingerprint, openpgpKey, envelope, envelopeIdentity } = found;
     let envelopeFingerprint: string | null = null;
     if (envelopeIdentity) {
-      const identity = {
-        signingKey: fromBase64Url(envelopeIdentity.signingKey),
-        dhKey: fromBase64Url(envelopeIdentity.dhKey),
-        dhKeySignature: fromBase64Url(envelopeIdentity.dhKeySignature),
-      };
+      const identity = identityFromJson(envelopeIdentity);
       // envelope-v1: the identity's DH key must carry its signing key's signature; an identity
       // that fails is not bound to the address at all. (verifyIdentity, through WebCrypto.)
       if (await verifyIdentityAsync(identity)) envelopeFingerprint = fingerprintHex(identity);
@@ -84,24 +85,7 @@ export function createDirectoryLookups(
         if (isApiClientError(e) && e.status === 404) return null;
         throw e;
       }
-      return {
-        address: b.address,
-        deviceId: '',
-        identity: {
-          signingKey: fromBase64Url(b.identity.signingKey),
-          dhKey: fromBase64Url(b.identity.dhKey),
-          dhKeySignature: fromBase64Url(b.identity.dhKeySignature),
-        },
-        signedPrekey: {
-          id: b.signedPrekey.id,
-          createdAt: b.signedPrekey.createdAt,
-          publicKey: fromBase64Url(b.signedPrekey.publicKey),
-          signature: fromBase64Url(b.signedPrekey.signature),
-        },
-        oneTimePrekey: b.oneTimePrekey
-          ? { id: b.oneTimePrekey.id, publicKey: fromBase64Url(b.oneTimePrekey.publicKey) }
-          : null,
-      };
+      return bundleFromJson(b);
     },
   };
 }

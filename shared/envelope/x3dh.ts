@@ -8,20 +8,9 @@ import { type ErrorCode, NoiseError } from '../errors.ts';
 import { aesGcmOpen, aesGcmSeal, importAesKey, NONCE_LENGTH } from './aead.ts';
 import { abytes } from './assert.ts';
 import { x25519Dh, x25519PublicKey } from './curves.ts';
-import type { PublicIdentity, PublicOneTimePrekey, PublicSignedPrekey } from './identity.ts';
+import type { PublicIdentity, RecipientBundle } from './identity.ts';
 import { identityKeyId, verifyIdentityAsync, verifySignedPrekeyAsync } from './keys.ts';
 import { LABEL_WRAP, LABEL_X3DH } from './labels.ts';
-
-/** What the directory publishes for one device of a recipient (issue 3 §5). */
-export interface RecipientBundle {
-  address: string;
-  /** '' when the account has a single device. */
-  deviceId: string;
-  identity: PublicIdentity;
-  signedPrekey: PublicSignedPrekey;
-  /** Absent when the directory ran out of one-time prekeys: X3DH then runs without DH4. */
-  oneTimePrekey?: PublicOneTimePrekey | null;
-}
 
 /** §5.3: one recipient entry as carried in the header. */
 export interface RecipientEntry {

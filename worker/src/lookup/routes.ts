@@ -4,7 +4,7 @@
 import { type Context, Hono } from 'hono';
 import { normalizeDomain } from '../../../shared/address.ts';
 import type { KeyLookupResponse } from '../../../shared/api/directory.ts';
-import { toBase64Url } from '../../../shared/encoding.ts';
+import { identityToJson } from '../../../shared/envelope/public-json.ts';
 import { bindingByWkdHash, keyByFingerprint } from '../directory/keys-table.ts';
 import { keyForAddress } from '../directory/openpgp-key.ts';
 import type { AppEnv } from '../env.ts';
@@ -70,11 +70,7 @@ function jsonLookup(c: Ctx, q: KeyQuery & { kind: 'email' | 'fpr' }): Promise<Re
       openpgpKey: key.armoredKey,
       envelope,
       // Public data; publishKeys invalidates these cache entries when the identity changes.
-      envelopeIdentity: identity && {
-        signingKey: toBase64Url(identity.signingKey),
-        dhKey: toBase64Url(identity.dhKey),
-        dhKeySignature: toBase64Url(identity.dhKeySignature),
-      },
+      envelopeIdentity: identity && identityToJson(identity),
     };
     return found.key.viaSubkey ? uncacheable(Response.json(body)) : Response.json(body);
   });

@@ -8,7 +8,11 @@
 
 import { normalizeAddress } from '../../../shared/address.ts';
 import type { PrekeyBundle } from '../../../shared/api/directory.ts';
-import { toBase64Url } from '../../../shared/encoding.ts';
+import {
+  identityToJson,
+  oneTimePrekeyToJson,
+  signedPrekeyToJson,
+} from '../../../shared/envelope/public-json.ts';
 import { newId } from '../auth/tokens.ts';
 import { bindingByAddress } from '../directory/keys-table.ts';
 import type { Bindings } from '../env.ts';
@@ -73,18 +77,11 @@ export async function fetchBundle(
   return {
     bundle: {
       address,
-      identity: {
-        signingKey: toBase64Url(identity.signingKey),
-        dhKey: toBase64Url(identity.dhKey),
-        dhKeySignature: toBase64Url(identity.dhKeySignature),
-      },
-      signedPrekey: {
-        id: spk.id,
-        createdAt: spk.createdAt,
-        publicKey: toBase64Url(spk.publicKey),
-        signature: toBase64Url(spk.signature),
-      },
-      oneTimePrekey: taken ? { id: taken.id, publicKey: toBase64Url(takenBytes(taken.public_key)) } : null,
+      identity: identityToJson(identity),
+      signedPrekey: signedPrekeyToJson(spk),
+      oneTimePrekey: taken
+        ? oneTimePrekeyToJson({ id: taken.id, publicKey: takenBytes(taken.public_key) })
+        : null,
       noOneTimePrekey: !taken,
       remaining,
     },
