@@ -4,16 +4,7 @@
 
 import { z } from 'zod';
 import { isAddress } from '../address.ts';
-import { PublishKeysRequest } from './directory.ts';
-
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
-function b64uBytes(bytes: number) {
-  return z
-    .string()
-    .length(Math.ceil((bytes * 4) / 3))
-    .regex(BASE64URL, 'base64url');
-}
+import { BASE64URL, b64uBytes, PublishKeysRequest } from './directory.ts';
 
 /** Encrypted vault limit: 1 MiB of ciphertext, i.e. its base64url length. */
 export const VAULT_MAX_BYTES = 1024 * 1024;

@@ -20,7 +20,8 @@
 import { z } from 'zod';
 import { isAddress } from '../address.ts';
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** RFC 4648 §5 alphabet, no padding. */
+export const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /** base64url of exactly `bytes` bytes (no padding). */
 export function b64uBytes(bytes: number) {

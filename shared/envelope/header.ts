@@ -3,7 +3,7 @@
 // behind our magic prefix is 'unsupported'.
 
 import { isAddress } from '../address.ts';
-import { concatBytes, fromUtf8, toHex, u32be, u64be, utf8 } from '../encoding.ts';
+import { concatBytes, fromUtf8, lp8, toHex, u32be, u64be, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { isDeviceId } from './assert.ts';
 import type { PublicIdentity } from './identity.ts';
@@ -28,11 +28,6 @@ export interface EnvelopeHeader {
   senderAddress: string;
   sender: PublicIdentity;
   entries: RecipientEntry[];
-}
-
-function lp8(text: string): Uint8Array {
-  const bytes = utf8(text);
-  return concatBytes(new Uint8Array([bytes.length]), bytes);
 }
 
 function encodeEntry(e: RecipientEntry): Uint8Array {

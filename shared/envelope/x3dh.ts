@@ -3,7 +3,7 @@
 
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, u32be, utf8 } from '../encoding.ts';
+import { concatBytes, lp8, u32be, utf8 } from '../encoding.ts';
 import { type ErrorCode, NoiseError } from '../errors.ts';
 import { aesGcmOpen, aesGcmSeal, importAesKey, NONCE_LENGTH } from './aead.ts';
 import { abytes } from './assert.ts';
@@ -56,11 +56,6 @@ export function deriveSharedKey(dhOutputs: Uint8Array[]): Uint8Array {
   ikm.fill(0);
   for (const d of dhOutputs) d.fill(0);
   return sk;
-}
-
-function lp8(text: string): Uint8Array {
-  const bytes = utf8(text);
-  return concatBytes(new Uint8Array([bytes.length]), bytes);
 }
 
 /** §3.3: the AD binds both identities (signing and DH keys), both addresses and the whole entry. */

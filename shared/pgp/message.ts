@@ -21,7 +21,7 @@ import {
   SymmetricallyEncryptedDataPacket,
   verify,
 } from 'openpgp';
-import { concatBytes, fromUtf8, utf8 } from '../encoding.ts';
+import { concatBytes, fromUtf8, latin1, utf8 } from '../encoding.ts';
 import { isNoiseError, NoiseError } from '../errors.ts';
 import { PGP_CONFIG } from './config.ts';
 import { assertEncryptionKey, type KeyInput } from './keys.ts';
@@ -206,7 +206,7 @@ async function parse(input: Input, armoredStream: boolean): Promise<Message<neve
       return (await readMessage({ armoredMessage: input, config: PGP_CONFIG })) as never;
     if (input instanceof Uint8Array) {
       // Armored text handed over as bytes is accepted too.
-      const looksArmored = input.length > 10 && String.fromCharCode(...input.subarray(0, 5)) === '-----';
+      const looksArmored = input.length > 10 && latin1(input.subarray(0, 5)) === '-----';
       return looksArmored
         ? ((await readMessage({ armoredMessage: fromUtf8(input), config: PGP_CONFIG })) as never)
         : ((await readMessage({ binaryMessage: input, config: PGP_CONFIG })) as never);
