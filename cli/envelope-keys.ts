@@ -16,17 +16,16 @@ import { fromUtf8, utf8 } from '../shared/encoding.ts';
 import {
   type BundleJson,
   bundleFromJson,
+  type EnvelopeSender,
   fingerprintHex,
   generateIdentity,
   generateSignedPrekey,
-  type IdentitySecret,
   identitySecretFromJson,
   identitySecretToJson,
   identityToJson,
   publicIdentity,
   publicSignedPrekey,
   type RecipientBundle,
-  type SignedPrekeySecret,
   signedPrekeySecretFromJson,
   signedPrekeySecretToJson,
   signedPrekeyToJson,
@@ -70,13 +69,8 @@ const SecretFile = z.strictObject({
   vault: z.unknown(),
 });
 
-/** The private keys of one envelope identity, opened from its vault. */
-export interface EnvelopeIdentityKeys {
-  address: string;
-  deviceId: string;
-  identity: IdentitySecret;
-  signedPrekey: SignedPrekeySecret;
-}
+/** The private keys of one envelope identity, opened from its vault: what sealing as it takes. */
+export type EnvelopeIdentityKeys = EnvelopeSender;
 
 function parseJson(text: string, what: string): unknown {
   try {
