@@ -26,7 +26,7 @@ import { startWorker } from '../../e2e/harness/worker.ts';
 import { type AccountProfile, createAccount, launchProfile } from '../../e2e/overlays/profiles.ts';
 import { addGmailMessage } from '../../e2e/overlays/scene.ts';
 import { startWebmail, type Webmail } from '../../e2e/webmail/server.ts';
-import { encryptMessage } from '../../shared/pgp/message.ts';
+import { encryptMessage } from '../../shared/pgp/encrypt.ts';
 
 const SCAN_ENTRY = `
 import { scanBlocks, scanComposers } from ${JSON.stringify(new URL('../../extension/overlay/scan.ts', import.meta.url).pathname)};

@@ -16,8 +16,8 @@ import {
   signedPrekeySecretFromJson,
 } from '../../shared/envelope/index.ts';
 import { NoiseError } from '../../shared/errors.ts';
+import { encryptMessage } from '../../shared/pgp/encrypt.ts';
 import { readKeyInfo, readPublicKey, unlockPrivateKey } from '../../shared/pgp/keys.ts';
-import { encryptMessage } from '../../shared/pgp/message.ts';
 import { buildInnerEntity, type MailAttachment } from '../../shared/pgp/mime-build.ts';
 import { type EnvelopeKeys, readMessage } from '../../shared/reader/index.ts';
 import type { KeyStatus, ReadView } from '../overlay/protocol.ts';

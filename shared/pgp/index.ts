@@ -1,6 +1,7 @@
 // The public API of shared/pgp. Everything else in the folder is internal.
 export type { PrivateKey, PublicKey } from 'openpgp';
 export { PGP_CONFIG } from './config.ts';
+export { type EncryptOptions, encryptMessage, encryptStream } from './encrypt.ts';
 export { type HtmlContentReport, htmlToText, scanHtmlContent } from './html-body.ts';
 export {
   assertEncryptionKey,
@@ -27,9 +28,6 @@ export {
   type DecryptStreamResult,
   decryptMessage,
   decryptStream,
-  type EncryptOptions,
-  encryptMessage,
-  encryptStream,
 } from './message.ts';
 export {
   buildEncryptedMime,

@@ -5,8 +5,8 @@ import type { PrivateKey } from 'openpgp';
 import { domainOf, isAddress } from '../address.ts';
 import { toBase64, toBase64Url, toHex, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
+import { encryptMessage } from './encrypt.ts';
 import type { KeyInput } from './keys.ts';
-import { encryptMessage } from './message.ts';
 import { signDetached } from './signatures.ts';
 
 export interface MailAddress {
