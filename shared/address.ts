@@ -24,10 +24,8 @@ const DOT_ATOM = `(?:${ATEXT})+(?:\\.(?:${ATEXT})+)*`;
 // A label: letters, digits and inner hyphens (RFC 5321 §4.1.2 Let-dig / Ldh-str), or U-label text.
 const LETDIG = '[A-Za-z0-9]|[^\\x00-\\x7F\\p{Z}\\p{C}\\p{P}\\p{S}]';
 const LABEL = `(?:${LETDIG})(?:(?:${LETDIG}|-){0,61}(?:${LETDIG}))?`;
-const ASCII_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 
 const ADDRESS = new RegExp(`^${DOT_ATOM}@${LABEL}(?:\\.${LABEL})*$`, 'u');
-const ASCII_DOMAIN = new RegExp(`@${ASCII_LABEL}(?:\\.${ASCII_LABEL})*$`);
 /** In running text an address needs a dotted domain: `@media` or `a@b` in prose are not mail. */
 const ADDRESS_IN_TOKEN = new RegExp(`${DOT_ATOM}@${LABEL}(?:\\.${LABEL})+`, 'u');
 /** What never stands in an address outside quotes (RFC 5322 §3.2.3 specials and space). */
@@ -37,20 +35,19 @@ const MAX_TOKEN = 1024;
 
 const encoder = new TextEncoder();
 
-export interface AddressRules {
-  /** Only an LDH (ASCII) domain: where mail must go out without SMTPUTF8 (RFC 6531). */
-  asciiDomain?: boolean;
-}
-
 /** Whether `text` is one address (no display name, no surrounding space). */
-export function isAddress(text: string, rules: AddressRules = {}): boolean {
-  if (text.length > MAX_ADDRESS_BYTES || !ADDRESS.test(text)) return false;
-  if (rules.asciiDomain && !ASCII_DOMAIN.test(text)) return false;
-  const bytes = encoder.encode(text).length;
+export function isAddress(text: string): boolean {
   return (
-    bytes <= MAX_ADDRESS_BYTES &&
+    text.length <= MAX_ADDRESS_BYTES &&
+    ADDRESS.test(text) &&
+    encoder.encode(text).length <= MAX_ADDRESS_BYTES &&
     encoder.encode(text.slice(0, text.lastIndexOf('@'))).length <= MAX_LOCAL_BYTES
   );
+}
+
+/** An address whose domain is LDH (ASCII): what mail can go to without SMTPUTF8 (RFC 6531). */
+export function hasAsciiDomain(address: string): boolean {
+  return /@[A-Za-z0-9.-]+$/.test(address);
 }
 
 /** The normal form of an address (see the top of this file); it does not check the address. */

@@ -3,7 +3,7 @@
 // unknown fields are refused. The Worker validates requests, the client validates responses.
 
 import { z } from 'zod';
-import { isAddress } from '../address.ts';
+import { hasAsciiDomain, isAddress } from '../address.ts';
 import { BASE64URL, b64uBytes, PublishKeysRequest } from './directory.ts';
 
 /** Encrypted vault limit: 1 MiB of ciphertext, i.e. its base64url length. */
@@ -15,7 +15,7 @@ export const AccountAddress = z
   .string()
   .min(3)
   .max(254)
-  .refine((a) => isAddress(a, { asciiDomain: true }), 'address');
+  .refine((a) => isAddress(a) && hasAsciiDomain(a), 'address');
 
 /**
  * Argon2id parameters (RFC 9106 §4, second recommended option: t=3, p=4, m=64 MiB). They are
