@@ -16,7 +16,8 @@ import {
   newKdfParams,
 } from '../../shared/kdf/passphrase.ts';
 import { RANDOM_PASSPHRASE_CONFIG } from '../../shared/pgp/config.ts';
-import { revokeKey, unlockPrivateKey } from '../../shared/pgp/keys.ts';
+import { unlockPrivateKey } from '../../shared/pgp/keys.ts';
+import { revokeKey } from '../../shared/pgp/revocation.ts';
 import {
   decodeVault,
   encodeVault,

@@ -12,11 +12,8 @@ export {
   type KeyInput,
   type KeyPartInfo,
   publicKeyOf,
-  type RevocationReason,
   readKeyInfo,
   readPublicKey,
-  revocationState,
-  revokeKey,
   type UserIdInfo,
   type UserIdInput,
   unlockPrivateKey,
@@ -39,6 +36,7 @@ export {
   type MailContent,
   type PgpMimeOptions,
 } from './mime-build.ts';
+export { type RevocationReason, revocationState, revokeKey } from './revocation.ts';
 export {
   assertSigningKey,
   signCleartext,
