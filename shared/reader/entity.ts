@@ -5,6 +5,7 @@
 
 import { decodeWords } from 'postal-mime';
 import { mailboxesIn } from '../address-fields.ts';
+import { latin1 } from '../encoding.ts';
 import { type ContentType, parseContentType, type RawEntity, splitEntity } from '../pgp/mime-slice.ts';
 import type { MailAddress, MessageHeaders } from './types.ts';
 
@@ -120,7 +121,7 @@ export function fromFieldCount(raw: RawEntity): number {
  * that happens to start with "Word:" stays text.
  */
 export function looksLikeEntity(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 16384));
+  const head = latin1(bytes.subarray(0, 16384));
   const end = head.search(/\r?\n\r?\n/);
   if (end < 0) return false;
   const fields = head.slice(0, end);
