@@ -17,7 +17,7 @@ import { readAccountView, servedKey, viewAfterPublish } from '../transparency/ac
 import { logChangeStatements } from '../transparency/append.ts';
 import type { LogEnv } from '../transparency/log-keys.ts';
 import { runBatch } from './batch.ts';
-import { assemble, keyParts, mergeParts, withoutUnbound } from './certificate.ts';
+import { assemble, keyParts } from './certificate.ts';
 import { checkPublishable } from './checks.ts';
 import {
   type BindingRow,
@@ -31,6 +31,7 @@ import {
   verifiedAddresses,
 } from './keys-table.ts';
 import { appendLogStatement } from './log-table.ts';
+import { mergeParts, withoutUnbound } from './merge.ts';
 import { readPublicKey, storedForm, storedParts, validUserIds } from './openpgp-key.ts';
 
 /** Publishes per account: 10 at once, 10 an hour (registration's own publish aside). */
