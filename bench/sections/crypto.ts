@@ -1,4 +1,4 @@
-// Crypto benchmark (issue 2 §6): encrypt+sign and decrypt+verify of 1 MiB and 25 MiB, in the same
+// Crypto benchmark: encrypt+sign and decrypt+verify of 1 MiB and 25 MiB, in the same
 // run, by gpg 2.2 (`-z 0`), our OpenPGP (shared/pgp, openpgp.js streaming), our envelope
 // (shared/envelope streaming) and raw WebCrypto AES-256-GCM over the same bytes.
 //

@@ -1,4 +1,4 @@
-// Overlay benchmark (issue 5 §8), in real Chromium with the built extension:
+// Overlay benchmark, in real Chromium with the built extension:
 // - the content script's scan (scanBlocks + scanComposers, the code the content script runs)
 //   over a Gmail-shaped thread of 2,000 DOM nodes holding one armored block, bundled by esbuild
 //   and run in a plain page: median and p95 of 50 scans (target ≤ 5 ms);

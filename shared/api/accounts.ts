@@ -1,5 +1,5 @@
 // Request and response schemas of accounts, sessions, the vault and address verification
-// (issue 3 §2–3; docs/api.md). Byte fields are base64url without padding. Objects are strict:
+// (docs/api.md, Address verification to Vault). Byte fields are base64url without padding. Objects are strict:
 // unknown fields are refused. The Worker validates requests, the client validates responses.
 
 import { z } from 'zod';
