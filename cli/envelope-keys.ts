@@ -42,7 +42,7 @@ export type KdfStrength = 'default' | 'min' | 'weak';
  * `--kdf weak` (Argon2id with 64 KiB, one pass) makes offline guessing cheap: tests only, and only
  * with NOISE_ALLOW_WEAK_KDF=1, which is also needed to open such a file (shared/kdf allowWeakParams).
  */
-export function allowWeakKdf(): boolean {
+function allowWeakKdf(): boolean {
   return process.env.NOISE_ALLOW_WEAK_KDF === '1';
 }
 
@@ -70,7 +70,7 @@ const SecretFile = z.strictObject({
 });
 
 /** The private keys of one envelope identity, opened from its vault: what sealing as it takes. */
-export type EnvelopeIdentityKeys = EnvelopeSender;
+type EnvelopeIdentityKeys = EnvelopeSender;
 
 function parseJson(text: string, what: string): unknown {
   try {

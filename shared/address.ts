@@ -14,7 +14,7 @@
 // this module has no dependency, so the content script carries it within its size budget.
 
 /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets with its angle brackets. */
-export const MAX_ADDRESS_BYTES = 254;
+const MAX_ADDRESS_BYTES = 254;
 /** RFC 5321 §4.5.3.1.1. */
 const MAX_LOCAL_BYTES = 64;
 

@@ -13,9 +13,9 @@ import { passphrase, toJson, writeStdout } from '../io.ts';
 import { directoryUrl } from '../recipients.ts';
 import { fileSessionStore, readSessionFile, sessionPath } from '../session-file.ts';
 
-export const CLI_DEVICE_NAME = 'noise CLI';
+const CLI_DEVICE_NAME = 'noise CLI';
 
-export interface LoginArgs {
+interface LoginArgs {
   address: string | undefined;
   directory: string | undefined;
   session: string | undefined;

@@ -28,7 +28,7 @@ import { toJson, writeStdout } from '../io.ts';
 import { readState, writeState } from '../state-file.ts';
 import { downloadLeaves, pinnedLogKey } from './log-verify.ts';
 
-export interface LogWatchArgs {
+interface LogWatchArgs {
   address: string;
   directory: string;
   key: string | undefined;

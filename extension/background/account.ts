@@ -47,7 +47,6 @@ import { pushVault } from './vault-sync.ts';
  * there is no weaker development setting; the parameters still travel inside the vault blob.
  */
 export const VAULT_KDF_COST: KdfCost = KDF_DEFAULT_COST;
-export const DEV_KDF = VAULT_KDF_COST.m < KDF_DEFAULT_COST.m || VAULT_KDF_COST.t < KDF_DEFAULT_COST.t;
 
 export { DEVICE_NAME, toServerKdf };
 

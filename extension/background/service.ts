@@ -9,7 +9,6 @@ import type { VaultRecord } from '../store/schema.ts';
 import {
   type AccountSecrets,
   createAccount,
-  DEV_KDF,
   exportBackup,
   fetchPrekeyStock,
   importPgpKey,
@@ -76,7 +75,6 @@ export function createHandlers(
       attemptsLeft: FAILURES_BEFORE_LOCKOUT - guard.failures,
       progress,
       serverUrl: vault?.serverUrl ?? settings.serverUrl,
-      devKdf: DEV_KDF,
     };
   }
 

@@ -72,8 +72,6 @@ export const ConfirmVerificationResponse = z.strictObject({
 });
 export type ConfirmVerificationResponse = z.infer<typeof ConfirmVerificationResponse>;
 
-export const ConfirmLinkResponse = z.strictObject({ address: z.string(), confirmed: z.literal(true) });
-
 // --- Accounts and sessions -------------------------------------------------------------
 
 export const SessionTokens = z.strictObject({

@@ -15,7 +15,7 @@ export const MAGIC = concatBytes(utf8(LABEL_FORMAT), new Uint8Array([0]));
 export const HEADER_PREFIX_LENGTH = MAGIC.length + 4;
 /** §5.4 limits that keep a hostile header from costing much. */
 export const MAX_RECIPIENTS = 1024;
-export const MAX_HEADER_LENGTH = 512 * 1024;
+const MAX_HEADER_LENGTH = 512 * 1024;
 export const HEADER_MAC_LENGTH = 32;
 
 export interface EnvelopeHeader {

@@ -27,7 +27,7 @@ export interface RecipientEntry {
 }
 
 /** Who the entry binds: the sender's identity and address, and the envelope id. */
-export interface WrapContext {
+interface WrapContext {
   envelopeId: Uint8Array;
   senderAddress: string;
   sender: Pick<PublicIdentity, 'signingKey' | 'dhKey'>;
@@ -50,7 +50,7 @@ async function dh(
 }
 
 /** §3.2: SK = HKDF-SHA256(salt = 0^32, IKM = 0xFF^32 ‖ DH1 ‖ DH2 ‖ DH3 [‖ DH4], info = LABEL_X3DH). */
-export function deriveSharedKey(dhOutputs: Uint8Array[]): Uint8Array {
+function deriveSharedKey(dhOutputs: Uint8Array[]): Uint8Array {
   const ikm = concatBytes(FF_PREFIX, ...dhOutputs);
   const sk = hkdf(sha256, ikm, ZERO_SALT, utf8(LABEL_X3DH), 32);
   ikm.fill(0);
@@ -59,7 +59,7 @@ export function deriveSharedKey(dhOutputs: Uint8Array[]): Uint8Array {
 }
 
 /** §3.3: the AD binds both identities (signing and DH keys), both addresses and the whole entry. */
-export function wrapAssociatedData(
+function wrapAssociatedData(
   ctx: WrapContext,
   recipient: Pick<PublicIdentity, 'signingKey' | 'dhKey'>,
   entry: Omit<RecipientEntry, 'wrappedKey' | 'keyId'>,
@@ -137,7 +137,7 @@ export async function wrapForRecipient(
 }
 
 /** The recipient's private keys for one entry, already selected by id. */
-export interface UnwrapKeys {
+interface UnwrapKeys {
   identity: Pick<PublicIdentity, 'signingKey' | 'dhKey'>;
   identityDhSecret: Uint8Array;
   signedPrekeySecret: Uint8Array;

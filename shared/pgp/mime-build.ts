@@ -68,7 +68,7 @@ function randomToken(bytes: number): string {
 }
 
 /** RFC 5322 §3.3 date-time in UTC. */
-export function rfc5322Date(d: Date): string {
+function rfc5322Date(d: Date): string {
   return d.toUTCString().replace(/GMT$/, '+0000');
 }
 

@@ -134,7 +134,7 @@ function delimiterLine(
   return 'none';
 }
 
-export const CRYPTO_MULTIPARTS = new Set(['multipart/signed', 'multipart/encrypted']);
+const CRYPTO_MULTIPARTS = new Set(['multipart/signed', 'multipart/encrypted']);
 
 /**
  * Nested multipart/signed and multipart/encrypted entities below `entity` (not the entity itself),

@@ -68,13 +68,13 @@ export async function signatureVerdicts(
   return withFrom({ ...emptyVerdict('pgp'), signatures: out }, from).signatures;
 }
 
-export interface SignOnlyVerdictInput {
+interface SignOnlyVerdictInput {
   results: readonly VerificationResultLike[];
   keys: readonly PublicKey[];
   from?: string | null;
 }
 
-export async function signOnlyVerdict({ results, keys, from }: SignOnlyVerdictInput): Promise<Verdict> {
+async function signOnlyVerdict({ results, keys, from }: SignOnlyVerdictInput): Promise<Verdict> {
   const signatures = await signatureVerdicts(results, keys, from);
   return withFrom({ ...emptyVerdict('pgp'), signatures }, from);
 }
@@ -155,7 +155,7 @@ export async function signDetached(
   return { signature: signatureObject.armor(), hashAlgorithm };
 }
 
-export async function readDetachedSignature(signature: string | Uint8Array): Promise<Signature> {
+async function readDetachedSignature(signature: string | Uint8Array): Promise<Signature> {
   // RFC 3156 §5 signatures are armored, but arrive as bytes from a MIME part.
   if (signature instanceof Uint8Array && latin1(signature.subarray(0, 64)).trimStart().startsWith('-----')) {
     // Armor is ASCII; read byte for byte it cannot fail (a non-ASCII byte just makes it unreadable).

@@ -77,7 +77,7 @@ function signatureTimeWarnings(
     .map((s) => ({ code: 'signature_time' as const, signed: s.created!, date }));
 }
 
-export interface AssembledMail {
+interface AssembledMail {
   parts: ReadPart[];
   attachments: ReadAttachment[];
   verdict: MessageVerdict;

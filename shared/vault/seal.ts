@@ -18,8 +18,8 @@ import {
 } from '../kdf/passphrase.ts';
 import { generateRecoveryCode, normalizeRecoveryCode } from './recovery.ts';
 
-export const LABEL_VAULT = 'noise.email/vault/v1';
-export const LABEL_RECOVERY_KEY = 'noise.email/vault/v1/recovery-key';
+const LABEL_VAULT = 'noise.email/vault/v1';
+const LABEL_RECOVERY_KEY = 'noise.email/vault/v1/recovery-key';
 
 /** The recovery copy's key comes from the code by HKDF; the salt still makes each copy distinct. */
 export interface RecoveryKdfParams {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
-import { Fingerprint, Notice } from '../../ui/controls.tsx';
+import { Fingerprint } from '../../ui/controls.tsx';
 import { SecurityMarkPanel } from '../../ui/SecurityMark.tsx';
 import { CreateForm } from './CreateForm.tsx';
 import { RecoveryPanel } from './RecoveryPanel.tsx';
@@ -33,7 +33,6 @@ export function App() {
   return (
     <main>
       <h1>{t('onboardingHeading')}</h1>
-      {status.devKdf ? <Notice tone="warning">{t('devKdfNotice')}</Notice> : null}
       {view === 'choose' && (
         <section aria-labelledby="choose-h">
           <h2 id="choose-h">{t('chooseHeading')}</h2>

@@ -37,7 +37,6 @@ export function App() {
   return (
     <main>
       <h1>{t('optionsHeading')}</h1>
-      {status.devKdf ? <Notice tone="warning">{t('devKdfNotice')}</Notice> : null}
       {status.state === 'none' && (
         <p>
           {t('noAccount')} <a href={extensionUrl('/onboarding.html')}>{t('setUp')}</a>

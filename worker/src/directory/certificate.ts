@@ -18,7 +18,7 @@ const ALG = openpgp.enums.publicKey;
 type Sig = openpgp.SignaturePacket;
 
 /** Signatures of one kind one part keeps: the newest self-signatures, the oldest revocations. */
-export const KEPT_PER_KIND = 4;
+const KEPT_PER_KIND = 4;
 
 /** RFC 9580 §5.2.3.29 key flags. */
 const FLAG_CERTIFY = 0x01;

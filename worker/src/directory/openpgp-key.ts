@@ -26,7 +26,7 @@ export async function readPublicKey(input: string | Uint8Array): Promise<openpgp
   return key as openpgp.PublicKey;
 }
 
-export function emailOf(user: openpgp.User): string | null {
+function emailOf(user: openpgp.User): string | null {
   const email = user.userID?.email;
   return email ? normalizeAddress(email) : null;
 }

@@ -41,7 +41,7 @@ const MERGE_ATTEMPTS = 3;
 
 type DirectoryEnv = Pick<Bindings, 'DB'> & LogEnv;
 
-export interface PublishPlan {
+interface PublishPlan {
   statements: D1PreparedStatement[];
   change: DirectoryChange;
   result: { fingerprint: string; published: string[]; strippedSubkeys: string[] };

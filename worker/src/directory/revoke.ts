@@ -30,7 +30,7 @@ import { readPublicKey, storedForm, storedParts } from './openpgp-key.ts';
 import { checkPacketStream, packetTags, TAG, unarmorKey } from './packets.ts';
 
 /** Revocation uploads per account: 20 at once, 20 an hour (apart from publishing's limit). */
-export const REVOCATION_LIMIT = { capacity: 20, periodMs: HOUR_MS } as const;
+const REVOCATION_LIMIT = { capacity: 20, periodMs: HOUR_MS } as const;
 
 function notForThisAccount(): ApiError {
   return new ApiError(400, 'bad_signature', 'The revocation does not verify for any key of this account.');

@@ -8,7 +8,7 @@ import type { Header } from 'postal-mime';
 import { domainOf, normalizeDomain, parseAddress } from '../../../shared/address.ts';
 import { AuthResult, type AuthVerdicts } from '../../../shared/api/inbox.ts';
 
-export const CLOUDFLARE_AUTHSERV_ID = 'mx.cloudflare.net';
+const CLOUDFLARE_AUTHSERV_ID = 'mx.cloudflare.net';
 
 export type { AuthVerdicts };
 

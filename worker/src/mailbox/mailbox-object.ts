@@ -30,7 +30,7 @@ import {
   toMessageRow,
 } from './message-table.ts';
 
-export interface NewMessage {
+interface NewMessage {
   id: string;
   receivedAt: number;
   dedupe: string;
@@ -43,7 +43,7 @@ export interface NewMessage {
 export type Admission = 'ok' | 'duplicate' | 'full';
 
 /** A Sent copy the client sealed under the inbox key, with the id it drew (docs/api.md). */
-export interface SentCopy {
+interface SentCopy {
   id: string;
   at: number;
   summary: Uint8Array;

@@ -11,7 +11,7 @@ export function mailboxStub(env: Bindings, address: string): DurableObjectStub<M
 }
 
 /** Service inboxes of an account, other than `except`. */
-export async function otherInboxes(db: D1Database, accountId: string, except: string): Promise<string[]> {
+async function otherInboxes(db: D1Database, accountId: string, except: string): Promise<string[]> {
   const r = await db
     .prepare(`SELECT address FROM addresses WHERE account_id = ?1 AND kind = 'service' AND address != ?2`)
     .bind(accountId, except)

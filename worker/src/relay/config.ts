@@ -61,7 +61,7 @@ export function sendingDomains(env: RelayEnv): Set<string> {
 }
 
 /** Whether every recipient is a verified destination (the 25 MiB limit applies then). */
-export function allVerifiedDestinations(env: RelayEnv, recipients: readonly string[]): boolean {
+function allVerifiedDestinations(env: RelayEnv, recipients: readonly string[]): boolean {
   const verified = list(env.RELAY_VERIFIED_DESTINATIONS);
   if (verified.length === 0) return false;
   return recipients.every((r) => {

@@ -17,7 +17,7 @@ const THREADING = [
 ] as const;
 
 /** The armored OpenPGP message of PGP/MIME (RFC 3156 §4 second part) or of an inline body. */
-export function armoredCiphertext(email: Email): string | null {
+function armoredCiphertext(email: Email): string | null {
   for (const a of email.attachments) {
     const text = typeof a.content === 'string' ? a.content : new TextDecoder().decode(a.content);
     if (a.mimeType.toLowerCase() === 'application/octet-stream' && text.includes(ARMOR)) return text;

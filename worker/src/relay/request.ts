@@ -13,7 +13,7 @@ import { readRaw, TooLarge } from '../inbound/read-raw.ts';
 import { HARD_MAX_BYTES } from './config.ts';
 
 /** The largest request: the frame, the JSON part and the largest message sealed. */
-export const MAX_REQUEST_BYTES = 4 + MAX_RELAY_META_BYTES + HARD_MAX_BYTES + HEADER_LENGTH + TAG_LENGTH;
+const MAX_REQUEST_BYTES = 4 + MAX_RELAY_META_BYTES + HARD_MAX_BYTES + HEADER_LENGTH + TAG_LENGTH;
 
 const tooLarge = () =>
   new ApiError(413, 'body_too_large', `Send requests are limited to ${MAX_REQUEST_BYTES} bytes.`);

@@ -16,7 +16,7 @@ export interface Caller {
   sessionId: string;
 }
 
-export type SenderRefusal = 'not_owned' | 'header_mismatch';
+type SenderRefusal = 'not_owned' | 'header_mismatch';
 
 /** Refuses (403) and logs a sender the account may not use. Never returns. */
 export async function refuseSender(

@@ -5,7 +5,7 @@
 import type { VerificationPurpose } from './verification-store.ts';
 
 /** "ABCD 1234 …" in groups of four, as gpg prints fingerprints. */
-export function groupedFingerprint(fingerprint: string): string {
+function groupedFingerprint(fingerprint: string): string {
   return fingerprint.match(/.{1,4}/g)?.join(' ') ?? fingerprint;
 }
 

@@ -42,7 +42,7 @@ export const VERIFICATION_LIMITS = {
 } as const;
 
 /** Uniform 6-digit code by rejection sampling (no modulo bias). */
-export function newCode(): string {
+function newCode(): string {
   const limit = 4_294_000_000; // largest multiple of 10^6 below 2^32
   for (;;) {
     const [n] = crypto.getRandomValues(new Uint32Array(1));
