@@ -9,6 +9,7 @@ export default defineConfig({
       'cli/**/*.test.ts',
       'extension/**/*.test.ts',
       'e2e/webmail/**/*.test.ts',
+      'e2e/screenshots/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -21,8 +21,10 @@ import { root, wrangler } from './wrangler.mjs';
 const WORKER_PORT = Number(process.env.NOISE_WORKER_PORT ?? 8787);
 const WEBMAIL_PORT = Number(process.env.NOISE_WEBMAIL_PORT ?? 8790);
 const children = [];
+let stopping = false;
 
 function stopAll(code = 0) {
+  stopping = true;
   for (const child of children) {
     if (child.exitCode === null) child.kill('SIGTERM');
   }
@@ -34,7 +36,10 @@ process.on('SIGTERM', () => stopAll(0));
 function track(name, child) {
   children.push(child);
   child.on('exit', (code, signal) => {
-    if (signal !== 'SIGTERM') {
+    // Ctrl+C reaches the children too (same process group): a child that ends on SIGINT or
+    // SIGTERM, by the signal or by exiting 130/143 from its handler, is stopping, not failing.
+    const stopped = ['SIGINT', 'SIGTERM'].includes(signal) || code === 130 || code === 143;
+    if (!stopping && !stopped) {
       console.error(`[start] ${name} exited (${signal ?? code}); stopping.`);
       stopAll(typeof code === 'number' && code !== 0 ? code : 1);
     }
@@ -159,7 +164,7 @@ ${
     ? `
 Try it: in the extension's setup page, use server http://127.0.0.1:${WORKER_PORT} and the address
 alice@webmail.localhost; the verification code arrives in ${webmailUrl}u/alice/. Do the same as
-bob@webmail.localhost in a second browser profile, then write from Alice to Bob with 🔒 Encrypt.
+bob@webmail.localhost in a second browser profile, then write from Alice to Bob with Encrypt.
 Registered inbox: sign up as alice@${SERVICE_DOMAIN} (no code needed), then, as dave in
 ${webmailUrl}u/dave/ (no extension), write to alice@${SERVICE_DOMAIN}: the mail reaches the
 Worker as Email Routing would deliver it and is stored sealed to Alice's key.`

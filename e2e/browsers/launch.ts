@@ -29,7 +29,8 @@ export interface ExtensionPage {
   /** Polls until `selector` matches a visible element; returns its text. */
   waitFor(selector: string, timeoutMs?: number): Promise<string>;
   text(selector: string): Promise<string>;
-  screenshot(path: string): Promise<void>;
+  /** The whole page, or with `viewportOnly` what the viewport shows (a fixed size). */
+  screenshot(path: string, viewportOnly?: boolean): Promise<void>;
   setViewport(width: number, height: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -43,6 +44,15 @@ export interface ExtensionBrowser {
 }
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * The fonts every e2e browser sees: the system's, less any emoji or colour font (a stock Debian
+ * has none), so what the extension draws cannot lean on one (the security mark's pictures are SVG).
+ */
+export const NO_EMOJI_FONTS = { FONTCONFIG_FILE: join(import.meta.dirname, 'no-emoji-fonts.conf') };
+
+/** The languages the e2e run the extension in: English, and German once (the German run). */
+export type UiLanguage = 'en' | 'de';
 
 /** Headless Chromium flags (TOOLCHAIN.md "Browsers"): no network beyond 127.0.0.1/localhost. */
 export const CHROMIUM_ARGS: readonly string[] = [
@@ -128,8 +138,8 @@ function driverFor(page: PwPage | PpPage, close: () => Promise<void>): Extension
       (p.evaluate as (f: unknown, a: unknown) => Promise<string | undefined>)(visibleText, selector).then(
         (t) => t ?? '',
       ),
-    async screenshot(path) {
-      await p.screenshot({ path, fullPage: true } as never);
+    async screenshot(path, viewportOnly = false) {
+      await p.screenshot({ path, fullPage: !viewportOnly } as never);
     },
     async setViewport(width, height) {
       if ('setViewportSize' in page) await page.setViewportSize({ width, height });
@@ -144,13 +154,21 @@ function driverFor(page: PwPage | PpPage, close: () => Promise<void>): Extension
 export async function launchChromiumContext(
   profileDir: string,
   viewport?: { width: number; height: number },
+  lang: UiLanguage = 'en',
 ): Promise<{ ctx: BrowserContext; base: string }> {
   const ext = extensionDir('chromium');
   const ctx = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     ...(viewport ? { viewport } : {}),
-    args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...CHROMIUM_ARGS],
+    env: { ...process.env, ...NO_EMOJI_FONTS },
+    // --lang picks the extension's _locales like the browser's UI language does.
+    args: [
+      `--disable-extensions-except=${ext}`,
+      `--load-extension=${ext}`,
+      `--lang=${lang}`,
+      ...CHROMIUM_ARGS,
+    ],
   });
   const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
   return { ctx, base: `chrome-extension://${new URL(sw.url()).host}/` };
@@ -159,6 +177,7 @@ export async function launchChromiumContext(
 /** Firefox ESR with the built extension as a temporary add-on; `base` is its moz-extension:// origin. */
 export async function launchFirefoxBrowser(
   prefs: Record<string, string | number | boolean> = {},
+  lang: UiLanguage = 'en',
 ): Promise<{ browser: PpBrowser; base: string }> {
   const uuid = randomUUID();
   const browser = await puppeteer.launch({
@@ -167,13 +186,17 @@ export async function launchFirefoxBrowser(
     headless: true,
     // Allows page.goto to moz-extension:// URLs (TOOLCHAIN.md, Firefox extension pages).
     args: ['--remote-allow-system-access'],
-    env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1' },
+    env: { ...process.env, ...NO_EMOJI_FONTS, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1' },
     extraPrefsFirefox: {
       // A fixed internal UUID makes moz-extension://<uuid>/ known in advance.
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
       'app.update.enabled': false,
       'toolkit.telemetry.enabled': false,
       'datareporting.policy.dataSubmissionEnabled': false,
+      // Firefox ships its own emoji font (Twemoji Mozilla) beside fontconfig's: off, as above.
+      'gfx.bundled-fonts.activate': 0,
+      // German needs Debian's language pack (firefox-esr-l10n-de, .ci/run installs it).
+      'intl.locale.requested': lang === 'de' ? 'de' : 'en-US',
       ...prefs,
     },
   });

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MARK_SYMBOLS } from '../../extension/overlay/security-mark.ts';
+import { MARK_PICTURES } from '../../extension/overlay/security-mark.ts';
 import {
   BROWSERS,
   type ExtensionBrowser,
@@ -14,6 +14,7 @@ import {
   launchWithExtension,
 } from '../browsers/launch.ts';
 import { startWorker, type WorkerServer } from '../harness/worker.ts';
+import { readmeShot } from '../screenshots/readme-shots.ts';
 import { axeViolations, fingerprints, PASSPHRASE } from './pages.ts';
 import { gpgSecretKey, publishContact, verificationCode } from './support.ts';
 
@@ -67,6 +68,7 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     await page.waitFor('[data-testid=strength][data-score="4"]', 60_000);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot(join(shots, `${name}-onboarding-create.png`));
+    if (name === 'chromium') await readmeShot('onboarding', (path) => page.screenshot(path, true));
     const started = Date.now();
     await page.click('[data-testid=create-submit]');
     await waitOrFail(page, '[data-testid=onboarding-done]', 90_000);
@@ -74,8 +76,9 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     created = await fingerprints(page);
     current = created;
     // The security mark is introduced here: three pictures, named for screen readers.
-    mark = await page.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark] .pictures');
-    expect([...new Intl.Segmenter().segment(mark)]).toHaveLength(3);
+    await page.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark] img');
+    mark = await shownMark(page);
+    expect(mark.split(' ')).toHaveLength(3);
     // The recovery sheet's code, for the forgotten-passphrase test at the end.
     await page.click('[data-testid=make-recovery]');
     recoveryCode = (await page.waitFor('[data-testid=recovery-code]', 60_000)).trim();
@@ -104,15 +107,15 @@ describe.each(BROWSERS)('extension in %s', (name) => {
     await options.waitFor('[data-testid=identity]', 60_000);
     expect(await fingerprints(options)).toEqual(created);
     // The same mark in options; a new one can be drawn, and it is kept.
-    expect(
-      await options.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark] .pictures'),
-    ).toBe(mark);
+    await options.waitFor('[data-testid=security-mark-panel] [data-testid=security-mark] img');
+    expect(await shownMark(options)).toBe(mark);
     await options.click('[data-testid=security-mark-renew]');
     await options.evaluate(
       (old) =>
         new Promise<void>((done) => {
           const t = setInterval(() => {
-            const now = document.querySelector('[data-testid=security-mark] .pictures')?.textContent;
+            const now = (document.querySelector('[data-testid=security-mark]') as HTMLElement | null)?.dataset
+              .pictures;
             if (now && now !== old) {
               clearInterval(t);
               done();
@@ -121,11 +124,30 @@ describe.each(BROWSERS)('extension in %s', (name) => {
         }),
       mark,
     );
-    mark = await options.text('[data-testid=security-mark-panel] [data-testid=security-mark] .pictures');
+    mark = await shownMark(options);
     // The sessions section lists this device's server session, with a labelled revoke button.
     await options.waitFor('[data-testid=sessions] tr[data-current=true] button[aria-label]', 30_000);
     await options.setViewport(1024, 800);
     expect(await axeViolations(options)).toEqual([]);
+    if (name === 'chromium')
+      await readmeShot('options', async (path) => {
+        await options.evaluate(() => window.scrollTo(0, 0));
+        await options.screenshot(path, true);
+      });
+  });
+
+  it('the help page and the popup pass axe; the popup links to the help', async () => {
+    const help = await first.open('help.html');
+    await help.waitFor('[data-testid=help] #verdicts');
+    expect(await axeViolations(help)).toEqual([]);
+    await help.close();
+    const popup = await first.open('popup.html');
+    await popup.waitFor('[data-testid=unlocked]');
+    expect(
+      await popup.evaluate(() => document.querySelector('[data-testid=help-link]')?.getAttribute('href')),
+    ).toMatch(/help\.html#mark$/);
+    expect(await axeViolations(popup)).toEqual([]);
+    await popup.close();
   });
 
   it('looks a contact up, then warns when the directory returns a different key', async () => {
@@ -268,8 +290,20 @@ async function waitForText(page: ExtensionPage, selector: string, text: string, 
   }
 }
 
+/** The picture ids of the security mark a page shows ("fox cactus balloon"). */
+function shownMark(page: ExtensionPage): Promise<string> {
+  return page.evaluate(
+    () =>
+      (document.querySelector('[data-testid=security-mark-panel] [data-testid=security-mark]') as HTMLElement)
+        .dataset.pictures ?? '',
+  );
+}
+
 /** The widest mark there is: the three longest names. Marks are random, so test the worst one. */
-const LONGEST_MARK = [...MARK_SYMBOLS].sort((a, b) => b[1].length - a[1].length).slice(0, 3);
+const LONGEST_MARK = [...MARK_PICTURES]
+  .sort((a, b) => b.length - a.length)
+  .slice(0, 3)
+  .map((id) => id.replace(/-/g, ' '));
 
 /**
  * The page fits a 320 px popup without sideways scrolling. A security mark on it is first given
@@ -277,35 +311,23 @@ const LONGEST_MARK = [...MARK_SYMBOLS].sort((a, b) => b[1].length - a[1].length)
  */
 async function page320(page: ExtensionPage) {
   await page.setViewport(320, 640);
-  const sticking = await page.evaluate(
-    (longest: [string, string][]) => {
-      const shown = [
-        ...document.querySelectorAll(
-          '[data-testid=security-mark] .pictures, [data-testid=security-mark] .names',
-        ),
-      ];
-      const kept = shown.map((e) => e.textContent);
-      for (const e of shown)
-        e.textContent = e.classList.contains('pictures')
-          ? longest.map(([p]) => p).join('')
-          : longest.map(([, n]) => n).join(', ');
-      const width = document.documentElement.clientWidth;
-      const out =
-        document.documentElement.scrollWidth <= width
-          ? []
-          : [...document.querySelectorAll('body *')]
-              // Wide tables scroll inside their own .table-wrap; that is not the page overflowing.
-              .filter((e) => e.getBoundingClientRect().right > width + 0.5 && !e.closest('.table-wrap'))
-              .map(
-                (e) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? '').slice(0, 50)}"`,
-              );
-      shown.forEach((e, i) => {
-        e.textContent = kept[i] ?? '';
-      });
-      return out;
-    },
-    LONGEST_MARK as [string, string][],
-  );
+  const sticking = await page.evaluate((longest: string[]) => {
+    const shown = [...document.querySelectorAll('[data-testid=security-mark] .names')];
+    const kept = shown.map((e) => e.textContent);
+    for (const e of shown) e.textContent = longest.join(', ');
+    const width = document.documentElement.clientWidth;
+    const out =
+      document.documentElement.scrollWidth <= width
+        ? []
+        : [...document.querySelectorAll('body *')]
+            // Wide tables scroll inside their own .table-wrap; that is not the page overflowing.
+            .filter((e) => e.getBoundingClientRect().right > width + 0.5 && !e.closest('.table-wrap'))
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? '').slice(0, 50)}"`);
+    shown.forEach((e, i) => {
+      e.textContent = kept[i] ?? '';
+    });
+    return out;
+  }, LONGEST_MARK);
   expect(sticking).toEqual([]);
 }
 

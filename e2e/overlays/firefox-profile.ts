@@ -7,13 +7,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchFirefoxBrowser, openFirefoxExtensionPage, poll } from '../browsers/launch.ts';
+import { launchFirefoxBrowser, openFirefoxExtensionPage, poll, type UiLanguage } from '../browsers/launch.ts';
 import { type AccountProfile, type Reply, replyValue } from './profiles.ts';
 
 type FrameKind = 'read' | 'compose';
 
 export interface FirefoxProfile extends AccountProfile {
   browser: Browser;
+  /** `moz-extension://<uuid>/`. */
+  base: string;
   /** Where this profile's downloads land (no dialog). */
   downloads: string;
   open(url: string, timeoutMs?: number): Promise<Page>;
@@ -44,15 +46,22 @@ type Evaluated =
   | { type: 'success'; result?: { type: string; value?: unknown; sharedId?: string } }
   | { type: 'exception' };
 
-export async function launchFirefoxProfile(address: string): Promise<FirefoxProfile> {
+/** A Firefox profile for `address`; `lang` 'de' makes it the German run (extension in German). */
+export async function launchFirefoxProfile(
+  address: string,
+  lang: UiLanguage = 'en',
+): Promise<FirefoxProfile> {
   const downloads = mkdtempSync(join(tmpdir(), 'noise-ff-downloads-'));
-  const { browser, base } = await launchFirefoxBrowser({
-    'browser.download.folderList': 2,
-    'browser.download.dir': downloads,
-    'browser.download.useDownloadDir': true,
-    'browser.download.always_ask_before_handling_new_types': false,
-    'browser.download.start_downloads_in_tmp_dir': false,
-  });
+  const { browser, base } = await launchFirefoxBrowser(
+    {
+      'browser.download.folderList': 2,
+      'browser.download.dir': downloads,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
+      'browser.download.start_downloads_in_tmp_dir': false,
+    },
+    lang,
+  );
   const connection = (browser as unknown as { connection: BidiConnection }).connection;
   let extPage: Page | null = null;
 
@@ -100,6 +109,7 @@ export async function launchFirefoxProfile(address: string): Promise<FirefoxProf
   const self: FirefoxProfile = {
     address,
     browser,
+    base,
     downloads,
     async command<T>(cmd: string, args: Record<string, unknown>): Promise<T> {
       extPage ??= await openFirefoxExtensionPage(browser, `${base}popup.html`);

@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poll } from '../browsers/launch.ts';
+import { readmeShot } from '../screenshots/readme-shots.ts';
+import { expectMarkFromBundledSvg, markReport } from './mark-pixels.ts';
 import { CAROL, nativeSender } from './native-sender.ts';
-import { launchProfile, overlayFrame, type Profile, pageVisibleText } from './profiles.ts';
+import { launchProfile, overlayFrame, PASSPHRASE, type Profile, pageVisibleText } from './profiles.ts';
 import {
   ALICE,
   addGmailMessage,
@@ -21,6 +23,7 @@ import {
   BOB,
   bigFile,
   canaryFor,
+  de,
   deliver,
   eml,
   forbidden,
@@ -30,6 +33,7 @@ import {
   gpgImportFromDirectory,
   hostileCaptured,
   inbox,
+  lockedMailForBob,
   MALLORY,
   messageIdOfFrame,
   outboundIds,
@@ -44,12 +48,29 @@ import {
 
 import { buildVerdictTable } from './verdict-table.ts';
 
+/** Lets the frames report their height and the page lay them out before a screenshot. */
+const settled = (page: Page) => page.waitForTimeout(400);
+
+/**
+ * Has an overlay frame paint what it holds now, unfocused (a page screenshot can otherwise catch
+ * the frame's previous paint, e.g. fields just filled still empty).
+ */
+const painted = (frame: Frame) =>
+  frame.evaluate(
+    () =>
+      new Promise<void>((done) => {
+        (document.activeElement as HTMLElement | null)?.blur();
+        requestAnimationFrame(() => requestAnimationFrame(() => done()));
+      }),
+  );
+
 let scene: Scene;
 let alice: Profile;
 let bob: Profile;
 
 beforeAll(async () => {
-  [scene, alice, bob] = await Promise.all([startScene(), launchProfile(ALICE), launchProfile(BOB)]);
+  // Alice's browser is the German run: every flow of hers runs with the extension in German.
+  [scene, alice, bob] = await Promise.all([startScene(), launchProfile(ALICE, 'de'), launchProfile(BOB)]);
   await setUpAccounts(scene, alice, bob);
 }, 240_000);
 
@@ -98,6 +119,9 @@ describe('read overlay (Chromium)', () => {
     expect(await frame.$('[data-testid=verdict-mismatch]')).toBeNull();
     expect(await pageVisibleText(page)).not.toContain(canary);
     await page.screenshot({ path: join(shots, 'chromium-read-gpg.png'), fullPage: true });
+    await settled(page);
+    await painted(frame);
+    await readmeShot('read', (path) => page.screenshot({ path }));
     await page.close();
   });
 
@@ -154,6 +178,77 @@ describe('read overlay (Chromium)', () => {
   });
 });
 
+describe('locked: unlock in place (Chromium)', () => {
+  it('a read while locked shows the mark colour and an unlock field; unlocking there shows the plaintext, no reload', async () => {
+    const { canary, thread } = await lockedMailForBob(scene, bob, 'locked-read', 'Read after unlock');
+    const page = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=gmail`);
+    const frame = await overlayFrame(page, 'read', '[data-testid=locked] input[name=unlock-passphrase]');
+    // The mark's colour, its pictures held back; "locked" is not "not for your key".
+    expect(await frame.getAttribute('[data-testid=security-mark]', 'style')).toMatch(/background: rgb\(/);
+    expect(await frame.$$('[data-testid=security-mark] img')).toHaveLength(0);
+    expect(await frame.$('[data-testid=failure]')).toBeNull();
+    expect(await frame.$('[data-testid=help-link]')).not.toBeNull();
+    await page
+      .locator('iframe[data-noise-overlay=read]')
+      .screenshot({ path: join(shots, 'chromium-read-locked.png') });
+    await frame.evaluate(() => {
+      (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+    });
+    // A wrong passphrase says how many tries are left (the lockout state), then the right one.
+    await frame.fill('input[name=unlock-passphrase]', 'not the passphrase');
+    await frame.click('[data-testid=unlock-submit]');
+    expect(
+      await (await frame.waitForSelector('[data-testid=unlock-form] [role=alert]')).textContent(),
+    ).toContain('4');
+    await frame.fill('input[name=unlock-passphrase]', PASSPHRASE);
+    await frame.click('[data-testid=unlock-submit]');
+    await frame.waitForSelector('[data-testid=plaintext]', { timeout: 30_000 });
+    expect(await frame.textContent('[data-testid=plaintext]')).toContain(canary);
+    expect(
+      await frame.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    ).toBe(true);
+    expect(await frame.$$('[data-testid=security-mark] img')).toHaveLength(3);
+    expect(await pageVisibleText(page)).not.toContain(canary);
+    await page.close();
+  });
+
+  it('unlocking in the popup updates an open read frame and an open compose frame within a second', async () => {
+    const { canary, thread } = await lockedMailForBob(scene, bob, 'popup-unlock', 'Opened by the popup');
+    const read = await bob.open(`${scene.webmail.url}/u/bob/t/${thread}?skin=outlook`);
+    const rf = await overlayFrame(read, 'read', '[data-testid=locked]');
+    const compose = await bob.open(`${scene.webmail.url}/u/bob/compose?skin=plain&to=${ALICE}`);
+    await compose.click('[data-noise-overlay=compose-button]', { timeout: 30_000 });
+    const cf = await overlayFrame(compose, 'compose', '[data-testid=locked]');
+    await compose.locator('iframe[data-noise-overlay=compose]').screenshot({
+      path: join(shots, 'chromium-compose-locked.png'),
+    });
+    const popup = await bob.ctx.newPage();
+    await popup.goto(`${bob.base}popup.html`);
+    await popup.fill('input[name=unlock-passphrase]', PASSPHRASE);
+    await popup.click('[data-testid=unlock-submit]');
+    await popup.waitForSelector('[data-testid=unlocked]', { timeout: 30_000 });
+    const unlockedAt = Date.now();
+    await Promise.all([
+      rf.waitForSelector('[data-testid=plaintext]', { timeout: 10_000 }),
+      cf.waitForSelector('[data-testid=compose] [data-testid=text]', { timeout: 10_000 }),
+    ]);
+    const took = Date.now() - unlockedAt;
+    console.log(`popup unlock → read and compose frames shown: ${took} ms (Chromium)`);
+    expect(took).toBeLessThan(1000);
+    expect(await rf.textContent('[data-testid=plaintext]')).toContain(canary);
+    // The compose overlay, for the README.
+    await cf.fill('[data-testid=subject]', 'Lunch on Friday');
+    await cf.fill(
+      '[data-testid=text]',
+      'Hi Alice,\n\nthe usual place at noon? Only we can read this.\n\nBob',
+    );
+    await settled(compose);
+    await painted(cf);
+    await readmeShot('compose', (path) => compose.screenshot({ path }));
+    await Promise.all([popup.close(), read.close(), compose.close()]);
+  });
+});
+
 describe('read overlay across a background stop (Chromium)', () => {
   it('drops the spare when the background stops, and a message added afterwards still shows', async () => {
     const first = await gpgEncryptedSigned(scene, 'Before the stop.\n');
@@ -206,11 +301,15 @@ describe('compose overlay → read overlay (Chromium)', () => {
     await frame.waitForSelector(`li[data-address="${BOB}"][data-key=native]`, { timeout: 30_000 });
     expect(await frame.textContent('[data-testid=format]')).toContain('native');
     // Alice's security mark, the one her options page shows, is in the frame, and not in the page.
-    const aliceMark = await alice.command<{ pictures: string }>('securityMark.get', {});
-    expect(await (await frame.waitForSelector('[data-testid=security-mark] .pictures')).textContent()).toBe(
-      aliceMark.pictures,
-    );
-    expect(await pageVisibleText(page)).not.toContain(aliceMark.pictures);
+    const aliceMark = await alice.command<{ pictures: string[]; names: string }>('securityMark.get', {});
+    await frame.waitForSelector('[data-testid=security-mark] img');
+    expectMarkFromBundledSvg(await frame.evaluate(markReport), aliceMark);
+    const pageText = await pageVisibleText(page);
+    for (const id of aliceMark.pictures) expect(pageText).not.toContain(`/pictures/${id}.svg`);
+    expect(pageText).not.toContain(aliceMark.names);
+    // The German run: the frame speaks German.
+    expect(await frame.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await frame.textContent('[data-testid=encrypt]')).toBe(de.composeEncrypt ?? '-');
     await frame.fill('[data-testid=subject]', 'Secret plans');
     await frame.fill('[data-testid=text]', `Hi Bob, ${canary}`);
     await page.screenshot({ path: join(shots, 'chromium-compose-gmail.png'), fullPage: true });
@@ -220,6 +319,10 @@ describe('compose overlay → read overlay (Chromium)', () => {
     });
     const failure = await frame.$('[data-testid=compose-failure]');
     expect(failure ? await failure.textContent() : null).toBeNull();
+    // Collapsed to the next step, in German, with the plaintext gone from the frame.
+    expect(await frame.textContent('[data-testid=compose-done]')).toContain(de.composeInserted ?? '-');
+    expect(await frame.$('[data-testid=text]')).toBeNull();
+    expect(await frame.evaluate(() => document.documentElement.outerHTML)).not.toContain(canary);
     // The webmail's own model (what its Send reads) holds the armored envelope, not the DOM only.
     const model = await page.evaluate(
       () =>
@@ -244,8 +347,8 @@ describe('compose overlay → read overlay (Chromium)', () => {
     expect(await rf.textContent('[data-testid=verdict-encrypted]')).toContain('Noise envelope');
     expect(await rf.textContent('[data-testid=verdict-signed]')).toContain(ALICE);
     expect(await rf.$('[data-testid=verdict-mismatch]')).toBeNull();
-    const bobMark = await bob.command<{ pictures: string }>('securityMark.get', {});
-    expect(await rf.textContent('[data-testid=security-mark] .pictures')).toBe(bobMark.pictures);
+    const bobMark = await bob.command<{ pictures: string[] }>('securityMark.get', {});
+    expectMarkFromBundledSvg(await rf.evaluate(markReport), bobMark);
     expect(await pageVisibleText(read)).not.toContain(canary);
     await read.screenshot({ path: join(shots, 'chromium-read-outlook.png'), fullPage: true });
     await read.close();
@@ -259,7 +362,9 @@ describe('compose overlay warnings (Chromium)', () => {
     await page.keyboard.type('a draft the webmail may have saved');
     await page.click('[data-noise-overlay=compose-button]', { timeout: 30_000 });
     const frame = await overlayFrame(page, 'compose', '[data-testid=draft-warning]');
-    expect(await frame.textContent('[data-testid=draft-warning]')).toContain('draft');
+    expect(await frame.textContent('[data-testid=draft-warning]')).toContain(
+      (de.composeDraftWarning ?? '').replace('$1', String('a draft the webmail may have saved'.length)),
+    );
     await frame.waitForSelector('li[data-address="nokey@example.org"][data-key=none]');
     expect(await frame.textContent('[data-testid=missing-keys]')).toContain('nokey@example.org');
     expect(await frame.isDisabled('[data-testid=encrypt]')).toBe(true);
@@ -437,11 +542,11 @@ describe('hostile page (Chromium, docs/threat-model.md: the webmail page)', () =
     // cannot borrow a mark left in view.
     await frame.waitForSelector('[data-testid=frame-covered]', { timeout: 10_000 });
     expect(await frame.$('[data-testid=security-mark]')).toBeNull();
-    const remove = '[aria-label="Remove bob@webmail.localhost"]';
+    const remove = 'li[data-address="bob@webmail.localhost"] [data-testid=remove-recipient]';
     await frame.waitForSelector(remove);
     await frame.focus(remove);
     await page.keyboard.press('Enter');
-    await frame.focus('input[aria-label="Add a recipient"]');
+    await frame.focus('[data-testid=add-recipient]');
     await page.keyboard.type(BOB);
     await page.keyboard.press('Enter');
     await frame.waitForSelector(`li[data-address="${BOB}"][data-key=native]`);
@@ -455,8 +560,8 @@ describe('hostile page (Chromium, docs/threat-model.md: the webmail page)', () =
     const seen = await captured(page);
     for (const secret of forbidden(canary)) expect(seen).not.toContain(secret);
     expect(seen).toContain('BEGIN NOISE ENVELOPE'); // it does see the ciphertext, as intended
-    const mark = await alice.command<{ pictures: string; names: string }>('securityMark.get', {});
-    expect(seen).not.toContain(mark.pictures);
+    const mark = await alice.command<{ pictures: string[]; names: string }>('securityMark.get', {});
+    for (const id of mark.pictures) expect(seen).not.toContain(`/pictures/${id}.svg`);
     expect(seen).not.toContain(mark.names);
     // Once the look-alike is gone, the mark comes back.
     await page.evaluate(() => {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
-import { launchChromiumContext } from '../browsers/launch.ts';
+import { launchChromiumContext, type UiLanguage } from '../browsers/launch.ts';
 import type { WorkerServer } from '../harness/worker.ts';
 
 export const PASSPHRASE = 'correct horse battery staple orbit lantern';
@@ -35,9 +35,10 @@ export interface Profile extends AccountProfile {
   close(): Promise<void>;
 }
 
-export async function launchProfile(address: string): Promise<Profile> {
+/** A Chromium profile for `address`; `lang` 'de' makes it the German run (extension in German). */
+export async function launchProfile(address: string, lang: UiLanguage = 'en'): Promise<Profile> {
   const dir = mkdtempSync(join(tmpdir(), 'noise-overlay-'));
-  const { ctx, base } = await launchChromiumContext(dir, { width: 1100, height: 900 });
+  const { ctx, base } = await launchChromiumContext(dir, { width: 1100, height: 900 }, lang);
   let extPage: Page | null = null;
   return {
     address,

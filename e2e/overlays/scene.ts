@@ -3,7 +3,7 @@
 // (overlays.e2e.ts: deliver a gpg-made mail, export what the webmail sent and hand it to gpg). The browser-side steps live
 // in the test files, since Chromium (Playwright) and Firefox (WebDriver BiDi) drive frames apart.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import PostalMime, { type Email } from 'postal-mime';
@@ -12,6 +12,15 @@ import { startWorker, type WorkerServer } from '../harness/worker.ts';
 import { createGpgHome, type GpgHome } from '../interop/programs.ts';
 import { startWebmail, type Webmail } from '../webmail/server.ts';
 import { type AccountProfile, createAccount, PASSPHRASE } from './profiles.ts';
+
+/** The extension's German texts by name, for the German run (alice's profile). */
+export const de = Object.fromEntries(
+  Object.entries(
+    JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '../../extension/public/_locales/de/messages.json'), 'utf8'),
+    ) as Record<string, { message: string }>,
+  ).map(([k, v]) => [k, v.message]),
+) as Record<string, string>;
 
 export const DOMAIN = 'example.org';
 export const ALICE = `alice@${DOMAIN}`;
@@ -106,6 +115,22 @@ export async function gpgEncryptedSigned(scene: Scene, text: string, signer = GP
   );
   expect(out.code, out.stderr).toBe(0);
   return out.stdout.toString();
+}
+
+/**
+ * Locks bob's extension, then delivers him a gpg-made, signed mail carrying a fresh canary: what
+ * the unlock-in-place scenarios open while locked.
+ */
+export async function lockedMailForBob(
+  scene: Scene,
+  bob: AccountProfile,
+  label: string,
+  subject: string,
+): Promise<{ canary: string; thread: string }> {
+  await bob.command('lock', {});
+  const canary = canaryFor(label);
+  const armored = await gpgEncryptedSigned(scene, `${subject}, ${canary}\n`);
+  return { canary, thread: await deliver(scene, 'bob', eml(GPG_USER, BOB, subject, armored)) };
 }
 
 /** Flips one base64 character in the middle of an armored block. */

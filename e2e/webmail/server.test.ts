@@ -306,4 +306,9 @@ describe('pages', () => {
     expect(full).not.toContain('class="iX"');
     expect(full.length).toBeGreaterThan(long.length);
   });
+
+  it("answers the browser's icon request without a 404", async () => {
+    const icon = await fetch(`${webmail.url}/favicon.ico`);
+    expect(icon.status).toBe(204);
+  });
 });

@@ -90,6 +90,12 @@ async function route(store: MailStore, req: IncomingMessage, res: ServerResponse
     res.end(data);
     return;
   }
+  // Browsers ask every site for an icon; the demo has none, and says so without a 404 in the console.
+  if (url.pathname === '/favicon.ico') {
+    res.writeHead(204, { 'cache-control': 'max-age=86400' });
+    res.end();
+    return;
+  }
   if (segments.length === 1 && segments[0] === 'hostile') {
     res.writeHead(200, { 'content-type': STATIC_TYPES['.html']! });
     res.end(readFileSync(join(PUBLIC, 'hostile.html')));

@@ -247,10 +247,10 @@ describe('PGP compose → read', () => {
     ).rejects.toMatchObject({ code: 'key_unusable' });
   });
 
-  it('refuses to work while locked', async () => {
+  it('refuses to work while locked, saying locked (not a key problem)', async () => {
     const locked: OverlayKeySource = { ...source(alice, [await contact(bob)]), secrets: async () => null };
     await expect(encryptCompose(compose(), locked, new UnlockedKeyCache())).rejects.toMatchObject({
-      code: 'key_unusable',
+      code: 'locked',
     });
   });
 });
@@ -307,6 +307,23 @@ describe('native envelope', () => {
         new UnlockedKeyCache(),
       ),
     ).rejects.toMatchObject({ code: 'not_for_me' });
+  });
+
+  it('a read while locked says locked, for OpenPGP and envelopes alike; unlocked, the same text opens', async () => {
+    const pgp = await encryptCompose(compose(), source(alice, [await contact(bob)]), new UnlockedKeyCache());
+    const native = await encryptCompose(compose(), source(alice, [], [bob]), new UnlockedKeyCache());
+    const lockedBob: OverlayKeySource = { ...source(bob, [await contact(alice)]), secrets: async () => null };
+    for (const [kind, text] of [
+      ['pgp-message', pgp.armored],
+      ['envelope', native.armored],
+    ] as const) {
+      const req = { kind, text, displayedSender: null, clipped: false, fullViewUrl: null };
+      await expect(readBlock(req, lockedBob, new UnlockedKeyCache()), kind).rejects.toMatchObject({
+        code: 'locked',
+      });
+      const view = await readBlock(req, source(bob, [await contact(alice)], [alice]), new UnlockedKeyCache());
+      expect(view.kind, kind).toBe('message');
+    }
   });
 });
 

@@ -22,6 +22,7 @@ import { buildInnerEntity, type MailAttachment } from '../../shared/pgp/mime-bui
 import { type EnvelopeKeys, readMessage } from '../../shared/reader/index.ts';
 import type { KeyStatus, ReadView } from '../overlay/protocol.ts';
 import type { PinView } from './envelope-pins.ts';
+import { ExtensionError } from './errors.ts';
 import type { IdentitySecrets } from './identity.ts';
 import type { EnvelopeReading } from './prekey-custody.ts';
 import { messageView } from './read-view.ts';
@@ -124,11 +125,12 @@ export class UnlockedKeyCache {
   }
 }
 
-function lockedError(): NoiseError {
-  return new NoiseError(
-    'key_unusable',
-    'The extension is locked: unlock it to read or write encrypted mail.',
-  );
+/**
+ * Locked is not "this message is not for your key": the next step differs (unlock here, or ask
+ * the sender), so the frames show it as its own state with an unlock field (docs/verdicts.md).
+ */
+function lockedError(): ExtensionError {
+  return new ExtensionError('locked', 'The extension is locked: unlock it to read or write encrypted mail.');
 }
 
 export interface ReadRequest {

@@ -7,7 +7,7 @@ import type { AccountSecrets } from './account.ts';
 import { inspectPublicKey, observeKey } from './contacts.ts';
 import type { Custody } from './custody.ts';
 import { ExtensionError } from './errors.ts';
-import { createOverlayRouter } from './overlay.ts';
+import { createOverlayRouter, type OverlayHooks } from './overlay.ts';
 import { UnlockedKeyCache } from './overlay-crypto.ts';
 import { createDirectoryLookups } from './overlay-directory.ts';
 import { createOverlayKeySource } from './overlay-keys.ts';
@@ -18,6 +18,7 @@ export function startOverlayPorts(
   ready: Promise<Records>,
   custody: Custody<AccountSecrets>,
   prekeys: Promise<PrekeyCustody>,
+  lockNotices?: OverlayHooks['lockNotices'],
 ): void {
   const directory = createDirectoryLookups(
     async () => (await (await ready).settings()).serverUrl,
@@ -49,6 +50,7 @@ export function startOverlayPorts(
       touch: () => {
         custody.touch().catch(() => {});
       },
+      lockNotices,
     },
     { id: extensionId(), origin: extensionOrigin() },
   );

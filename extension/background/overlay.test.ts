@@ -54,6 +54,17 @@ const frame = (page: string, tab: number): PortSender => ({
 });
 
 let bob: IdentitySecrets;
+
+/** A key source with no contacts and no directory; `secrets` null is a locked extension. */
+const keysOf = (secrets: () => IdentitySecrets | null): OverlayKeySource => ({
+  secrets: async () => secrets(),
+  contacts: async () => [],
+  lookup: async () => null,
+  bundle: async () => null,
+  envelopeFingerprint: async () => null,
+  envelopeReading: async () => null,
+  envelopePin: async () => null,
+});
 let armored: string;
 let route: (p: OverlayPort) => void;
 const TOKEN = 'tok_abcdefghijklmnop';
@@ -61,18 +72,9 @@ const TOKEN = 'tok_abcdefghijklmnop';
 beforeAll(async () => {
   bob = await generateIdentitySecrets('bob@example.org', () => {});
   armored = await encryptMessage(CANARY, { recipients: [await publicKeyOf(bob.pgp.privateKey)] });
-  const keys: OverlayKeySource = {
-    secrets: async () => bob,
-    contacts: async () => [],
-    lookup: async () => null,
-    bundle: async () => null,
-    envelopeFingerprint: async () => null,
-    envelopeReading: async () => null,
-    envelopePin: async () => null,
-  };
   route = createOverlayRouter(
     {
-      keys,
+      keys: keysOf(() => bob),
       cache: new UnlockedKeyCache(),
       importKey: async () => ({ fingerprint: '' }),
       ownAddress: async () => bob.address,
@@ -82,9 +84,9 @@ beforeAll(async () => {
   );
 }, 60_000);
 
-function deposit(tab: number, token = TOKEN, spare?: string): MemoryPort {
+function deposit(tab: number, token = TOKEN, spare?: string, via = route): MemoryPort {
   const relay = new MemoryPort(PORT_RELAY, contentScript(tab));
-  route(relay);
+  via(relay);
   relay.send({
     t: 'read',
     token,
@@ -169,18 +171,10 @@ describe('overlay router', () => {
     const cache = new UnlockedKeyCache();
     const warm = createOverlayRouter(
       {
-        keys: {
-          secrets: async () => {
-            asked++;
-            return bob;
-          },
-          contacts: async () => [],
-          lookup: async () => null,
-          bundle: async () => null,
-          envelopeFingerprint: async () => null,
-          envelopeReading: async () => null,
-          envelopePin: async () => null,
-        },
+        keys: keysOf(() => {
+          asked++;
+          return bob;
+        }),
         cache,
         importKey: async () => ({ fingerprint: '' }),
         ownAddress: async () => bob.address,
@@ -290,15 +284,7 @@ describe('overlay router', () => {
     let touches = 0;
     const router = createOverlayRouter(
       {
-        keys: {
-          secrets: async () => bob,
-          contacts: async () => [],
-          lookup: async () => null,
-          bundle: async () => null,
-          envelopeFingerprint: async () => null,
-          envelopeReading: async () => null,
-          envelopePin: async () => null,
-        },
+        keys: keysOf(() => bob),
         cache: new UnlockedKeyCache(),
         importKey: async () => ({ fingerprint: '' }),
         ownAddress: async () => bob.address,
@@ -337,5 +323,62 @@ describe('overlay router', () => {
     reader.send({ t: 'open', token: 'tok_bad_00000000000' });
     await answered(reader);
     expect(reader.received[0]).toMatchObject({ t: 'failure', code: 'forbidden' });
+  });
+});
+
+describe('lock notices to open frames', () => {
+  it('a locked read fails as locked; on unlock every open frame is told, and the read then opens', async () => {
+    let unlocked = false;
+    let tell: ((state: 'locked' | 'unlocked') => void) | null = null;
+    const router = createOverlayRouter(
+      {
+        keys: keysOf(() => (unlocked ? bob : null)),
+        cache: new UnlockedKeyCache(),
+        importKey: async () => ({ fingerprint: '' }),
+        ownAddress: async () => (unlocked ? bob.address : null),
+        touch: () => {},
+        lockNotices: (listener) => {
+          tell = listener;
+        },
+      },
+      SELF,
+    );
+    const token = 'tok_lockednotice0001';
+    const relay = deposit(31, token, undefined, router);
+    relay.send({
+      t: 'compose',
+      token: 'tok_lockednotice0002',
+      to: [],
+      cc: [],
+      bcc: [],
+      unresolved: [],
+      subject: '',
+      typedChars: 0,
+      provider: 'generic',
+    });
+    const reader = new MemoryPort(PORT_READ, frame('read.html', 31));
+    router(reader);
+    reader.send({ t: 'open', token });
+    await answered(reader);
+    expect(reader.received[0]).toMatchObject({ t: 'failure', code: 'locked' });
+    expect(JSON.stringify(reader.received)).not.toContain(CANARY);
+    const composer = new MemoryPort(PORT_COMPOSE, frame('compose.html', 31));
+    router(composer);
+    const gone = new MemoryPort(PORT_COMPOSE, frame('compose.html', 31));
+    router(gone);
+    gone.close();
+
+    unlocked = true;
+    (tell as unknown as (s: 'unlocked') => void)('unlocked');
+    expect(reader.received.at(-1)).toEqual({ t: 'lock', state: 'unlocked' });
+    expect(composer.received).toEqual([{ t: 'lock', state: 'unlocked' }]);
+    expect(gone.received).toEqual([]);
+    // The relay (content script, beside the page) is never told anything of the kind.
+    expect(relay.received.some((m) => (m as { t: string }).t === 'lock')).toBe(false);
+    const before = reader.received.length;
+    reader.send({ t: 'open', token });
+    for (let i = 0; i < 500 && reader.received.length === before; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(JSON.stringify(reader.received.at(-1))).toContain(CANARY);
   });
 });

@@ -8,6 +8,7 @@ import { isNoiseError } from '../../shared/errors.ts';
 import {
   ComposeIn,
   type ComposeOut,
+  type LockStateOut,
   PORT_COMPOSE,
   PORT_READ,
   PORT_RELAY,
@@ -37,6 +38,12 @@ export interface OverlayHooks {
   ownAddress(): Promise<string | null>;
   /** Counts as user activity (pushes auto-lock back). */
   touch(): void;
+  /**
+   * Subscribes to lock and unlock (background/lock-broadcast.ts): every open read and compose
+   * frame is told over its port, so it reads again or shows its editor without a reload.
+   * Firefox does not deliver runtime broadcasts to extension frames inside web pages; ports do.
+   */
+  lockNotices?(listener: (state: LockStateOut['state']) => void): void;
 }
 
 const MAX_DEPOSITS_PER_TAB = 200;
@@ -115,6 +122,15 @@ interface Spare {
 
 export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; origin: string }) {
   const deposits = new Map<string, Deposit>();
+  // The open frames' ports, told of every lock and unlock.
+  const framesToTell = new Set<(m: LockStateOut) => void>();
+  hooks.lockNotices?.((state) => {
+    for (const tell of framesToTell) tell({ t: 'lock', state });
+  });
+  function listen(port: OverlayPort, tell: (m: LockStateOut) => void): void {
+    framesToTell.add(tell);
+    port.onDisconnect.addListener(() => framesToTell.delete(tell));
+  }
   // Spares: the content script keeps a read frame loaded ahead of need (overlay/content.ts), and
   // the frame binds its spare id here as soon as it loads. The block later given to it names that
   // id, so its view goes to the frame the moment decryption ends, without the frame first
@@ -225,6 +241,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
     port.onDisconnect.addListener(() => {
       if (boundSpare) spares.delete(boundSpare);
     });
+    listen(port, send);
 
     async function show(req: ReadDeposit, d: Deposit): Promise<void> {
       try {
@@ -292,6 +309,13 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
   function compose(port: OverlayPort): void {
     const claimed = new Set<string>();
     const send = (m: ComposeOut) => port.postMessage(m);
+    listen(port, (m) => {
+      try {
+        send(m);
+      } catch {
+        // The frame went away.
+      }
+    });
     port.onMessage.addListener(async (raw) => {
       const parsed = ComposeIn.safeParse(raw);
       if (!parsed.success) return send({ t: 'failure', code: 'bad_request', message: 'Malformed request.' });

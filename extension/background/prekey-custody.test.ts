@@ -203,10 +203,10 @@ describe('prekey custody on the read path', () => {
     );
   });
 
-  it('locked, nothing opens', async () => {
+  it('locked, nothing opens (and it says locked, not a key problem)', async () => {
     const bob = await bobDevice();
     const armored = await sealTo(bob.identity, 'x');
     await bob.custody.lock();
-    await expect(bob.read(armored, 'msg-1')).rejects.toMatchObject({ code: 'key_unusable' });
+    await expect(bob.read(armored, 'msg-1')).rejects.toMatchObject({ code: 'locked' });
   });
 });

@@ -3,13 +3,16 @@
 
 import type { AccountSecrets } from '../background/account.ts';
 import { AUTOLOCK_ALARM, Custody } from '../background/custody.ts';
+import { lockStateWatcher } from '../background/lock-broadcast.ts';
 import { startOverlayPorts } from '../background/overlay-ports.ts';
 import { createPrekeyCustody } from '../background/prekey-custody.ts';
 import { createRouter } from '../background/router.ts';
 import { accountServerFor, createHandlers } from '../background/service.ts';
 import { runUpkeep, syncVaultNow, UPKEEP_ALARM, type UpkeepDeps } from '../background/upkeep.ts';
+import { LOCK_NOTICE, type LockNoticeState } from '../messages/lock-notice.ts';
 import {
   alarms,
+  broadcastToPages,
   extensionId,
   extensionOrigin,
   onInstalled,
@@ -56,8 +59,26 @@ export default defineBackground(() => {
   const route = createRouter(handlers, { id: extensionId(), origin: extensionOrigin() }, () => {
     custody.touch().catch(() => {});
   });
-  onMessage(route);
-  startOverlayPorts(ready, custody, prekeys);
+  // Every open page and frame hears of a lock or unlock, wherever it happened (lock-broadcast.ts).
+  // Pages hear it as a runtime message; frames inside web pages over their ports (overlay.ts).
+  const frameListeners: ((state: LockNoticeState) => void)[] = [];
+  const lockState = lockStateWatcher(
+    async () => (await custody.current()) !== null,
+    (notice) => {
+      broadcastToPages(notice);
+      for (const tell of frameListeners) tell(notice[LOCK_NOTICE]);
+    },
+  );
+  lockState.check().catch(() => {});
+  custody.onLock(() => {
+    lockState.check().catch(() => {});
+  });
+  onMessage(async (message, sender) => {
+    const reply = await route(message, sender);
+    await lockState.check();
+    return reply;
+  });
+  startOverlayPorts(ready, custody, prekeys, (tell) => frameListeners.push(tell));
 
   alarms.onAlarm(async (name) => {
     if (name === AUTOLOCK_ALARM) {

@@ -12,6 +12,11 @@ import { KEEPALIVE_MS, prepareOverlays, SCAN_INTERVAL_MS, startOverlays } from '
 import { type RelayMessage, type RelayOut, spareFromFragment, tokenFromFragment } from './names.ts';
 import type { OverlayPort } from './runtime-port.ts';
 
+/** The English texts, as browser.i18n gives them in an English browser. */
+const en = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../public/_locales/en/messages.json'), 'utf8'),
+) as Record<string, { message: string }>;
+
 function fakeRuntime() {
   const posted: RelayMessage[] = [];
   const listeners: ((m: unknown) => void)[] = [];
@@ -35,6 +40,7 @@ function fakeRuntime() {
     deps: {
       connect: () => port,
       frameUrl: (path: string) => `chrome-extension://abcdef${path}`,
+      message: (key: string) => en[key]?.message ?? key,
       onInvalidated: () => {},
     },
   };

@@ -14,6 +14,8 @@ import { clippedWithoutBlock, OWN_ATTRIBUTE, scanBlocks, scanComposers, textWith
 export interface ContentDeps {
   connect(name: string): OverlayPort;
   frameUrl(path: string): string;
+  /** A text of _locales in the browser's language (browser.i18n.getMessage). */
+  message(key: string): string;
   /** Registers cleanup for when the extension reloads (WXT's ctx.onInvalidated). */
   onInvalidated(fn: () => void): void;
 }
@@ -44,14 +46,14 @@ function frameStyle(height: number): string {
 }
 
 function frame(
-  deps: Pick<ContentDeps, 'frameUrl'>,
+  deps: Pick<ContentDeps, 'frameUrl' | 'message'>,
   page: 'read' | 'compose',
   fragment: string,
   height: number,
 ): HTMLIFrameElement {
   const f = document.createElement('iframe');
   f.setAttribute(OWN_ATTRIBUTE, page);
-  f.title = page === 'read' ? 'Encrypted message (Noise Email)' : 'Encrypted compose (Noise Email)';
+  f.title = deps.message(page === 'read' ? 'readFrameTitle' : 'composeFrameTitle');
   f.style.cssText = frameStyle(height);
   f.src = deps.frameUrl(`/${page}.html#${fragment}`);
   return f;
@@ -84,7 +86,7 @@ function canMove(): boolean {
  * Starts loading the spare read frame (once per page, and again after each use). Safe to call
  * at document_start: it goes under the root element, outside the body the webmail builds.
  */
-export function warmReadFrame(deps: Pick<ContentDeps, 'frameUrl'>): void {
+export function warmReadFrame(deps: Pick<ContentDeps, 'frameUrl' | 'message'>): void {
   if (spare?.frame.isConnected || !canMove() || !document.documentElement) return;
   // A hidden tab gets none: the spare's port would wake the background for nobody.
   if (document.visibilityState === 'hidden') return;
@@ -130,7 +132,7 @@ export function prepareOverlays(deps: ContentDeps): void {
  * returned, for the deposit), else a new frame with the token in its URL.
  */
 function placeReadFrame(
-  deps: Pick<ContentDeps, 'frameUrl'>,
+  deps: Pick<ContentDeps, 'frameUrl' | 'message'>,
   token: string,
   before: Element,
 ): { frame: HTMLIFrameElement; spare?: string } {
@@ -293,8 +295,10 @@ export function startOverlays(
     const b = document.createElement('button');
     b.type = 'button';
     b.setAttribute(OWN_ATTRIBUTE, 'compose-button');
-    b.textContent = '🔒 Encrypt';
-    b.title = 'Write this message encrypted (Noise Email)';
+    // Words only: an emoji lock is an empty box where no emoji font is installed, and an SVG
+    // one costs more of the content script's 30 KB than it is worth.
+    b.textContent = deps.message('composeButton');
+    b.title = deps.message('composeButtonTitle');
     b.style.cssText =
       'display:inline-block;margin:4px 0;padding:4px 10px;border:1px solid #1a5fb4;border-radius:4px;background:#fff;color:#1a5fb4;font:600 13px system-ui,sans-serif;cursor:pointer';
     b.addEventListener('click', (e) => {
@@ -331,8 +335,7 @@ export function startOverlays(
       seen.add(m.element);
       const hint = document.createElement('a');
       hint.setAttribute(OWN_ATTRIBUTE, 'clip-hint');
-      hint.textContent =
-        '🔒 This encrypted message was cut short by the webmail: open the full message to decrypt it.';
+      hint.textContent = deps.message('clipHint');
       if (m.fullViewUrl) hint.href = m.fullViewUrl;
       hint.style.cssText =
         'display:block;padding:8px;border:1px solid #c64600;background:#fff7e6;color:#8a3200;font:14px system-ui,sans-serif';

@@ -207,7 +207,14 @@ export type ReadView =
     }
   | { kind: 'clipped'; fullViewUrl: string | null };
 
+/** The extension locked or unlocked (background/lock-broadcast.ts): the frame asks again. */
+export interface LockStateOut {
+  t: 'lock';
+  state: 'locked' | 'unlocked';
+}
+
 export type ReadOut =
+  | LockStateOut
   /** To a spare frame: the token of the block it now shows (the view follows). */
   | { t: 'assigned'; token: string }
   | { t: 'view'; view: ReadView }
@@ -226,6 +233,7 @@ export interface ComposeContext {
 }
 
 export type ComposeOut =
+  | LockStateOut
   | { t: 'context'; context: ComposeContext }
   | { t: 'keys'; statuses: KeyStatus[] }
   | { t: 'progress'; step: 'encrypting' | 'inserting'; done: number; total: number }

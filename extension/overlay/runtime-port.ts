@@ -30,3 +30,8 @@ export function connect(name: string): OverlayPort {
 export function extensionPageUrl(path: string): string {
   return browser.runtime.getURL(path as '/');
 }
+
+/** A text of _locales for the content script's own few words (Encrypt button, frame titles). */
+export function localMessage(key: string): string {
+  return browser.i18n.getMessage(key as never) || key;
+}

@@ -63,3 +63,31 @@ export function onInstalled(handler: (reason: string) => void): void {
 export function openTab(path: string): Promise<unknown> {
   return browser.tabs.create({ url: extensionUrl(path) });
 }
+
+/**
+ * Sends a notice from the background to every open extension page and frame. Nobody listening
+ * (no page open) is not an error.
+ */
+export function broadcastToPages(message: unknown): void {
+  browser.runtime.sendMessage(message).catch(() => {});
+}
+
+/**
+ * Listens for the background's notices (broadcastToPages) in a page or frame. Only a sender on
+ * our own origin outside any tab passes: the background (or the popup), never a content script
+ * or another page's frame. The listener never answers, so page→background replies are untouched.
+ */
+export function onBackgroundNotice(handler: (message: unknown) => void): () => void {
+  const listener = (message: unknown, sender: MessageSender) => {
+    if (sender.id !== browser.runtime.id || sender.tab || !sender.url) return;
+    try {
+      const u = new URL(sender.url);
+      if (`${u.protocol}//${u.host}` !== extensionOrigin()) return;
+    } catch {
+      return;
+    }
+    handler(message);
+  };
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
+}

@@ -3,9 +3,11 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../messages/client.ts';
-import type { SecurityMarkView } from '../overlay/security-mark.ts';
+import { pictureMessage, type SecurityMarkView } from '../overlay/security-mark.ts';
 import { t } from '../platform/browser.ts';
 import './security-mark.css';
+import { errorText } from './failure-text.ts';
+import { HelpLink } from './HelpLink.tsx';
 
 /** The mark, fetched from the background once per page. */
 export function useSecurityMark(): SecurityMarkView | null {
@@ -18,25 +20,49 @@ export function useSecurityMark(): SecurityMarkView | null {
   return mark;
 }
 
-export function SecurityMarkBadge(props: { mark: SecurityMarkView; large?: boolean }) {
+/** The pictures' names in the user's language, for screen readers and beside the pictures. */
+export function markNames(mark: SecurityMarkView): string {
+  return mark.pictures.map((id) => t(pictureMessage(id))).join(', ');
+}
+
+/**
+ * The badge: three pictures on the user's colour, with their names. `picturesHidden` shows the
+ * colour alone (a locked frame: the pictures come with the passphrase).
+ */
+export function SecurityMarkBadge(props: {
+  mark: SecurityMarkView;
+  large?: boolean;
+  picturesHidden?: boolean;
+}) {
   const { mark } = props;
+  const hidden = props.picturesHidden === true;
+  const size = props.large ? 40 : 20;
+  const names = markNames(mark);
   return (
     <span
-      class={props.large ? 'security-mark large' : 'security-mark'}
+      class={`security-mark${props.large ? ' large' : ''}${hidden ? ' hidden-pictures' : ''}`}
       data-testid="security-mark"
+      data-pictures={hidden ? undefined : mark.pictures.join(' ')}
       role="img"
-      aria-label={t('securityMarkLabel', mark.names)}
+      aria-label={hidden ? t('securityMarkLockedLabel') : t('securityMarkLabel', names)}
       title={t('securityMarkTitle')}
       style={{
         background: `hsl(${mark.hueDegrees} 75% 88%)`,
         borderColor: `hsl(${mark.hueDegrees} 60% 32%)`,
       }}
     >
-      <span class="pictures">{mark.pictures}</span>
-      {/* The names too: where no emoji font is installed the pictures all look alike. */}
-      <span class="names" aria-hidden="true">
-        {mark.names}
+      <span class="pictures">
+        {!hidden &&
+          mark.pictures.map((id) => (
+            <img key={id} src={`/pictures/${id}.svg`} alt="" width={size} height={size} data-picture={id} />
+          ))}
       </span>
+      {/* The names too, so the mark can be told and remembered in words. */}
+      {!hidden && (
+        <span class="names" aria-hidden="true">
+          {names}
+        </span>
+      )}
     </span>
   );
 }
@@ -72,7 +98,7 @@ export function useUncovered(): boolean {
  * a covered frame shows a warning in its place, so the mark never vouches for a field the page
  * has laid over ours.
  */
-export function SecurityMark() {
+export function SecurityMark(props: { picturesHidden?: boolean }) {
   const mark = useSecurityMark();
   const uncovered = useUncovered();
   if (!uncovered)
@@ -81,7 +107,7 @@ export function SecurityMark() {
         {t('frameCovered')}
       </span>
     );
-  return mark ? <SecurityMarkBadge mark={mark} /> : null;
+  return mark ? <SecurityMarkBadge mark={mark} picturesHidden={props.picturesHidden} /> : null;
 }
 
 /**
@@ -94,17 +120,19 @@ export function SecurityMarkPanel(props: { onRenew?: boolean }) {
   useEffect(() => {
     call('securityMark.get', {})
       .then(setMark)
-      .catch((e: Error) => setError(e.message));
+      .catch((e) => setError(errorText(e)));
   }, []);
   return (
-    <section aria-labelledby="security-mark-h" data-testid="security-mark-panel">
+    <section id="mark" aria-labelledby="security-mark-h" data-testid="security-mark-panel">
       <h2 id="security-mark-h">{t('securityMarkHeading')}</h2>
       {mark && (
         <p>
           <SecurityMarkBadge mark={mark} large />
         </p>
       )}
-      <p>{t('securityMarkIntro')}</p>
+      <p>
+        {t('securityMarkIntro')} <HelpLink topic="mark" />
+      </p>
       {props.onRenew && (
         <button
           type="button"
@@ -114,7 +142,7 @@ export function SecurityMarkPanel(props: { onRenew?: boolean }) {
             setError(null);
             call('securityMark.renew', {})
               .then(setMark)
-              .catch((e: Error) => setError(e.message));
+              .catch((e) => setError(errorText(e)));
           }}
         >
           {t('securityMarkRenew')}

@@ -1,4 +1,5 @@
-// Shows zxcvbn-ts's estimate for the passphrase being typed.
+// Shows zxcvbn-ts's estimate for the passphrase being typed: the bars in the colour of the
+// verdict (red from "very weak"), then each sentence on its own line.
 
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../platform/browser.ts';
@@ -31,17 +32,22 @@ export function StrengthMeter(props: {
   const score = strength?.score ?? 0;
   return (
     <div class="strength" aria-live="polite">
-      <div class="meter" role="img" aria-label={t('strengthLabel', t(`strength${score}`))}>
+      <div
+        class="meter"
+        role="img"
+        data-score={strength ? score : undefined}
+        aria-label={t('strengthLabel', t(`strength${score}`))}
+      >
         {[0, 1, 2, 3].map((i) => (
           <span key={i} class={strength && score > i ? 'on' : ''} />
         ))}
       </div>
       {strength ? (
-        <p class="hint" data-testid="strength" data-score={score}>
-          {t(`strength${score}`)}
-          {strength.crackTime ? ` — ${t('strengthCrack', strength.crackTime)}` : ''}
-          {strength.warning ? ` ${strength.warning}` : ''}
-        </p>
+        <ul class="strength-text" data-testid="strength" data-score={score}>
+          <li class={`verdict-${score}`}>{t(`strength${score}`)}</li>
+          {strength.crackTime && <li>{t('strengthCrack', strength.crackTime)}</li>}
+          {strength.warning && <li>{strength.warning}</li>}
+        </ul>
       ) : null}
     </div>
   );

@@ -5,14 +5,18 @@ import { CommandError, call } from '../messages/client.ts';
 import type { Status } from '../messages/protocol.ts';
 import { t } from '../platform/browser.ts';
 import { ErrorText, Field, Notice } from './controls.tsx';
+import { errorText } from './failure-text.ts';
 
-export function UnlockForm(props: { status: Status; onUnlocked: (s: Status) => void }) {
+/** `compact`: the one-line form of the overlay frames (ui/LockedPanel.tsx). */
+export function UnlockForm(props: { status: Status; onUnlocked: (s: Status) => void; compact?: boolean }) {
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [until, setUntil] = useState(props.status.lockedUntil);
   const [now, setNow] = useState(Date.now());
 
+  // A lockout begun elsewhere (another frame, the popup) shows here too.
+  useEffect(() => setUntil(props.status.lockedUntil), [props.status.lockedUntil]);
   useEffect(() => {
     if (until <= now) return;
     const timer = setInterval(() => setNow(Date.now()), 1000);
@@ -36,7 +40,7 @@ export function UnlockForm(props: { status: Status; onUnlocked: (s: Status) => v
       } else if (err instanceof CommandError && err.code === 'bad_passphrase') {
         setError(t('unlockWrong', String(err.attemptsLeft ?? 0)));
       } else {
-        setError(err instanceof Error ? err.message : String(err));
+        setError(errorText(err));
       }
     } finally {
       setBusy(false);
@@ -45,7 +49,7 @@ export function UnlockForm(props: { status: Status; onUnlocked: (s: Status) => v
 
   return (
     <form onSubmit={submit} data-testid="unlock-form" aria-label={t('unlockTitle')}>
-      <p>{t('unlockIntro', props.status.address ?? '')}</p>
+      <p>{t(props.compact ? 'unlockIntroShort' : 'unlockIntro', props.status.address ?? '')}</p>
       {lockedOut ? (
         <Notice tone="warning">
           <span data-testid="lockout">{t('lockoutNotice', new Date(until).toLocaleTimeString())}</span>
@@ -61,7 +65,12 @@ export function UnlockForm(props: { status: Status; onUnlocked: (s: Status) => v
         required
       />
       <ErrorText message={error} />
-      <button type="submit" disabled={busy || lockedOut || !passphrase} data-testid="unlock-submit">
+      <button
+        type="submit"
+        class="primary"
+        disabled={busy || lockedOut || !passphrase}
+        data-testid="unlock-submit"
+      >
         {busy ? t('unlocking') : t('unlock')}
       </button>
     </form>

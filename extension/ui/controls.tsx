@@ -82,19 +82,6 @@ export function Notice(props: { children: ComponentChildren; tone?: 'info' | 'wa
   );
 }
 
-/** Fingerprints in groups of four, as gpg prints them, so people can compare them aloud. */
-export function Fingerprint(props: { value: string; label: string; testId: string }) {
-  const grouped = props.value.replace(/(.{4})/g, '$1 ').trim();
-  return (
-    <div class="fingerprint">
-      <span class="fp-label">{props.label}</span>
-      <code data-testid={props.testId} data-value={props.value}>
-        {grouped}
-      </code>
-    </div>
-  );
-}
-
 export function Progress(props: { label: string; done: number; total: number }) {
   const id = useId();
   return (

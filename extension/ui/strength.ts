@@ -1,7 +1,23 @@
 // Passphrase strength from zxcvbn-ts (a kept estimator, not a hand-made rule), with the
-// common and English dictionaries. Loaded lazily: the dictionaries are large.
+// common and English dictionaries. Loaded lazily: the dictionaries are large. Its sentences
+// (warnings, suggestions, crack times) come from our _locales (`zxcvbn_<group>_<name>`), so they
+// are in the user's language; zxcvbn's English ones are the shape they follow.
 
 import type { ZxcvbnResult } from '@zxcvbn-ts/core';
+import { t } from '../platform/browser.ts';
+
+type Translations = Record<'warnings' | 'suggestions' | 'timeEstimation', Record<string, string>>;
+
+/** zxcvbn's translation table with every sentence taken from _locales by the same name. */
+export function localTranslations(english: Translations, message: (key: string) => string = t): Translations {
+  const group = (name: keyof Translations) =>
+    Object.fromEntries(Object.keys(english[name]).map((k) => [k, message(`zxcvbn_${name}_${k}`)]));
+  return {
+    warnings: group('warnings'),
+    suggestions: group('suggestions'),
+    timeEstimation: group('timeEstimation'),
+  };
+}
 
 export interface Strength {
   /** 0 (guessable in seconds) … 4 (very unguessable). */
@@ -25,7 +41,7 @@ function load() {
   ]).then(
     ([core, common, en]) =>
       new core.ZxcvbnFactory({
-        translations: en.translations,
+        translations: localTranslations(en.translations) as typeof en.translations,
         graphs: common.adjacencyGraphs,
         dictionary: { ...common.dictionary, ...en.dictionary },
       }),

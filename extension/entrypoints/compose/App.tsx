@@ -12,6 +12,9 @@ import type { ComposeContext, ComposeOut, KeyStatus } from '../../overlay/protoc
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { t } from '../../platform/browser.ts';
 import type { NamedRecipient } from '../../providers/types.ts';
+import { failureText } from '../../ui/failure-text.ts';
+import { Icon } from '../../ui/Icon.tsx';
+import { LockedPanel } from '../../ui/LockedPanel.tsx';
 import { SecurityMark } from '../../ui/SecurityMark.tsx';
 import { type Recipient, Recipients } from './Recipients.tsx';
 
@@ -74,10 +77,19 @@ export function App() {
   const [named, setNamed] = useState<NamedMatch[]>([]);
   const [unresolved, setUnresolved] = useState<NamedRecipient[]>([]);
   const textRef = useRef<HTMLTextAreaElement>(null);
+  const contextSeen = useRef(false);
 
-  const [port] = useState(() =>
-    framePort<ComposeOut>(PORT_COMPOSE, (m) => {
-      if (m.t === 'context') {
+  const [port] = useState(() => {
+    const p = framePort<ComposeOut>(PORT_COMPOSE, (m) => {
+      // Locked or unlocked anywhere (popup, options, another frame): ask for the context again.
+      if (m.t === 'lock') {
+        if (token) p.post({ t: 'hello', token });
+      } else if (m.t === 'context') {
+        // Asked again after a lock or unlock (the notice above): only the lock state and
+        // the sender change; what the user already edited stays.
+        const { from, unlocked } = m.context;
+        if (contextSeen.current) return setContext((prev) => prev && { ...prev, from, unlocked });
+        contextSeen.current = true;
         setContext(m.context);
         setSubject(m.context.subject);
         setList([
@@ -97,10 +109,16 @@ export function App() {
           return next;
         });
       } else if (m.t === 'progress') setPhase({ p: 'working', step: m.step, done: m.done, total: m.total });
-      else if (m.t === 'done') setPhase({ p: 'done', format: m.format, registered: m.modelRegistered });
-      else if (m.t === 'failure') setPhase({ p: 'failure', message: m.message });
-    }),
-  );
+      else if (m.t === 'done') {
+        // The ciphertext is in the webmail's editor: the plaintext leaves this frame's DOM and state.
+        setText('');
+        setSubject('');
+        setFiles([]);
+        setPhase({ p: 'done', format: m.format, registered: m.modelRegistered });
+      } else if (m.t === 'failure') setPhase({ p: 'failure', message: failureText(m.code, m.message) });
+    });
+    return p;
+  });
 
   useEffect(() => {
     if (!token) return;
@@ -162,10 +180,19 @@ export function App() {
   }
 
   if (!token) return <div class="failure">{t('composeNoFrame')}</div>;
-  if (context && !context.unlocked) {
+  if (context && !context.unlocked)
+    return <LockedPanel what="compose" onUnlocked={() => port.post({ t: 'hello', token })} />;
+  if (phase.p === 'done') {
     return (
-      <div class="failure" role="alert" data-testid="locked">
-        {t('composeLocked')}
+      <div class="frame inserted" role="status" data-testid="compose-done" data-format={phase.format}>
+        <span class="row">
+          {context && <SecurityMark />}
+          <Icon name="lock" />
+          <strong>{t('composeInserted')}</strong>
+        </span>
+        <button type="button" data-testid="compose-close" onClick={() => port.post({ t: 'close', token })}>
+          {t('composeClose')}
+        </button>
       </div>
     );
   }
@@ -187,7 +214,10 @@ export function App() {
       <div class="row" style={{ justifyContent: 'space-between' }}>
         <span class="row">
           {context && <SecurityMark />}
-          <strong>{context?.from ? t('composeHeadingFrom', context.from) : t('composeHeading')}</strong>
+          <strong class="row">
+            <Icon name="lock" />
+            {context?.from ? t('composeHeadingFrom', context.from) : t('composeHeading')}
+          </strong>
         </span>
         <span class="muted" data-testid="format">
           {t('composeFormat', format)}
@@ -264,7 +294,8 @@ export function App() {
         <ul data-testid="file-list">
           {files.map((f) => (
             <li key={f.name}>
-              📎 {f.name} <span class="muted">{t('composeBytes', f.size.toLocaleString())}</span>
+              <Icon name="paperclip" /> {f.name}{' '}
+              <span class="muted">{t('composeBytes', f.size.toLocaleString())}</span>
             </li>
           ))}
         </ul>
@@ -287,11 +318,6 @@ export function App() {
       {phase.p === 'failure' && (
         <div class="failure" role="alert" data-testid="compose-failure">
           {phase.message}
-        </div>
-      )}
-      {phase.p === 'done' && (
-        <div class="badge ok" role="status" data-testid="compose-done">
-          {t('composeDone', phase.format === 'native' ? t('composeFormatNative') : t('composeFormatPgp'))}
         </div>
       )}
       <div class="row" style={{ marginTop: '6px' }}>

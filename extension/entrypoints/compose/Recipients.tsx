@@ -49,13 +49,14 @@ export function Recipients(props: {
               data-key={s?.kind ?? 'pending'}
               data-pin={pinOf(s)}
             >
-              <span class="muted">{r.field}:</span>
+              <span class="muted">{t(`recipientField_${r.field}`)}</span>
               <span>{r.address}</span>
               <span class={`key ${s?.kind ?? ''}`} data-testid="key-status">
                 {statusText(s)}
               </span>
               <button
                 type="button"
+                data-testid="remove-recipient"
                 aria-label={t('recipientRemoveLabel', r.address)}
                 onClick={() => props.onRemove(r)}
               >
@@ -68,6 +69,7 @@ export function Recipients(props: {
       <div class="row" style={{ marginTop: '4px' }}>
         <input
           type="email"
+          data-testid="add-recipient"
           aria-label={t('recipientAddLabel')}
           placeholder={t('recipientAddPlaceholder')}
           value={draft}

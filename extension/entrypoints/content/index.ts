@@ -1,6 +1,6 @@
 // Content script entry: the matched webmail hosts, plus the local demo webmail.
 import { prepareOverlays, startOverlays } from '../../overlay/content.ts';
-import { connect, extensionPageUrl } from '../../overlay/runtime-port.ts';
+import { connect, extensionPageUrl, localMessage } from '../../overlay/runtime-port.ts';
 import { WEBMAIL_MATCHES } from '../../webmail-hosts.ts';
 
 export default defineContentScript({
@@ -15,6 +15,7 @@ export default defineContentScript({
     const deps = {
       connect,
       frameUrl: extensionPageUrl,
+      message: localMessage,
       onInvalidated: (fn: () => void) => ctx.onInvalidated(fn),
     };
     prepareOverlays(deps);

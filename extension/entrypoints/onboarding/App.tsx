@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
-import { Fingerprint } from '../../ui/controls.tsx';
+import { Fingerprint } from '../../ui/Fingerprint.tsx';
 import { SecurityMarkPanel } from '../../ui/SecurityMark.tsx';
 import { CreateForm } from './CreateForm.tsx';
 import { RecoveryPanel } from './RecoveryPanel.tsx';

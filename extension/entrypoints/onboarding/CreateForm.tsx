@@ -8,8 +8,10 @@ import type { Status } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
 import { AccountFields } from '../../ui/AccountFields.tsx';
 import { ErrorText, Field, Notice } from '../../ui/controls.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 import { ProgressView } from '../../ui/ProgressView.tsx';
 import { StrengthMeter } from '../../ui/StrengthMeter.tsx';
+import { exampleServiceDomain } from '../../ui/service-domain.ts';
 import { MIN_SCORE, preloadStrength } from '../../ui/strength.ts';
 
 export function CreateForm(props: { serverUrl: string; onDone: (s: Status) => void; onBack: () => void }) {
@@ -32,7 +34,7 @@ export function CreateForm(props: { serverUrl: string; onDone: (s: Status) => vo
       const r = await call('account.sendCode', { serverUrl, address: address.trim() });
       setCodeSentTo(r.sentTo);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -54,7 +56,7 @@ export function CreateForm(props: { serverUrl: string; onDone: (s: Status) => vo
       });
       props.onDone(status);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
       setBusy(false);
     }
   }
@@ -102,7 +104,7 @@ export function CreateForm(props: { serverUrl: string; onDone: (s: Status) => vo
           />
           <Field
             label={t('inboxLabel')}
-            hint={t('inboxHint')}
+            hint={t('inboxHint', `${address.split('@')[0] || 'ada'}@${exampleServiceDomain(serverUrl)}`)}
             name="inbox"
             type="email"
             value={inbox}

@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import { t } from '../../platform/browser.ts';
 import { download, ErrorText } from '../../ui/controls.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 
 export function RecoveryPanel() {
   const [sheet, setSheet] = useState<{ code: string; address: string; createdAt: number } | null>(null);
@@ -16,7 +17,7 @@ export function RecoveryPanel() {
       const b = await call('identity.exportBackup', {});
       download(b.fileName, b.contents, 'application/json');
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     }
   }
 
@@ -25,12 +26,12 @@ export function RecoveryPanel() {
     try {
       setSheet(await call('identity.createRecovery', {}));
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     }
   }
 
   return (
-    <section aria-labelledby="recovery-h">
+    <section id="recovery" aria-labelledby="recovery-h">
       <h2 id="recovery-h">{t('recoveryHeading')}</h2>
       <p>{t('recoveryIntro')}</p>
       <div class="choices no-print">

@@ -6,6 +6,7 @@ import type { Status } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
 import { AccountFields } from '../../ui/AccountFields.tsx';
 import { ErrorText, Field } from '../../ui/controls.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 import { ProgressView } from '../../ui/ProgressView.tsx';
 
 export function RestoreForm(props: { serverUrl: string; onDone: (s: Status) => void; onBack: () => void }) {
@@ -22,7 +23,7 @@ export function RestoreForm(props: { serverUrl: string; onDone: (s: Status) => v
     try {
       props.onDone(await call('account.restore', { serverUrl, address: address.trim(), passphrase }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
       setBusy(false);
     }
   }

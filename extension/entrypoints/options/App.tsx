@@ -5,6 +5,9 @@ import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
 import { Notice } from '../../ui/controls.tsx';
+import { HelpLink } from '../../ui/HelpLink.tsx';
+import { Icon } from '../../ui/Icon.tsx';
+import { useLockNotices } from '../../ui/lock-state.ts';
 import { SecurityMarkPanel } from '../../ui/SecurityMark.tsx';
 import { UnlockForm } from '../../ui/UnlockForm.tsx';
 import { ContactsSection } from './ContactsSection.tsx';
@@ -15,6 +18,17 @@ import { SecurityLogSection } from './SecurityLogSection.tsx';
 import { SessionsSection } from './SessionsSection.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
 
+/** The sections, in page order, with the message of their link in the navigation. */
+const OPTION_SECTIONS: readonly [string, string][] = [
+  ['identity', 'identityHeading'],
+  ['import', 'importHeading'],
+  ['contacts', 'contactsHeading'],
+  ['mark', 'securityMarkHeading'],
+  ['settings', 'settingsHeading'],
+  ['sessions', 'sessionsHeading'],
+  ['log', 'logHeading'],
+];
+
 export function App() {
   const [status, setStatus] = useState<Status | null>(null);
   const [revision, setRevision] = useState(0);
@@ -23,10 +37,15 @@ export function App() {
 
   useEffect(() => {
     refresh();
-    // Auto-lock can happen while the page is open.
+    // An auto-lock found when the background wakes is not announced (nothing was seen unlocked
+    // before it): the page looks again now and then.
     const timer = setInterval(refresh, 15_000);
     return () => clearInterval(timer);
   }, []);
+  // Locked or unlocked anywhere (popup, a frame, auto-lock): the page follows at once.
+  useLockNotices(() => {
+    refresh();
+  });
 
   if (!status) return <main aria-busy="true" />;
 
@@ -36,7 +55,10 @@ export function App() {
 
   return (
     <main>
-      <h1>{t('optionsHeading')}</h1>
+      <h1>
+        <Icon name="lock" />
+        {t('optionsHeading')}
+      </h1>
       {status.state === 'none' && (
         <p>
           {t('noAccount')} <a href={extensionUrl('/onboarding.html')}>{t('setUp')}</a>
@@ -55,6 +77,18 @@ export function App() {
       {serverStale && <Notice tone="warning">{t('recoverServerStale')}</Notice>}
       {status.state === 'unlocked' && (
         <>
+          <nav aria-label={t('optionsNav')}>
+            <ul class="nav" data-testid="options-nav">
+              {OPTION_SECTIONS.map(([id, label]) => (
+                <li key={id}>
+                  <a href={`#${id}`}>{t(label)}</a>
+                </li>
+              ))}
+              <li>
+                <HelpLink topic="mark" label={t('helpHeading')} />
+              </li>
+            </ul>
+          </nav>
           <p data-testid="unlocked">
             {t('unlockedAs', status.address ?? '')}{' '}
             <button type="button" class="secondary" onClick={lock} data-testid="lock">

@@ -7,60 +7,76 @@ import { isAddress } from '../../../shared/address.ts';
 import { call } from '../../messages/client.ts';
 import type { ContactView } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
-import { ErrorText, Field, Notice, TextArea } from '../../ui/controls.tsx';
+import { ConfirmButton } from '../../ui/ConfirmButton.tsx';
+import { ErrorText, Field, TextArea } from '../../ui/controls.tsx';
+import { Fingerprint } from '../../ui/Fingerprint.tsx';
+import { errorText } from '../../ui/failure-text.ts';
+import { HelpLink } from '../../ui/HelpLink.tsx';
 
 const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : t('never'));
-const grouped = (fingerprint: string) => fingerprint.replace(/(.{4})/g, '$1 ').trim();
 
 function ContactRow(props: { contact: ContactView; onChange: () => void; onError: (m: string) => void }) {
   const c = props.contact;
   const [checking, setChecking] = useState(false);
   const [typed, setTyped] = useState('');
   const act = (p: Promise<unknown>) =>
-    p.then(props.onChange).catch((e: unknown) => props.onError(e instanceof Error ? e.message : String(e)));
+    p.then(props.onChange).catch((e: unknown) => props.onError(errorText(e)));
   return (
     <li data-testid="contact" data-address={c.address}>
       <strong>{c.address}</strong> {c.verified && <span data-testid="verified">✔ {t('verified')}</span>}
-      <div class="fingerprint">
-        <code>{c.fingerprint.replace(/(.{4})/g, '$1 ').trim()}</code>
-      </div>
+      <Fingerprint label={t('contactFingerprint')} value={c.fingerprint} testId="contact-fingerprint" />
       <p class="hint">
         {t('contactMeta', [t(`source_${c.source.replace(/\W/g, '_')}`), when(c.firstSeen), when(c.lastUsed)])}
       </p>
       {c.envelope && (
-        <div class="fingerprint" data-testid="envelope-identity">
-          <span class="muted">{t('contactEnvelopeIdentity', when(c.envelope.firstSeen))}</span>{' '}
-          <code>{grouped(c.envelope.fingerprint)}</code>
-          {c.envelope.verified && <span data-testid="envelope-verified"> ✔ {t('verified')}</span>}
+        <div data-testid="envelope-identity">
+          <Fingerprint
+            label={t('contactEnvelopeIdentity', when(c.envelope.firstSeen))}
+            value={c.envelope.fingerprint}
+            testId="envelope-fingerprint"
+          />
+          {c.envelope.verified && <span data-testid="envelope-verified">✔ {t('verified')}</span>}
         </div>
       )}
       {c.envelope?.pendingChange && (
-        <Notice tone="warning">
-          <p data-testid="identity-change-warning">
-            {t('identityChangeWarning', [c.address, grouped(c.envelope.pendingChange.fingerprint)])}
+        <div class="notice warning" role="alert" data-testid="identity-change-warning">
+          <p>{t('identityChangeWarning', c.address)}</p>
+          <Fingerprint
+            label={t('keyChangeNew')}
+            value={c.envelope.pendingChange.fingerprint}
+            testId="pending-envelope-fingerprint"
+          />
+          <p class="choices">
+            <button
+              type="button"
+              class="danger"
+              onClick={() => act(call('contacts.acceptChange', { address: c.address }))}
+            >
+              {t('acceptNewIdentity')}
+            </button>
+            <HelpLink topic="key-changed" />
           </p>
-          <button
-            type="button"
-            class="danger"
-            onClick={() => act(call('contacts.acceptChange', { address: c.address }))}
-          >
-            {t('acceptNewIdentity')}
-          </button>
-        </Notice>
+        </div>
       )}
       {c.pendingChange && (
-        <Notice tone="warning">
-          <p data-testid="key-change-warning">
-            {t('keyChangeWarning', [c.address, c.pendingChange.fingerprint.replace(/(.{4})/g, '$1 ').trim()])}
+        <div class="notice warning" role="alert" data-testid="key-change-warning">
+          <p>{t('keyChangeWarning', c.address)}</p>
+          <Fingerprint
+            label={t('keyChangeNew')}
+            value={c.pendingChange.fingerprint}
+            testId="pending-fingerprint"
+          />
+          <p class="choices">
+            <button
+              type="button"
+              class="danger"
+              onClick={() => act(call('contacts.acceptChange', { address: c.address }))}
+            >
+              {t('acceptNewKey')}
+            </button>
+            <HelpLink topic="key-changed" />
           </p>
-          <button
-            type="button"
-            class="danger"
-            onClick={() => act(call('contacts.acceptChange', { address: c.address }))}
-          >
-            {t('acceptNewKey')}
-          </button>
-        </Notice>
+        </div>
       )}
       {checking ? (
         <form
@@ -86,13 +102,13 @@ function ContactRow(props: { contact: ContactView; onChange: () => void; onError
               {t('verify')}
             </button>
           )}
-          <button
-            type="button"
-            class="secondary"
-            onClick={() => act(call('contacts.remove', { address: c.address }))}
-          >
-            {t('remove')}
-          </button>
+          <ConfirmButton
+            label={t('remove')}
+            confirmLabel={t('removeConfirm')}
+            warning={t('removeWarning', c.address)}
+            ariaLabel={t('removeLabel', c.address)}
+            onConfirm={() => act(call('contacts.remove', { address: c.address }))}
+          />
         </div>
       )}
     </li>
@@ -118,14 +134,14 @@ export function ContactsSection() {
       await p;
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <section aria-labelledby="contacts-h" data-testid="contacts">
+    <section id="contacts" aria-labelledby="contacts-h" data-testid="contacts">
       <h2 id="contacts-h">{t('contactsHeading')}</h2>
       <form
         onSubmit={(e) => {

@@ -4,7 +4,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { IdentityView } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
-import { download, ErrorText, Fingerprint, Notice } from '../../ui/controls.tsx';
+import { ConfirmButton } from '../../ui/ConfirmButton.tsx';
+import { download, ErrorText, Notice } from '../../ui/controls.tsx';
+import { Fingerprint } from '../../ui/Fingerprint.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 import { RecoveryPanel } from '../onboarding/RecoveryPanel.tsx';
 
 const DAY = 24 * 60 * 60_000;
@@ -12,12 +15,11 @@ const DAY = 24 * 60 * 60_000;
 export function IdentitySection(props: { revision: number }) {
   const [identity, setIdentity] = useState<IdentityView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
 
   const load = () =>
     call('identity.get', {})
       .then(setIdentity)
-      .catch((e) => setError(e.message));
+      .catch((e) => setError(errorText(e)));
   useEffect(() => {
     load();
   }, [props.revision]);
@@ -31,17 +33,16 @@ export function IdentitySection(props: { revision: number }) {
     setError(null);
     try {
       await call('identity.revoke', { confirm: true });
-      setConfirming(false);
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
     }
   }
 
   if (!identity) return <ErrorText message={error} />;
   const spkAgeDays = Math.floor((Date.now() - identity.signedPrekeyCreatedAt * 1000) / DAY);
   return (
-    <section aria-labelledby="identity-h" data-testid="identity">
+    <section id="identity" aria-labelledby="identity-h" data-testid="identity">
       <h2 id="identity-h">{t('identityHeading')}</h2>
       <p>{identity.addresses.join(', ')}</p>
       {identity.revoked && <Notice tone="warning">{t('identityRevoked')}</Notice>}
@@ -66,23 +67,16 @@ export function IdentitySection(props: { revision: number }) {
         <button type="button" class="secondary" onClick={exportPublic}>
           {t('exportPublicKey')}
         </button>
-        {!identity.revoked &&
-          (confirming ? (
-            <>
-              <button type="button" class="danger" onClick={revoke} data-testid="revoke-confirm">
-                {t('revokeConfirm')}
-              </button>
-              <button type="button" class="secondary" onClick={() => setConfirming(false)}>
-                {t('cancel')}
-              </button>
-            </>
-          ) : (
-            <button type="button" class="secondary" onClick={() => setConfirming(true)}>
-              {t('revoke')}
-            </button>
-          ))}
+        {!identity.revoked && (
+          <ConfirmButton
+            label={t('revoke')}
+            confirmLabel={t('revokeConfirm')}
+            warning={t('revokeWarning')}
+            testId="revoke"
+            onConfirm={revoke}
+          />
+        )}
       </div>
-      {confirming && <Notice tone="warning">{t('revokeWarning')}</Notice>}
       <ErrorText message={error} />
       <RecoveryPanel />
     </section>

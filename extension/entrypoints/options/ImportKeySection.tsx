@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import { t } from '../../platform/browser.ts';
 import { ErrorText, Field, Notice, TextArea } from '../../ui/controls.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 
 export function ImportKeySection(props: { onImported: () => void }) {
   const [armoredKey, setArmoredKey] = useState('');
@@ -24,14 +25,14 @@ export function ImportKeySection(props: { onImported: () => void }) {
       setKeyPassphrase('');
       props.onImported();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <section aria-labelledby="import-h">
+    <section id="import" aria-labelledby="import-h">
       <h2 id="import-h">{t('importHeading')}</h2>
       <form onSubmit={submit} data-testid="import-form">
         <p class="hint">{t('importIntro')}</p>

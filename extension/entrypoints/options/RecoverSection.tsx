@@ -7,6 +7,7 @@ import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
 import { ErrorText, Field } from '../../ui/controls.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 import { ProgressView } from '../../ui/ProgressView.tsx';
 import { StrengthMeter } from '../../ui/StrengthMeter.tsx';
 import { MIN_SCORE } from '../../ui/strength.ts';
@@ -46,7 +47,7 @@ export function RecoverSection(props: {
       });
       props.onRecovered(out.status, out.serverUpdated);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }

@@ -11,7 +11,7 @@ export function SecurityLogSection(props: { revision: number }) {
     call('log.list', {}).then(setEntries);
   }, [props.revision]);
   return (
-    <section aria-labelledby="log-h">
+    <section id="log" aria-labelledby="log-h">
       <h2 id="log-h">{t('logHeading')}</h2>
       <div class="table-wrap">
         <table data-testid="security-log">

@@ -5,7 +5,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { SessionView } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
+import { ConfirmButton } from '../../ui/ConfirmButton.tsx';
 import { ErrorText } from '../../ui/controls.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 
 export function SessionsSection(props: { revision: number; onChanged: () => void }) {
   const [sessions, setSessions] = useState<SessionView[] | null>(null);
@@ -17,7 +19,7 @@ export function SessionsSection(props: { revision: number; onChanged: () => void
       setSessions(await call('sessions.list', {}));
       setError(null);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     }
   }
   useEffect(() => {
@@ -31,14 +33,14 @@ export function SessionsSection(props: { revision: number; onChanged: () => void
       await load();
       props.onChanged();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <section aria-labelledby="sessions-h">
+    <section id="sessions" aria-labelledby="sessions-h">
       <h2 id="sessions-h">{t('sessionsHeading')}</h2>
       <ErrorText message={error} />
       <div class="table-wrap">
@@ -63,15 +65,17 @@ export function SessionsSection(props: { revision: number; onChanged: () => void
                 <td>{new Date(s.createdAt).toLocaleString()}</td>
                 <td>{new Date(s.lastUsedAt).toLocaleString()}</td>
                 <td>
-                  <button
-                    type="button"
-                    class="secondary"
+                  <ConfirmButton
+                    label={t('sessionRevoke')}
+                    confirmLabel={t('sessionRevokeConfirm')}
+                    warning={t(
+                      s.current ? 'sessionRevokeWarningCurrent' : 'sessionRevokeWarning',
+                      s.deviceName,
+                    )}
                     disabled={busy}
-                    aria-label={t('sessionRevokeLabel', s.deviceName)}
-                    onClick={() => act(() => call('sessions.revoke', { id: s.id }))}
-                  >
-                    {t('sessionRevoke')}
-                  </button>
+                    ariaLabel={t('sessionRevokeLabel', s.deviceName)}
+                    onConfirm={() => act(() => call('sessions.revoke', { id: s.id }))}
+                  />
                 </td>
               </tr>
             ))}
@@ -79,15 +83,14 @@ export function SessionsSection(props: { revision: number; onChanged: () => void
         </table>
       </div>
       <p>
-        <button
-          type="button"
-          class="secondary"
+        <ConfirmButton
+          label={t('sessionLogout')}
+          confirmLabel={t('sessionLogoutConfirm')}
+          warning={t('sessionLogoutWarning')}
           disabled={busy}
-          data-testid="logout"
-          onClick={() => act(() => call('sessions.logout', {}))}
-        >
-          {t('sessionLogout')}
-        </button>
+          testId="logout"
+          onConfirm={() => act(() => call('sessions.logout', {}))}
+        />
       </p>
     </section>
   );

@@ -5,6 +5,7 @@ import { call } from '../../messages/client.ts';
 import type { SettingsView } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
 import { ErrorText, Field, Notice } from '../../ui/controls.tsx';
+import { errorText } from '../../ui/failure-text.ts';
 
 export function SettingsSection() {
   const [s, setS] = useState<SettingsView | null>(null);
@@ -25,7 +26,7 @@ export function SettingsSection() {
       setS(await call('settings.set', s));
       setSaved(true);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     }
   }
 
@@ -35,7 +36,7 @@ export function SettingsSection() {
   };
 
   return (
-    <section aria-labelledby="settings-h">
+    <section id="settings" aria-labelledby="settings-h">
       <h2 id="settings-h">{t('settingsHeading')}</h2>
       <form onSubmit={save} data-testid="settings-form">
         <Field

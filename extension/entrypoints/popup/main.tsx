@@ -1,8 +1,5 @@
-import { render } from 'preact';
 import '../../ui/page.css';
-import { t } from '../../platform/browser.ts';
+import { mount } from '../../ui/mount.tsx';
 import { App } from './App.tsx';
 
-document.title = t('popupTitle');
-const root = document.getElementById('app');
-if (root) render(<App />, root);
+mount(<App />, 'popupTitle');

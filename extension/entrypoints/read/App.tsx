@@ -1,12 +1,15 @@
 // The read overlay: asks the background to open the block this frame's token names, then shows
 // the verdict and the plaintext. Failures show in red with nothing of the message.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { fromBase64 } from '../../../shared/encoding.ts';
 import { PORT_READ, spareFromFragment, tokenFromFragment } from '../../overlay/names.ts';
 import type { ReadOut, ReadView } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
 import { t } from '../../platform/browser.ts';
+import { HelpLink, type HelpTopic } from '../../ui/HelpLink.tsx';
+import { Icon } from '../../ui/Icon.tsx';
+import { LockedPanel } from '../../ui/LockedPanel.tsx';
 import { Parts } from './Parts.tsx';
 import { Verdict } from './Verdict.tsx';
 
@@ -17,18 +20,45 @@ type State =
   | { s: 'view'; view: ReadView }
   | { s: 'failure'; code: string; message: string; fullViewUrl: string | null; clipped: boolean };
 
-/** Failure codes with a message of their own in _locales; others show the background's text. */
-const FAILURE_TEXT: Record<string, string> = {
-  tampered: 'readFailTampered',
-  no_integrity: 'readFailNoIntegrity',
-  not_for_me: 'readFailNotForMe',
-  duplicate: 'readFailDuplicate',
-  key_unusable: 'readFailKeyUnusable',
-  malformed: 'readFailMalformed',
-  secret_key_material: 'readFailSecretKey',
-  too_large: 'readFailTooLarge',
-  internal: 'readFailInternal',
+/**
+ * Failure codes with a message of their own in _locales, each with what to do next and the help
+ * topic that says more (docs/verdicts.md); others show the background's text. 'locked' is not a
+ * failure of the message: the frame shows its unlock field instead (ui/LockedPanel.tsx).
+ */
+const FAILURE_TEXT: Record<string, { text: string; next: string; topic: HelpTopic }> = {
+  tampered: { text: 'readFailTampered', next: 'readNextTampered', topic: 'verdicts' },
+  no_integrity: { text: 'readFailNoIntegrity', next: 'readNextTampered', topic: 'verdicts' },
+  not_for_me: { text: 'readFailNotForMe', next: 'readNextNotForMe', topic: 'not-for-me' },
+  duplicate: { text: 'readFailDuplicate', next: 'readNextDuplicate', topic: 'verdicts' },
+  key_unusable: { text: 'readFailKeyUnusable', next: 'readNextKeyUnusable', topic: 'verdicts' },
+  malformed: { text: 'readFailMalformed', next: 'readNextMalformed', topic: 'verdicts' },
+  secret_key_material: { text: 'readFailSecretKey', next: 'readNextSecretKey', topic: 'verdicts' },
+  too_large: { text: 'readFailTooLarge', next: 'readNextTooLarge', topic: 'verdicts' },
+  internal: { text: 'readFailInternal', next: 'readNextInternal', topic: 'verdicts' },
 };
+
+function Failure(props: { state: Extract<State, { s: 'failure' }> }) {
+  const { state } = props;
+  const known = FAILURE_TEXT[state.code];
+  return (
+    <div class="failure" data-testid="failure" data-code={state.code} role="alert">
+      <div class="row">
+        <Icon name="warning" />
+        {known ? t(known.text) : state.message}
+      </div>
+      {known && <p class="next">{t(known.next)}</p>}
+      {state.clipped && state.fullViewUrl && (
+        <div>
+          {t('readClipped')}{' '}
+          <a href={state.fullViewUrl} target="_top">
+            {t('readOpenFull')}
+          </a>
+        </div>
+      )}
+      <HelpLink topic={known?.topic ?? 'verdicts'} />
+    </div>
+  );
+}
 
 function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
   if (props.view.attachments.length === 0) return null;
@@ -51,6 +81,7 @@ function Attachments(props: { view: Extract<ReadView, { kind: 'message' }> }) {
               setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
             }}
           >
+            <Icon name="paperclip" />
             {t('readDownload', a.name)}
           </button>{' '}
           <span class="muted">{t('composeBytes', a.size.toLocaleString())}</span>{' '}
@@ -126,9 +157,24 @@ export function App() {
   const [state, setState] = useState<State>(() => early.reduce(stateAfter, { s: 'loading' } as State));
   const [imported, setImported] = useState(() => early.some((m) => m.t === 'imported'));
   tokenArrived = setMine;
+  // Locked: ask again once unlocked, here or anywhere else (popup, options, another frame). The
+  // background decrypts afresh; the frame is not reloaded.
+  const locked = state.s === 'failure' && state.code === 'locked';
+  const asked = useRef(false);
+  if (!locked) asked.current = false;
+  const retry = () => {
+    // Once per locked failure: the frame's own unlock and the notice that follows it both land here.
+    if (!mine || !locked || asked.current) return;
+    asked.current = true;
+    setState({ s: 'loading' });
+    port.post({ t: 'open', token: mine });
+  };
+  // The background tells every open frame of an unlock over its port (background/overlay.ts).
   deliver = (m) => {
     if (m.t === 'imported') setImported(true);
-    else setState((s) => stateAfter(s, m));
+    else if (m.t === 'lock') {
+      if (m.state === 'unlocked') retry();
+    } else setState((s) => stateAfter(s, m));
   };
   useEffect(() => {
     if (!mine) return;
@@ -151,21 +197,8 @@ export function App() {
         {t('readDecrypting')}
       </div>
     ) : null;
-  if (state.s === 'failure') {
-    return (
-      <div class="failure" data-testid="failure" data-code={state.code} role="alert">
-        ✖ {FAILURE_TEXT[state.code] ? t(FAILURE_TEXT[state.code] as string) : state.message}
-        {state.clipped && state.fullViewUrl && (
-          <div>
-            {t('readClipped')}{' '}
-            <a href={state.fullViewUrl} target="_top">
-              {t('readOpenFull')}
-            </a>
-          </div>
-        )}
-      </div>
-    );
-  }
+  if (locked) return <LockedPanel what="read" onUnlocked={retry} />;
+  if (state.s === 'failure') return <Failure state={state} />;
   const view = state.view;
   if (view.kind === 'clipped') return null;
   if (view.kind === 'key') {

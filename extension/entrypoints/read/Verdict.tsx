@@ -6,6 +6,9 @@ import { useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { SignatureView, VerdictView, WarningView } from '../../overlay/protocol.ts';
 import { t } from '../../platform/browser.ts';
+import { errorText } from '../../ui/failure-text.ts';
+import { HelpLink } from '../../ui/HelpLink.tsx';
+import { Icon } from '../../ui/Icon.tsx';
 import { SecurityMark } from '../../ui/SecurityMark.tsx';
 
 function signerName(s: SignatureView): string {
@@ -24,7 +27,7 @@ function LookUp(props: { address: string | null }) {
           setState(t('readLookingUp'));
           call('contacts.lookup', { address: props.address as string })
             .then((c) => setState(t('readLookupFound', c.fingerprint)))
-            .catch((e: Error) => setState(e.message));
+            .catch((e) => setState(errorText(e)));
         }}
       >
         {t('readLookup')}
@@ -116,7 +119,8 @@ export function Verdict(props: { verdict: VerdictView }) {
         </div>
       ) : v.encrypted ? (
         <div class="badge ok" data-testid="verdict-encrypted">
-          {t('readEncrypted', v.cipher)}
+          <Icon name="lock" />
+          {t('readEncrypted', t(v.format === 'envelope' ? 'cipherEnvelope' : 'cipherPgp'))}
           {v.subjectProtected ? ` · ${t('readSubjectProtected')}` : ''}
           {v.partial.encrypted ? ` · ${t('readPartlyEncrypted')}` : ''}
         </div>
@@ -168,6 +172,7 @@ export function Verdict(props: { verdict: VerdictView }) {
           )
         );
       })}
+      <HelpLink topic="verdicts" label={t('readVerdictHelp')} />
     </div>
   );
 }

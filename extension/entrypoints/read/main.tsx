@@ -1,6 +1,5 @@
-import { render } from 'preact';
 import '../../overlay/ui/frame.css';
+import { mount } from '../../ui/mount.tsx';
 import { App } from './App.tsx';
 
-const root = document.getElementById('app');
-if (root) render(<App />, root);
+mount(<App />, 'readFrameTitle');

@@ -1,0 +1,5 @@
+import '../../ui/page.css';
+import { mount } from '../../ui/mount.tsx';
+import { App } from './App.tsx';
+
+mount(<App />, 'helpTitle');
