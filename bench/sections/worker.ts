@@ -1,4 +1,4 @@
-// Worker benchmark (issue 3 §8): wrk on the by-email VKS lookup and on the trivial /health
+// Worker benchmark: wrk on the by-email VKS lookup and on the trivial /health
 // route of the same `wrangler dev`, 4 connections. Target: lookup ≥ 50% of /health's req/s,
 // p99 within 1.5× of /health's.
 

@@ -15,7 +15,7 @@ import { CliError, EXIT } from '../exit-codes.ts';
 import { toJson, writeStdout } from '../io.ts';
 import { readState, writeState } from '../state-file.ts';
 
-export interface LogVerifyArgs {
+interface LogVerifyArgs {
   directory: string;
   key: string | undefined;
   witnesses: string[];

@@ -4,6 +4,7 @@
 // root), and prints each leaf for the address. A leaf that binds a key which is not one of
 // --fingerprint / --identity is an alarm: exit 4, and it stays in the state file.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import { apiClient } from '../../shared/api/client.ts';
 import { downloadLeaves, logClient } from '../../shared/api/transparency-client.ts';
 import { equalBytes, fromBase64, fromBase64Url, fromHex, toBase64, toHex } from '../../shared/encoding.ts';
@@ -24,7 +25,7 @@ import { toJson, writeStdout } from '../io.ts';
 import { readState, writeState } from '../state-file.ts';
 import { pinnedLogKey } from './log-verify.ts';
 
-export interface LogWatchArgs {
+interface LogWatchArgs {
   address: string;
   directory: string;
   key: string | undefined;
@@ -50,7 +51,7 @@ interface Named {
 }
 
 export async function logWatch(a: LogWatchArgs): Promise<void> {
-  const address = a.address.toLowerCase();
+  const address = normalizeAddress(a.address);
   for (;;) {
     const alarms = await watchOnce(a, address);
     if (a.once) {

@@ -4,6 +4,7 @@
 // No plaintext leaves here except in the returned view, which only the read frame receives.
 
 import type { PrivateKey, PublicKey } from 'openpgp';
+import { normalizeAddress, uniqueAddresses } from '../../shared/address.ts';
 import { type ArmorKind, findArmor } from '../../shared/armor/index.ts';
 import { fromUtf8, utf8 } from '../../shared/encoding.ts';
 import {
@@ -15,8 +16,8 @@ import {
   signedPrekeySecretFromJson,
 } from '../../shared/envelope/index.ts';
 import { NoiseError } from '../../shared/errors.ts';
+import { encryptMessage } from '../../shared/pgp/encrypt.ts';
 import { readKeyInfo, readPublicKey, unlockPrivateKey } from '../../shared/pgp/keys.ts';
-import { encryptMessage } from '../../shared/pgp/message.ts';
 import { buildInnerEntity, type MailAttachment } from '../../shared/pgp/mime-build.ts';
 import { type EnvelopeKeys, readMessage } from '../../shared/reader/index.ts';
 import type { KeyStatus, ReadView } from '../overlay/protocol.ts';
@@ -283,7 +284,7 @@ export async function keyStatuses(
   const contacts = await keys.contacts();
   return Promise.all(
     addresses.map(async (raw): Promise<KeyStatus> => {
-      const address = raw.toLowerCase();
+      const address = normalizeAddress(raw);
       const contact = contacts.find((c) => c.address === address);
       // Asked afresh: a changed identity must show before anything is sealed to it. An answer
       // whose transparency proof fails is refused with its reason, never used (transparency.ts).
@@ -374,7 +375,7 @@ export async function encryptCompose(
 ): Promise<Encrypted> {
   const secrets = await keys.secrets();
   if (!secrets) throw lockedError();
-  const all = [...new Set([...req.to, ...req.cc, ...req.bcc].map((a) => a.toLowerCase()))];
+  const all = uniqueAddresses([...req.to, ...req.cc, ...req.bcc]);
   if (all.length === 0) throw new NoiseError('invalid_argument', 'Add at least one recipient.');
   const statuses = await keyStatuses(all, keys);
   const refused = statuses.flatMap((s) => (s.kind === 'refused' ? [s.reason] : []));

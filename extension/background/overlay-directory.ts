@@ -4,10 +4,16 @@
 // encrypt to a recipient, never to read). Nothing is published: 404 is "no key". Every answer's
 // transparency proof is checked first (transparency.ts): one that fails throws, never a key.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import { type ApiClient, isApiClientError } from '../../shared/api/client.ts';
-import { fromBase64Url } from '../../shared/encoding.ts';
 import { identityFingerprint } from '../../shared/envelope/identity.ts';
-import { fingerprintHex, type RecipientBundle, verifyIdentityAsync } from '../../shared/envelope/index.ts';
+import {
+  bundleFromJson,
+  fingerprintHex,
+  identityFromJson,
+  type RecipientBundle,
+  verifyIdentityAsync,
+} from '../../shared/envelope/index.ts';
 import type { DirectoryEntry } from './overlay-crypto.ts';
 import { servedByLookup, type Transparency } from './transparency.ts';
 
@@ -34,11 +40,7 @@ export function createDirectoryLookups(
     const found = await client(url).directory.lookupByEmail(address);
     if (!found || found.revoked) return null;
     const { fingerprint, openpgpKey, envelope, envelopeIdentity } = found;
-    const identity = envelopeIdentity && {
-      signingKey: fromBase64Url(envelopeIdentity.signingKey),
-      dhKey: fromBase64Url(envelopeIdentity.dhKey),
-      dhKeySignature: fromBase64Url(envelopeIdentity.dhKeySignature),
-    };
+    const identity = envelopeIdentity && identityFromJson(envelopeIdentity);
     // transparency-v1 §9.1: the log must bind exactly this key and identity to the address.
     const logged = await transparency.verifyAnswer(url, servedByLookup(address, found), found.transparency);
     // envelope-v1: the identity's DH key must carry its signing key's signature; an identity
@@ -51,10 +53,10 @@ export function createDirectoryLookups(
     };
   }
 
-  // Answers (and lookups in flight) per lowercased address; failures and 404s are not kept.
+  // Answers (and lookups in flight) per address in normal form; failures and 404s are not kept.
   const answers = new Map<string, { at: number; answer: Promise<LookupAnswer | null> }>();
   function lookupOnce(address: string, fresh = false): Promise<LookupAnswer | null> {
-    const key = address.toLowerCase();
+    const key = normalizeAddress(address);
     const held = answers.get(key);
     if (!fresh && held && now() - held.at < LOOKUP_REUSE_MS) return held.answer;
     const answer = fetchLookup(key);
@@ -94,30 +96,17 @@ export function createDirectoryLookups(
         if (isApiClientError(e) && e.status === 404) return null;
         throw e;
       }
-      const identity = {
-        signingKey: fromBase64Url(b.identity.signingKey),
-        dhKey: fromBase64Url(b.identity.dhKey),
-        dhKeySignature: fromBase64Url(b.identity.dhKeySignature),
-      };
+      const bundle = bundleFromJson(b);
       await transparency.verifyAnswer(
         url,
-        { address: address.toLowerCase(), openpgp: b.fingerprint, envelope: identityFingerprint(identity) },
+        {
+          address: normalizeAddress(address),
+          openpgp: b.fingerprint,
+          envelope: identityFingerprint(bundle.identity),
+        },
         b.transparency,
       );
-      return {
-        address: b.address,
-        deviceId: '',
-        identity,
-        signedPrekey: {
-          id: b.signedPrekey.id,
-          createdAt: b.signedPrekey.createdAt,
-          publicKey: fromBase64Url(b.signedPrekey.publicKey),
-          signature: fromBase64Url(b.signedPrekey.signature),
-        },
-        oneTimePrekey: b.oneTimePrekey
-          ? { id: b.oneTimePrekey.id, publicKey: fromBase64Url(b.oneTimePrekey.publicKey) }
-          : null,
-      };
+      return bundle;
     },
   };
 }

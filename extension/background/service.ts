@@ -1,6 +1,7 @@
 // The background's command handlers: lock state, unlock with lockout, account creation and
 // restore, identity, contacts, settings and the security log. Private keys stay in here.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import type { CoreHandlers, IdentityView, SettingsView, Status } from '../messages/protocol.ts';
 import { viewOf } from '../overlay/security-mark.ts';
 import type { Records } from '../store/records.ts';
@@ -8,7 +9,6 @@ import type { VaultRecord } from '../store/schema.ts';
 import {
   type AccountSecrets,
   createAccount,
-  DEV_KDF,
   exportBackup,
   fetchPrekeyStock,
   importPgpKey,
@@ -80,7 +80,6 @@ export function createHandlers(
       attemptsLeft: FAILURES_BEFORE_LOCKOUT - guard.failures,
       progress,
       serverUrl: vault?.serverUrl ?? settings.serverUrl,
-      devKdf: DEV_KDF,
     };
   }
 
@@ -192,7 +191,7 @@ export function createHandlers(
 
     async 'account.sendCode'({ serverUrl, address }) {
       const id = await startVerification(server, serverUrl, address);
-      verifications.set(address.toLowerCase(), id);
+      verifications.set(normalizeAddress(address), id);
       return { sentTo: address };
     },
 
@@ -200,7 +199,7 @@ export function createHandlers(
       exclusive(async () => {
         if (await records.vault())
           throw new ExtensionError('account_exists', 'This device already has an account.');
-        const verificationId = verifications.get(args.address.toLowerCase());
+        const verificationId = verifications.get(normalizeAddress(args.address));
         if (!verificationId) throw new ExtensionError('bad_request', 'Ask for a verification code first.');
         const { record, secrets } = await createAccount(server, { ...args, verificationId }, report);
         await adopt(record, secrets, 'key_created');

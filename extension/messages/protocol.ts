@@ -102,8 +102,6 @@ export interface Status {
   /** Key generation progress while an account is being created. */
   progress: { step: string; done: number; total: number } | null;
   serverUrl: string;
-  /** Whether this build's vault KDF uses the weaker development setting (never in production). */
-  devKdf: boolean;
 }
 
 export interface IdentityView {

@@ -18,10 +18,10 @@
 //     GET  /.well-known/openpgpkey/hu/<hash>?l=<local>, /.well-known/openpgpkey/policy   WKD (direct)
 
 import { z } from 'zod';
-import { Address, b64uBytes } from './fields.ts';
+import { Address, BASE64URL, b64uBytes } from './fields.ts';
 import { ProofBundle } from './transparency.ts';
 
-export { Address, b64uBytes };
+export { Address, BASE64URL, b64uBytes };
 
 export const PublicKey32 = b64uBytes(32);
 export const Signature64 = b64uBytes(64);

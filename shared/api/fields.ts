@@ -2,8 +2,10 @@
 // own so that those areas can use each other's schemas without an import cycle.
 
 import { z } from 'zod';
+import { isAddress } from '../address.ts';
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** RFC 4648 §5 alphabet, no padding. */
+export const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /** base64url of exactly `bytes` bytes (no padding). */
 export function b64uBytes(bytes: number) {
@@ -13,8 +15,9 @@ export function b64uBytes(bytes: number) {
     .regex(BASE64URL, 'base64url');
 }
 
+/** An address (docs/api.md, Addresses), as typed. */
 export const Address = z
   .string()
   .min(3)
   .max(254)
-  .regex(/^[^\s@<>]+@[^\s@<>]+$/);
+  .refine((a) => isAddress(a), 'address');

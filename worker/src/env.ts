@@ -52,7 +52,7 @@ export interface Bindings {
   RELAY_DAILY_LIMIT?: string;
 }
 
-export interface Variables {
+interface Variables {
   /** Set by requireAccount (worker/src/auth/require-account.ts) on authenticated routes. */
   accountId: string;
   /** Set by requireAccount: the id of the session the access token belongs to. */

@@ -4,6 +4,7 @@
 // block encryption until removed: nothing is ever sent in clear without the user choosing so.
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { normalizeAddress } from '../../../shared/address.ts';
 import { toBase64 } from '../../../shared/encoding.ts';
 import { call } from '../../messages/client.ts';
 import { PORT_COMPOSE, tokenFromFragment } from '../../overlay/names.ts';
@@ -105,7 +106,7 @@ export function App() {
       } else if (m.t === 'keys') {
         setStatuses((prev) => {
           const next = new Map(prev);
-          for (const s of m.statuses) next.set(s.address.toLowerCase(), s);
+          for (const s of m.statuses) next.set(normalizeAddress(s.address), s);
           return next;
         });
       } else if (m.t === 'progress') setPhase({ p: 'working', step: m.step, done: m.done, total: m.total });
@@ -127,21 +128,21 @@ export function App() {
     textRef.current?.focus();
   }, []);
 
-  const unknown = list.filter((r) => !statuses.has(r.address.toLowerCase())).map((r) => r.address);
+  const unknown = list.filter((r) => !statuses.has(normalizeAddress(r.address))).map((r) => r.address);
   useEffect(() => {
     if (token && unknown.length > 0) port.post({ t: 'keys', token, addresses: unknown });
   }, [unknown.join(',')]);
 
-  const kinds = list.map((r) => statuses.get(r.address.toLowerCase())?.kind);
-  const missing = list.filter((r) => statuses.get(r.address.toLowerCase())?.kind === 'none');
+  const kinds = list.map((r) => statuses.get(normalizeAddress(r.address))?.kind);
+  const missing = list.filter((r) => statuses.get(normalizeAddress(r.address))?.kind === 'none');
   // A directory answer whose transparency proof failed: never used, and the reason is shown.
   const refused = list.flatMap((r) => {
-    const s = statuses.get(r.address.toLowerCase());
+    const s = statuses.get(normalizeAddress(r.address));
     return s?.kind === 'refused' ? [s] : [];
   });
   // envelope-v1 identities pinned per contact: a changed one goes out as OpenPGP, with this warning.
   const changedIdentities = list.flatMap((r) => {
-    const s = statuses.get(r.address.toLowerCase());
+    const s = statuses.get(normalizeAddress(r.address));
     return s?.kind === 'pgp' && s.envelopeChanged ? [{ address: r.address, ...s.envelopeChanged }] : [];
   });
   const format =

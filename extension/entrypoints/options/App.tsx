@@ -51,7 +51,6 @@ export function App() {
         {t('optionsHeading')}
       </h1>
       <TransparencyAlarm />
-      {status.devKdf ? <Notice tone="warning">{t('devKdfNotice')}</Notice> : null}
       {status.state === 'none' && (
         <p>
           {t('noAccount')} <a href={extensionUrl('/onboarding.html')}>{t('setUp')}</a>

@@ -3,6 +3,7 @@
 // pinned one is shown as a warning and only replaces it when the user accepts it.
 
 import { useEffect, useState } from 'preact/hooks';
+import { isAddress } from '../../../shared/address.ts';
 import { call } from '../../messages/client.ts';
 import type { ContactView } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
@@ -160,7 +161,7 @@ export function ContactsSection() {
           value={address}
           onInput={setAddress}
         />
-        <button type="submit" disabled={busy || !address.includes('@')} data-testid="lookup-submit">
+        <button type="submit" disabled={busy || !isAddress(address.trim())} data-testid="lookup-submit">
           {t('lookup')}
         </button>
       </form>

@@ -2,8 +2,9 @@
 // advanced method paths). All go through the lookup cache; misses are rate-limited per requester.
 
 import { type Context, Hono } from 'hono';
+import { normalizeDomain } from '../../../shared/address.ts';
 import type { KeyLookupResponse } from '../../../shared/api/directory.ts';
-import { toBase64Url } from '../../../shared/encoding.ts';
+import { identityToJson } from '../../../shared/envelope/public-json.ts';
 import { bindingByWkdHash, keyByFingerprint } from '../directory/keys-table.ts';
 import { keyForAddress } from '../directory/openpgp-key.ts';
 import type { AppEnv } from '../env.ts';
@@ -15,11 +16,11 @@ import { servedFingerprints, withProof } from '../transparency/served-proof.ts';
 import { type CacheKind, cachedLookup, uncacheable } from './cache.ts';
 import { hkpIndex } from './hkp-index.ts';
 import {
+  addressQuery,
   type KeyQuery,
   keyAndBindings,
   limitLookup,
   notFound,
-  parseAddress,
   parseFingerprint,
   parseHkpSearch,
   parseKeyId,
@@ -69,11 +70,7 @@ async function jsonAnswer(db: D1Database, q: KeyQuery) {
     openpgpKey: key.armoredKey,
     envelope,
     // Public data; publishKeys invalidates these cache entries when the identity changes.
-    envelopeIdentity: identity && {
-      signingKey: toBase64Url(identity.signingKey),
-      dhKey: toBase64Url(identity.dhKey),
-      dhKeySignature: toBase64Url(identity.dhKeySignature),
-    },
+    envelopeIdentity: identity && identityToJson(identity),
   };
   return {
     value: { body, viaSubkey: key.viaSubkey },
@@ -126,13 +123,13 @@ export const lookupRoutes = new Hono<AppEnv>()
   .use('/pks/*', publicCors, limitBody(1024))
   .use('/.well-known/openpgpkey/*', publicCors, limitBody(1024))
   .get('/api/v1/lookup/by-email/:address', (c) =>
-    jsonLookup(c, { kind: 'email', value: parseAddress(c.req.param('address')) }),
+    jsonLookup(c, { kind: 'email', value: addressQuery(c.req.param('address')) }),
   )
   .get('/api/v1/lookup/by-fingerprint/:fpr', (c) =>
     jsonLookup(c, { kind: 'fpr', value: parseFingerprint(c.req.param('fpr')) }),
   )
   .get('/vks/v1/by-email/:address', (c) =>
-    armoredKey(c, { kind: 'email', value: parseAddress(c.req.param('address')) }),
+    armoredKey(c, { kind: 'email', value: addressQuery(c.req.param('address')) }),
   )
   .get('/vks/v1/by-fingerprint/:fpr', (c) => {
     const raw = c.req.param('fpr');
@@ -168,10 +165,10 @@ export const lookupRoutes = new Hono<AppEnv>()
   .get('/.well-known/openpgpkey/hu/:hash', (c) => wkdKey(c, c.req.param('hash')))
   // Advanced method paths (openpgpkey.<domain>/.well-known/openpgpkey/<domain>/…), same data.
   .get('/.well-known/openpgpkey/:domain/policy', (c) => {
-    if (c.req.param('domain').toLowerCase() !== c.env.SERVICE_DOMAIN.toLowerCase()) throw notFound();
+    if (normalizeDomain(c.req.param('domain')) !== normalizeDomain(c.env.SERVICE_DOMAIN)) throw notFound();
     return policy(c);
   })
   .get('/.well-known/openpgpkey/:domain/hu/:hash', (c) => {
-    if (c.req.param('domain').toLowerCase() !== c.env.SERVICE_DOMAIN.toLowerCase()) throw notFound();
+    if (normalizeDomain(c.req.param('domain')) !== normalizeDomain(c.env.SERVICE_DOMAIN)) throw notFound();
     return wkdKey(c, c.req.param('hash'));
   });
