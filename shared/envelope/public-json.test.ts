@@ -49,6 +49,7 @@ describe('public envelope keys in JSON', () => {
           oneTimePrekey: o ? oneTimePrekeyToJson(o) : null,
           noOneTimePrekey: o === null,
           remaining: 0,
+          fingerprint: 'A'.repeat(40),
         };
         expect(PrekeyBundle.safeParse(json).success).toBe(true);
         expect(bundleFromJson(json)).toEqual({

@@ -57,6 +57,25 @@ describe('JSON lookups', () => {
     expect((await call('/api/v1/lookup/by-email/not-an-address')).status).toBe(400);
     expect((await call('/api/v1/lookup/by-fingerprint/XYZ')).status).toBe(400);
   });
+
+  it('refuses what docs/api.md (Addresses) says is no address: quoted local parts, literals, obsolete dots', async () => {
+    for (const query of [
+      '"alice"@noise.localhost',
+      'alice@[192.0.2.1]',
+      'a..b@noise.localhost',
+      '.a@noise.localhost',
+    ]) {
+      for (const path of ['/api/v1/lookup/by-email/', '/vks/v1/by-email/']) {
+        const res = await call(`${path}${encodeURIComponent(query)}`);
+        expect([query, path, res.status]).toEqual([query, path, 400]);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_address');
+      }
+    }
+    // The normal form: one identity whatever the case (a registered address answers in any case).
+    const a = await registerAccount();
+    const upper = await call(`/api/v1/lookup/by-email/${encodeURIComponent(a.address.toUpperCase())}`);
+    expect(upper.status).toBe(200);
+  });
 });
 
 describe('lookup cache', () => {
