@@ -8,16 +8,12 @@ import type { Records } from '../store/records.ts';
 import type { VaultRecord } from '../store/schema.ts';
 import {
   type AccountSecrets,
-  createAccount,
   exportBackup,
   fetchPrekeyStock,
-  importPgpKey,
   makeRecovery,
   openVault,
-  publishRevocation,
-  restoreAccount,
-  startVerification,
 } from './account.ts';
+import { createAccount, restoreAccount, startVerification } from './account-setup.ts';
 import { acceptKeyChange, contactsNamed, contactView, observeKey, verifyContact } from './contacts.ts';
 import { type Custody, memorySessionArea, type SessionArea } from './custody.ts';
 import { ExtensionError } from './errors.ts';
@@ -25,6 +21,7 @@ import { fingerprintsOf, publicPgpKey, readKeyInfo } from './identity.ts';
 import { type KeyServerBases, lookupKeyServers, PUBLIC_KEY_SERVERS } from './keyservers.ts';
 import { localKey } from './local-keys.ts';
 import { FAILURES_BEFORE_LOCKOUT, recordFailure, recordSuccess, remainingLockout } from './lockout.ts';
+import { importPgpKey, publishRevocation } from './pgp-key-changes.ts';
 import { readBackup, resetPassphrase } from './recovery.ts';
 import { type AccountServer, createAccountServer, serverCall } from './server.ts';
 import { ExtensionSessionStore } from './session-store.ts';
