@@ -12,7 +12,7 @@ import {
 } from '../overlay/protocol.ts';
 import type { OverlayPort, PortSender } from '../overlay/runtime-port.ts';
 import type { Deposit, OverlayHooks } from './overlay.ts';
-import { encryptCompose, keyStatuses } from './overlay-crypto.ts';
+import { encryptCompose, keyStatuses } from './overlay-encrypt.ts';
 import { failureOf } from './overlay-failure.ts';
 
 /** What the compose port uses of the router. */
