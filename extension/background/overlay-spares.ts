@@ -13,7 +13,7 @@ interface Claimable {
 }
 
 /** A read frame loaded ahead of need, bound to its spare id and waiting for a block. */
-export interface Spare<D extends Claimable> {
+interface Spare<D extends Claimable> {
   tabId: number;
   /** Hands the frame a deposit: claims it for the frame, sends the token, then the view. */
   take(token: string, d: D): void;
