@@ -8,9 +8,9 @@ import {
   type AccountSecrets,
   derive,
   encodeContents,
-  restoreAccount,
   toServerKdf,
 } from '../../extension/background/account.ts';
+import { restoreAccount } from '../../extension/background/account-setup.ts';
 import { Custody, memorySessionArea } from '../../extension/background/custody.ts';
 import {
   generateIdentitySecrets,

@@ -4,7 +4,8 @@
 
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccountSecrets, makeRecovery, restoreAccount } from '../../extension/background/account.ts';
+import { type AccountSecrets, makeRecovery } from '../../extension/background/account.ts';
+import { restoreAccount } from '../../extension/background/account-setup.ts';
 import { Custody, memorySessionArea } from '../../extension/background/custody.ts';
 import {
   fingerprintsOf,

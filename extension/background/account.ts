@@ -1,11 +1,11 @@
-// Account lifecycle in the background: create (keys made here, vault sealed with the wrap key,
-// registered), restore on a new device (KDF parameters → login → vault → unwrap here), unlock,
-// key import, recovery copy and revocation. The passphrase never leaves this module; only the
-// auth key goes to the server.
+// The account's secrets in the background: the vault's plaintext (what it holds; sealed under
+// the passphrase's wrap key, resealed with its recovery copy), unlocking the local copy, the
+// recovery sheet and the backup file. New accounts and restores are account-setup.ts, OpenPGP key
+// import and revocation pgp-key-changes.ts. The passphrase goes no further than these modules;
+// only the auth key goes to the server.
 
 import { z } from 'zod';
-import { normalizeAddress } from '../../shared/address.ts';
-import { fromServerKdf, toServerKdf } from '../../shared/api/kdf-params.ts';
+import { toServerKdf } from '../../shared/api/kdf-params.ts';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { isNoiseError } from '../../shared/errors.ts';
 import {
@@ -13,11 +13,7 @@ import {
   KDF_DEFAULT_COST,
   type KdfCost,
   type KdfParams,
-  newKdfParams,
 } from '../../shared/kdf/passphrase.ts';
-import { RANDOM_PASSPHRASE_CONFIG } from '../../shared/pgp/config.ts';
-import { unlockPrivateKey } from '../../shared/pgp/keys.ts';
-import { revokeKey } from '../../shared/pgp/revocation.ts';
 import {
   decodeVault,
   encodeVault,
@@ -29,18 +25,9 @@ import {
 } from '../../shared/vault/index.ts';
 import type { VaultRecord } from '../store/schema.ts';
 import { ExtensionError } from './errors.ts';
-import {
-  fingerprintsOf,
-  generateIdentitySecrets,
-  IdentitySecrets,
-  type ProgressReport,
-  publicEnvelopeKeys,
-  publicPgpKey,
-  readKeyInfo,
-} from './identity.ts';
+import { IdentitySecrets, type ProgressReport } from './identity.ts';
 import { InboxKeyring } from './inbox/keyring.ts';
 import { type AccountServer, DEVICE_NAME, serverCall } from './server.ts';
-import { pushVault } from './vault-sync.ts';
 
 /**
  * Argon2id cost of new vaults. Production uses the strong default (RFC 9106 §4 second option:
@@ -162,123 +149,6 @@ export async function reseal(
   return { blob: sealed, ...(recoveryBlob ? { recoveryBlob } : {}) };
 }
 
-export async function startVerification(
-  server: AccountServer,
-  serverUrl: string,
-  address: string,
-): Promise<string> {
-  return serverCall(
-    serverUrl,
-    async () => (await server.anonymous(serverUrl).verification.start(address)).verificationId,
-  );
-}
-
-export async function createAccount(
-  server: AccountServer,
-  args: {
-    serverUrl: string;
-    address: string;
-    code: string;
-    passphrase: string;
-    claimInbox?: string | undefined;
-    verificationId: string;
-  },
-  progress: ProgressReport,
-): Promise<{ record: VaultRecord; secrets: AccountSecrets }> {
-  const api = server.api(args.serverUrl);
-  const address = normalizeAddress(args.address);
-  // Confirm the code first: a typo should not cost a key generation.
-  const { proofToken } = await serverCall(args.serverUrl, () =>
-    api.verification.confirm(args.verificationId, args.code),
-  );
-  const inbox = args.claimInbox === undefined ? undefined : normalizeAddress(args.claimInbox);
-  const identity = await generateIdentitySecrets(address, progress, inbox ? [inbox] : []);
-  progress('kdf', 0, 100);
-  const kdf = newKdfParams({ cost: VAULT_KDF_COST });
-  const keys = await derive(args.passphrase, kdf, progress);
-  progress('seal', 0, 1);
-  const contents: VaultContents = { v: 1, identity, addresses: [address] };
-  const blob = encodeVault(await sealVault(encodeContents(contents), keys.wrapKey, kdf, address));
-  progress('register', 0, 1);
-  const authKey = toBase64Url(keys.authKey);
-  const openpgpKey = await publicPgpKey(identity);
-  // The session registration returns is the device's one session: the client keeps it.
-  const account = await serverCall(args.serverUrl, async () => {
-    await api.register({
-      address,
-      proofToken,
-      kdf: toServerKdf(kdf),
-      authKey,
-      vault: blob,
-      keys: { openpgpKey, envelope: publicEnvelopeKeys(identity) },
-      deviceName: DEVICE_NAME,
-    });
-    // A service-domain inbox is claimed, then the key republished so the directory binds it too.
-    if (inbox) {
-      await api.account.addAddress({ address: inbox });
-      await api.directory.publishKeys({ openpgpKey });
-    }
-    return api.account.get();
-  });
-  const secrets: AccountSecrets = {
-    identity,
-    addresses: account.addresses.map((a) => a.address),
-    wrapKey: toBase64Url(keys.wrapKey),
-    authKey,
-  };
-  const record: VaultRecord = {
-    id: 'self',
-    address,
-    serverUrl: args.serverUrl,
-    blob,
-    version: account.vaultVersion,
-    fingerprints: fingerprintsOf(identity),
-    updatedAt: Date.now(),
-  };
-  progress('done', 1, 1);
-  return { record, secrets };
-}
-
-export async function restoreAccount(
-  server: AccountServer,
-  args: { serverUrl: string; address: string; passphrase: string },
-  progress: ProgressReport,
-): Promise<{ record: VaultRecord; secrets: AccountSecrets }> {
-  const api = server.api(args.serverUrl);
-  const address = normalizeAddress(args.address);
-  progress('kdf', 0, 100);
-  const kdf = fromServerKdf(await serverCall(args.serverUrl, () => api.kdfParams(address)));
-  const keys = await derive(args.passphrase, kdf, progress);
-  progress('login', 0, 1);
-  const authKey = toBase64Url(keys.authKey);
-  // This device's first session: the client keeps it from here on.
-  await serverCall(args.serverUrl, () => api.login({ address, authKey, deviceName: DEVICE_NAME }));
-  progress('vault', 0, 1);
-  const { vault, version } = await serverCall(args.serverUrl, () => api.vault.get());
-  const blob = decodeVault(vault);
-  // The vault's own parameters decide its key; they equal the login parameters unless the
-  // passphrase was changed elsewhere with different ones.
-  const wrapKey =
-    JSON.stringify(blob.kdf) === JSON.stringify(kdf)
-      ? keys.wrapKey
-      : (await derive(args.passphrase, blob.kdf as KdfParams)).wrapKey;
-  const contents = decodeContents(await openSealed(blob, wrapKey, address));
-  const secrets = secretsOf(contents, { wrapKey, authKey });
-  progress('done', 1, 1);
-  return {
-    record: {
-      id: 'self',
-      address,
-      serverUrl: args.serverUrl,
-      blob: vault,
-      version,
-      fingerprints: fingerprintsOf(contents.identity),
-      updatedAt: Date.now(),
-    },
-    secrets,
-  };
-}
-
 /** Opens the local vault copy; a wrong passphrase is ExtensionError('bad_passphrase'). */
 export async function openVault(record: VaultRecord, passphrase: string): Promise<AccountSecrets> {
   const blob = decodeVault(record.blob);
@@ -292,69 +162,6 @@ export async function openVault(record: VaultRecord, passphrase: string): Promis
     if (isNoiseError(e, 'bad_passphrase')) throw new ExtensionError('bad_passphrase', 'Wrong passphrase.');
     throw e;
   }
-}
-
-/**
- * Makes an imported OpenPGP secret key the identity's PGP key: it must unlock with its
- * passphrase and carry the account address; it is published, then the vault is updated.
- */
-export async function importPgpKey(
-  server: AccountServer,
-  record: VaultRecord,
-  secrets: AccountSecrets,
-  armoredKey: string,
-  keyPassphrase: string,
-): Promise<{ next: AccountSecrets; record: VaultRecord }> {
-  let unlocked: Awaited<ReturnType<typeof unlockPrivateKey>>;
-  try {
-    unlocked = await unlockPrivateKey(armoredKey, keyPassphrase);
-  } catch (e) {
-    if (isNoiseError(e, 'bad_passphrase'))
-      throw new ExtensionError('bad_passphrase', 'That passphrase does not unlock the key.');
-    throw new ExtensionError('invalid_key', 'This is not a readable OpenPGP secret key.');
-  }
-  const info = await readKeyInfo(unlocked);
-  if (!info.canEncrypt || info.revoked || info.expired || info.weakness) {
-    throw new ExtensionError(
-      'invalid_key',
-      info.weakness ?? 'This key cannot encrypt (revoked, expired or no encryption subkey).',
-    );
-  }
-  const emails = info.userIds.map((u) => normalizeAddress(u.email));
-  if (!secrets.addresses.some((a) => emails.includes(a))) {
-    throw new ExtensionError('invalid_key', `The key has no user ID for ${secrets.addresses.join(', ')}.`);
-  }
-  // Re-protect under a fresh random passphrase kept only inside the vault.
-  const keyPassphraseInVault = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
-  const { encryptKey } = await import('openpgp');
-  const reprotected = (
-    await encryptKey({
-      privateKey: unlocked,
-      passphrase: keyPassphraseInVault,
-      config: RANDOM_PASSPHRASE_CONFIG,
-    })
-  ).armor();
-  const next: AccountSecrets = {
-    ...secrets,
-    identity: {
-      ...secrets.identity,
-      pgp: {
-        privateKey: reprotected,
-        keyPassphrase: keyPassphraseInVault,
-        revocationCertificate: null,
-        fingerprint: info.fingerprint,
-      },
-      revoked: false,
-    },
-  };
-  const openpgpKey = await publicPgpKey(next.identity);
-  const api = server.api(record.serverUrl);
-  await serverCall(record.serverUrl, () => api.directory.publishKeys({ openpgpKey }));
-  const updated = await pushVault(api, record, next);
-  return {
-    next: updated.secrets,
-    record: { ...updated.record, fingerprints: fingerprintsOf(next.identity) },
-  };
 }
 
 export async function fetchPrekeyStock(server: AccountServer, record: VaultRecord) {
@@ -395,19 +202,4 @@ export async function makeRecovery(
   const next: AccountSecrets = { ...secrets, recovery: { key: toBase64Url(key), salt: kdf.salt } };
   key.fill(0);
   return { code, record: { ...record, ...(await reseal(record, next)) }, next };
-}
-
-/** Revokes the PGP key and publishes the revocation to the directory. */
-export async function publishRevocation(
-  server: AccountServer,
-  record: VaultRecord,
-  secrets: AccountSecrets,
-): Promise<{ next: AccountSecrets; record: VaultRecord }> {
-  const key = await unlockPrivateKey(secrets.identity.pgp.privateKey, secrets.identity.pgp.keyPassphrase);
-  const revoked = await revokeKey({ key, reason: 'retired' });
-  const api = server.api(record.serverUrl);
-  await serverCall(record.serverUrl, () => api.directory.publishRevocation(revoked));
-  const next: AccountSecrets = { ...secrets, identity: { ...secrets.identity, revoked: true } };
-  const pushed = await pushVault(api, record, next);
-  return { next: pushed.secrets, record: pushed.record };
 }

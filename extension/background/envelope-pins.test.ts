@@ -32,8 +32,9 @@ import {
   publicEnvelopeKeys,
   publicPgpKey,
 } from './identity.ts';
-import { encryptCompose, keyStatuses, readBlock, UnlockedKeyCache } from './overlay-crypto.ts';
+import { readBlock, UnlockedKeyCache } from './overlay-crypto.ts';
 import { createDirectoryLookups, LOOKUP_REUSE_MS } from './overlay-directory.ts';
+import { encryptCompose, keyStatuses } from './overlay-encrypt.ts';
 import { createOverlayKeySource } from './overlay-keys.ts';
 import { createPrekeyCustody } from './prekey-custody.ts';
 import { createTransparency } from './transparency.ts';

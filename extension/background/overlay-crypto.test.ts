@@ -15,14 +15,8 @@ import {
 } from '../../shared/envelope/index.ts';
 import { publicKeyOf } from '../../shared/pgp/keys.ts';
 import { generateIdentitySecrets, type IdentitySecrets } from './identity.ts';
-import {
-  type ContactKey,
-  encryptCompose,
-  keyStatuses,
-  type OverlayKeySource,
-  readBlock,
-  UnlockedKeyCache,
-} from './overlay-crypto.ts';
+import { type ContactKey, type OverlayKeySource, readBlock, UnlockedKeyCache } from './overlay-crypto.ts';
+import { encryptCompose, keyStatuses } from './overlay-encrypt.ts';
 import { recipientKeysOf } from './prekey-custody.ts';
 
 const CANARY = 'canary-7f3a9 secret plaintext ✓';

@@ -1,13 +1,11 @@
 // The background side of the overlay ports (protocol in overlay/protocol.ts). Each port's
-// sender is checked: the relay must be a content script in a tab; read and compose must be our
-// own frame pages on the extension origin, in the same tab as the relay that made their token.
-// The relay only ever receives ciphertext; plaintext goes to the read frame alone.
+// sender is checked (overlay-senders.ts): the relay must be a content script in a tab; read and
+// compose must be our own frame pages on the extension origin, in the same tab as the relay that
+// made their token. This router keeps the deposits, their tokens and claims, and the read port;
+// the compose port is overlay-compose-port.ts, spare frames overlay-spares.ts. The relay only
+// ever receives ciphertext; plaintext goes to the read frame alone.
 
-import { fromBase64 } from '../../shared/encoding.ts';
-import { isNoiseError } from '../../shared/errors.ts';
 import {
-  ComposeIn,
-  type ComposeOut,
   type LockStateOut,
   PORT_COMPOSE,
   PORT_READ,
@@ -17,17 +15,13 @@ import {
   type ReadView,
   RelayIn,
   type RelayOut,
-  SUBJECT_PLACEHOLDER,
 } from '../overlay/protocol.ts';
 import type { OverlayPort, PortSender } from '../overlay/runtime-port.ts';
-import {
-  encryptCompose,
-  keyBlockOf,
-  keyStatuses,
-  type OverlayKeySource,
-  readBlock,
-  type UnlockedKeyCache,
-} from './overlay-crypto.ts';
+import { serveCompose } from './overlay-compose-port.ts';
+import { keyBlockOf, type OverlayKeySource, readBlock, type UnlockedKeyCache } from './overlay-crypto.ts';
+import { failureOf } from './overlay-failure.ts';
+import { isContentScript, isOwnFrame } from './overlay-senders.ts';
+import { createSpareBinding } from './overlay-spares.ts';
 
 export interface OverlayHooks {
   keys: OverlayKeySource;
@@ -51,7 +45,7 @@ const MAX_DEPOSITS_PER_TAB = 200;
 type ReadDeposit = Extract<RelayIn, { t: 'read' }>;
 type ComposeDeposit = Extract<RelayIn, { t: 'compose' }>;
 
-interface Deposit {
+export interface Deposit {
   tabId: number;
   relay: OverlayPort;
   read?: ReadDeposit;
@@ -60,64 +54,6 @@ interface Deposit {
   compose?: ComposeDeposit;
   /** A frame claimed this token; a second frame with the same token is refused. */
   claimed: boolean;
-}
-
-function originOf(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return null;
-  }
-}
-
-function pathOf(url: string | undefined): string {
-  try {
-    return new URL(url ?? '').pathname;
-  } catch {
-    return '';
-  }
-}
-
-export function isContentScript(
-  sender: PortSender | undefined,
-  self: { id: string; origin: string },
-): boolean {
-  return (
-    !!sender &&
-    sender.id === self.id &&
-    typeof sender.tab?.id === 'number' &&
-    originOf(sender.url) !== self.origin
-  );
-}
-
-export function isOwnFrame(
-  sender: PortSender | undefined,
-  self: { id: string; origin: string },
-  page: string,
-): boolean {
-  return (
-    !!sender && sender.id === self.id && originOf(sender.url) === self.origin && pathOf(sender.url) === page
-  );
-}
-
-function failureOf(e: unknown): { code: string; message: string } {
-  // NoiseError and ExtensionError messages are written never to carry secrets.
-  if (isNoiseError(e) || (e instanceof Error && typeof (e as { code?: unknown }).code === 'string')) {
-    return { code: (e as unknown as { code: string }).code, message: e.message };
-  }
-  // A bug is logged where developers look (the background's console), and never shown as if the
-  // message were at fault.
-  console.error('noise: internal error while serving an overlay', e);
-  return { code: 'internal', message: 'Something went wrong; nothing was shown.' };
-}
-
-/** A read frame loaded ahead of need, bound to its spare id and waiting for a block. */
-interface Spare {
-  tabId: number;
-  /** Hands the frame a deposit: claims it for the frame, sends the token, then the view. */
-  take(token: string, d: Deposit): void;
 }
 
 export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; origin: string }) {
@@ -131,27 +67,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
     framesToTell.add(tell);
     port.onDisconnect.addListener(() => framesToTell.delete(tell));
   }
-  // Spares: the content script keeps a read frame loaded ahead of need (overlay/content.ts), and
-  // the frame binds its spare id here as soon as it loads. The block later given to it names that
-  // id, so its view goes to the frame the moment decryption ends, without the frame first
-  // learning its token and asking (two process hops on the warm path, bench overlay). Either may
-  // come first: a bound spare waits for its block, a block waits for its spare. Binding is
-  // first come, in the same tab only, like claiming a token.
-  const spares = new Map<string, Spare>();
-  const waitingForSpare = new Map<string, string>();
-
-  function giveToSpare(spareId: string, token: string): void {
-    const spare = spares.get(spareId);
-    const d = deposits.get(token);
-    if (!spare || !d) {
-      if (d) waitingForSpare.set(spareId, token);
-      return;
-    }
-    if (d.tabId !== spare.tabId || d.claimed) return;
-    spares.delete(spareId);
-    waitingForSpare.delete(spareId);
-    spare.take(token, d);
-  }
+  const spares = createSpareBinding(deposits);
 
   function relay(port: OverlayPort, tabId: number): void {
     const mine = new Set<string>();
@@ -164,7 +80,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
       .catch(() => {});
     port.onDisconnect.addListener(() => {
       for (const token of mine) deposits.delete(token);
-      for (const [spareId, token] of waitingForSpare) if (mine.has(token)) waitingForSpare.delete(spareId);
+      spares.forgetTokens(mine);
     });
     port.onMessage.addListener((raw) => {
       const parsed = RelayIn.safeParse(raw);
@@ -180,7 +96,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
           d.view.catch(() => {}); // reported to the frame when it asks
         }
         deposits.set(msg.token, d);
-        if (msg.t === 'read' && msg.spare) giveToSpare(msg.spare, msg.token);
+        if (msg.t === 'read' && msg.spare) spares.give(msg.spare, msg.token);
       } else if (msg.t === 'forget') {
         if (mine.delete(msg.token)) deposits.delete(msg.token);
       } else if (msg.t === 'inserted') {
@@ -239,7 +155,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
     };
     let boundSpare: string | null = null;
     port.onDisconnect.addListener(() => {
-      if (boundSpare) spares.delete(boundSpare);
+      if (boundSpare) spares.unbind(boundSpare);
     });
     listen(port, send);
 
@@ -262,9 +178,9 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
       if (msg.t === 'spare') {
         const tabId = port.sender?.tab?.id;
         // One spare id per frame, bound once, by a frame in a tab.
-        if (boundSpare || claimed.size > 0 || spares.has(msg.spare) || typeof tabId !== 'number') return;
+        if (boundSpare || claimed.size > 0 || spares.isBound(msg.spare) || typeof tabId !== 'number') return;
         boundSpare = msg.spare;
-        spares.set(msg.spare, {
+        spares.bind(msg.spare, {
           tabId,
           take(token, d) {
             boundSpare = null;
@@ -277,8 +193,6 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
             }
           },
         });
-        const waiting = waitingForSpare.get(msg.spare);
-        if (waiting) giveToSpare(msg.spare, waiting);
         return;
       }
       const d = claim(msg.token, port.sender, claimed);
@@ -306,92 +220,6 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
     });
   }
 
-  function compose(port: OverlayPort): void {
-    const claimed = new Set<string>();
-    const send = (m: ComposeOut) => port.postMessage(m);
-    listen(port, (m) => {
-      try {
-        send(m);
-      } catch {
-        // The frame went away.
-      }
-    });
-    port.onMessage.addListener(async (raw) => {
-      const parsed = ComposeIn.safeParse(raw);
-      if (!parsed.success) return send({ t: 'failure', code: 'bad_request', message: 'Malformed request.' });
-      const msg = parsed.data;
-      const d = claim(msg.token, port.sender, claimed);
-      if (!d?.compose)
-        return send({ t: 'failure', code: 'forbidden', message: 'This frame has no compose window.' });
-      const ctx = d.compose;
-      if (msg.t === 'resize') return toRelay(d, { t: 'resize', token: msg.token, height: msg.height });
-      if (msg.t === 'close') return toRelay(d, { t: 'close', token: msg.token });
-      hooks.touch();
-      try {
-        if (msg.t === 'hello') {
-          const from = await hooks.ownAddress();
-          send({
-            t: 'context',
-            context: {
-              to: ctx.to,
-              cc: ctx.cc,
-              bcc: ctx.bcc,
-              unresolved: ctx.unresolved,
-              subject: ctx.subject,
-              typedChars: ctx.typedChars,
-              from,
-              unlocked: from !== null,
-            },
-          });
-        } else if (msg.t === 'keys') {
-          send({ t: 'keys', statuses: await keyStatuses(msg.addresses, hooks.keys) });
-        } else if (msg.t === 'encrypt') {
-          const out = await encryptCompose(
-            {
-              to: msg.to,
-              cc: msg.cc,
-              bcc: msg.bcc,
-              subject: msg.subject,
-              text: msg.text,
-              sign: msg.sign,
-              attachments: msg.attachments.map((a) => ({
-                filename: a.name,
-                contentType: a.type || 'application/octet-stream',
-                data: fromBase64(a.data),
-              })),
-            },
-            hooks.keys,
-            hooks.cache,
-            (done, total) => send({ t: 'progress', step: 'encrypting', done, total }),
-          );
-          send({ t: 'progress', step: 'inserting', done: 0, total: 1 });
-          const ack = new Promise<{ ok: boolean; registered: boolean }>((resolve) => {
-            insertAcks.set(msg.token, (ok, registered) => resolve({ ok, registered }));
-            // Big ciphertext takes time to cross the port and to lay out in the editor.
-            setTimeout(() => resolve({ ok: false, registered: false }), 10_000 + out.armored.length / 200);
-          });
-          toRelay(d, { t: 'insert', token: msg.token, armored: out.armored, subject: SUBJECT_PLACEHOLDER });
-          const { ok, registered } = await ack;
-          insertAcks.delete(msg.token);
-          if (!ok)
-            return send({
-              t: 'failure',
-              code: 'insert_failed',
-              message: 'The webmail editor did not take the encrypted text.',
-            });
-          send({
-            t: 'done',
-            format: out.format,
-            lines: out.armored.split('\n').length,
-            modelRegistered: registered,
-          });
-        }
-      } catch (e) {
-        send({ t: 'failure', ...failureOf(e) });
-      }
-    });
-  }
-
   return (port: OverlayPort): void => {
     if (port.name === PORT_RELAY) {
       if (!isContentScript(port.sender, self)) {
@@ -410,7 +238,7 @@ export function createOverlayRouter(hooks: OverlayHooks, self: { id: string; ori
         port.disconnect();
         return;
       }
-      compose(port);
+      serveCompose(port, { hooks, claim, toRelay, listen, insertAcks });
     }
   };
 }

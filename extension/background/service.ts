@@ -1,38 +1,32 @@
-// The background's command handlers: lock state, unlock with lockout, account creation and
-// restore, identity, contacts, settings and the security log. Private keys stay in here.
+// The background's command handlers: lock state, unlock under the lockout (unlock-guard.ts),
+// account creation and restore, identity, settings and the security log; the contact, session
+// and transparency commands join from their own modules. Private keys stay in here.
 
 import { normalizeAddress } from '../../shared/address.ts';
 import type { CoreHandlers, IdentityView, SettingsView, Status } from '../messages/protocol.ts';
 import { viewOf } from '../overlay/security-mark.ts';
 import type { Records } from '../store/records.ts';
 import type { VaultRecord } from '../store/schema.ts';
-import {
-  type AccountSecrets,
-  createAccount,
-  exportBackup,
-  fetchPrekeyStock,
-  importPgpKey,
-  makeRecovery,
-  openVault,
-  publishRevocation,
-  restoreAccount,
-  startVerification,
-} from './account.ts';
-import { acceptKeyChange, contactsNamed, contactView, observeKey, verifyContact } from './contacts.ts';
+import { type AccountSecrets, exportBackup, fetchPrekeyStock, makeRecovery, openVault } from './account.ts';
+import { createAccount, restoreAccount, startVerification } from './account-setup.ts';
+import { contactHandlers } from './contact-handlers.ts';
 import { type Custody, memorySessionArea, type SessionArea } from './custody.ts';
 import { ExtensionError } from './errors.ts';
 import { fingerprintsOf, publicPgpKey, readKeyInfo } from './identity.ts';
-import { type KeyServerBases, lookupKeyServers, PUBLIC_KEY_SERVERS } from './keyservers.ts';
+import { type KeyServerBases, PUBLIC_KEY_SERVERS } from './keyservers.ts';
 import { localKey } from './local-keys.ts';
-import { FAILURES_BEFORE_LOCKOUT, recordFailure, recordSuccess, remainingLockout } from './lockout.ts';
+import { FAILURES_BEFORE_LOCKOUT, recordSuccess } from './lockout.ts';
+import { importPgpKey, publishRevocation } from './pgp-key-changes.ts';
 import { readBackup, resetPassphrase } from './recovery.ts';
 import { type AccountServer, createAccountServer, serverCall } from './server.ts';
+import { sessionHandlers } from './session-handlers.ts';
 import { ExtensionSessionStore } from './session-store.ts';
 import {
   createTransparencyService,
   type TransparencyService,
   transparencyHandlers,
 } from './transparency-handlers.ts';
+import { underGuard } from './unlock-guard.ts';
 import { exclusiveVault, pushVault } from './vault-sync.ts';
 
 /** The account's server with its session kept in `area` (storage.session) and sealed in IndexedDB. */
@@ -109,36 +103,6 @@ export function createHandlers(
     }
   }
 
-  /**
-   * Runs a passphrase check under the unlock guard: refused while locked out; a wrong passphrase
-   * counts toward the lockout (logged), a right one clears the count.
-   */
-  async function underGuard<T>(check: () => Promise<T>): Promise<T> {
-    const guard = await records.guard();
-    const now = Date.now();
-    if (remainingLockout(guard, now) > 0) {
-      throw new ExtensionError('locked_out', 'Too many wrong passphrases.', { until: guard.lockedUntil });
-    }
-    let out: T;
-    try {
-      out = await check();
-    } catch (e) {
-      if (!(e instanceof ExtensionError && e.code === 'bad_passphrase')) throw e;
-      const next = recordFailure(guard, Date.now());
-      await records.setGuard(next);
-      await records.log('unlock_failed', `attempt ${guard.failures + 1}`);
-      if (next.lockedUntil > now) {
-        await records.log('lockout', `until ${new Date(next.lockedUntil).toISOString()}`);
-        throw new ExtensionError('locked_out', 'Too many wrong passphrases.', { until: next.lockedUntil });
-      }
-      throw new ExtensionError('bad_passphrase', 'Wrong passphrase.', {
-        attemptsLeft: FAILURES_BEFORE_LOCKOUT - next.failures,
-      });
-    }
-    await records.setGuard(recordSuccess());
-    return out;
-  }
-
   async function settingsView(): Promise<SettingsView> {
     const { serverUrl, lockTimeoutMinutes, defaultFormat, keyServers } = await records.settings();
     return { serverUrl, lockTimeoutMinutes, defaultFormat, keyServers };
@@ -172,6 +136,8 @@ export function createHandlers(
 
   return {
     ...transparencyHandlers(transparency, custody, records),
+    ...contactHandlers(records, transparency, keyServers, vault),
+    ...sessionHandlers(records, server, api),
     status,
     'settings.get': settingsView,
     'securityMark.get': async () => viewOf(await records.securityMark()),
@@ -228,7 +194,7 @@ export function createHandlers(
         const { record, secrets, serverUpdated } =
           code !== undefined
             ? await resetPassphrase(server, source, { code }, newPassphrase, report)
-            : await underGuard(() =>
+            : await underGuard(records, () =>
                 resetPassphrase(server, source, { passphrase: passphrase ?? '' }, newPassphrase, report),
               );
         await adopt(record, secrets, 'passphrase_reset');
@@ -238,7 +204,7 @@ export function createHandlers(
 
     async unlock({ passphrase }) {
       const record = await vault();
-      const secrets = await underGuard(() => openVault(record, passphrase));
+      const secrets = await underGuard(records, () => openVault(record, passphrase));
       await custody.unlock(secrets);
       await server.sessions.sealHeld?.();
       await records.log('unlock');
@@ -316,86 +282,6 @@ export function createHandlers(
       });
       await records.log('key_revoked', next.identity.pgp.fingerprint);
       return { fingerprint: next.identity.pgp.fingerprint };
-    },
-
-    async 'contacts.list'() {
-      return (await records.contacts()).map(contactView);
-    },
-
-    async 'contacts.byName'({ name }) {
-      return contactsNamed(await records.contacts(), name);
-    },
-
-    async 'contacts.lookup'({ address }) {
-      const record = await vault();
-      let found: Awaited<ReturnType<TransparencyService['directoryKey']>> = null;
-      let failure: unknown = null;
-      try {
-        found = await transparency.directoryKey(record.serverUrl, address);
-      } catch (e) {
-        // A key our directory served without a valid proof is refused, never replaced by another.
-        if (e instanceof ExtensionError && e.code.startsWith('transparency_')) throw e;
-        failure = e;
-      }
-      if (found)
-        return contactView(
-          await observeKey(records, address, found.armoredKey, 'directory', Date.now(), found.loggedAt),
-        );
-      // Our directory has no answer: with the setting on, ask WKD, then keys.openpgp.org.
-      if ((await records.settings()).keyServers) {
-        const outside = await lookupKeyServers(address, keyServers);
-        if (outside)
-          return contactView(await observeKey(records, address, outside.armoredKey, outside.source));
-      }
-      if (failure) throw failure;
-      throw new ExtensionError('not_found', `No key found for ${address}.`);
-    },
-
-    async 'contacts.import'({ armoredKey }) {
-      const info = await readKeyInfo(armoredKey).catch(() => {
-        throw new ExtensionError('invalid_key', 'This is not a readable OpenPGP key.');
-      });
-      const address = info.userIds.find((u) => u.email)?.email;
-      if (!address) throw new ExtensionError('invalid_key', 'The key has no email address in its user IDs.');
-      return contactView(await observeKey(records, address, armoredKey, 'manual'));
-    },
-
-    async 'contacts.remove'({ address }) {
-      return { removed: await records.removeContact(address) };
-    },
-
-    async 'contacts.verify'({ address, fingerprint }) {
-      return contactView(await verifyContact(records, address, fingerprint));
-    },
-
-    async 'contacts.acceptChange'({ address }) {
-      return contactView(await acceptKeyChange(records, address));
-    },
-
-    async 'sessions.list'() {
-      const { record, api: client } = await api();
-      return (await serverCall(record.serverUrl, () => client.sessions.list())).map((x) => ({ ...x }));
-    },
-
-    async 'sessions.revoke'({ id }) {
-      const { record, api: client } = await api();
-      const target = (await serverCall(record.serverUrl, () => client.sessions.list())).find(
-        (x) => x.id === id,
-      );
-      if (!target) throw new ExtensionError('not_found', 'No such session.');
-      await serverCall(record.serverUrl, () => client.sessions.revoke(id));
-      // Revoking this device's own session: the stored tokens are dead; the next call logs in.
-      if (target.current) await server.sessions.set(undefined);
-      await records.log('session_revoked', `${target.deviceName}${target.current ? ' (this device)' : ''}`);
-      return { revoked: id };
-    },
-
-    async 'sessions.logout'() {
-      const { record, api: client } = await api();
-      if (!(await server.sessions.get())) return { loggedOut: false };
-      await serverCall(record.serverUrl, () => client.logout());
-      await records.log('logout', record.address);
-      return { loggedOut: true };
     },
 
     async 'log.list'() {

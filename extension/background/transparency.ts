@@ -6,6 +6,7 @@
 // (`transparency_alarm`) kept with both signed checkpoints as evidence. State: Records
 // (IndexedDB), one TransparencyRecord per server.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import { isApiClientError } from '../../shared/api/client.ts';
 import type { KeyLookupResponse } from '../../shared/api/directory.ts';
 import type { LogCalls } from '../../shared/api/transparency-client.ts';
@@ -50,7 +51,7 @@ export function servedByLookup(
 ): ServedKeys {
   const id = found.envelopeIdentity;
   return {
-    address: address.toLowerCase(),
+    address: normalizeAddress(address),
     openpgp: found.fingerprint,
     ...(id
       ? {

@@ -329,7 +329,15 @@ describe('content script: compose', () => {
 
 describe('content script: what it may not hold', () => {
   it('builds no DOM from strings and imports no crypto library', () => {
-    for (const file of ['content.ts', 'scan.ts', 'names.ts', 'runtime-port.ts']) {
+    for (const file of [
+      'content.ts',
+      'frame.ts',
+      'spare-frame.ts',
+      'editor-insert.ts',
+      'scan.ts',
+      'names.ts',
+      'runtime-port.ts',
+    ]) {
       const src = readFileSync(join(import.meta.dirname, file), 'utf8');
       expect(src).not.toMatch(
         /\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML\(|document\.write\(|DOMParser/,

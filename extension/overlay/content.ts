@@ -7,9 +7,12 @@
 
 import { selectAdapter } from '../providers/index.ts';
 import type { Composer, ProviderAdapter } from '../providers/types.ts';
+import { insertIntoEditor, setSubject } from './editor-insert.ts';
+import { COMPOSE_HEIGHT, frame, newToken } from './frame.ts';
 import { PORT_RELAY, type RelayMessage, type RelayOut } from './names.ts';
 import type { OverlayPort } from './runtime-port.ts';
 import { clippedWithoutBlock, OWN_ATTRIBUTE, scanBlocks, scanComposers, textWithBreaks } from './scan.ts';
+import { dropSpare, hasSpare, placeReadFrame, warmReadFrame } from './spare-frame.ts';
 
 export interface ContentDeps {
   connect(name: string): OverlayPort;
@@ -25,89 +28,11 @@ export interface ContentDeps {
 // would never scan on a page that keeps changing (Gmail's clocks and counters), and any delay
 // before the first scan is on the warm read's path (bench overlay).
 export const SCAN_INTERVAL_MS = 150;
-const READ_HEIGHT = 160;
-const COMPOSE_HEIGHT = 460;
-const BIG_INSERT = 512 * 1024;
 // Long enough that a multi-page webmail, where each page lives a second or two, does not load a
 // spare it will never use (it slowed the next page's read, bench overlay); a single-page webmail
 // (Gmail, Outlook) keeps it for the next message opened.
 const SPARE_DELAY_MS = 3000;
 export const KEEPALIVE_MS = 25_000;
-
-function newToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(18));
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_');
-}
-
-function frameStyle(height: number): string {
-  return `display:block;width:100%;min-width:320px;height:${height}px;border:0;margin:4px 0;color-scheme:normal`;
-}
-
-function frame(
-  deps: Pick<ContentDeps, 'frameUrl' | 'message'>,
-  page: 'read' | 'compose',
-  fragment: string,
-  height: number,
-): HTMLIFrameElement {
-  const f = document.createElement('iframe');
-  f.setAttribute(OWN_ATTRIBUTE, page);
-  f.title = deps.message(page === 'read' ? 'readFrameTitle' : 'composeFrameTitle');
-  f.style.cssText = frameStyle(height);
-  f.src = deps.frameUrl(`/${page}.html#${fragment}`);
-  return f;
-}
-
-// A read frame loaded ahead of need, hidden and without a token. Making an extension frame
-// (navigation, its process's frame and script context, the page's scripts) is most of the time
-// from a message shown to its plaintext visible (bench overlay), so a block found later takes
-// this one: Node.moveBefore moves it into place keeping its document (insertBefore would reload
-// it). The spare's URL carries a spare id (`read.html#spare.<id>`) that the frame binds on its
-// port when it loads; the block's deposit names the id, and the background sends the view
-// straight to that frame (background/overlay.ts). Without moveBefore every frame is made on
-// demand, its token in its URL.
-let spare: { frame: HTMLIFrameElement; id: string } | null = null;
-// In the viewport with opacity 0, not off-screen or visibility:hidden: Chromium throttles the
-// loading and rendering of cross-origin frames it considers hidden, which made the spare slow to
-// load and slow to paint once placed (bench overlay).
-const SPARE_STYLE =
-  'position:fixed;top:0;left:0;width:320px;height:160px;border:0;opacity:0;pointer-events:none;z-index:-1';
-
-interface MovableParent {
-  moveBefore(node: Node, child: Node | null): void;
-}
-
-function canMove(): boolean {
-  return typeof (Element.prototype as Partial<MovableParent>).moveBefore === 'function';
-}
-
-/**
- * Starts loading the spare read frame (once per page, and again after each use). Safe to call
- * at document_start: it goes under the root element, outside the body the webmail builds.
- */
-export function warmReadFrame(deps: Pick<ContentDeps, 'frameUrl' | 'message'>): void {
-  if (spare?.frame.isConnected || !canMove() || !document.documentElement) return;
-  // A hidden tab gets none: the spare's port would wake the background for nobody.
-  if (document.visibilityState === 'hidden') return;
-  const id = newToken();
-  const f = frame(deps, 'read', `spare.${id}`, READ_HEIGHT);
-  f.setAttribute(OWN_ATTRIBUTE, 'read-spare');
-  f.setAttribute('aria-hidden', 'true');
-  f.tabIndex = -1;
-  f.style.cssText = SPARE_STYLE;
-  document.documentElement.append(f);
-  spare = { frame: f, id };
-}
-
-/**
- * The background went away (an MV3 background stops after 30 s without events, closing every
- * port): the spare's binding went with it, so the spare can no longer be given a block.
- */
-function dropSpare(): void {
-  spare?.frame.remove();
-  spare = null;
-}
 
 let earlyRelay: OverlayPort | null = null;
 
@@ -125,98 +50,6 @@ export function prepareOverlays(deps: ContentDeps): void {
     dropSpare();
   });
   earlyRelay = p;
-}
-
-/**
- * Puts a read frame for `token` just before `before`: the spare when there is one (its id is
- * returned, for the deposit), else a new frame with the token in its URL.
- */
-function placeReadFrame(
-  deps: Pick<ContentDeps, 'frameUrl' | 'message'>,
-  token: string,
-  before: Element,
-): { frame: HTMLIFrameElement; spare?: string } {
-  const parent = before.parentElement;
-  const s = spare;
-  spare = null;
-  if (s?.frame.isConnected && parent) {
-    try {
-      // If the move throws, the block goes to a new frame and the spare is dropped.
-      (parent as unknown as MovableParent).moveBefore(s.frame, before);
-      s.frame.setAttribute(OWN_ATTRIBUTE, 'read');
-      s.frame.removeAttribute('aria-hidden');
-      s.frame.removeAttribute('tabindex');
-      s.frame.style.cssText = frameStyle(READ_HEIGHT);
-      return { frame: s.frame, spare: s.id };
-    } catch {
-      // A move across shadow roots or documents: fall through to a new frame.
-    }
-  }
-  s?.frame.remove();
-  const fresh = frame(deps, 'read', token, READ_HEIGHT);
-  parent?.insertBefore(fresh, before);
-  return { frame: fresh };
-}
-
-function execInsert(text: string): boolean {
-  return typeof document.execCommand === 'function' && document.execCommand('insertText', false, text);
-}
-
-/** Replaces the editor's content with `text` the way typing would, so the webmail's model sees it. */
-export function insertIntoEditor(composer: Composer, text: string): { ok: boolean; registered: boolean } {
-  const body = composer.body;
-  let registered = false;
-  const onInput = () => {
-    registered = true;
-  };
-  body.addEventListener('input', onInput);
-  try {
-    body.focus();
-    if (composer.kind === 'textarea') {
-      (body as unknown as HTMLTextAreaElement).select();
-    } else {
-      const range = document.createRange();
-      range.selectNodeContents(body);
-      const sel = getSelection();
-      sel?.removeAllRanges();
-      sel?.addRange(range);
-    }
-    // execCommand is deprecated but is still the one call that goes through the editor's own
-    // input pipeline (beforeinput/input with inputType insertText) in both engines.
-    // Megabytes through execCommand take minutes in Chromium: big ciphertext is set directly,
-    // with the same input event the webmail listens to.
-    let ok = text.length < BIG_INSERT && execInsert(text);
-    const current =
-      composer.kind === 'textarea' ? (body as unknown as HTMLTextAreaElement).value : textWithBreaks(body);
-    if (!ok || !current.includes(text.split('\n')[0] ?? '')) {
-      if (composer.kind === 'textarea') (body as unknown as HTMLTextAreaElement).value = text;
-      else {
-        const nodes: Node[] = [];
-        text.split('\n').forEach((line, i) => {
-          if (i > 0) nodes.push(document.createElement('br'));
-          nodes.push(document.createTextNode(line));
-        });
-        body.replaceChildren(...nodes);
-      }
-      body.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
-      ok = true;
-    }
-    return { ok, registered };
-  } finally {
-    body.removeEventListener('input', onInput);
-  }
-}
-
-function setSubject(composer: Composer, subject: string): void {
-  const input = composer.subjectInput;
-  if (!input) return;
-  input.focus();
-  input.select();
-  if (!execInsert(subject) || input.value !== subject) {
-    input.value = subject;
-    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: subject }));
-  }
-  input.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
 export function startOverlays(
@@ -347,7 +180,7 @@ export function startOverlays(
     }
     // The next block (a message opened later in the same page) gets a frame already loaded; made
     // later, so it does not compete with the frames just placed for the CPU.
-    if (!spare?.frame.isConnected && spareTimer === undefined) {
+    if (!hasSpare() && spareTimer === undefined) {
       spareTimer = setTimeout(() => {
         spareTimer = undefined;
         warm();
@@ -360,7 +193,7 @@ export function startOverlays(
    * is open, so a background that stops is always seen (the port closes) and the spare dropped.
    */
   function warm(): void {
-    if (stopped || document.visibilityState === 'hidden' || spare?.frame.isConnected) return;
+    if (stopped || document.visibilityState === 'hidden' || hasSpare()) return;
     relay();
     warmReadFrame(deps);
   }
@@ -415,8 +248,7 @@ export function startOverlays(
     clearInterval(keepAlive);
     document.removeEventListener('visibilitychange', onVisibility);
     clearTimeout(spareTimer);
-    spare?.frame.remove();
-    spare = null;
+    dropSpare();
     observer.disconnect();
     clearTimeout(timer);
     port?.disconnect();

@@ -4,6 +4,7 @@
 // it, so the directory binds the address and arrivals are sealed to a key this vault opens. A
 // release deletes the mailbox on the server for good (DELETE /inboxes/:address).
 
+import { normalizeAddress, sameAddress } from '../../../shared/address.ts';
 import { isApiClientError } from '../../../shared/api/client.ts';
 import { withUserIds } from '../../../shared/pgp/user-ids.ts';
 import { ExtensionError } from '../errors.ts';
@@ -20,7 +21,7 @@ async function context(deps: KeyringDeps) {
 }
 
 export function claimInbox(deps: KeyringDeps, address: string): Promise<void> {
-  const wanted = address.trim().toLowerCase();
+  const wanted = normalizeAddress(address);
   return exclusiveVault(async () => {
     const { secrets, record, api } = await context(deps);
     if (secrets.identity.revoked)
@@ -53,11 +54,11 @@ export function claimInbox(deps: KeyringDeps, address: string): Promise<void> {
 }
 
 export function releaseInbox(deps: KeyringDeps, address: string): Promise<void> {
-  const gone = address.trim().toLowerCase();
+  const gone = normalizeAddress(address);
   return exclusiveVault(async () => {
     const { secrets, record, api } = await context(deps);
     // The account signs in with this address: without it, no device could log in again.
-    if (gone === record.address.toLowerCase())
+    if (sameAddress(gone, record.address))
       throw new ExtensionError('bad_request', 'This inbox is the address the account signs in with.');
     await serverCall(record.serverUrl, () => api.inbox.release(gone));
     const next = { ...secrets, addresses: secrets.addresses.filter((a) => a !== gone) };

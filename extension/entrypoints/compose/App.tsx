@@ -5,8 +5,6 @@
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { normalizeAddress } from '../../../shared/address.ts';
-import { toBase64 } from '../../../shared/encoding.ts';
-import { call } from '../../messages/client.ts';
 import { PORT_COMPOSE, tokenFromFragment } from '../../overlay/names.ts';
 import type { ComposeContext, ComposeOut, KeyStatus } from '../../overlay/protocol.ts';
 import { framePort, reportHeight } from '../../overlay/ui/frame-port.ts';
@@ -17,53 +15,16 @@ import { Icon } from '../../ui/Icon.tsx';
 import { LockedPanel } from '../../ui/LockedPanel.tsx';
 import { SecurityMark } from '../../ui/SecurityMark.tsx';
 import { TransparencyAlarm } from '../../ui/TransparencyAlarm.tsx';
+import { type FileItem, readFile } from './attachments.ts';
 import { type Recipient, Recipients } from './Recipients.tsx';
-
-interface FileItem {
-  name: string;
-  type: string;
-  size: number;
-  data: string | null;
-  read: number;
-}
+import { recipientKeys } from './recipient-keys.ts';
+import { type NamedMatch, resolveNames } from './recipient-names.ts';
 
 type Phase =
   | { p: 'editing' }
   | { p: 'working'; step: string; done: number; total: number }
   | { p: 'done'; format: string; registered: boolean }
   | { p: 'failure'; message: string };
-
-function readFile(file: File, onProgress: (loaded: number) => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onprogress = (e) => onProgress(e.loaded);
-    reader.onerror = () => reject(new Error(t('composeReadFailed', file.name)));
-    reader.onload = () => resolve(toBase64(new Uint8Array(reader.result as ArrayBuffer)));
-    reader.readAsArrayBuffer(file);
-  });
-}
-
-interface NamedMatch extends NamedRecipient {
-  address: string;
-}
-
-/**
- * Recipients the webmail shows by name only: a name that exactly one contact's key carries
- * becomes that address (shown to the user for checking); any other name is left to the user.
- */
-async function resolveNames(
-  names: NamedRecipient[],
-): Promise<{ found: NamedMatch[]; left: NamedRecipient[] }> {
-  const found: NamedMatch[] = [];
-  const left: NamedRecipient[] = [];
-  for (const n of names) {
-    const matches = await call('contacts.byName', { name: n.name }).catch(() => []);
-    const only = matches.length === 1 ? matches[0] : undefined;
-    if (only) found.push({ ...n, address: only.address });
-    else left.push(n);
-  }
-  return { found, left };
-}
 
 export function App() {
   const token = tokenFromFragment(location.hash);
@@ -133,24 +94,8 @@ export function App() {
     if (token && unknown.length > 0) port.post({ t: 'keys', token, addresses: unknown });
   }, [unknown.join(',')]);
 
-  const kinds = list.map((r) => statuses.get(normalizeAddress(r.address))?.kind);
-  const missing = list.filter((r) => statuses.get(normalizeAddress(r.address))?.kind === 'none');
-  // A directory answer whose transparency proof failed: never used, and the reason is shown.
-  const refused = list.flatMap((r) => {
-    const s = statuses.get(normalizeAddress(r.address));
-    return s?.kind === 'refused' ? [s] : [];
-  });
-  // envelope-v1 identities pinned per contact: a changed one goes out as OpenPGP, with this warning.
-  const changedIdentities = list.flatMap((r) => {
-    const s = statuses.get(normalizeAddress(r.address));
-    return s?.kind === 'pgp' && s.envelopeChanged ? [{ address: r.address, ...s.envelopeChanged }] : [];
-  });
-  const format =
-    kinds.length > 0 && kinds.every((k) => k === 'native') && sign
-      ? t('composeFormatNative')
-      : t('composeFormatPgp');
-  const ready =
-    list.length > 0 && missing.length === 0 && refused.length === 0 && kinds.every((k) => k !== undefined);
+  const { missing, refused, changedIdentities, native, ready } = recipientKeys(list, statuses, sign);
+  const format = native ? t('composeFormatNative') : t('composeFormatPgp');
   const totalBytes = useMemo(() => files.reduce((n, f) => n + f.size, 0), [files]);
   const readBytes = files.reduce((n, f) => n + f.read, 0);
 
