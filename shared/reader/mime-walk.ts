@@ -14,7 +14,7 @@ import { exchangeMangled, isArmoredMessage } from './exchange-layout.ts';
 import { type OpenedLayer, openPgp, type ReaderKeys } from './layers.ts';
 import type { ReadBudget } from './limits.ts';
 import { common, inside } from './protection.ts';
-import { htmlBody, textBody } from './text-parts.ts';
+import { htmlBody, plainTextBody, textBody } from './text-parts.ts';
 import type {
   EncryptionLayer,
   ForwardedInfo,
@@ -266,8 +266,9 @@ export class MimeWalker {
     const data = decodedBody(entity, ctx.ownBuffer === true);
     const isText = type === 'text/plain' || type === 'text/html';
     if (isText && entity.disposition !== 'attachment') {
-      const text = decodeText(data, parameter(entity.contentType.params, 'charset'));
-      return type === 'text/html' ? htmlBody(text, ctx, this) : textBody(text, ctx, this);
+      const charset = parameter(entity.contentType.params, 'charset');
+      if (type === 'text/html') return htmlBody(decodeText(data, charset), ctx, this);
+      return plainTextBody(data, charset, ctx, this);
     }
     if (isArmoredMessage(data)) {
       // An encrypted attachment (file.asc): opened like any layer, below the content root.
