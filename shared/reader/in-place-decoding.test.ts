@@ -3,30 +3,22 @@
 // those bytes were checked.
 
 import fc from 'fast-check';
-import type { PrivateKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toBase64, utf8 } from '../encoding.ts';
 import { encryptMessage } from '../pgp/encrypt.ts';
-import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
 import { buildEncryptedMime, buildSignedMime, type MailContent } from '../pgp/mime-build.ts';
 import { Base64Decoder } from './body-decoding.ts';
 import { readMessage } from './read-message.ts';
 import { HEAD, pgpMime } from './test/mails.ts';
+import { aliceAndBob, type People } from './test/people.ts';
 
-let alice: GeneratedKey;
-let bob: GeneratedKey;
-let aliceKey: PrivateKey;
-let bobKey: PrivateKey;
+let alice: People['alice'];
+let bob: People['bob'];
+let aliceKey: People['aliceKey'];
+let bobKey: People['bobKey'];
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([
-    generateKey({ userIds: [{ name: 'Alice', email: 'alice@example.org' }], passphrase: 'a' }),
-    generateKey({ userIds: [{ name: 'Bob', email: 'bob@example.net' }], passphrase: 'b' }),
-  ]);
-  [aliceKey, bobKey] = await Promise.all([
-    unlockPrivateKey(alice.privateKey, 'a'),
-    unlockPrivateKey(bob.privateKey, 'b'),
-  ]);
+  ({ alice, bob, aliceKey, bobKey } = await aliceAndBob());
 });
 
 const file = Uint8Array.from({ length: 5000 }, (_, i) => (i * 131 + 7) & 0xff);

@@ -2,29 +2,22 @@
 // exactly as the text path reads the same block, and anything irregular must take the text path.
 
 import fc from 'fast-check';
-import { armor, enums, type PrivateKey, unarmor } from 'openpgp';
+import { armor, enums, unarmor } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../encoding.ts';
 import { encryptMessage } from '../pgp/encrypt.ts';
-import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
 import { isLoneArmoredMessage } from './lone-armor.ts';
 import { readMessage } from './read-message.ts';
 import { HEAD, literalOnly, mail } from './test/mails.ts';
+import { aliceAndBob, type People } from './test/people.ts';
 
-let alice: GeneratedKey;
-let bob: GeneratedKey;
-let aliceKey: PrivateKey;
-let bobKey: PrivateKey;
+let alice: People['alice'];
+let bob: People['bob'];
+let aliceKey: People['aliceKey'];
+let bobKey: People['bobKey'];
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([
-    generateKey({ userIds: [{ name: 'Alice', email: 'alice@example.org' }], passphrase: 'a' }),
-    generateKey({ userIds: [{ name: 'Bob', email: 'bob@example.net' }], passphrase: 'b' }),
-  ]);
-  [aliceKey, bobKey] = await Promise.all([
-    unlockPrivateKey(alice.privateKey, 'a'),
-    unlockPrivateKey(bob.privateKey, 'b'),
-  ]);
+  ({ alice, bob, aliceKey, bobKey } = await aliceAndBob());
 });
 
 /** The same block made irregular (a blank after one base64 line): the text path reads it. */

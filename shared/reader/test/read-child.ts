@@ -37,7 +37,9 @@ try {
   outcome = `error:${e.code}`;
 }
 const ms = Math.round(performance.now() - started);
-process.stdout.write(`${JSON.stringify({ ms, baselineKiB, peakKiB: await peakKiB(), outcome, parts, bytes })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, baselineKiB, peakKiB: await peakKiB(), outcome, parts, bytes })}\n`,
+);
 
 /**
  * This process's peak RSS. Linux's VmHWM is this program's own; getrusage's maxRSS (the
