@@ -38,11 +38,16 @@ interface Case {
   repeats: number;
 }
 
-async function big(dir: string, bob: PrivateKey): Promise<Case> {
+async function big(dir: string, bob: PrivateKey): Promise<Case[]> {
   const { eml, armored } = await bigMail(bob.toPublic());
   await writeFile(join(dir, 'big.eml'), eml);
   await writeFile(join(dir, 'big.asc'), armored);
-  return { name: '25 MB PGP/MIME mail', ours: 'big.eml', gpg: 'big.asc', key: 'ecc', repeats: 3 };
+  // The same OpenPGP message as the body of an inline-PGP mail.
+  await writeFile(join(dir, 'inline.eml'), mail(HEAD, 'text/plain; charset=us-ascii', armored));
+  return [
+    { name: '25 MB PGP/MIME mail', ours: 'big.eml', gpg: 'big.asc', key: 'ecc', repeats: 3 },
+    { name: '25 MB inline-PGP mail', ours: 'inline.eml', gpg: 'big.asc', key: 'ecc', repeats: 3 },
+  ];
 }
 
 async function bomb(dir: string, bob: PrivateKey): Promise<Case> {
@@ -125,7 +130,7 @@ export default async function run(): Promise<string> {
     await writeFile(join(dir, 'keys.asc'), `${bob.armor()}\n${bobRsa.armor()}\n`);
     await exec('gpg', ['--batch', '--import', join(dir, 'keys.asc')], env);
     const child = await bundle(CHILD, dir, 'read-child');
-    const cases = [await big(dir, bob), await bomb(dir, bob), ...(await hostile(dir, bob, bobRsa))];
+    const cases = [...(await big(dir, bob)), await bomb(dir, bob), ...(await hostile(dir, bob, bobRsa))];
     const stats = join(dir, 'time.txt');
     const rows: string[] = [];
     for (const c of cases) {

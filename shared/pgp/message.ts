@@ -117,7 +117,8 @@ async function readChunks(data: unknown, limits?: DecryptLimits): Promise<Uint8A
   const onData = limits?.onData;
   if (data instanceof Uint8Array) {
     onData?.(data.length);
-    return [data];
+    // With a size hint the caller gets a buffer of its own (decryptStreamToBytes), never a view.
+    return [limits?.sizeHint === undefined ? data : data.slice()];
   }
   if (typeof data === 'string') return readChunks(utf8(data), limits);
   const chunks: Uint8Array[] = [];
@@ -258,7 +259,8 @@ export async function decryptMessage(
 
 /**
  * Decrypts a streamed message into one buffer (with `limits.sizeHint`, written as it arrives):
- * returned only once the stream ended and all checks passed, like decryptStream.
+ * returned only once the stream ended and all checks passed, like decryptStream. With the hint
+ * the buffer is this call's own, never a view of the input, so the caller may write over it.
  */
 export async function decryptStreamToBytes(
   input: ReadableStream<Uint8Array>,

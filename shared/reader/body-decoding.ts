@@ -1,6 +1,7 @@
 // A leaf entity's body, undone: Content-Transfer-Encoding (RFC 2045 §6.7 quoted-printable,
-// §6.8 base64) straight from bytes to bytes, then the charset for text. Done byte by byte in one
-// pass, so a 25 MB attachment costs its decoded size and no string copies of the encoded one.
+// §6.8 base64) straight from bytes to bytes, then the charset for text. Done byte by byte, so a
+// 25 MB attachment costs its decoded size (exactly) and no string copies of the encoded one, and
+// nothing at all when the bytes are the reader's own decrypted plaintext (decoded in place).
 
 import type { Entity } from './entity.ts';
 
@@ -18,8 +19,15 @@ export class Base64Decoder {
   private bits = 0;
   private ended = false;
 
-  push(input: Uint8Array): Uint8Array {
-    const out = new Uint8Array(Math.floor((input.length * 3) / 4) + 3);
+  /**
+   * Decodes `input` into `out` (by default a new buffer) from its start. `out` may be `input`
+   * itself: four characters make three bytes, so each byte is written at or before the
+   * character just read, never over one still to come.
+   */
+  push(
+    input: Uint8Array,
+    out: Uint8Array = new Uint8Array(Math.floor((input.length * 3) / 4) + 3),
+  ): Uint8Array {
     let n = 0;
     let { acc, bits } = this;
     for (let i = 0; i < input.length && !this.ended; i++) {
@@ -43,9 +51,20 @@ export class Base64Decoder {
   }
 }
 
-/** RFC 2045 §6.8: the whole of a base64 body at once. */
-function decodeBase64Bytes(input: Uint8Array): Uint8Array {
-  return new Base64Decoder().push(input);
+/** How many bytes a base64 body decodes to: its alphabet characters before the first `=`. */
+function base64Length(input: Uint8Array): number {
+  let chars = 0;
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i]!;
+    if (c === 0x3d) break;
+    if (B64[c]! >= 0) chars++;
+  }
+  return Math.floor((chars * 6) / 8);
+}
+
+/** RFC 2045 §6.8: the whole of a base64 body at once, into a buffer of the exact size or in place. */
+function decodeBase64Bytes(input: Uint8Array, inPlace: boolean): Uint8Array {
+  return new Base64Decoder().push(input, inPlace ? input : new Uint8Array(base64Length(input)));
 }
 
 function hex(c: number): number {
@@ -96,10 +115,15 @@ function decodeQuotedPrintableBytes(input: Uint8Array): Uint8Array {
   return out.subarray(0, n);
 }
 
-/** The body's bytes with the transfer encoding undone (7bit, 8bit, binary: as they are). */
-export function decodedBody(entity: Entity): Uint8Array {
+/**
+ * The body's bytes with the transfer encoding undone (7bit, 8bit, binary: as they are). With
+ * `inPlace`, base64 is decoded over the body's own bytes, which are gone afterwards: only for a
+ * buffer the reader made itself and reads no more (never the caller's input, shared/reader/
+ * mime-walk.ts). Quoted-printable may grow (a bare LF becomes CRLF) and always gets a new buffer.
+ */
+export function decodedBody(entity: Entity, inPlace = false): Uint8Array {
   const body = entity.raw.body;
-  if (entity.transferEncoding === 'base64') return decodeBase64Bytes(body);
+  if (entity.transferEncoding === 'base64') return decodeBase64Bytes(body, inPlace);
   if (entity.transferEncoding === 'quoted-printable') return decodeQuotedPrintableBytes(body);
   return body;
 }

@@ -1,7 +1,6 @@
 // parseEml on inline armor that went through webmail: real openpgp.js messages, damaged the way
 // webmail damages text (shared/armor/test/damage.ts), then read back from a whole .eml.
 import fc from 'fast-check';
-import type { PrivateKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findArmor } from '../armor/index.ts';
 import {
@@ -14,24 +13,17 @@ import {
   trailingBlanks,
 } from '../armor/test/damage.ts';
 import { encryptMessage } from '../pgp/encrypt.ts';
-import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
 import { signCleartext, verifyCleartext } from '../pgp/signatures.ts';
 import { readMail } from './test/mail-view.ts';
+import { aliceAndBob, type People } from './test/people.ts';
 
-let alice: GeneratedKey;
-let bob: GeneratedKey;
-let aliceKey: PrivateKey;
-let bobKey: PrivateKey;
+let alice: People['alice'];
+let bob: People['bob'];
+let aliceKey: People['aliceKey'];
+let bobKey: People['bobKey'];
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([
-    generateKey({ userIds: [{ name: 'Alice', email: 'alice@example.org' }], passphrase: 'a' }),
-    generateKey({ userIds: [{ name: 'Bob', email: 'bob@example.net' }], passphrase: 'b' }),
-  ]);
-  [aliceKey, bobKey] = await Promise.all([
-    unlockPrivateKey(alice.privateKey, 'a'),
-    unlockPrivateKey(bob.privateKey, 'b'),
-  ]);
+  ({ alice, bob, aliceKey, bobKey } = await aliceAndBob());
 });
 
 const PLAIN = 'Grüße, Bob = the plan <is> on & ready.\nSecond line.\n';

@@ -14,7 +14,7 @@ import { exchangeMangled, isArmoredMessage } from './exchange-layout.ts';
 import { type OpenedLayer, openPgp, type ReaderKeys } from './layers.ts';
 import type { ReadBudget } from './limits.ts';
 import { common, inside } from './protection.ts';
-import { htmlBody, textBody } from './text-parts.ts';
+import { htmlBody, plainTextBody, textBody } from './text-parts.ts';
 import type {
   EncryptionLayer,
   ForwardedInfo,
@@ -30,6 +30,13 @@ export interface WalkContext {
   depth: number;
   /** The mail's own content root: not below a mixed multipart, a signature or a forward. */
   root: boolean;
+  /**
+   * The bytes walked are a buffer this reader made (an OpenPGP layer's plaintext), not the
+   * caller's: a leaf's base64 is then decoded over its own encoded bytes, which nothing reads
+   * again (signatures over them were checked before their content is walked), so a large
+   * attachment costs no second buffer (docs/limits.md, Memory).
+   */
+  ownBuffer?: boolean;
 }
 
 /** Everything a walk has found so far, in display order. */
@@ -128,7 +135,12 @@ export class MimeWalker {
       signatures: layer.signatures,
       ...extra,
     });
-    await this.content(layer, name, { ...ctx, protection, depth: ctx.depth + 1 });
+    await this.content(layer, name, {
+      ...ctx,
+      protection,
+      depth: ctx.depth + 1,
+      ownBuffer: layer.ownBuffer === true,
+    });
   }
 
   /** RFC 3156 §4: a control part, then the OpenPGP message. */
@@ -251,11 +263,12 @@ export class MimeWalker {
   private async leaf(entity: Entity, ctx: WalkContext): Promise<void> {
     const type = entity.contentType.type;
     if (CONTROL_TYPES.has(type)) return;
-    const data = decodedBody(entity);
+    const data = decodedBody(entity, ctx.ownBuffer === true);
     const isText = type === 'text/plain' || type === 'text/html';
     if (isText && entity.disposition !== 'attachment') {
-      const text = decodeText(data, parameter(entity.contentType.params, 'charset'));
-      return type === 'text/html' ? htmlBody(text, ctx, this) : textBody(text, ctx, this);
+      const charset = parameter(entity.contentType.params, 'charset');
+      if (type === 'text/html') return htmlBody(decodeText(data, charset), ctx, this);
+      return plainTextBody(data, charset, ctx, this);
     }
     if (isArmoredMessage(data)) {
       // An encrypted attachment (file.asc): opened like any layer, below the content root.

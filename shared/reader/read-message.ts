@@ -14,7 +14,7 @@ import { assemble } from './message-verdict.ts';
 import { MimeWalker, type WalkContext } from './mime-walk.ts';
 import { UNPROTECTED } from './protection.ts';
 import { checkSender } from './sender.ts';
-import { textBody } from './text-parts.ts';
+import { plainTextBody } from './text-parts.ts';
 import type { MessageHeaders, ReadResult } from './types.ts';
 
 export interface ReadOptions {
@@ -58,8 +58,8 @@ export async function readMessage(
       await walker.openLayer(bytes, 'pgp-binary', undefined, root);
       break;
     case 'armor':
-      // Line endings are not signed (RFC 9580 §7.2) and not content: one kind, as a mail body has.
-      await textBody(new TextDecoder('utf-8').decode(bytes).replace(/\r\n?/g, '\n'), root, walker);
+      // Text as a mail body is: UTF-8, line endings in one kind (RFC 9580 §7.2 does not sign them).
+      await plainTextBody(bytes, 'utf-8', root, walker);
       break;
   }
   const sender = checkSender(headers, fromFields, options.displayedSender ?? null);

@@ -5,9 +5,11 @@
 
 import { utf8 } from '../encoding.ts';
 import { htmlToText, scanHtmlContent } from '../pgp/html-body.ts';
+import { decodeText } from './body-decoding.ts';
 import { openSignedBlock, splitInline } from './inline-blocks.ts';
 import { openEnvelope, openPgp } from './layers.ts';
 import { tooLarge } from './limits.ts';
+import { isLoneArmoredMessage } from './lone-armor.ts';
 import type { MimeWalker, WalkContext } from './mime-walk.ts';
 import { inside } from './protection.ts';
 import type { ReadPart } from './types.ts';
@@ -63,6 +65,27 @@ export async function textBody(text: string, ctx: WalkContext, walker: MimeWalke
     }
     if (quoteDepth > 0) for (let i = from; i < out.length; i++) out[i] = { ...out[i]!, quoteDepth };
   }
+}
+
+/** Charsets in which armor's ASCII bytes are themselves (RFC 2046 §4.1.2; absent is US-ASCII). */
+const ASCII_COMPATIBLE = /^(?:us-ascii|ascii|utf-?8|iso-8859-\d+|windows-125\d)$/i;
+
+/**
+ * Pushes the parts of a plain-text body given as bytes. One armored message and nothing else is
+ * opened straight from the bytes, as textBody would open it (shared/reader/lone-armor.ts); any
+ * other body is decoded in its charset and goes through textBody.
+ */
+export async function plainTextBody(
+  bytes: Uint8Array,
+  charset: string | undefined,
+  ctx: WalkContext,
+  walker: MimeWalker,
+): Promise<void> {
+  const ascii = charset === undefined || ASCII_COMPATIBLE.test(charset.trim());
+  if (ascii && isLoneArmoredMessage(bytes)) {
+    return walker.openLayer(bytes, 'pgp-inline', undefined, { ...ctx, depth: ctx.depth + 1 });
+  }
+  return textBody(decodeText(bytes, charset), ctx, walker);
 }
 
 /** Pushes the parts of an HTML body: its armor opened, or the HTML itself. */

@@ -1,4 +1,4 @@
-// One read in its own process, so its peak memory is its own (process.resourceUsage().maxRSS).
+// One read in its own process, so its peak memory is its own (VmHWM, see peakKiB below).
 //   tsx shared/reader/test/read-child.ts KEYS.json MAIL
 // KEYS.json: { "decryption": [armored unlocked private keys], "verification": [armored keys] }.
 // Prints one JSON line: { ms, baselineKiB, peakKiB, outcome: class | error code, parts, bytes }.
@@ -38,5 +38,16 @@ try {
 }
 const ms = Math.round(performance.now() - started);
 process.stdout.write(
-  `${JSON.stringify({ ms, baselineKiB, peakKiB: process.resourceUsage().maxRSS, outcome, parts, bytes })}\n`,
+  `${JSON.stringify({ ms, baselineKiB, peakKiB: await peakKiB(), outcome, parts, bytes })}\n`,
 );
+
+/**
+ * This process's peak RSS. Linux's VmHWM is this program's own; getrusage's maxRSS (the
+ * fallback) also counts the parent as it was when it forked this child, so a test runner that
+ * had grown to 250 MiB made a 60 MiB read look like one of 250 MiB.
+ */
+async function peakKiB(): Promise<number> {
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
+  const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(status);
+  return hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS;
+}
