@@ -184,11 +184,12 @@ describe('memory (child process, peak RSS)', () => {
       // Measured 2.4–2.6× each (the input, the plaintext and working buffers; npm run bench --
       // reader), on a loaded machine too. Before the in-place attachment and small decryption
       // pieces (shared/reader/layers.ts) PGP/MIME took 3.1–3.9×; inline PGP and the .asc file
-      // 10–12× before they were opened from their bytes (shared/reader/lone-armor.ts).
+      // 10–12× before they were opened from their bytes (shared/reader/lone-armor.ts). The bound is
+      // docs/limits.md's "about 3×", with room for when the garbage collector runs on a busy CI box.
       expect(
         ratio,
         `${name}: peak ${(run.peakKiB - run.baselineKiB) / 1024} MiB for ${text.length / MiB} MiB`,
-      ).toBeLessThan(3);
+      ).toBeLessThan(3.3);
     }
   }, 300_000);
 });
