@@ -17,6 +17,7 @@ import {
   seal,
   signedPrekeySecretFromJson,
 } from '../shared/envelope/index.ts';
+import { bundleFromJson } from '../shared/envelope/public-json.ts';
 import { decryptStream, encryptStream, unlockPrivateKey } from '../shared/pgp/index.ts';
 
 /** What the parent prepared: unlocked PGP keys (armored) and envelope secrets (JSON form). */
@@ -85,22 +86,7 @@ async function runOp(op: string, keys: BenchKeys, input: string, output: string)
     }
     case 'env-encrypt': {
       const alice = envelopeParty(keys.envelope.alice);
-      const { identity, signedPrekey } = keys.envelope.bobBundle;
-      const bundle = {
-        address: keys.envelope.bob.address,
-        deviceId: '',
-        identity: {
-          signingKey: fromBase64Url(identity.signingKey),
-          dhKey: fromBase64Url(identity.dhKey),
-          dhKeySignature: fromBase64Url(identity.dhKeySignature),
-        },
-        signedPrekey: {
-          id: signedPrekey.id,
-          createdAt: signedPrekey.createdAt,
-          publicKey: fromBase64Url(signedPrekey.publicKey),
-          signature: fromBase64Url(signedPrekey.signature),
-        },
-      };
+      const bundle = bundleFromJson({ address: keys.envelope.bob.address, ...keys.envelope.bobBundle });
       const source = createReadStream(input, { highWaterMark: 256 * 1024 }) as unknown as ByteSource;
       return toFile(await seal(source, alice, [bundle]), output);
     }

@@ -6,7 +6,7 @@ import { UsageError } from './exit-codes.ts';
 
 export type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
-export interface ParsedOptions {
+interface ParsedOptions {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
 }

@@ -12,20 +12,23 @@
 
 import { z } from 'zod';
 import { EnvelopeIdentity, SignedPrekey } from '../shared/api/directory.ts';
-import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../shared/encoding.ts';
+import { fromUtf8, utf8 } from '../shared/encoding.ts';
 import {
+  type BundleJson,
+  bundleFromJson,
+  type EnvelopeSender,
   fingerprintHex,
   generateIdentity,
   generateSignedPrekey,
-  type IdentitySecret,
   identitySecretFromJson,
   identitySecretToJson,
+  identityToJson,
   publicIdentity,
   publicSignedPrekey,
   type RecipientBundle,
-  type SignedPrekeySecret,
   signedPrekeySecretFromJson,
   signedPrekeySecretToJson,
+  signedPrekeyToJson,
   verifyIdentity,
   verifySignedPrekey,
 } from '../shared/envelope/index.ts';
@@ -39,7 +42,7 @@ export type KdfStrength = 'default' | 'min' | 'weak';
  * `--kdf weak` (Argon2id with 64 KiB, one pass) makes offline guessing cheap: tests only, and only
  * with NOISE_ALLOW_WEAK_KDF=1, which is also needed to open such a file (shared/kdf allowWeakParams).
  */
-export function allowWeakKdf(): boolean {
+function allowWeakKdf(): boolean {
   return process.env.NOISE_ALLOW_WEAK_KDF === '1';
 }
 
@@ -66,13 +69,8 @@ const SecretFile = z.strictObject({
   vault: z.unknown(),
 });
 
-/** The private keys of one envelope identity, opened from its vault. */
-export interface EnvelopeIdentityKeys {
-  address: string;
-  deviceId: string;
-  identity: IdentitySecret;
-  signedPrekey: SignedPrekeySecret;
-}
+/** The private keys of one envelope identity, opened from its vault: what sealing as it takes. */
+type EnvelopeIdentityKeys = EnvelopeSender;
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -102,17 +100,8 @@ export async function generateEnvelopeIdentity(
     address,
     deviceId: '',
     fingerprint,
-    identity: {
-      signingKey: toBase64Url(pub.signingKey),
-      dhKey: toBase64Url(pub.dhKey),
-      dhKeySignature: toBase64Url(pub.dhKeySignature),
-    },
-    signedPrekey: {
-      id: spkPub.id,
-      createdAt: spkPub.createdAt,
-      publicKey: toBase64Url(spkPub.publicKey),
-      signature: toBase64Url(spkPub.signature),
-    },
+    identity: identityToJson(pub),
+    signedPrekey: signedPrekeyToJson(spkPub),
   };
   const contents = utf8(
     JSON.stringify({ identity: identitySecretToJson(identity), signedPrekey: signedPrekeySecretToJson(spk) }),
@@ -164,32 +153,16 @@ export async function openEnvelopeIdentity(text: string, passphrase: string): Pr
   };
 }
 
-/** A recipient bundle from the directory's JSON shapes, signatures checked (spec §2.2, §2.3). */
-export function bundleFromJson(json: {
-  address: string;
-  deviceId?: string;
-  identity: z.infer<typeof EnvelopeIdentity>;
-  signedPrekey: z.infer<typeof SignedPrekey>;
-  oneTimePrekey?: { id: number; publicKey: string } | null;
-}): RecipientBundle {
-  const identity = {
-    signingKey: fromBase64Url(json.identity.signingKey),
-    dhKey: fromBase64Url(json.identity.dhKey),
-    dhKeySignature: fromBase64Url(json.identity.dhKeySignature),
-  };
-  const signedPrekey = {
-    id: json.signedPrekey.id,
-    createdAt: json.signedPrekey.createdAt,
-    publicKey: fromBase64Url(json.signedPrekey.publicKey),
-    signature: fromBase64Url(json.signedPrekey.signature),
-  };
-  if (!verifyIdentity(identity) || !verifySignedPrekey(identity.signingKey, signedPrekey)) {
+/** A recipient bundle from its JSON form, signatures checked here for a clear exit (spec §2.2, §2.3). */
+export function checkedBundle(json: BundleJson): RecipientBundle {
+  const bundle = bundleFromJson(json);
+  if (
+    !verifyIdentity(bundle.identity) ||
+    !verifySignedPrekey(bundle.identity.signingKey, bundle.signedPrekey)
+  ) {
     throw new CliError(EXIT.tampered, `envelope keys of ${json.address}: signature check failed`);
   }
-  const opk = json.oneTimePrekey
-    ? { id: json.oneTimePrekey.id, publicKey: fromBase64Url(json.oneTimePrekey.publicKey) }
-    : null;
-  return { address: json.address, deviceId: json.deviceId ?? '', identity, signedPrekey, oneTimePrekey: opk };
+  return bundle;
 }
 
 export function readEnvelopePublicFile(text: string): RecipientBundle {
@@ -198,5 +171,5 @@ export function readEnvelopePublicFile(text: string): RecipientBundle {
   const parsed = PublicFile.safeParse(json?.type === 'noise-envelope-secret' ? json.bundle : json);
   if (!parsed.success)
     throw new CliError(EXIT.malformed, 'envelope public key file: not a noise-envelope-public file');
-  return bundleFromJson(parsed.data);
+  return checkedBundle(parsed.data);
 }

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { toBase64Url } from '../shared/encoding.ts';
 import { CliError, EXIT, UsageError } from './exit-codes.ts';
 
-export async function readStdin(): Promise<Uint8Array> {
+async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const all = Buffer.concat(chunks);

@@ -1,13 +1,12 @@
 // Who a message is for: `--to` names a key file or an address looked up in the directory.
 
 import { existsSync } from 'node:fs';
+import { isAddress } from '../shared/address.ts';
 import { apiClient } from '../shared/api/client.ts';
 import type { RecipientBundle } from '../shared/envelope/index.ts';
-import { bundleFromJson, isEnvelopeKeyText, readEnvelopePublicFile } from './envelope-keys.ts';
+import { checkedBundle, isEnvelopeKeyText, readEnvelopePublicFile } from './envelope-keys.ts';
 import { CliError, EXIT, UsageError } from './exit-codes.ts';
 import { readText } from './io.ts';
-
-const ADDRESS = /^[^\s@]+@[^\s@]+$/;
 
 export function directoryUrl(flag: string | undefined): string | undefined {
   return flag ?? process.env.NOISE_DIRECTORY ?? undefined;
@@ -21,7 +20,7 @@ function needDirectory(url: string | undefined, address: string): string {
 
 /** A `--to` value is a file when one exists at that path, else it must be an address. */
 function isFile(to: string): boolean {
-  return existsSync(to) || !ADDRESS.test(to);
+  return existsSync(to) || !isAddress(to);
 }
 
 export async function pgpRecipients(to: readonly string[], directory: string | undefined): Promise<string[]> {
@@ -55,7 +54,7 @@ export async function envelopeRecipients(
     const client = apiClient({ baseUrl: needDirectory(directory, t) }).directory;
     // One fetch hands out one one-time prekey (X3DH DH4) when the recipient has any left.
     const bundle = await client.fetchBundle(t);
-    bundles.push(bundleFromJson(bundle));
+    bundles.push(checkedBundle(bundle));
   }
   return bundles;
 }

@@ -16,7 +16,7 @@ const SessionFile = z.strictObject({
   address: z.string(),
   tokens: SessionTokens,
 });
-export type SessionFile = z.infer<typeof SessionFile>;
+type SessionFile = z.infer<typeof SessionFile>;
 
 /** `--session FILE`, NOISE_SESSION, or the user's config directory. */
 export function sessionPath(flag: string | undefined): string {

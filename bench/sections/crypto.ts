@@ -1,4 +1,4 @@
-// Crypto benchmark (issue 2 §6): encrypt+sign and decrypt+verify of 1 MiB and 25 MiB, in the same
+// Crypto benchmark: encrypt+sign and decrypt+verify of 1 MiB and 25 MiB, in the same
 // run, by gpg 2.2 (`-z 0`), our OpenPGP (shared/pgp, openpgp.js streaming), our envelope
 // (shared/envelope streaming) and raw WebCrypto AES-256-GCM over the same bytes.
 //
@@ -25,6 +25,7 @@ import {
   type SignedPrekeySecret,
   signedPrekeySecretToJson,
 } from '../../shared/envelope/index.ts';
+import { identityToJson, signedPrekeyToJson } from '../../shared/envelope/public-json.ts';
 import { generateKey, unlockPrivateKey } from '../../shared/pgp/index.ts';
 import type { BenchKeys } from '../child.ts';
 import { bundle, exec, type Sample as MeasuredSample, measured } from '../measure.ts';
@@ -68,17 +69,8 @@ async function makeKeys(dir: string): Promise<string> {
       alice: alicePartyJson,
       bob: bobPartyJson,
       bobBundle: {
-        identity: {
-          signingKey: toBase64Url(bobIdentity.signingKey),
-          dhKey: toBase64Url(bobIdentity.dhKey),
-          dhKeySignature: toBase64Url(bobIdentity.dhKeySignature),
-        },
-        signedPrekey: {
-          id: bobSpk.id,
-          createdAt: bobSpk.createdAt,
-          publicKey: toBase64Url(bobSpk.publicKey),
-          signature: toBase64Url(bobSpk.signature),
-        },
+        identity: identityToJson(bobIdentity),
+        signedPrekey: signedPrekeyToJson(bobSpk),
       },
     },
     aes: {

@@ -2,8 +2,8 @@
 // profile): a 10 KB OpenPGP message added to an open Gmail-skin page, as single-page webmails
 // show a message, → the animation frame after its plaintext entered the read frame's DOM, both
 // on the absolute clock (timeOrigin + now). The read frame is the content script's spare, loaded
-// ahead of need; an observer is put into it before the message is added (target ≤ 50 ms warm,
-// issue 5 §8). The Chromium figures, with milestones, are in the overlay section.
+// ahead of need; an observer is put into it before the message is added (target ≤ 50 ms warm).
+// The Chromium figures, with milestones, are in the overlay section.
 // Needs `npm run build:firefox` first.
 
 import { poll } from '../../e2e/browsers/launch.ts';

@@ -1,4 +1,4 @@
-// Overlay benchmark (issue 5 §8), in real Chromium with the built extension:
+// Overlay benchmark, in real Chromium with the built extension:
 // - the content script's scan (scanBlocks + scanComposers, the code the content script runs)
 //   over a Gmail-shaped thread of 2,000 DOM nodes holding one armored block, bundled by esbuild
 //   and run in a plain page: median and p95 of 50 scans (target ≤ 5 ms);
@@ -26,7 +26,7 @@ import { startWorker } from '../../e2e/harness/worker.ts';
 import { type AccountProfile, createAccount, launchProfile } from '../../e2e/overlays/profiles.ts';
 import { addGmailMessage } from '../../e2e/overlays/scene.ts';
 import { startWebmail, type Webmail } from '../../e2e/webmail/server.ts';
-import { encryptMessage } from '../../shared/pgp/message.ts';
+import { encryptMessage } from '../../shared/pgp/encrypt.ts';
 
 const SCAN_ENTRY = `
 import { scanBlocks, scanComposers } from ${JSON.stringify(new URL('../../extension/overlay/scan.ts', import.meta.url).pathname)};

@@ -1,4 +1,4 @@
-// Worker benchmark (issue 3 §8): wrk on the by-email VKS lookup and on the trivial /health
+// Worker benchmark: wrk on the by-email VKS lookup and on the trivial /health
 // route of the same `wrangler dev`, 4 connections. Target: lookup ≥ 50% of /health's req/s,
 // p99 within 1.5× of /health's.
 
@@ -43,7 +43,7 @@ export function parseWrk(out: string): WrkResult {
   };
 }
 
-function wrk(url: string, args = WRK_ARGS): Promise<WrkResult> {
+export function wrk(url: string, args = WRK_ARGS): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', [...args, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -3,6 +3,7 @@
 // than log in again. The passphrase gives the auth key exactly as the extension derives it
 // (shared/kdf): the server's KDF parameters, then Argon2id here; only the auth key is sent.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import { apiClient } from '../../shared/api/client.ts';
 import { fromServerKdf } from '../../shared/api/kdf-params.ts';
 import { toBase64Url } from '../../shared/encoding.ts';
@@ -12,9 +13,9 @@ import { passphrase, toJson, writeStdout } from '../io.ts';
 import { directoryUrl } from '../recipients.ts';
 import { fileSessionStore, readSessionFile, sessionPath } from '../session-file.ts';
 
-export const CLI_DEVICE_NAME = 'noise CLI';
+const CLI_DEVICE_NAME = 'noise CLI';
 
-export interface LoginArgs {
+interface LoginArgs {
   address: string | undefined;
   directory: string | undefined;
   session: string | undefined;
@@ -25,7 +26,7 @@ export async function login(a: LoginArgs): Promise<void> {
   if (!a.address) throw new UsageError('login needs the account ADDRESS');
   const url = directoryUrl(a.directory);
   if (!url) throw new UsageError('login needs --directory URL (or NOISE_DIRECTORY)');
-  const address = a.address.toLowerCase();
+  const address = normalizeAddress(a.address);
   const path = sessionPath(a.session);
   const api = apiClient({ baseUrl: url, session: fileSessionStore(path, url, address) });
   const kdf = fromServerKdf(await api.kdfParams(address));

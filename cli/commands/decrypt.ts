@@ -20,7 +20,7 @@ import { readInput, toJson, writeStdout } from '../io.ts';
 import { lazyPassphrase, loadPrivateKey, loadPublicKeys, readKeyText } from '../key-files.ts';
 import { describeProtection, partText } from '../read-output.ts';
 
-export interface DecryptArgs {
+interface DecryptArgs {
   key: string[];
   verifyWith: string[];
   from: string | undefined;

@@ -7,7 +7,7 @@ import { CliError, EXIT, UsageError } from '../exit-codes.ts';
 import { passphrase, readInput, readText, writeStdout } from '../io.ts';
 import { directoryUrl, envelopeRecipients, pgpRecipients } from '../recipients.ts';
 
-export interface EncryptArgs {
+interface EncryptArgs {
   format: string | undefined;
   to: string[];
   signWith: string | undefined;

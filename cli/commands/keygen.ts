@@ -6,7 +6,7 @@ import { generateEnvelopeIdentity, type KdfStrength } from '../envelope-keys.ts'
 import { UsageError } from '../exit-codes.ts';
 import { passphrase, toJson, writeStdout } from '../io.ts';
 
-export interface KeygenArgs {
+interface KeygenArgs {
   format: string;
   email: string | undefined;
   name: string | undefined;

@@ -3,20 +3,19 @@
 // the tree, and checks the root at every checkpoint seen before (kept with --state) and now.
 // Prints a JSON report; exits 4 (tampered) when anything does not hold.
 
-import { logClient } from '../../shared/api/transparency-client.ts';
+import { downloadLeaves, logClient } from '../../shared/api/transparency-client.ts';
 import { fromBase64, toBase64 } from '../../shared/encoding.ts';
 import {
   cosignatureVerifier,
   ed25519NoteVerifier,
   LogAuditor,
-  MAX_LEAVES_PER_PAGE,
   openCheckpoint,
 } from '../../shared/transparency/index.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { toJson, writeStdout } from '../io.ts';
 import { readState, writeState } from '../state-file.ts';
 
-export interface LogVerifyArgs {
+interface LogVerifyArgs {
   directory: string;
   key: string | undefined;
   witnesses: string[];
@@ -45,24 +44,6 @@ export async function pinnedLogKey(
   if (pinned && pinned !== served)
     throw new CliError(EXIT.tampered, 'the directory serves another log key than the pinned one');
   return { vkey: served, source: pinned ? 'pinned' : 'first use' };
-}
-
-/** Downloads leaves [from, to) in pages, `parallel` pages at a time, in order. */
-export async function* downloadLeaves(
-  client: ReturnType<typeof logClient>,
-  from: number,
-  to: number,
-  parallel: number,
-): AsyncGenerator<Uint8Array> {
-  for (let start = from; start < to; ) {
-    const pages: Promise<Uint8Array[]>[] = [];
-    for (let i = 0; i < parallel && start < to; i++) {
-      const end = Math.min(to, start + MAX_LEAVES_PER_PAGE);
-      pages.push(client.leaves(start, end));
-      start = end;
-    }
-    for (const page of await Promise.all(pages)) yield* page;
-  }
 }
 
 export async function logVerify(a: LogVerifyArgs): Promise<void> {

@@ -4,20 +4,18 @@
 // root), and prints each leaf for the address. A leaf that binds a key which is not one of
 // --fingerprint / --identity is an alarm: exit 4, and it stays in the state file.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import { apiClient } from '../../shared/api/client.ts';
-import { logClient } from '../../shared/api/transparency-client.ts';
+import { downloadLeaves, logClient } from '../../shared/api/transparency-client.ts';
 import { equalBytes, fromBase64, fromBase64Url, fromHex, toBase64, toHex } from '../../shared/encoding.ts';
 import { identityFingerprint } from '../../shared/envelope/identity.ts';
 import {
   commitFingerprint,
-  decodeLeaf,
   ed25519NoteVerifier,
   FINGERPRINT_KIND,
   type FingerprintKind,
-  Frontier,
   fingerprintKindOf,
-  type Leaf,
-  leafHash,
+  LeafWatcher,
   openCheckpoint,
   openpgpFingerprintBytes,
   verifyAddressProof,
@@ -25,9 +23,9 @@ import {
 import { CliError, EXIT, UsageError } from '../exit-codes.ts';
 import { toJson, writeStdout } from '../io.ts';
 import { readState, writeState } from '../state-file.ts';
-import { downloadLeaves, pinnedLogKey } from './log-verify.ts';
+import { pinnedLogKey } from './log-verify.ts';
 
-export interface LogWatchArgs {
+interface LogWatchArgs {
   address: string;
   directory: string;
   key: string | undefined;
@@ -53,7 +51,7 @@ interface Named {
 }
 
 export async function logWatch(a: LogWatchArgs): Promise<void> {
-  const address = a.address.toLowerCase();
+  const address = normalizeAddress(a.address);
   for (;;) {
     const alarms = await watchOnce(a, address);
     if (a.once) {
@@ -79,35 +77,33 @@ async function watchOnce(a: LogWatchArgs, address: string): Promise<number> {
   if (checkpoint.size < state.size)
     throw new CliError(EXIT.tampered, `the log shrank from ${state.size} to ${checkpoint.size} leaves`);
 
-  const named = await namedCommitments(a, address, label.commitmentKey);
+  const own = ownFingerprints(a);
+  const named = await namedCommitments(a.directory, own, address, label.commitmentKey);
   const name = (kind: FingerprintKind, c: Uint8Array | null) =>
     c === null ? null : (named[kind].find((n) => equalBytes(n.commitment, c)) ?? null);
 
-  const frontier = new Frontier(state.size, state.frontier.map(fromBase64));
+  const watcher = new LeafWatcher(state.size, state.frontier.map(fromBase64), [{ address, label, own }]);
   const out: string[] = [];
   const alarms: unknown[] = [];
   for await (const bytes of downloadLeaves(client, state.size, checkpoint.size, 4)) {
-    const index = frontier.size;
-    frontier.push(leafHash(bytes));
-    const leaf: Leaf = decodeLeaf(bytes);
-    if (!equalBytes(leaf.label, label.label)) continue;
+    const found = watcher.push(bytes);
+    if (!found) continue;
+    const { leaf, index, foreign } = found;
     const kind = fingerprintKindOf(leaf.event);
     const fp = name(kind, leaf.fingerprint);
     const prev = name(kind, leaf.previous);
-    const listed = named[kind].some((n) => n.owner);
-    const alarm = leaf.fingerprint !== null && listed && !fp?.owner;
     const line = {
       index,
       time: new Date(leaf.time).toISOString(),
       event: leaf.event,
       fingerprint: leaf.fingerprint === null ? null : (fp?.hex ?? 'unknown'),
       previous: leaf.previous === null ? null : (prev?.hex ?? 'unknown'),
-      alarm,
+      alarm: foreign,
     };
-    if (alarm) alarms.push(line);
+    if (foreign) alarms.push(line);
     out.push(toJson(line));
   }
-  if (!equalBytes(frontier.root(), checkpoint.root))
+  if (!equalBytes(watcher.root(), checkpoint.root))
     throw new CliError(
       EXIT.tampered,
       'the leaves do not add up to the checkpoint: the log is not the one seen before',
@@ -115,8 +111,8 @@ async function watchOnce(a: LogWatchArgs, address: string): Promise<number> {
   await writeState(a.state, {
     logKey: key.vkey,
     address,
-    size: frontier.size,
-    frontier: frontier.nodes.map((n) => toBase64(n.hash)),
+    size: watcher.size,
+    frontier: watcher.frontier.nodes.map((n) => toBase64(n.hash)),
     alarms: [...state.alarms, ...alarms],
   });
   out.push(toJson({ address, size: checkpoint.size, logKeySource: key.source, alarms: alarms.length }));
@@ -124,9 +120,23 @@ async function watchOnce(a: LogWatchArgs, address: string): Promise<number> {
   return alarms.length;
 }
 
+/** --fingerprint and --identity, as binary fingerprints by kind. */
+function ownFingerprints(a: LogWatchArgs): Record<FingerprintKind, Uint8Array[]> {
+  const identities = a.identities.map((f) => {
+    if (!/^[0-9A-Fa-f]{64}$/.test(f))
+      throw new UsageError('--identity takes a 64-digit envelope identity fingerprint');
+    return fromHex(f);
+  });
+  return {
+    [FINGERPRINT_KIND.openpgp]: a.fingerprints.map((f) => openpgpFingerprintBytes(f.replace(/\s+/g, ''))),
+    [FINGERPRINT_KIND.envelope]: identities,
+  };
+}
+
 /** The fingerprints the watcher can name: the owner's own, and what the directory serves now. */
 async function namedCommitments(
-  a: LogWatchArgs,
+  directory: string,
+  own: Record<FingerprintKind, Uint8Array[]>,
   address: string,
   ck: Uint8Array,
 ): Promise<Record<FingerprintKind, Named[]>> {
@@ -140,14 +150,9 @@ async function namedCommitments(
       commitment: commitFingerprint(ck, kind, bytes),
       owner,
     });
-  for (const f of a.fingerprints)
-    add(FINGERPRINT_KIND.openpgp, openpgpFingerprintBytes(f.replace(/\s+/g, '')), true);
-  for (const f of a.identities) {
-    if (!/^[0-9A-Fa-f]{64}$/.test(f))
-      throw new UsageError('--identity takes a 64-digit envelope identity fingerprint');
-    add(FINGERPRINT_KIND.envelope, fromHex(f), true);
-  }
-  const served = await apiClient({ baseUrl: a.directory })
+  for (const kind of [FINGERPRINT_KIND.openpgp, FINGERPRINT_KIND.envelope] as const)
+    for (const fp of own[kind]) add(kind, fp, true);
+  const served = await apiClient({ baseUrl: directory })
     .directory.lookupByEmail(address)
     .catch(() => null);
   if (served) {

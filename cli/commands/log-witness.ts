@@ -19,7 +19,7 @@ import {
 import { readText, writeStdout } from '../io.ts';
 import { readState, writeState } from '../state-file.ts';
 
-export interface LogWitnessArgs {
+interface LogWitnessArgs {
   logKeys: string[];
   keyFile: string;
   state: string;

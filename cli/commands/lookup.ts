@@ -5,7 +5,7 @@ import { CliError, EXIT, UsageError } from '../exit-codes.ts';
 import { toJson, writeStdout } from '../io.ts';
 import { directoryUrl } from '../recipients.ts';
 
-export interface LookupArgs {
+interface LookupArgs {
   query: string | undefined;
   directory: string | undefined;
   armor: boolean;

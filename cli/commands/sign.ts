@@ -9,7 +9,7 @@ import { readInput, readText, toJson, writeStdout } from '../io.ts';
 import { lazyPassphrase, loadPrivateKey, loadPublicKeys } from '../key-files.ts';
 import { describeProtection, partText } from '../read-output.ts';
 
-export interface SignArgs {
+interface SignArgs {
   key: string | undefined;
   detached: boolean;
   binary: boolean;
@@ -41,7 +41,7 @@ function decodeText(data: Uint8Array): string {
   }
 }
 
-export interface VerifyArgs {
+interface VerifyArgs {
   with: string[];
   signature: string | undefined;
   from: string | undefined;

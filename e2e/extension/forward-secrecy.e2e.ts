@@ -11,6 +11,7 @@ import { readBlock, UnlockedKeyCache } from '../../extension/background/overlay-
 import { createDirectoryLookups } from '../../extension/background/overlay-directory.ts';
 import { createOverlayKeySource } from '../../extension/background/overlay-keys.ts';
 import { anonymousClient } from '../../extension/background/server.ts';
+import { lazyTransparency } from '../../extension/background/transparency-test-support.ts';
 import { vaultContentsOf } from '../../extension/background/vault-sync.ts';
 import { utf8 } from '../../shared/encoding.ts';
 import {
@@ -38,6 +39,8 @@ function readerOf(d: BackgroundDevice) {
   const directory = createDirectoryLookups(
     async () => worker.url,
     (url) => anonymousClient(url),
+    // Its answers' transparency proofs checked, as the extension's background does.
+    lazyTransparency(),
   );
   const keys = createOverlayKeySource({
     records: Promise.resolve(d.records),
@@ -83,6 +86,8 @@ describe('forward secrecy with a real Worker', () => {
     const directory = createDirectoryLookups(
       async () => worker.url,
       (url) => anonymousClient(url),
+      // Its answers' transparency proofs checked, as the extension's background does.
+      lazyTransparency(),
     );
     const bundle = await directory.bundle(BOB);
     const used = bundle?.oneTimePrekey?.id;

@@ -1,4 +1,4 @@
-// Who may embed the overlay frames (issue 5 §3), in real Chromium and Firefox with the built
+// Who may embed the overlay frames (docs/threat-model.md, the webmail page), in real Chromium and Firefox with the built
 // extension:
 // web_accessible_resources lets only the webmail hosts load read.html and compose.html, and the
 // pages' CSP frame-ancestors refuses them when any ancestor is another site, which is what stops

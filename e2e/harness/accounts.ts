@@ -1,6 +1,6 @@
 // Seeds an account on a running Worker (`startWorker()`) through the real register route, the
 // way a client would: POST /api/v1/accounts with the default KDF parameters, a random auth key
-// and an opaque vault. Registration on the service domain needs no address proof (issue 3).
+// and an opaque vault. Registration on the service domain needs no address proof (docs/api.md, register).
 
 import { KDF_DEFAULTS, RegisterResponse } from '../../shared/api/accounts.ts';
 import type { EnvelopeKeys } from '../../shared/api/directory.ts';

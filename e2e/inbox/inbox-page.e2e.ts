@@ -228,6 +228,8 @@ describe.each(BROWSERS)('the inbox page in %s', (name) => {
     }
     const popup = await browser.open('popup.html');
     try {
+      // The popup renders after its state arrives from the background; wait for the link first.
+      await popup.waitFor('[data-testid=open-inbox]');
       expect(await attr(popup, '[data-testid=open-inbox]', 'href')).toMatch(/\/inbox\.html$/);
     } finally {
       await popup.close();

@@ -1,5 +1,5 @@
-// The built content script stays small and carries no crypto: at most 30 KB minified (issue 5
-// §3), no OpenPGP or noble code, no schema library. Runs on the build `npm test` makes first.
+// The built content script stays small and carries no crypto (docs/threat-model.md, the webmail
+// page): at most 30 KB minified, no OpenPGP or noble code, no schema library. Runs on the build `npm test` makes first.
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,5 +1,5 @@
 // The overlays end to end in real Firefox ESR (puppeteer-core, WebDriver BiDi): the scenarios of
-// overlays.e2e.ts (issue 5 §7 (1)–(6) and the hostile page, §6) with the same scene (scene.ts):
+// overlays.e2e.ts ((1)–(6) and the hostile page of docs/threat-model.md) with the same scene (scene.ts):
 // two profiles with real accounts on `wrangler dev`, the demo webmail and gpg. The overlay frames
 // are driven inside their own browsing context (firefox-profile.ts).
 
@@ -484,7 +484,7 @@ describe('pinned envelope identities and replays (Firefox)', () => {
   });
 });
 
-describe('hostile page (Firefox, issue 5 §6)', () => {
+describe('hostile page (Firefox, docs/threat-model.md: the webmail page)', () => {
   const captured = (page: Page) => page.evaluate(hostileCaptured);
 
   it('never obtains the plaintext of a message read on it', async () => {

@@ -11,6 +11,7 @@ import {
 } from '../../extension/background/identity.ts';
 import { createDirectoryLookups } from '../../extension/background/overlay-directory.ts';
 import { anonymousClient } from '../../extension/background/server.ts';
+import { lazyTransparency } from '../../extension/background/transparency-test-support.ts';
 import { apiClient, memorySessionStore } from '../../shared/api/client.ts';
 import { utf8 } from '../../shared/encoding.ts';
 import {
@@ -37,6 +38,8 @@ export async function nativeSender(scene: Scene, address = CAROL) {
   const directory = createDirectoryLookups(
     async () => scene.worker.url,
     (url) => anonymousClient(url),
+    // Its answers' transparency proofs checked, as the extension's background does.
+    lazyTransparency(),
   );
   return {
     address,

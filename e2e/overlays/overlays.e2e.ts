@@ -1,6 +1,6 @@
 // The overlays end to end in real Chromium: two profiles (alice, bob) with real accounts on a
-// local `wrangler dev` Worker, the demo webmail, and gpg 2.2 (scene.ts). Scenarios from issue 5
-// §7: (1) alice writes in the Gmail-like skin (native envelope), bob reads in the Outlook-like
+// local `wrangler dev` Worker, the demo webmail, and gpg 2.2 (scene.ts). Scenarios:
+// (1) alice writes in the Gmail-like skin (native envelope), bob reads in the Outlook-like
 // skin with a valid signature; (2) alice writes to a gpg user, whose gpg decrypts the exported
 // .eml; (3) a gpg-made encrypted and signed mail decrypts with a valid verdict; (4) a signer other
 // than From shows the warning; (5) tampered ciphertext shows the failure; (6) a 10 MB attachment
@@ -516,7 +516,7 @@ describe('pinned envelope identities and replays (Chromium)', () => {
   });
 });
 
-describe('hostile page (Chromium, issue 5 §6)', () => {
+describe('hostile page (Chromium, docs/threat-model.md: the webmail page)', () => {
   const captured = (page: Page) => page.evaluate(hostileCaptured);
 
   it('never obtains the plaintext of a message read on it', async () => {

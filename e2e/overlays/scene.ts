@@ -1,6 +1,6 @@
 // What the overlay e2e share in both browsers: a local `wrangler dev` Worker, the demo webmail,
-// a gpg home holding a gpg user and mallory, and the mail-side steps of issue 5 §7 (deliver a
-// gpg-made mail, export what the webmail sent and hand it to gpg). The browser-side steps live
+// a gpg home holding a gpg user and mallory, and the mail-side steps of the overlay scenarios
+// (overlays.e2e.ts: deliver a gpg-made mail, export what the webmail sent and hand it to gpg). The browser-side steps live
 // in the test files, since Chromium (Playwright) and Firefox (WebDriver BiDi) drive frames apart.
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The hostile fixture page must really spy, or the later security tests (issue 5 §6) would
+// The hostile fixture page must really spy, or the security tests of docs/threat-model.md (the webmail page) would
 // pass for the wrong reason. Each channel is shown to capture a canary here.
 
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -4,6 +4,7 @@
 // auth key goes to the server.
 
 import { z } from 'zod';
+import { normalizeAddress } from '../../shared/address.ts';
 import { fromServerKdf, toServerKdf } from '../../shared/api/kdf-params.ts';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { isNoiseError } from '../../shared/errors.ts';
@@ -15,7 +16,8 @@ import {
   newKdfParams,
 } from '../../shared/kdf/passphrase.ts';
 import { RANDOM_PASSPHRASE_CONFIG } from '../../shared/pgp/config.ts';
-import { revokeKey, unlockPrivateKey } from '../../shared/pgp/keys.ts';
+import { unlockPrivateKey } from '../../shared/pgp/keys.ts';
+import { revokeKey } from '../../shared/pgp/revocation.ts';
 import {
   decodeVault,
   encodeVault,
@@ -46,7 +48,6 @@ import { pushVault } from './vault-sync.ts';
  * there is no weaker development setting; the parameters still travel inside the vault blob.
  */
 export const VAULT_KDF_COST: KdfCost = KDF_DEFAULT_COST;
-export const DEV_KDF = VAULT_KDF_COST.m < KDF_DEFAULT_COST.m || VAULT_KDF_COST.t < KDF_DEFAULT_COST.t;
 
 export { DEVICE_NAME, toServerKdf };
 
@@ -185,12 +186,12 @@ export async function createAccount(
   progress: ProgressReport,
 ): Promise<{ record: VaultRecord; secrets: AccountSecrets }> {
   const api = server.api(args.serverUrl);
-  const address = args.address.toLowerCase();
+  const address = normalizeAddress(args.address);
   // Confirm the code first: a typo should not cost a key generation.
   const { proofToken } = await serverCall(args.serverUrl, () =>
     api.verification.confirm(args.verificationId, args.code),
   );
-  const inbox = args.claimInbox?.toLowerCase();
+  const inbox = args.claimInbox === undefined ? undefined : normalizeAddress(args.claimInbox);
   const identity = await generateIdentitySecrets(address, progress, inbox ? [inbox] : []);
   progress('kdf', 0, 100);
   const kdf = newKdfParams({ cost: VAULT_KDF_COST });
@@ -244,7 +245,7 @@ export async function restoreAccount(
   progress: ProgressReport,
 ): Promise<{ record: VaultRecord; secrets: AccountSecrets }> {
   const api = server.api(args.serverUrl);
-  const address = args.address.toLowerCase();
+  const address = normalizeAddress(args.address);
   progress('kdf', 0, 100);
   const kdf = fromServerKdf(await serverCall(args.serverUrl, () => api.kdfParams(address)));
   const keys = await derive(args.passphrase, kdf, progress);
@@ -319,7 +320,7 @@ export async function importPgpKey(
       info.weakness ?? 'This key cannot encrypt (revoked, expired or no encryption subkey).',
     );
   }
-  const emails = info.userIds.map((u) => u.email.toLowerCase());
+  const emails = info.userIds.map((u) => normalizeAddress(u.email));
   if (!secrets.addresses.some((a) => emails.includes(a))) {
     throw new ExtensionError('invalid_key', `The key has no user ID for ${secrets.addresses.join(', ')}.`);
   }
@@ -409,16 +410,4 @@ export async function publishRevocation(
   const next: AccountSecrets = { ...secrets, identity: { ...secrets.identity, revoked: true } };
   const pushed = await pushVault(api, record, next);
   return { next: pushed.secrets, record: pushed.record };
-}
-
-/** The armored key the directory publishes for `address`, or null when there is none. */
-export async function lookupDirectoryKey(
-  server: AccountServer,
-  serverUrl: string,
-  address: string,
-): Promise<string | null> {
-  return serverCall(
-    serverUrl,
-    async () => (await server.anonymous(serverUrl).directory.lookupByEmail(address))?.openpgpKey ?? null,
-  );
 }

@@ -2,6 +2,7 @@
 // use); a later lookup or import that yields a different key is kept aside as a pending change
 // and shown as a warning. It never replaces the pinned key until the user accepts it.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import { readKeyInfo } from '../../shared/pgp/keys.ts';
 import type { ContactView } from '../messages/protocol.ts';
 import type { Records } from '../store/records.ts';
@@ -21,6 +22,7 @@ export function contactView(c: ContactRecord): ContactView {
           fingerprint: c.pendingChange.fingerprint,
           source: c.pendingChange.source,
           seenAt: c.pendingChange.seenAt,
+          loggedAt: c.pendingChange.loggedAt ?? null,
         }
       : null,
     envelope: c.envelope
@@ -52,7 +54,7 @@ export async function inspectPublicKey(
       'This key cannot be used to encrypt (revoked, expired or no encryption key).',
     );
   }
-  const addresses = info.userIds.map((u) => u.email.toLowerCase()).filter(Boolean);
+  const addresses = info.userIds.map((u) => normalizeAddress(u.email)).filter(Boolean);
   return { fingerprint: info.fingerprint, addresses };
 }
 
@@ -66,9 +68,11 @@ export async function observeKey(
   armoredKey: string,
   source: KeySource,
   now = Date.now(),
+  /** When the transparency log recorded this key for the address (a directory answer). */
+  loggedAt?: number,
 ): Promise<ContactRecord> {
   const { fingerprint, addresses } = await inspectPublicKey(armoredKey);
-  const addr = address.toLowerCase();
+  const addr = normalizeAddress(address);
   if (!addresses.includes(addr)) {
     throw new ExtensionError('invalid_key', `The key carries no user ID for ${addr}.`);
   }
@@ -96,7 +100,7 @@ export async function observeKey(
   if (existing.pendingChange?.fingerprint === fingerprint) return existing;
   const changed: ContactRecord = {
     ...existing,
-    pendingChange: { fingerprint, armoredKey, source, seenAt: now },
+    pendingChange: { fingerprint, armoredKey, source, seenAt: now, ...(loggedAt ? { loggedAt } : {}) },
   };
   await records.putContact(changed);
   await records.log('contact_key_changed', `${addr}: ${existing.fingerprint} → ${fingerprint} (${source})`);
@@ -191,7 +195,7 @@ export async function contactsNamed(
       continue;
     }
     const hit = info.userIds.find(
-      (u) => u.name && u.email.toLowerCase() === c.address && nameKey(u.name) === wanted,
+      (u) => u.name && normalizeAddress(u.email) === c.address && nameKey(u.name) === wanted,
     );
     if (hit) out.push({ address: c.address, userId: hit.raw });
   }

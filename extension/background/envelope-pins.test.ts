@@ -8,7 +8,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { apiClient } from '../../shared/api/client.ts';
 import type { KeyLookupResponse, PrekeyBundle } from '../../shared/api/directory.ts';
-import { utf8 } from '../../shared/encoding.ts';
+import { fromHex, utf8 } from '../../shared/encoding.ts';
 import {
   armorEnvelope,
   identitySecretFromJson,
@@ -19,6 +19,7 @@ import {
   sealBytes,
   signedPrekeySecretFromJson,
 } from '../../shared/envelope/index.ts';
+import { TestLogServer } from '../../shared/transparency/test/log-server.ts';
 import { openDatabase } from '../store/db.ts';
 import { defaultSettings, Records } from '../store/records.ts';
 import type { AccountSecrets } from './account.ts';
@@ -35,6 +36,8 @@ import { encryptCompose, keyStatuses, readBlock, UnlockedKeyCache } from './over
 import { createDirectoryLookups, LOOKUP_REUSE_MS } from './overlay-directory.ts';
 import { createOverlayKeySource } from './overlay-keys.ts';
 import { createPrekeyCustody } from './prekey-custody.ts';
+import { createTransparency } from './transparency.ts';
+import { withLogRoutes } from './transparency-test-support.ts';
 
 const ALICE = 'alice@example.org';
 const BOB = 'bob@example.org';
@@ -45,21 +48,31 @@ function directoryOf(state: {
   bundle: IdentitySecrets;
   pgp: string;
   clock?: number;
+  /** A dishonest directory: lookups serve this identity while its log still binds `lookup`. */
+  unlogged?: IdentitySecrets;
 }) {
-  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+  // What it serves is logged, so every answer carries a proof that verifies (transparency.ts).
+  const log = new TestLogServer();
+  const served = (s: IdentitySecrets) => ({
+    openpgp: s.pgp.fingerprint,
+    envelope: fromHex(envelopeFingerprint(s)),
+  });
+  return withLogRoutes(log, (async (input: RequestInfo | URL, init?: RequestInit) => {
     const path = new URL(String(input)).pathname;
     const wire = (s: IdentitySecrets) => publicEnvelopeKeys(s, new Set([s.envelope.oneTimePrekeys[0]!.id]));
     if (path.endsWith(`/by-email/${encodeURIComponent(ALICE)}`)) {
+      const shown = state.unlogged ?? state.lookup;
       const body: KeyLookupResponse = {
-        fingerprint: state.lookup.pgp.fingerprint,
-        keyId: state.lookup.pgp.fingerprint.slice(-16),
+        fingerprint: shown.pgp.fingerprint,
+        keyId: shown.pgp.fingerprint.slice(-16),
         addresses: [ALICE],
         createdAt: 1,
         updatedAt: 1,
         revoked: false,
         openpgpKey: state.pgp,
         envelope: true,
-        envelopeIdentity: wire(state.lookup).identity,
+        envelopeIdentity: wire(shown).identity,
+        transparency: log.prove(ALICE, served(state.lookup)),
       };
       return Response.json(body);
     }
@@ -72,11 +85,13 @@ function directoryOf(state: {
         oneTimePrekey: keys.oneTimePrekeys[0] ?? null,
         noOneTimePrekey: false,
         remaining: 5,
+        fingerprint: state.lookup.pgp.fingerprint,
+        transparency: log.prove(ALICE, { ...served(state.bundle), openpgp: state.lookup.pgp.fingerprint }),
       };
       return Response.json(body);
     }
     return Response.json({ error: { code: 'not_found', message: 'None.' } }, { status: 404 });
-  }) as typeof fetch;
+  }) as typeof fetch);
 }
 
 let n = 0;
@@ -91,9 +106,11 @@ async function bobWith(state: Parameters<typeof directoryOf>[0]) {
   );
   await custody.unlock({ identity, addresses: [BOB], wrapKey: 'w', authKey: 'k' });
   const prekeys = createPrekeyCustody({ db, records, custody, syncSoon: () => {} });
+  const fetcher = directoryOf(state);
   const directory = createDirectoryLookups(
     async () => 'https://keys.example',
-    (baseUrl) => apiClient({ baseUrl, fetch: directoryOf(state) }),
+    (baseUrl) => apiClient({ baseUrl, fetch: fetcher }),
+    createTransparency({ records, log: (baseUrl) => apiClient({ baseUrl, fetch: fetcher }).log }),
     () => state.clock ?? 0,
   );
   const keys = createOverlayKeySource({
@@ -237,6 +254,31 @@ describe('envelope identities pinned beside the OpenPGP key', () => {
     await acceptKeyChange(bob.records, ALICE);
     const fourth = await bob.read(await sealFrom(imposter, bob.identity, 'four'));
     expect(fourth.kind === 'message' && fourth.verdict.identityPin?.state).toBe('pinned');
+  });
+
+  it('an answer its log does not name is refused in compose and leaves a read sender unconfirmed, saying why', async () => {
+    const state: Parameters<typeof directoryOf>[0] = {
+      lookup: alice,
+      bundle: alice,
+      pgp: alicePgp,
+      unlogged: imposter,
+    };
+    const bob = await bobWith(state);
+    const [status] = await keyStatuses([ALICE], bob.keys);
+    expect(status).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/transparency check/) });
+    await expect(bob.compose()).rejects.toMatchObject({
+      code: 'key_unusable',
+      message: /transparency check/,
+    });
+    const view = await bob.read(await sealFrom(imposter, bob.identity, 'served unlogged'));
+    if (view.kind !== 'message') throw new Error('expected a message');
+    expect(view.verdict.identityPin).toBeUndefined();
+    expect(view.verdict.warnings).toContainEqual({
+      code: 'sender_transparency_failed',
+      reason: expect.stringMatching(/names another key/),
+    });
+    expect(await bob.records.contact(ALICE)).toBeUndefined();
+    expect((await bob.records.securityLog()).map((e) => e.kind)).toContain('transparency_refused');
   });
 
   it('an identity the directory does not bind is not pinned on first sight', async () => {

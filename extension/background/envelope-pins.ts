@@ -4,6 +4,7 @@
 // identity, from the directory or in a signed envelope header, is kept aside as a pending change
 // and reported as a warning, in compose and in the read verdict, until the user accepts it.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import type { Records } from '../store/records.ts';
 import type { ContactRecord } from '../store/schema.ts';
 import { observeKey } from './contacts.ts';
@@ -44,7 +45,7 @@ export async function observeEnvelopeIdentity(
   directoryOpenpgpKey: string | null,
   now = Date.now(),
 ): Promise<PinView | null> {
-  const addr = address.toLowerCase();
+  const addr = normalizeAddress(address);
   let c = await records.contact(addr);
   if (!c && directoryOpenpgpKey)
     c = await observeKey(records, addr, directoryOpenpgpKey, 'directory', now).catch(() => undefined);

@@ -12,7 +12,9 @@ export type ExtensionErrorCode =
   | 'server' // the Worker refused or could not be reached
   | 'not_found'
   | 'invalid_key'
-  | 'busy';
+  | 'busy'
+  | 'transparency_failed' // an answer's transparency proof failed: the key is not used
+  | 'transparency_alarm'; // the log showed two histories (docs/spec/transparency-v1.md §9.1)
 
 export class ExtensionError extends Error {
   readonly code: ExtensionErrorCode;

@@ -20,6 +20,11 @@ import {
   signedPrekeySecretFromJson,
   signedPrekeySecretToJson,
 } from '../../shared/envelope/keys.ts';
+import {
+  identityToJson,
+  oneTimePrekeyToJson,
+  signedPrekeyToJson,
+} from '../../shared/envelope/public-json.ts';
 import { generateKey, publicKeyOf, readKeyInfo } from '../../shared/pgp/keys.ts';
 
 export const INITIAL_ONE_TIME_PREKEYS = 100;
@@ -146,18 +151,9 @@ export function publicEnvelopeKeys(secrets: IdentitySecrets, oneTimePrekeyIds?: 
     .filter((o) => !oneTimePrekeyIds || oneTimePrekeyIds.has(o.id))
     .map((o) => publicOneTimePrekey(oneTimePrekeySecretFromJson(o)));
   return {
-    identity: {
-      signingKey: toBase64Url(pub.signingKey),
-      dhKey: toBase64Url(pub.dhKey),
-      dhKeySignature: toBase64Url(pub.dhKeySignature),
-    },
-    signedPrekey: {
-      id: spk.id,
-      createdAt: spk.createdAt,
-      publicKey: toBase64Url(spk.publicKey),
-      signature: toBase64Url(spk.signature),
-    },
-    oneTimePrekeys: opks.map((o) => ({ id: o.id, publicKey: toBase64Url(o.publicKey) })),
+    identity: identityToJson(pub),
+    signedPrekey: signedPrekeyToJson(spk),
+    oneTimePrekeys: opks.map(oneTimePrekeyToJson),
   };
 }
 

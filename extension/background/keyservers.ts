@@ -3,6 +3,8 @@
 // direct) and keys.openpgp.org's VKS. Every base URL comes from KeyServerBases so tests can
 // point them at a local Worker, which serves WKD and VKS for its own SERVICE_DOMAIN.
 
+import { domainOf, normalizeAddress } from '../../shared/address.ts';
+import { addressOf } from '../../shared/address-fields.ts';
 import { wkdHash } from '../../shared/wkd/hash.ts';
 import type { KeySource } from '../store/schema.ts';
 
@@ -28,9 +30,8 @@ const TIMEOUT_MS = 5_000;
 
 /** WKD draft §3.1 URLs for the advanced and the direct method (`l=` carries the local part). */
 export function wkdUrls(address: string, bases: KeyServerBases): { advanced: string; direct: string } {
-  const at = address.lastIndexOf('@');
-  const local = address.slice(0, at);
-  const domain = address.slice(at + 1).toLowerCase();
+  const local = address.slice(0, address.lastIndexOf('@'));
+  const domain = domainOf(address);
   const path = `hu/${wkdHash(local)}?l=${encodeURIComponent(local)}`;
   return {
     advanced: `${bases.wkdAdvanced(domain)}/.well-known/openpgpkey/${domain}/${path}`,
@@ -51,8 +52,8 @@ async function armorFor(binary: Uint8Array, address: string): Promise<string | n
   } catch {
     return null;
   }
-  const wanted = address.toLowerCase();
-  const key = keys.find((k) => k.getUserIDs().some((u) => u.toLowerCase().includes(`<${wanted}>`)));
+  const wanted = normalizeAddress(address);
+  const key = keys.find((k) => k.getUserIDs().some((u) => addressOf(u) === wanted));
   return key ? key.armor() : null;
 }
 

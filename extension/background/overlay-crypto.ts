@@ -4,6 +4,7 @@
 // No plaintext leaves here except in the returned view, which only the read frame receives.
 
 import type { PrivateKey, PublicKey } from 'openpgp';
+import { normalizeAddress, uniqueAddresses } from '../../shared/address.ts';
 import { type ArmorKind, findArmor } from '../../shared/armor/index.ts';
 import { fromUtf8, utf8 } from '../../shared/encoding.ts';
 import {
@@ -15,8 +16,8 @@ import {
   signedPrekeySecretFromJson,
 } from '../../shared/envelope/index.ts';
 import { NoiseError } from '../../shared/errors.ts';
+import { encryptMessage } from '../../shared/pgp/encrypt.ts';
 import { readKeyInfo, readPublicKey, unlockPrivateKey } from '../../shared/pgp/keys.ts';
-import { encryptMessage } from '../../shared/pgp/message.ts';
 import { buildInnerEntity, type MailAttachment } from '../../shared/pgp/mime-build.ts';
 import { type EnvelopeKeys, readMessage } from '../../shared/reader/index.ts';
 import type { KeyStatus, ReadView } from '../overlay/protocol.ts';
@@ -25,6 +26,12 @@ import { ExtensionError } from './errors.ts';
 import type { IdentitySecrets } from './identity.ts';
 import type { EnvelopeReading } from './prekey-custody.ts';
 import { messageView } from './read-view.ts';
+
+/** A directory answer refused by the transparency checks (or the alarm they raised). */
+function isTransparencyFailure(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'transparency_failed' || code === 'transparency_alarm';
+}
 
 export interface ContactKey {
   address: string;
@@ -69,6 +76,8 @@ export interface DirectoryEntry {
   openpgpKey: string;
   /** The account publishes native envelope prekeys. */
   envelope: boolean;
+  /** When the transparency log recorded this key for the address (transparency-v1 §9.1), Unix ms. */
+  keyLoggedAt?: number;
 }
 
 /**
@@ -209,6 +218,7 @@ export async function readBlock(
   // The sender's identity counts as bound to the displayed address only when the directory says
   // so (envelope-v1 §4: senderFingerprint); otherwise the signer stays "unknown address".
   let senderFingerprint: string | null = null;
+  let senderRefused: string | null = null;
   const result = await readMessage(
     req.text,
     {
@@ -217,7 +227,11 @@ export async function readBlock(
       envelope: async () => {
         await unlocked();
         senderFingerprint = req.displayedSender
-          ? await keys.envelopeFingerprint(req.displayedSender).catch(() => null)
+          ? await keys.envelopeFingerprint(req.displayedSender).catch((e: unknown) => {
+              // The sender's identity stays unconfirmed; the verdict says why (transparency.ts).
+              if (isTransparencyFailure(e)) senderRefused = (e as Error).message;
+              return null;
+            })
           : null;
         return envelopeKeys(
           await keys.envelopeReading({ delivery: req.delivery ?? null, senderFingerprint }),
@@ -227,6 +241,8 @@ export async function readBlock(
     { displayedSender: req.displayedSender, limits: { budgetMs: READ_BUDGET_MS } },
   );
   const view = messageView(result, req);
+  if (senderRefused !== null && view.kind === 'message')
+    view.verdict.warnings.push({ code: 'sender_transparency_failed', reason: senderRefused });
   const signer = result.envelopes[0]?.sender.fingerprint;
   const pin = signer ? await senderPin(req, signer, senderFingerprint, keys) : null;
   if (pin && view.kind === 'message') {
@@ -268,10 +284,16 @@ export async function keyStatuses(
   const contacts = await keys.contacts();
   return Promise.all(
     addresses.map(async (raw): Promise<KeyStatus> => {
-      const address = raw.toLowerCase();
+      const address = normalizeAddress(raw);
       const contact = contacts.find((c) => c.address === address);
-      // Asked afresh: a changed identity must show before anything is sealed to it.
-      const entry = await keys.lookup(address, { fresh: true }).catch(() => null);
+      // Asked afresh: a changed identity must show before anything is sealed to it. An answer
+      // whose transparency proof fails is refused with its reason, never used (transparency.ts).
+      let refused: string | null = null;
+      const entry = await keys.lookup(address, { fresh: true }).catch((e: unknown) => {
+        if (isTransparencyFailure(e)) refused = (e as Error).message;
+        return null;
+      });
+      if (refused !== null) return { address, kind: 'refused', reason: refused };
       // A pinned contact wins over a directory key that differs from it (TOFU, contacts.ts).
       const pinned = contact?.fingerprint ?? entry?.fingerprint;
       let envelopeChanged: { pinned: string; seen: string } | undefined;
@@ -353,9 +375,11 @@ export async function encryptCompose(
 ): Promise<Encrypted> {
   const secrets = await keys.secrets();
   if (!secrets) throw lockedError();
-  const all = [...new Set([...req.to, ...req.cc, ...req.bcc].map((a) => a.toLowerCase()))];
+  const all = uniqueAddresses([...req.to, ...req.cc, ...req.bcc]);
   if (all.length === 0) throw new NoiseError('invalid_argument', 'Add at least one recipient.');
   const statuses = await keyStatuses(all, keys);
+  const refused = statuses.flatMap((s) => (s.kind === 'refused' ? [s.reason] : []));
+  if (refused.length > 0) throw new NoiseError('key_unusable', refused.join(' '));
   const missing = statuses.filter((s) => s.kind === 'none').map((s) => s.address);
   if (missing.length > 0)
     throw new NoiseError('key_unusable', `No key for ${missing.join(', ')}: remove them first.`);

@@ -6,18 +6,26 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../../shared/api/client.ts';
 import type { KeyLookupResponse, PrekeyBundle } from '../../shared/api/directory.ts';
-import { toBase64Url } from '../../shared/encoding.ts';
+import { fromBase64Url, toBase64Url } from '../../shared/encoding.ts';
+import { identityFingerprint } from '../../shared/envelope/identity.ts';
 import {
   fingerprintHex,
   generateIdentity,
   type PublicIdentity,
   publicIdentity,
 } from '../../shared/envelope/index.ts';
+import { TestLogServer } from '../../shared/transparency/test/log-server.ts';
 import { createDirectoryLookups, LOOKUP_REUSE_MS } from './overlay-directory.ts';
+import { lazyTransparency, withLogRoutes } from './transparency-test-support.ts';
 
-/** The one API client over the recording fetcher. */
+/** The one API client over the recording fetcher, its answers' proofs checked as in the background. */
 const createDirectoryClient = (url: () => Promise<string>, fetcher: typeof fetch, now?: () => number) =>
-  createDirectoryLookups(url, (baseUrl) => apiClient({ baseUrl, fetch: fetcher }), now);
+  createDirectoryLookups(
+    url,
+    (baseUrl) => apiClient({ baseUrl, fetch: fetcher }),
+    lazyTransparency(fetcher),
+    now,
+  );
 
 const SERVER = 'https://keys.noise.test';
 const FPR = 'A'.repeat(40);
@@ -42,18 +50,28 @@ function lookupBody(address: string, identity: KeyLookupResponse['envelopeIdenti
   };
 }
 
-/** Answers lookups from `bodies` (404 when absent) and bundles for any address; logs requests. */
+/**
+ * Answers lookups from `bodies` (404 when absent) and bundles for any address, each with the proof
+ * of a log that records what it serves (TestLogServer); logs the directory requests.
+ */
 function directory(bodies: Map<string, KeyLookupResponse>, identity: PublicIdentity) {
   const requests: string[] = [];
-  const fetcher = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  const log = new TestLogServer();
+  const fetcher = withLogRoutes(log, (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(String(input));
     requests.push(`${init?.method ?? 'GET'} ${url.pathname}`);
     const address = decodeURIComponent(url.pathname.split('/').pop()!);
     if (url.pathname.startsWith('/api/v1/lookup/by-email/')) {
       const body = bodies.get(address);
-      return body
-        ? Response.json(body)
-        : Response.json({ error: { code: 'not_found', message: 'No key.' } }, { status: 404 });
+      if (!body) return Response.json({ error: { code: 'not_found', message: 'No key.' } }, { status: 404 });
+      const id = body.envelopeIdentity;
+      const envelope =
+        id &&
+        identityFingerprint({ signingKey: fromBase64Url(id.signingKey), dhKey: fromBase64Url(id.dhKey) });
+      return Response.json({
+        ...body,
+        transparency: log.prove(address, { openpgp: body.fingerprint, envelope }),
+      });
     }
     if (url.pathname.startsWith('/api/v1/prekeys/bundle/') && init?.method === 'POST') {
       const body: PrekeyBundle = {
@@ -68,12 +86,14 @@ function directory(bodies: Map<string, KeyLookupResponse>, identity: PublicIdent
         oneTimePrekey: null,
         noOneTimePrekey: true,
         remaining: 0,
+        fingerprint: FPR,
+        transparency: log.prove(address, { openpgp: FPR, envelope: identityFingerprint(identity) }),
       };
       return Response.json(body);
     }
     return new Response(null, { status: 500 });
-  }) as typeof fetch;
-  return { requests, fetcher };
+  }) as typeof fetch);
+  return { requests, fetcher, log };
 }
 
 let alice: PublicIdentity;
@@ -93,6 +113,7 @@ describe('overlay directory client', () => {
       fingerprint: FPR,
       openpgpKey: '-----BEGIN PGP PUBLIC KEY BLOCK-----',
       envelope: true,
+      keyLoggedAt: expect.any(Number),
     });
     expect(net.requests).toEqual(['GET /api/v1/lookup/by-email/alice%40example.org']);
   });

@@ -1,12 +1,21 @@
 // The overlay's view of the key directory (our Worker), through the one API client: lookups that
 // spend nothing (the OpenPGP key and the envelope identity public keys), reused for a bounded
 // time, and prekey bundles for sealing, which spend one one-time prekey each (so only fetched to
-// encrypt to a recipient, never to read). Nothing is published: 404 is "no key".
+// encrypt to a recipient, never to read). Nothing is published: 404 is "no key". Every answer's
+// transparency proof is checked first (transparency.ts): one that fails throws, never a key.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import { type ApiClient, isApiClientError } from '../../shared/api/client.ts';
-import { fromBase64Url } from '../../shared/encoding.ts';
-import { fingerprintHex, type RecipientBundle, verifyIdentityAsync } from '../../shared/envelope/index.ts';
+import { identityFingerprint } from '../../shared/envelope/identity.ts';
+import {
+  bundleFromJson,
+  fingerprintHex,
+  identityFromJson,
+  type RecipientBundle,
+  verifyIdentityAsync,
+} from '../../shared/envelope/index.ts';
 import type { DirectoryEntry } from './overlay-crypto.ts';
+import { servedByLookup, type Transparency } from './transparency.ts';
 
 /**
  * How long a lookup answer is reused. The Worker's own lookup cache may serve an answer this old
@@ -23,30 +32,31 @@ interface LookupAnswer {
 export function createDirectoryLookups(
   serverUrl: () => Promise<string>,
   client: (serverUrl: string) => ApiClient,
+  transparency: Pick<Transparency, 'verifyAnswer' | 'load'>,
   now: () => number = Date.now,
 ) {
   async function fetchLookup(address: string): Promise<LookupAnswer | null> {
-    const found = await client(await serverUrl()).directory.lookupByEmail(address);
+    const url = await serverUrl();
+    const found = await client(url).directory.lookupByEmail(address);
     if (!found || found.revoked) return null;
     const { fingerprint, openpgpKey, envelope, envelopeIdentity } = found;
-    let envelopeFingerprint: string | null = null;
-    if (envelopeIdentity) {
-      const identity = {
-        signingKey: fromBase64Url(envelopeIdentity.signingKey),
-        dhKey: fromBase64Url(envelopeIdentity.dhKey),
-        dhKeySignature: fromBase64Url(envelopeIdentity.dhKeySignature),
-      };
-      // envelope-v1: the identity's DH key must carry its signing key's signature; an identity
-      // that fails is not bound to the address at all. (verifyIdentity, through WebCrypto.)
-      if (await verifyIdentityAsync(identity)) envelopeFingerprint = fingerprintHex(identity);
-    }
-    return { entry: { fingerprint, openpgpKey, envelope }, envelopeFingerprint };
+    const identity = envelopeIdentity && identityFromJson(envelopeIdentity);
+    // transparency-v1 §9.1: the log must bind exactly this key and identity to the address.
+    const logged = await transparency.verifyAnswer(url, servedByLookup(address, found), found.transparency);
+    // envelope-v1: the identity's DH key must carry its signing key's signature; an identity
+    // that fails is not bound to the address at all. (verifyIdentity, through WebCrypto.)
+    const envelopeFingerprint =
+      identity && (await verifyIdentityAsync(identity)) ? fingerprintHex(identity) : null;
+    return {
+      entry: { fingerprint, openpgpKey, envelope, keyLoggedAt: logged.keyLoggedAt },
+      envelopeFingerprint,
+    };
   }
 
-  // Answers (and lookups in flight) per lowercased address; failures and 404s are not kept.
+  // Answers (and lookups in flight) per address in normal form; failures and 404s are not kept.
   const answers = new Map<string, { at: number; answer: Promise<LookupAnswer | null> }>();
   function lookupOnce(address: string, fresh = false): Promise<LookupAnswer | null> {
-    const key = address.toLowerCase();
+    const key = normalizeAddress(address);
     const held = answers.get(key);
     if (!fresh && held && now() - held.at < LOOKUP_REUSE_MS) return held.answer;
     const answer = fetchLookup(key);
@@ -77,30 +87,26 @@ export function createDirectoryLookups(
     /** Spends one of the recipient's one-time prekeys: call only to seal a message to them. */
     async bundle(address: string): Promise<RecipientBundle | null> {
       let b: Awaited<ReturnType<ApiClient['directory']['fetchBundle']>>;
+      const url = await serverUrl();
       try {
-        b = await client(await serverUrl()).directory.fetchBundle(address);
+        // The size of the checkpoint held: the answer then carries the consistency proof from it.
+        const held = (await transparency.load(url)).checkpoint?.size;
+        b = await client(url).directory.fetchBundle(address, held);
       } catch (e) {
         if (isApiClientError(e) && e.status === 404) return null;
         throw e;
       }
-      return {
-        address: b.address,
-        deviceId: '',
-        identity: {
-          signingKey: fromBase64Url(b.identity.signingKey),
-          dhKey: fromBase64Url(b.identity.dhKey),
-          dhKeySignature: fromBase64Url(b.identity.dhKeySignature),
+      const bundle = bundleFromJson(b);
+      await transparency.verifyAnswer(
+        url,
+        {
+          address: normalizeAddress(address),
+          openpgp: b.fingerprint,
+          envelope: identityFingerprint(bundle.identity),
         },
-        signedPrekey: {
-          id: b.signedPrekey.id,
-          createdAt: b.signedPrekey.createdAt,
-          publicKey: fromBase64Url(b.signedPrekey.publicKey),
-          signature: fromBase64Url(b.signedPrekey.signature),
-        },
-        oneTimePrekey: b.oneTimePrekey
-          ? { id: b.oneTimePrekey.id, publicKey: fromBase64Url(b.oneTimePrekey.publicKey) }
-          : null,
-      };
+        b.transparency,
+      );
+      return bundle;
     },
   };
 }

@@ -13,6 +13,7 @@ import { createDirectoryLookups } from './overlay-directory.ts';
 import { createOverlayKeySource } from './overlay-keys.ts';
 import type { PrekeyCustody } from './prekey-custody.ts';
 import { anonymousClient } from './server.ts';
+import { createTransparency } from './transparency.ts';
 
 export function startOverlayPorts(
   ready: Promise<Records>,
@@ -20,9 +21,16 @@ export function startOverlayPorts(
   prekeys: Promise<PrekeyCustody>,
   lockNotices?: OverlayHooks['lockNotices'],
 ): void {
+  const transparency = ready.then((records) =>
+    createTransparency({ records, log: (url) => anonymousClient(url).log }),
+  );
   const directory = createDirectoryLookups(
     async () => (await (await ready).settings()).serverUrl,
     (url) => anonymousClient(url),
+    {
+      verifyAnswer: async (...args) => (await transparency).verifyAnswer(...args),
+      load: async (url) => (await transparency).load(url),
+    },
   );
   const cache = new UnlockedKeyCache();
   // The opened key goes when the extension locks, not at the next read: the background may keep

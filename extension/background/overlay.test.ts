@@ -2,8 +2,8 @@
 // Real crypto behind it (the keys are real; only the ports are in memory).
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encryptMessage } from '../../shared/pgp/encrypt.ts';
 import { publicKeyOf } from '../../shared/pgp/keys.ts';
-import { encryptMessage } from '../../shared/pgp/message.ts';
 import { PORT_COMPOSE, PORT_READ, PORT_RELAY } from '../overlay/names.ts';
 import type { OverlayPort, PortSender } from '../overlay/runtime-port.ts';
 import { generateIdentitySecrets, type IdentitySecrets } from './identity.ts';

@@ -3,6 +3,7 @@
 // the vault here and, when the old auth key is known, on the Worker in the same step.
 
 import { z } from 'zod';
+import { normalizeAddress } from '../../shared/address.ts';
 import { toBase64Url } from '../../shared/encoding.ts';
 import { isNoiseError } from '../../shared/errors.ts';
 import { newKdfParams } from '../../shared/kdf/passphrase.ts';
@@ -51,7 +52,7 @@ export function readBackup(contents: string): VaultRecord {
   decodeVault(parsed.vault);
   return {
     id: 'self',
-    address: parsed.address.toLowerCase(),
+    address: normalizeAddress(parsed.address),
     serverUrl: parsed.server,
     blob: parsed.vault,
     version: 0,

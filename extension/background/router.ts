@@ -57,7 +57,8 @@ export function createRouter(
       const schema = REQUESTS[cmd as Command];
       const args = schema.safeParse(envelope.data.args ?? {});
       if (!args.success) throw new ExtensionError('bad_request', `Invalid ${cmd} request.`);
-      if (cmd !== 'status') onActivity();
+      // Status reads (the pages and frames poll them) are not the user's activity.
+      if (cmd !== 'status' && cmd !== 'transparency.status') onActivity();
       const handler = (await handlers)[cmd as Command] as (a: unknown) => Promise<unknown>;
       return { ok: true, value: (await handler(args.data)) as never };
     } catch (e) {

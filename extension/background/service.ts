@@ -1,6 +1,7 @@
 // The background's command handlers: lock state, unlock with lockout, account creation and
 // restore, identity, contacts, settings and the security log. Private keys stay in here.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import type { CoreHandlers, IdentityView, SettingsView, Status } from '../messages/protocol.ts';
 import { viewOf } from '../overlay/security-mark.ts';
 import type { Records } from '../store/records.ts';
@@ -8,11 +9,9 @@ import type { VaultRecord } from '../store/schema.ts';
 import {
   type AccountSecrets,
   createAccount,
-  DEV_KDF,
   exportBackup,
   fetchPrekeyStock,
   importPgpKey,
-  lookupDirectoryKey,
   makeRecovery,
   openVault,
   publishRevocation,
@@ -29,6 +28,11 @@ import { FAILURES_BEFORE_LOCKOUT, recordFailure, recordSuccess, remainingLockout
 import { readBackup, resetPassphrase } from './recovery.ts';
 import { type AccountServer, createAccountServer, serverCall } from './server.ts';
 import { ExtensionSessionStore } from './session-store.ts';
+import {
+  createTransparencyService,
+  type TransparencyService,
+  transparencyHandlers,
+} from './transparency-handlers.ts';
 import { exclusiveVault, pushVault } from './vault-sync.ts';
 
 /** The account's server with its session kept in `area` (storage.session) and sealed in IndexedDB. */
@@ -52,6 +56,7 @@ export function createHandlers(
   custody: Custody<AccountSecrets>,
   keyServers: KeyServerBases = PUBLIC_KEY_SERVERS,
   server: AccountServer = accountServerFor(records, custody),
+  transparency: TransparencyService = createTransparencyService(records, server),
 ): CoreHandlers {
   let progress: Status['progress'] = null;
   /** Verification handle from the last code request, per address (never leaves the background). */
@@ -75,7 +80,6 @@ export function createHandlers(
       attemptsLeft: FAILURES_BEFORE_LOCKOUT - guard.failures,
       progress,
       serverUrl: vault?.serverUrl ?? settings.serverUrl,
-      devKdf: DEV_KDF,
     };
   }
 
@@ -167,6 +171,7 @@ export function createHandlers(
   }
 
   return {
+    ...transparencyHandlers(transparency, custody, records),
     status,
     'settings.get': settingsView,
     'securityMark.get': async () => viewOf(await records.securityMark()),
@@ -186,7 +191,7 @@ export function createHandlers(
 
     async 'account.sendCode'({ serverUrl, address }) {
       const id = await startVerification(server, serverUrl, address);
-      verifications.set(address.toLowerCase(), id);
+      verifications.set(normalizeAddress(address), id);
       return { sentTo: address };
     },
 
@@ -194,7 +199,7 @@ export function createHandlers(
       exclusive(async () => {
         if (await records.vault())
           throw new ExtensionError('account_exists', 'This device already has an account.');
-        const verificationId = verifications.get(args.address.toLowerCase());
+        const verificationId = verifications.get(normalizeAddress(args.address));
         if (!verificationId) throw new ExtensionError('bad_request', 'Ask for a verification code first.');
         const { record, secrets } = await createAccount(server, { ...args, verificationId }, report);
         await adopt(record, secrets, 'key_created');
@@ -237,6 +242,8 @@ export function createHandlers(
       await custody.unlock(secrets);
       await server.sessions.sealHeld?.();
       await records.log('unlock');
+      // Self-monitoring after unlock, once a day (transparency-v1 §9.2); alarms are kept as found.
+      transparency.selfCheck(secrets, false).catch((e) => console.warn('transparency self-check failed', e));
       return status();
     },
 
@@ -321,14 +328,19 @@ export function createHandlers(
 
     async 'contacts.lookup'({ address }) {
       const record = await vault();
-      let found: string | null = null;
+      let found: Awaited<ReturnType<TransparencyService['directoryKey']>> = null;
       let failure: unknown = null;
       try {
-        found = await lookupDirectoryKey(server, record.serverUrl, address);
+        found = await transparency.directoryKey(record.serverUrl, address);
       } catch (e) {
+        // A key our directory served without a valid proof is refused, never replaced by another.
+        if (e instanceof ExtensionError && e.code.startsWith('transparency_')) throw e;
         failure = e;
       }
-      if (found) return contactView(await observeKey(records, address, found, 'directory'));
+      if (found)
+        return contactView(
+          await observeKey(records, address, found.armoredKey, 'directory', Date.now(), found.loggedAt),
+        );
       // Our directory has no answer: with the setting on, ask WKD, then keys.openpgp.org.
       if ((await records.settings()).keyServers) {
         const outside = await lookupKeyServers(address, keyServers);

@@ -19,6 +19,7 @@ import {
 } from './identity.ts';
 import type { PrekeyCustody } from './prekey-custody.ts';
 import { type AccountServer, serverCall } from './server.ts';
+import { createTransparencyService } from './transparency-handlers.ts';
 import { exclusiveVault, pushVault, reconcileVault, saveLocally } from './vault-sync.ts';
 
 export const UPKEEP_ALARM = 'noise-upkeep';
@@ -81,9 +82,14 @@ async function upkeep(deps: UpkeepDeps, prekeys: boolean): Promise<void> {
   if (!same(secrets, start)) await deps.custody.replace(secrets);
 }
 
-/** The hourly upkeep. */
-export function runUpkeep(deps: UpkeepDeps): Promise<void> {
-  return exclusiveVault(() => upkeep(deps, true));
+/** The hourly upkeep, then self-monitoring once a day (docs/spec/transparency-v1.md §9.2). */
+export async function runUpkeep(deps: UpkeepDeps): Promise<void> {
+  await exclusiveVault(() => upkeep(deps, true));
+  const secrets = await deps.custody.current();
+  if (secrets)
+    await createTransparencyService(deps.records, deps.server, deps.now)
+      .selfCheck(secrets, false)
+      .catch((e) => console.warn('transparency self-check failed', e));
 }
 
 /** Pushes local vault changes now (after an open deleted a prekey); a failure waits for the next upkeep. */

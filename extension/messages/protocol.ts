@@ -72,6 +72,15 @@ export const REQUESTS = {
   'sessions.logout': z.strictObject({}),
   'securityMark.get': z.strictObject({}),
   'securityMark.renew': z.strictObject({}),
+  /** Key transparency (docs/spec/transparency-v1.md §9.4): pins, last checkpoint, alarms. Also while locked. */
+  'transparency.status': z.strictObject({}),
+  /** Self-monitoring now (§9.2), whatever the last check's age. */
+  'transparency.check': z.strictObject({}),
+  /** Pin a log key (null: pin the served one on next use) and/or require a witness (null: none). */
+  'transparency.configure': z.strictObject({
+    logKey: z.string().trim().min(1).max(1024).nullable().optional(),
+    witnessKey: z.string().trim().min(1).max(1024).nullable().optional(),
+  }),
   ...INBOX_REQUESTS,
 } as const;
 
@@ -93,8 +102,6 @@ export interface Status {
   /** Key generation progress while an account is being created. */
   progress: { step: string; done: number; total: number } | null;
   serverUrl: string;
-  /** Whether this build's vault KDF uses the weaker development setting (never in production). */
-  devKdf: boolean;
 }
 
 export interface IdentityView {
@@ -116,7 +123,8 @@ export interface ContactView {
   firstSeen: number;
   lastUsed: number | null;
   verified: boolean;
-  pendingChange: { fingerprint: string; source: string; seenAt: number } | null;
+  /** `loggedAt`: when the directory's transparency log recorded the new key, if it came from there. */
+  pendingChange: { fingerprint: string; source: string; seenAt: number; loggedAt: number | null } | null;
   /** The pinned envelope identity (native messages), beside the OpenPGP key. */
   envelope: {
     fingerprint: string;
@@ -141,6 +149,27 @@ export interface SessionView {
   lastUsedAt: number;
   /** The session this extension is using. */
   current: boolean;
+}
+
+export interface TransparencyView {
+  serverUrl: string;
+  /** The pinned log key, its name and key ID (hex), and how it was pinned. */
+  logKey: {
+    vkey: string;
+    name: string;
+    keyId: string;
+    source: 'configured' | 'first_use';
+    pinnedAt: number;
+  } | null;
+  witnessKey: string | null;
+  checkpoint: { size: number; at: number } | null;
+  lastSelfCheck: number | null;
+  alarms: {
+    kind: 'inconsistent_checkpoint' | 'foreign_key';
+    at: number;
+    detail: string;
+    evidence: string[];
+  }[];
 }
 
 export interface SettingsView {
@@ -179,6 +208,9 @@ export interface Responses extends InboxResponses {
   'sessions.list': SessionView[];
   'sessions.revoke': { revoked: string };
   'sessions.logout': { loggedOut: boolean };
+  'transparency.status': TransparencyView;
+  'transparency.check': TransparencyView;
+  'transparency.configure': TransparencyView;
 }
 
 /** What the background implements: one handler per command. */

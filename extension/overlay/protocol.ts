@@ -108,7 +108,9 @@ export type KeyStatus =
       /** The directory binds another envelope identity than the pinned one: OpenPGP instead, and a warning. */
       envelopeChanged?: { pinned: string; seen: string };
     }
-  | { address: string; kind: 'none' };
+  | { address: string; kind: 'none' }
+  /** The directory's answer failed its transparency check: its key is not used (transparency-v1 §9.1). */
+  | { address: string; kind: 'refused'; reason: string };
 
 export interface SignatureView {
   keyId: string;

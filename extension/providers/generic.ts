@@ -69,7 +69,7 @@ function senderNear(el: HTMLElement): string | null {
   for (const a of container?.querySelectorAll('a[href^="mailto:" i]') ?? []) {
     if (el.contains(a)) continue;
     const hit = addressesIn(a.getAttribute('href'))[0];
-    if (hit) return hit.toLowerCase();
+    if (hit) return hit;
   }
   return null;
 }

@@ -84,8 +84,7 @@ function message(el: HTMLElement): DisplayedMessage | null {
     element: body,
     messageId: legacy || permanent,
     sender: () =>
-      addressesIn(el.querySelector('span.gD[email], .gD[email]')?.getAttribute('email'))[0]?.toLowerCase() ??
-      null,
+      addressesIn(el.querySelector('span.gD[email], .gD[email]')?.getAttribute('email'))[0] ?? null,
     clipped: clip !== null,
     fullViewUrl: clip?.href || null,
   };

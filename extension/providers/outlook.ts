@@ -10,6 +10,7 @@
 //                  ([role=dialog] with a mailto: link) that OWA draws on mouseover
 // aria-labels ("Message body", "To", "Add a subject") are translated: at most a hint.
 
+import { parseAddress } from '../../shared/address.ts';
 import { addressesIn, addressInAttributes, uniqueAddresses } from './addresses.ts';
 import { ancestorWhere, outermost, within } from './elements.ts';
 import type { Composer, DisplayedMessage, PageLocation, ProviderAdapter, Recipients } from './types.ts';
@@ -171,12 +172,15 @@ function senderOf(body: HTMLElement): string | null {
     for (const el of a.querySelectorAll('[title*="@"], [aria-label*="@"], [data-email]')) {
       if (body.contains(el)) continue;
       const hit = addressInAttributes(el, ['data-email', 'title', 'aria-label']);
-      if (hit) return hit.toLowerCase();
+      if (hit) return hit;
     }
     for (const child of a.children) {
       if (child.contains(body) || child.matches(MESSAGE_BODY)) continue;
-      const hit = /<([^<>\s]+@[^<>\s]+)>/.exec(child.textContent ?? '')?.[1];
-      if (hit) return hit.toLowerCase();
+      // "Name <addr>": the first bracketed text that is an address.
+      for (const m of (child.textContent ?? '').matchAll(/<([^<>]*)>/g)) {
+        const hit = parseAddress(m[1]!);
+        if (hit) return hit;
+      }
     }
   }
   return null;

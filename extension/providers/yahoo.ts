@@ -78,7 +78,7 @@ function message(body: HTMLElement): DisplayedMessage {
       const attr = [from, ...from.querySelectorAll('[title], [data-email]')]
         .map((el) => addressInAttributes(el, ['data-email', 'title']))
         .find(Boolean);
-      return (attr ?? addressesIn(from.textContent)[0] ?? null)?.toLowerCase() ?? null;
+      return attr ?? addressesIn(from.textContent)[0] ?? null;
     },
     clipped: false,
     fullViewUrl: null,

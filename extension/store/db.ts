@@ -15,6 +15,7 @@ import type {
   SealedSessionRecord,
   SecurityEvent,
   Settings,
+  TransparencyRecord,
   VaultRecord,
 } from './schema.ts';
 
@@ -25,7 +26,8 @@ export interface NoiseDB extends DBSchema {
   /**
    * Key-value: 'settings' → Settings, 'guard' → GuardRecord, 'securityMark' → SecurityMark,
    * 'session' → SealedSessionRecord (the server session, sealed under a key from the vault),
-   * 'inboxPoll', 'inboxSettings', 'inboxRotation' → the inbox's records (inbox-records.ts).
+   * 'inboxPoll', 'inboxSettings', 'inboxRotation' → the inbox's records (inbox-records.ts),
+   * 'transparency:<server URL>' → TransparencyRecord.
    */
   meta: {
     key: string;
@@ -36,7 +38,8 @@ export interface NoiseDB extends DBSchema {
       | SealedSessionRecord
       | InboxPollRecord
       | InboxSettings
-      | InboxRotationRecord;
+      | InboxRotationRecord
+      | TransparencyRecord;
   };
   contacts: { key: string; value: ContactRecord; indexes: { fingerprint: string } };
   securityLog: { key: number; value: SecurityEvent; indexes: { at: number } };

@@ -1,6 +1,7 @@
 // Typed reads and writes over the extension database: the vault copy, settings, the unlock
 // guard, the security mark, contacts and the security log.
 
+import { normalizeAddress } from '../../shared/address.ts';
 import { NO_GUARD } from '../background/lockout.ts';
 import { isSecurityMark, newSecurityMark, type SecurityMark } from '../overlay/security-mark.ts';
 import type { Database } from './db.ts';
@@ -11,6 +12,7 @@ import type {
   SecurityEvent,
   SecurityEventKind,
   Settings,
+  TransparencyRecord,
   VaultRecord,
 } from './schema.ts';
 
@@ -92,6 +94,18 @@ export class Records {
     else await this.db.delete('meta', 'session');
   }
 
+  /** Key transparency state for a server (background/transparency.ts), if any. */
+  async transparency(serverUrl: string): Promise<TransparencyRecord | undefined> {
+    const r = await this.db.get('meta', `transparency:${serverUrl}`);
+    return (r as TransparencyRecord | undefined)?.kind === 'transparency'
+      ? (r as TransparencyRecord)
+      : undefined;
+  }
+
+  async putTransparency(record: TransparencyRecord): Promise<void> {
+    await this.db.put('meta', record, `transparency:${record.serverUrl}`);
+  }
+
   vault(): Promise<VaultRecord | undefined> {
     return this.db.get('vault', 'self');
   }
@@ -126,17 +140,17 @@ export class Records {
   }
 
   contact(address: string): Promise<ContactRecord | undefined> {
-    return this.db.get('contacts', address.toLowerCase());
+    return this.db.get('contacts', normalizeAddress(address));
   }
 
   async putContact(contact: ContactRecord): Promise<void> {
     this.contactsCopy = null;
-    await this.db.put('contacts', { ...contact, address: contact.address.toLowerCase() });
+    await this.db.put('contacts', { ...contact, address: normalizeAddress(contact.address) });
     this.contactsCopy = null;
   }
 
   async removeContact(address: string): Promise<boolean> {
-    const key = address.toLowerCase();
+    const key = normalizeAddress(address);
     this.contactsCopy = null;
     const had = (await this.db.count('contacts', key)) > 0;
     await this.db.delete('contacts', key);

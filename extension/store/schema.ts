@@ -108,6 +108,8 @@ export interface PendingKeyChange {
   armoredKey: string;
   source: KeySource;
   seenAt: number;
+  /** When the directory's transparency log recorded the new key (transparency-v1 §9.1). */
+  loggedAt?: number;
 }
 
 export interface ContactRecord {
@@ -153,6 +155,9 @@ export const LOG_KINDS = [
   'session_token_reused',
   'passphrase_reset',
   'security_mark_renewed',
+  'transparency_log_pinned',
+  'transparency_refused',
+  'transparency_alarm',
 ] as const;
 export type SecurityEventKind = (typeof LOG_KINDS)[number];
 
@@ -179,4 +184,40 @@ export interface GuardRecord {
   /** How many lockouts have happened in a row; each one lasts longer. */
   lockouts: number;
   lockedUntil: number;
+}
+
+/**
+ * Key transparency, per server (docs/spec/transparency-v1.md §9.4; background/transparency.ts):
+ * the pinned log key, the last verified checkpoint, self-monitoring's progress and the alarms
+ * with their evidence. Public data only.
+ */
+export interface TransparencyRecord {
+  kind: 'transparency';
+  serverUrl: string;
+  /** The log's verifier key (C2SP note verifier), pinned: configured, or served on first use. */
+  logKey: { vkey: string; source: 'configured' | 'first_use'; pinnedAt: number } | null;
+  /** A witness whose cosignature every checkpoint needs (§6.4), or null. */
+  witnessKey: string | null;
+  /** The VRF public key (base64url), from the note the pinned log key signed (§3.5). */
+  vrfKey: string | null;
+  /** The last verified checkpoint: the signed note as served, with its size and root (base64url). */
+  checkpoint: { note: string; size: number; root: string; at: number } | null;
+  /** Self-monitoring (§9.2): the frontier of the leaves read so far and the account's own keys. */
+  watch: {
+    size: number;
+    frontier: string[];
+    checkedAt: number;
+    /** "openpgp:HEX" and "envelope:HEX" fingerprints this account has called its own. */
+    own: string[];
+  } | null;
+  alarms: TransparencyAlarm[];
+}
+
+export interface TransparencyAlarm {
+  kind: 'inconsistent_checkpoint' | 'foreign_key';
+  at: number;
+  /** What happened, in words (names the address and leaf for a foreign key). */
+  detail: string;
+  /** The signed checkpoints (and leaf) that prove it, as served. */
+  evidence: string[];
 }

@@ -1,31 +1,21 @@
 // Request and response schemas of accounts, sessions, the vault and address verification
-// (issue 3 §2–3; docs/api.md). Byte fields are base64url without padding. Objects are strict:
+// (docs/api.md, Address verification to Vault). Byte fields are base64url without padding. Objects are strict:
 // unknown fields are refused. The Worker validates requests, the client validates responses.
 
 import { z } from 'zod';
-import { PublishKeysRequest } from './directory.ts';
-
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
-function b64uBytes(bytes: number) {
-  return z
-    .string()
-    .length(Math.ceil((bytes * 4) / 3))
-    .regex(BASE64URL, 'base64url');
-}
+import { hasAsciiDomain, isAddress } from '../address.ts';
+import { BASE64URL, b64uBytes, PublishKeysRequest } from './directory.ts';
 
 /** Encrypted vault limit: 1 MiB of ciphertext, i.e. its base64url length. */
 export const VAULT_MAX_BYTES = 1024 * 1024;
 export const VAULT_MAX_CHARS = Math.ceil((VAULT_MAX_BYTES * 4) / 3);
 
-/** An address as typed; the server lowercases it (RFC 5321 local parts are case-sensitive in theory, never in practice). */
+/** An address as typed, with an ASCII domain; the server keeps its normal form (docs/api.md, Addresses). */
 export const AccountAddress = z
   .string()
   .min(3)
   .max(254)
-  .regex(
-    /^[^\s@<>"(),:;[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
-  );
+  .refine((a) => isAddress(a) && hasAsciiDomain(a), 'address');
 
 /**
  * Argon2id parameters (RFC 9106 §4, second recommended option: t=3, p=4, m=64 MiB). They are
@@ -81,8 +71,6 @@ export const ConfirmVerificationResponse = z.strictObject({
   expiresAt: z.number().int(),
 });
 export type ConfirmVerificationResponse = z.infer<typeof ConfirmVerificationResponse>;
-
-export const ConfirmLinkResponse = z.strictObject({ address: z.string(), confirmed: z.literal(true) });
 
 // --- Accounts and sessions -------------------------------------------------------------
 

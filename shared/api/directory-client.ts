@@ -35,8 +35,9 @@ export function directoryCalls({ call, lookup }: Transport) {
       }),
     prekeyStock: () => call(PrekeyStock, DIRECTORY_ROUTES.prekeyStock, { method: 'GET', auth: true }),
     /** Takes one one-time prekey from the recipient's stock (if any is left): only to seal to them. */
-    fetchBundle: (address: string) =>
-      call(PrekeyBundle, DIRECTORY_ROUTES.bundle(address), { method: 'POST', auth: false }),
+    /** `logSize`: the client's last verified checkpoint size, for a consistency proof (transparency-v1 §8). */
+    fetchBundle: (address: string, logSize?: number) =>
+      call(PrekeyBundle, DIRECTORY_ROUTES.bundle(address, logSize), { method: 'POST', auth: false }),
     lookupByEmail: (address: string) => lookup(KeyLookupResponse, DIRECTORY_ROUTES.byEmail(address)),
     lookupByFingerprint: (fingerprint: string) =>
       lookup(KeyLookupResponse, DIRECTORY_ROUTES.byFingerprint(fingerprint)),

@@ -10,7 +10,7 @@
 //     POST /api/v1/prekeys/one-time      OneTimePrekeysRequest → PrekeyStock (stock capped at 200)
 //     GET  /api/v1/prekeys/stock         → PrekeyStock
 //   public (any origin)
-//     POST /api/v1/prekeys/bundle/<addr>        → PrekeyBundle (takes one one-time prekey; 429 + Retry-After)
+//     POST /api/v1/prekeys/bundle/<addr>[?logSize=M] → PrekeyBundle (takes one one-time prekey; 429 + Retry-After)
 //     GET  /api/v1/lookup/by-email/<addr>       → KeyLookupResponse
 //     GET  /api/v1/lookup/by-fingerprint/<FPR>  → KeyLookupResponse
 //     GET  /vks/v1/by-email/<addr> | by-fingerprint/<FPR> | by-keyid/<KEYID>   armored application/pgp-keys
@@ -18,16 +18,10 @@
 //     GET  /.well-known/openpgpkey/hu/<hash>?l=<local>, /.well-known/openpgpkey/policy   WKD (direct)
 
 import { z } from 'zod';
+import { Address, BASE64URL, b64uBytes } from './fields.ts';
+import { ProofBundle } from './transparency.ts';
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
-/** base64url of exactly `bytes` bytes (no padding). */
-export function b64uBytes(bytes: number) {
-  return z
-    .string()
-    .length(Math.ceil((bytes * 4) / 3))
-    .regex(BASE64URL, 'base64url');
-}
+export { Address, BASE64URL, b64uBytes };
 
 export const PublicKey32 = b64uBytes(32);
 export const Signature64 = b64uBytes(64);
@@ -35,11 +29,6 @@ const U32 = z.number().int().min(0).max(0xffff_ffff);
 
 /** Uppercase hex fingerprint of a v4 (40) or v6 (64) OpenPGP key. */
 export const Fingerprint = z.string().regex(/^(?:[0-9A-F]{40}|[0-9A-F]{64})$/);
-export const Address = z
-  .string()
-  .min(3)
-  .max(254)
-  .regex(/^[^\s@<>]+@[^\s@<>]+$/);
 
 /** An armored OpenPGP public key (transferable public key, RFC 9580 §10.1). */
 export const ArmoredPublicKey = z
@@ -142,6 +131,11 @@ export const KeyLookupResponse = z.strictObject({
    * which would spend one of the sender's one-time prekeys.
    */
   envelopeIdentity: EnvelopeIdentity.nullable(),
+  /**
+   * By address: the proof that the log binds what is served (docs/spec/transparency-v1.md §8).
+   * Absent by fingerprint, and when the log does not name the served key (clients refuse that).
+   */
+  transparency: ProofBundle.optional(),
 });
 export type KeyLookupResponse = z.infer<typeof KeyLookupResponse>;
 
@@ -155,6 +149,10 @@ export const PrekeyBundle = z.strictObject({
   noOneTimePrekey: z.boolean(),
   /** One-time prekeys left after this fetch. */
   remaining: z.number().int().min(0),
+  /** The OpenPGP key bound to the address, which the bundle's `key` leaf names. */
+  fingerprint: Fingerprint,
+  /** transparency-v1 §8, with `consistency` when the request sent `?logSize=M`. */
+  transparency: ProofBundle.optional(),
 });
 export type PrekeyBundle = z.infer<typeof PrekeyBundle>;
 
@@ -164,7 +162,8 @@ export const DIRECTORY_ROUTES = {
   signedPrekey: '/api/v1/prekeys/signed',
   oneTimePrekeys: '/api/v1/prekeys/one-time',
   prekeyStock: '/api/v1/prekeys/stock',
-  bundle: (address: string) => `/api/v1/prekeys/bundle/${encodeURIComponent(address)}`,
+  bundle: (address: string, logSize?: number) =>
+    `/api/v1/prekeys/bundle/${encodeURIComponent(address)}${logSize ? `?logSize=${logSize}` : ''}`,
   byEmail: (address: string) => `/api/v1/lookup/by-email/${encodeURIComponent(address)}`,
   byFingerprint: (fpr: string) => `/api/v1/lookup/by-fingerprint/${fpr}`,
 } as const;

@@ -1,4 +1,4 @@
-// The one error shape of the API (issue 3 §1): { "error": { "code", "message" } } with a 4xx
+// The one error shape of the API (docs/api.md, Conventions): { "error": { "code", "message" } } with a 4xx
 // status. The typed client turns it into ApiClientError.
 
 import { z } from 'zod';

@@ -4,8 +4,7 @@
 
 import { z } from 'zod';
 import { AccountAddress } from './accounts.ts';
-
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+import { BASE64URL } from './directory.ts';
 
 export const INBOX_ROUTES = {
   inboxes: '/api/v1/inboxes',

@@ -18,11 +18,8 @@ export const RELAY_ROUTES = {
 /** Content-Type of a send request. */
 export const RELAY_REQUEST_TYPE = 'application/vnd.noise.relay-request';
 
-/** An envelope address: an account-style address without control characters (RFC 5321 §4.1.2). */
-export const EnvelopeAddress = AccountAddress.refine(
-  (a) => [...a].every((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f),
-  'control character',
-);
+/** An SMTP envelope address (RFC 5321 §4.1.2): an address as accounts take them (docs/api.md, Addresses). */
+export const EnvelopeAddress = AccountAddress;
 
 /**
  * encrypted: the client built and encrypted the message; the relay sends its bytes unchanged.

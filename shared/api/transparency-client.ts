@@ -4,7 +4,7 @@
 // ApiClientError with the server's stable code.
 
 import { fromBase64Url } from '../encoding.ts';
-import { type NoteVerifier, openVrfKeyNote } from '../transparency/index.ts';
+import { MAX_LEAVES_PER_PAGE, type NoteVerifier, openVrfKeyNote } from '../transparency/index.ts';
 import { ApiClientError } from './errors.ts';
 import {
   ConsistencyProofResponse,
@@ -62,4 +62,22 @@ export function logCalls({ call, request, fail }: Transport) {
       );
     },
   };
+}
+
+/** Leaves [from, to) in pages of the most the log serves, `parallel` pages at a time, in order. */
+export async function* downloadLeaves(
+  calls: Pick<LogCalls, 'leaves'>,
+  from: number,
+  to: number,
+  parallel: number,
+): AsyncGenerator<Uint8Array> {
+  for (let start = from; start < to; ) {
+    const pages: Promise<Uint8Array[]>[] = [];
+    for (let i = 0; i < parallel && start < to; i++) {
+      const end = Math.min(to, start + MAX_LEAVES_PER_PAGE);
+      pages.push(calls.leaves(start, end));
+      start = end;
+    }
+    for (const page of await Promise.all(pages)) yield* page;
+  }
 }

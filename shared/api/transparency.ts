@@ -15,7 +15,7 @@ import { MAX_LEAVES_PER_PAGE } from '../transparency/labels.ts';
 import { LEAF_BYTES } from '../transparency/leaf.ts';
 import { HASH_BYTES } from '../transparency/merkle.ts';
 import { VRF_PROOF_BYTES } from '../transparency/vrf.ts';
-import { Address, b64uBytes } from './directory.ts';
+import { Address, b64uBytes } from './fields.ts';
 
 const Size = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const Hash = b64uBytes(HASH_BYTES);

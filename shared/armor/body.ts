@@ -4,7 +4,7 @@
 
 import { decodeQuotedPrintableUtf8, looksQuotedPrintable, plainSpaces } from './text-repair.ts';
 
-export interface ArmorBody {
+interface ArmorBody {
   headers: string[];
   /** Unpadded base64 characters. */
   data: string;

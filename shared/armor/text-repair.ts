@@ -2,6 +2,8 @@
 // changed anything, so the detector can collect evidence of a damage kind from the armor's own
 // structural lines before it decides to undo that damage in cleartext-signed text.
 
+import { decodeCharacterReferences } from '../html-entities.ts';
+
 /** Damage kinds seen on an armor's structural lines (markers, headers, base64). */
 export interface DamageEvidence {
   entities: boolean;
@@ -13,43 +15,11 @@ export function noEvidence(): DamageEvidence {
   return { entities: false, spaces: false, quotedPrintable: false };
 }
 
-// HTML named character references likely to appear around armor (WHATWG HTML §13.5).
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-  ensp: '\u2002',
-  emsp: '\u2003',
-  thinsp: '\u2009',
-  shy: '\u00ad',
-  equals: '=',
-  sol: '/',
-  plus: '+',
-  colon: ':',
-  hyphen: '\u2010',
-  dash: '\u2010',
-  newline: '\n',
-  tab: '\t',
-};
-
-const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));/g;
-
-function entityText(match: string, dec?: string, hexDigits?: string, name?: string): string {
-  if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()] ?? match;
-  const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hexDigits ?? '', 16);
-  // Surrogates and out-of-range code points are not characters: leave the text as it was.
-  if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || code === 0) return match;
-  return String.fromCodePoint(code);
-}
-
 /** Decodes HTML character references; twice at most, for `&amp;gt;` double escaping. */
 export function decodeEntities(line: string): string {
   let out = line;
   for (let round = 0; round < 2 && out.includes('&'); round++) {
-    const next = out.replace(ENTITY, entityText);
+    const next = decodeCharacterReferences(out, true);
     if (next === out) break;
     out = next;
   }

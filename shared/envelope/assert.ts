@@ -1,6 +1,7 @@
 // Named input checks (noble style): each names the parameter and throws
 // NoiseError('invalid_argument') without echoing the value.
 
+import { isAddress } from '../address.ts';
 import { NoiseError } from '../errors.ts';
 
 export function abytes(
@@ -27,9 +28,9 @@ export function atimestamp(value: unknown, name: string): asserts value is numbe
   }
 }
 
-/** §5.2: addresses are 1–254 bytes of UTF-8 without controls or spaces (RFC 5321 §4.5.3.1.3). */
+/** §1.3: an address as docs/api.md (Addresses) defines it, 1–254 bytes of UTF-8. */
 export function aaddress(value: unknown, name: string): asserts value is string {
-  if (typeof value !== 'string' || !isEnvelopeAddress(value)) {
+  if (typeof value !== 'string' || !isAddress(value)) {
     throw new NoiseError('invalid_argument', `${name}: expected an address of 1–254 bytes`);
   }
 }
@@ -42,14 +43,6 @@ export function adeviceId(value: unknown, name: string): asserts value is string
       `${name}: expected a device id of 0–64 printable ASCII characters`,
     );
   }
-}
-
-const encoder = new TextEncoder();
-
-export function isEnvelopeAddress(value: string): boolean {
-  const length = encoder.encode(value).length;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing controls is the point
-  return length >= 1 && length <= 254 && !/[\u0000-\u0020\u007f]/.test(value);
 }
 
 export function isDeviceId(value: string): boolean {

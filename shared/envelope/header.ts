@@ -2,9 +2,10 @@
 // Decoding is canonical and strict: any deviation is NoiseError('malformed'), an unknown version
 // behind our magic prefix is 'unsupported'.
 
-import { concatBytes, fromUtf8, toHex, u32be, u64be, utf8 } from '../encoding.ts';
+import { isAddress } from '../address.ts';
+import { concatBytes, fromUtf8, lp8, toHex, u32be, u64be, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
-import { isDeviceId, isEnvelopeAddress } from './assert.ts';
+import { isDeviceId } from './assert.ts';
 import type { PublicIdentity } from './identity.ts';
 import { LABEL_FORMAT, LABEL_FORMAT_FAMILY } from './labels.ts';
 import type { RecipientEntry } from './x3dh.ts';
@@ -14,7 +15,7 @@ export const MAGIC = concatBytes(utf8(LABEL_FORMAT), new Uint8Array([0]));
 export const HEADER_PREFIX_LENGTH = MAGIC.length + 4;
 /** §5.4 limits that keep a hostile header from costing much. */
 export const MAX_RECIPIENTS = 1024;
-export const MAX_HEADER_LENGTH = 512 * 1024;
+const MAX_HEADER_LENGTH = 512 * 1024;
 export const HEADER_MAC_LENGTH = 32;
 
 export interface EnvelopeHeader {
@@ -27,11 +28,6 @@ export interface EnvelopeHeader {
   senderAddress: string;
   sender: PublicIdentity;
   entries: RecipientEntry[];
-}
-
-function lp8(text: string): Uint8Array {
-  const bytes = utf8(text);
-  return concatBytes(new Uint8Array([bytes.length]), bytes);
 }
 
 function encodeEntry(e: RecipientEntry): Uint8Array {
@@ -129,7 +125,7 @@ export function decodeHeader(bytes: Uint8Array): {
   const createdAt = r.u64('createdAt');
   const payloadNonce = r.take(16, 'payload nonce');
   const senderAddress = r.text('sender address');
-  if (!isEnvelopeAddress(senderAddress)) throw new NoiseError('malformed', 'header: invalid sender address');
+  if (!isAddress(senderAddress)) throw new NoiseError('malformed', 'header: invalid sender address');
   const sender: PublicIdentity = {
     signingKey: r.take(32, 'sender signing key'),
     dhKey: r.take(32, 'sender DH key'),
@@ -143,7 +139,7 @@ export function decodeHeader(bytes: Uint8Array): {
   for (let i = 0; i < count; i++) {
     const address = r.text('recipient address');
     const deviceId = r.text('device id');
-    if (!isEnvelopeAddress(address) || !isDeviceId(deviceId)) {
+    if (!isAddress(address) || !isDeviceId(deviceId)) {
       throw new NoiseError('malformed', 'header: invalid recipient address or device id');
     }
     const keyId = r.take(16, 'key id');

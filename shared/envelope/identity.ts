@@ -30,6 +30,17 @@ export interface PublicOneTimePrekey {
   publicKey: Uint8Array; // X25519, 32 bytes
 }
 
+/** What the directory publishes for one device of a recipient (docs/api.md, prekey bundles). */
+export interface RecipientBundle {
+  address: string;
+  /** '' when the account has a single device. */
+  deviceId: string;
+  identity: PublicIdentity;
+  signedPrekey: PublicSignedPrekey;
+  /** Absent when the directory ran out of one-time prekeys: X3DH then runs without DH4. */
+  oneTimePrekey?: PublicOneTimePrekey | null;
+}
+
 /** §2.2: LABEL_IDENTITY_DH ‖ 0x00 ‖ IK */
 export function identityDhMessage(dhKey: Uint8Array): Uint8Array {
   return concatBytes(utf8(LABEL_IDENTITY_DH), new Uint8Array([0]), dhKey);

@@ -2,6 +2,7 @@
 // callers seal, open, armor and manage keys; they never build headers themselves.
 
 export { ARMOR_LINE_LENGTH, armorEnvelope, armorStream, dearmorEnvelope } from './armor.ts';
+export type { RecipientBundle } from './identity.ts';
 export {
   identityDhMessage,
   type PublicIdentity,
@@ -50,8 +51,17 @@ export {
 export { type OpenedEnvelope, type OpenOptions, open, type RecipientKeys } from './open.ts';
 export { openBytes } from './open-bytes.ts';
 export { type ByteSource, SEGMENT_SIZE } from './payload.ts';
+export {
+  type BundleJson,
+  bundleFromJson,
+  identityFromJson,
+  identityToJson,
+  oneTimePrekeyFromJson,
+  oneTimePrekeyToJson,
+  signedPrekeyFromJson,
+  signedPrekeyToJson,
+} from './public-json.ts';
 export type { RandomSource } from './random.ts';
 export { MemoryReplayStore, type OpenedEnvelopeRecord, type ReplayStore } from './replay.ts';
 export { type EnvelopeSender, type SealOptions, seal, sealBytes } from './seal.ts';
 export type { EnvelopeRecipientInfo, EnvelopeVerdict, VerdictFacts } from './verdict.ts';
-export type { RecipientBundle } from './x3dh.ts';

@@ -9,17 +9,9 @@
 //           sender: { signingKey, dhKey, dhKeySignature } (base64url), recipients,
 //           signedPrekeyId, oneTimePrekeyId, firstOpenedAt }
 
-import {
-  concatBytes,
-  fromBase64Url,
-  fromHex,
-  fromUtf8,
-  toBase64Url,
-  toHex,
-  u32be,
-  utf8,
-} from '../encoding.ts';
+import { concatBytes, fromBase64Url, fromHex, fromUtf8, toHex, u32be, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
+import { identityToJson } from './public-json.ts';
 import type { VerdictFacts } from './verdict.ts';
 
 export interface KeptCopy {
@@ -43,11 +35,7 @@ export function encodeKeptCopy(copy: KeptCopy): Uint8Array {
       envelopeId: toHex(f.envelopeId),
       createdAt: f.createdAt,
       senderAddress: f.senderAddress,
-      sender: {
-        signingKey: toBase64Url(f.sender.signingKey),
-        dhKey: toBase64Url(f.sender.dhKey),
-        dhKeySignature: toBase64Url(f.sender.dhKeySignature),
-      },
+      sender: identityToJson(f.sender),
       recipients: f.recipients,
       signedPrekeyId: f.signedPrekeyId,
       oneTimePrekeyId: f.oneTimePrekeyId,

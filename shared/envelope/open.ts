@@ -1,6 +1,7 @@
 // §8.2 Opening: find our entry, run X3DH from the recipient side, check the header MAC, decrypt the
 // segments, and check the sender's signature over the whole envelope before the last bytes go out.
 
+import { sameAddress } from '../address.ts';
 import { concatBytes, equalBytes, toHex } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { TAG_LENGTH } from './aead.ts';
@@ -174,9 +175,7 @@ export async function openWith(
   const myKeyId = identityKeyId(me);
   const entry = header.entries.find(
     (e) =>
-      equalBytes(e.keyId, myKeyId) &&
-      e.deviceId === keys.deviceId &&
-      e.address.toLowerCase() === keys.address.toLowerCase(),
+      equalBytes(e.keyId, myKeyId) && e.deviceId === keys.deviceId && sameAddress(e.address, keys.address),
   );
   if (!entry) throw new NoiseError('not_for_me', 'envelope: no entry for this identity and device');
   const spk = keys.signedPrekeys.find((k) => k.id === entry.signedPrekeyId);

@@ -6,6 +6,7 @@ import { NoiseError } from '../errors.ts';
 import { aaddress, abytes, adeviceId, atimestamp } from './assert.ts';
 import { ed25519Sign } from './curves.ts';
 import { type EnvelopeHeader, encodeHeaderUnmacked, MAX_RECIPIENTS } from './header.ts';
+import type { RecipientBundle } from './identity.ts';
 import {
   type IdentitySecret,
   identityKeyId,
@@ -26,7 +27,7 @@ import {
   toReadableStream,
 } from './payload.ts';
 import { type RandomSource, webRandom } from './random.ts';
-import { type RecipientBundle, type RecipientEntry, wrapForRecipient } from './x3dh.ts';
+import { type RecipientEntry, wrapForRecipient } from './x3dh.ts';
 
 export interface EnvelopeSender {
   address: string;

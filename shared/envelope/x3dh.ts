@@ -3,25 +3,14 @@
 
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, u32be, utf8 } from '../encoding.ts';
+import { concatBytes, lp8, u32be, utf8 } from '../encoding.ts';
 import { type ErrorCode, NoiseError } from '../errors.ts';
 import { aesGcmOpen, aesGcmSeal, importAesKey, NONCE_LENGTH } from './aead.ts';
 import { abytes } from './assert.ts';
 import { x25519Dh, x25519PublicKey } from './curves.ts';
-import type { PublicIdentity, PublicOneTimePrekey, PublicSignedPrekey } from './identity.ts';
+import type { PublicIdentity, RecipientBundle } from './identity.ts';
 import { identityKeyId, verifyIdentityAsync, verifySignedPrekeyAsync } from './keys.ts';
 import { LABEL_WRAP, LABEL_X3DH } from './labels.ts';
-
-/** What the directory publishes for one device of a recipient (issue 3 §5). */
-export interface RecipientBundle {
-  address: string;
-  /** '' when the account has a single device. */
-  deviceId: string;
-  identity: PublicIdentity;
-  signedPrekey: PublicSignedPrekey;
-  /** Absent when the directory ran out of one-time prekeys: X3DH then runs without DH4. */
-  oneTimePrekey?: PublicOneTimePrekey | null;
-}
 
 /** §5.3: one recipient entry as carried in the header. */
 export interface RecipientEntry {
@@ -38,7 +27,7 @@ export interface RecipientEntry {
 }
 
 /** Who the entry binds: the sender's identity and address, and the envelope id. */
-export interface WrapContext {
+interface WrapContext {
   envelopeId: Uint8Array;
   senderAddress: string;
   sender: Pick<PublicIdentity, 'signingKey' | 'dhKey'>;
@@ -61,7 +50,7 @@ async function dh(
 }
 
 /** §3.2: SK = HKDF-SHA256(salt = 0^32, IKM = 0xFF^32 ‖ DH1 ‖ DH2 ‖ DH3 [‖ DH4], info = LABEL_X3DH). */
-export function deriveSharedKey(dhOutputs: Uint8Array[]): Uint8Array {
+function deriveSharedKey(dhOutputs: Uint8Array[]): Uint8Array {
   const ikm = concatBytes(FF_PREFIX, ...dhOutputs);
   const sk = hkdf(sha256, ikm, ZERO_SALT, utf8(LABEL_X3DH), 32);
   ikm.fill(0);
@@ -69,13 +58,8 @@ export function deriveSharedKey(dhOutputs: Uint8Array[]): Uint8Array {
   return sk;
 }
 
-function lp8(text: string): Uint8Array {
-  const bytes = utf8(text);
-  return concatBytes(new Uint8Array([bytes.length]), bytes);
-}
-
 /** §3.3: the AD binds both identities (signing and DH keys), both addresses and the whole entry. */
-export function wrapAssociatedData(
+function wrapAssociatedData(
   ctx: WrapContext,
   recipient: Pick<PublicIdentity, 'signingKey' | 'dhKey'>,
   entry: Omit<RecipientEntry, 'wrappedKey' | 'keyId'>,
@@ -153,7 +137,7 @@ export async function wrapForRecipient(
 }
 
 /** The recipient's private keys for one entry, already selected by id. */
-export interface UnwrapKeys {
+interface UnwrapKeys {
   identity: Pick<PublicIdentity, 'signingKey' | 'dhKey'>;
   identityDhSecret: Uint8Array;
   signedPrekeySecret: Uint8Array;

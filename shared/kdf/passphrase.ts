@@ -38,18 +38,18 @@ export const KDF_DEFAULT_COST: KdfCost = { m: 64 * 1024, t: 3, p: 4 };
 /** Floor: OWASP's minimum Argon2id configuration (19 MiB, t = 2). */
 export const KDF_MIN_COST: KdfCost = { m: 19 * 1024, t: 2, p: 1 };
 /** Ceiling: parameters may come from a server; refuse ones that would exhaust a browser tab (DoS). */
-export const KDF_MAX_COST: KdfCost = { m: 256 * 1024, t: 10, p: 16 };
+const KDF_MAX_COST: KdfCost = { m: 256 * 1024, t: 10, p: 16 };
 
 export interface KdfCheckOptions {
   /** Accept parameters below KDF_MIN_COST. For tests only: weak costs make offline guessing cheap. */
   allowWeakParams?: boolean;
 }
 
-export interface KdfDeriveOptions extends KdfCheckOptions {
+interface KdfDeriveOptions extends KdfCheckOptions {
   onProgress?: (fraction: number) => void;
 }
 
-export interface PassphraseKeys {
+interface PassphraseKeys {
   /** Sent to the server at registration and login (the server stores a salted hash). */
   authKey: Uint8Array;
   /** Never leaves the client: the vault key. */
@@ -101,7 +101,7 @@ export function newKdfParams(
 }
 
 /** RFC 8265 §4.2 (OpaqueString): NFC, so the same passphrase typed on another system gives the same key. */
-export function normalizePassphrase(passphrase: string): Uint8Array {
+function normalizePassphrase(passphrase: string): Uint8Array {
   if (typeof passphrase !== 'string' || passphrase.length === 0) {
     throw new NoiseError('invalid_argument', 'passphrase: expected a non-empty string');
   }

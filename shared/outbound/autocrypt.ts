@@ -4,6 +4,7 @@
 // of the header (§2.1) that inbound mail uses for its key hints.
 
 import { PacketList, type PublicKey } from 'openpgp';
+import { isAddress, parseAddress } from '../address.ts';
 import { toBase64 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import type { AutocryptHint } from '../mailbox/summary.ts';
@@ -44,8 +45,7 @@ function folded(bytes: Uint8Array): string {
 
 /** §2.1 the header value: `addr=…; prefer-encrypt=mutual; keydata=…` (folded). */
 export async function autocryptHeader(input: KeyInput, addr: string): Promise<readonly [string, string]> {
-  if (!/^[^\s;=<>]+@[^\s;=<>]+$/.test(addr))
-    throw new NoiseError('invalid_argument', 'autocrypt: not an address');
+  if (!isAddress(addr)) throw new NoiseError('invalid_argument', 'autocrypt: not an address');
   const keydata = await minimalKey(input, addr);
   return ['Autocrypt', `addr=${addr}; prefer-encrypt=mutual; keydata=${folded(keydata)}`] as const;
 }
@@ -63,7 +63,7 @@ export function parseAutocrypt(value: string): AutocryptHint | null {
   // §2.1: unknown attributes not starting with "_" are critical: the whole header is ignored.
   for (const name of attributes.keys())
     if (!['addr', 'prefer-encrypt', 'keydata'].includes(name) && !name.startsWith('_')) return null;
-  const addr = attributes.get('addr')?.toLowerCase();
+  const addr = parseAddress(attributes.get('addr') ?? '');
   const keydata = attributes.get('keydata')?.replace(/\s+/g, '');
   if (!addr || !keydata || keydata.length > MAX_KEYDATA_CHARS) return null;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(keydata)) return null;

@@ -6,6 +6,7 @@
 // (docs/spec/relay-v1.md). Both carry the sender's Autocrypt header, outside the signature.
 
 import type { PrivateKey } from 'openpgp';
+import { uniqueAddresses } from '../address.ts';
 import type { RelayRequestMeta } from '../api/relay.ts';
 import { utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
@@ -39,9 +40,9 @@ export interface PreparedSend {
 
 /** Every envelope recipient, To, Cc and Bcc, once each and in that order. */
 export function envelopeRecipients(mail: OutgoingMail): string[] {
-  const all = [...mail.content.to, ...(mail.content.cc ?? [])].map((a) => a.address).concat(mail.bcc ?? []);
-  const seen = new Set<string>();
-  return all.filter((a) => !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()) !== undefined);
+  return uniqueAddresses(
+    [...mail.content.to, ...(mail.content.cc ?? [])].map((a) => a.address).concat(mail.bcc ?? []),
+  );
 }
 
 export async function prepareSend(mail: OutgoingMail, plan: SendPlan): Promise<PreparedSend> {

@@ -3,41 +3,14 @@
 // (Poddebniak et al., USENIX Security 2018): decrypted HTML that loads remote content leaks the
 // plaintext, so such HTML is returned as a string only and flagged for the reader's "load images".
 
+import { decodeCharacterReferences } from '../html-entities.ts';
+
 /** What rendering an HTML string as-is would do beyond showing text. */
 export interface HtmlContentReport {
   /** Something would be fetched: images, styles, frames, scripts by URL, CSS url()/@import, refresh. */
   remote: boolean;
   /** Something could run: script elements, event handler attributes, javascript: URLs. */
   active: boolean;
-}
-
-// WHATWG HTML §13.5 named references likely in mail; the rest stay as written.
-const NAMED: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-  equals: '=',
-  sol: '/',
-  plus: '+',
-  colon: ':',
-  hyphen: '\u2010',
-  dash: '\u2010',
-  tab: '\t',
-};
-const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));?/g;
-
-/** Decodes character references once, as a renderer does (`&amp;lt;` shows as `&lt;`). */
-export function decodeHtmlEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(ENTITY, (match, dec?: string, hexDigits?: string, name?: string) => {
-    if (name !== undefined) return NAMED[name.toLowerCase()] ?? match;
-    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hexDigits ?? '', 16);
-    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
-    return String.fromCodePoint(code);
-  });
 }
 
 interface Tag {
@@ -88,7 +61,7 @@ function readTag(html: string, at: number, visit?: AttributeVisitor): Tag | unde
         value = html.slice(valueStart, i);
       }
     }
-    if (visit && !closing) visit(name, attrName, decodeHtmlEntities(value));
+    if (visit && !closing) visit(name, attrName, decodeCharacterReferences(value));
   }
 }
 
@@ -170,7 +143,7 @@ export function htmlToText(html: string): string {
   while (i < html.length) {
     const lt = html.indexOf('<', i);
     const stop = lt < 0 ? html.length : lt;
-    if (stop > i) text(decodeHtmlEntities(html.slice(i, stop)));
+    if (stop > i) text(decodeCharacterReferences(html.slice(i, stop)));
     if (lt < 0) break;
     if (html.startsWith('<!--', lt)) {
       const close = html.indexOf('-->', lt + 4);
@@ -239,7 +212,7 @@ const CSS_URL_START = /url\s*\(/gi;
 
 /** CSS that may fetch: url() or image-set() with a non-local URL, @import, or escapes we don't read. */
 function cssIsRemote(css: string): boolean {
-  const decoded = decodeHtmlEntities(css);
+  const decoded = decodeCharacterReferences(css);
   if (decoded.includes('\\') || /@import|image-set\s*\(/i.test(decoded)) return true;
   // One pass: the `)` closing a url( is searched once and shared by every url( before it.
   let close = -1;

@@ -1,6 +1,7 @@
 // The public API of shared/pgp. Everything else in the folder is internal.
 export type { PrivateKey, PublicKey } from 'openpgp';
 export { PGP_CONFIG } from './config.ts';
+export { type EncryptOptions, encryptMessage, encryptStream } from './encrypt.ts';
 export { type HtmlContentReport, htmlToText, scanHtmlContent } from './html-body.ts';
 export {
   assertEncryptionKey,
@@ -11,11 +12,8 @@ export {
   type KeyInput,
   type KeyPartInfo,
   publicKeyOf,
-  type RevocationReason,
   readKeyInfo,
   readPublicKey,
-  revocationState,
-  revokeKey,
   type UserIdInfo,
   type UserIdInput,
   unlockPrivateKey,
@@ -27,9 +25,6 @@ export {
   type DecryptStreamResult,
   decryptMessage,
   decryptStream,
-  type EncryptOptions,
-  encryptMessage,
-  encryptStream,
 } from './message.ts';
 export {
   buildEncryptedMime,
@@ -41,6 +36,7 @@ export {
   type MailContent,
   type PgpMimeOptions,
 } from './mime-build.ts';
+export { type RevocationReason, revocationState, revokeKey } from './revocation.ts';
 export {
   assertSigningKey,
   signCleartext,
@@ -49,7 +45,6 @@ export {
   verifyDetached,
 } from './signatures.ts';
 export {
-  addressOf,
   type BaseVerdict,
   emptyVerdict,
   type HeaderName,

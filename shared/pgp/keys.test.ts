@@ -7,10 +7,9 @@ import {
   generateKey,
   publicKeyOf,
   readKeyInfo,
-  revocationState,
-  revokeKey,
   unlockPrivateKey,
 } from './keys.ts';
+import { revocationState, revokeKey } from './revocation.ts';
 
 async function expectCode(p: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
   const err = await p.then(

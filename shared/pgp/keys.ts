@@ -1,15 +1,16 @@
-// OpenPGP keys: generation, inspection, fitness for encryption, unlocking and revocation.
+// OpenPGP keys: generation, inspection, fitness for encryption and unlocking (revocation is
+// revocation.ts).
 import {
   decryptKey,
   type Key,
   generateKey as openpgpGenerateKey,
-  revokeKey as openpgpRevokeKey,
   type PrivateKey,
   type PublicKey,
   readKey,
   readPrivateKey,
   type Subkey,
 } from 'openpgp';
+import { addressOf, mailboxesIn } from '../address-fields.ts';
 import { NoiseError } from '../errors.ts';
 import { FULL_CONFIG, PGP_CONFIG, RANDOM_PASSPHRASE_CONFIG } from './config.ts';
 import { weaknessOf } from './policy.ts';
@@ -145,10 +146,8 @@ async function succeeds(p: Promise<unknown>): Promise<boolean> {
 
 function parseUserId(raw: string, name?: string, email?: string): UserIdInfo {
   if (email !== undefined || name !== undefined) return { raw, name: name ?? '', email: email ?? '' };
-  const m = /^(.*?)\s*<([^<>]+)>\s*$/.exec(raw);
-  return m
-    ? { raw, name: m[1] ?? '', email: m[2] ?? '' }
-    : { raw, name: '', email: raw.includes('@') ? raw : '' };
+  const address = addressOf(raw);
+  return { raw, name: mailboxesIn(raw).find((m) => m.address === address)?.name ?? '', email: address };
 }
 
 export async function readKeyInfo(input: KeyInput): Promise<KeyInfo> {
@@ -243,66 +242,4 @@ export async function unlockPrivateKey(
   } catch (cause) {
     throw new NoiseError('bad_passphrase', 'the passphrase does not unlock this key', { cause });
   }
-}
-
-export type RevocationReason = 'no_reason' | 'superseded' | 'compromised' | 'retired';
-const REASON_FLAGS: Record<RevocationReason, number> = {
-  no_reason: 0,
-  superseded: 1,
-  compromised: 2,
-  retired: 3,
-};
-
-/**
- * Revokes a key (RFC 9580 §5.2.1.14, key revocation signature). With an unlocked private key a
- * new revocation signature is made; with a stored revocation certificate, any copy of the key
- * (even public only) can be revoked. Returns the revoked public key, armored.
- */
-export async function revokeKey(options: {
-  key: PrivateKey | KeyInput;
-  revocationCertificate?: string;
-  reason?: RevocationReason;
-  description?: string;
-}): Promise<string> {
-  try {
-    if (options.revocationCertificate) {
-      const key = await readAnyKey(options.key);
-      const out = await openpgpRevokeKey({
-        key: key as PublicKey,
-        revocationCertificate: options.revocationCertificate,
-        format: 'object',
-        config: PGP_CONFIG,
-      });
-      return out.publicKey.armor();
-    }
-    const key = await readAnyKey(options.key);
-    if (!key.isPrivate() || !(key as PrivateKey).isDecrypted()) {
-      throw new NoiseError(
-        'invalid_argument',
-        'revoking without a certificate needs the unlocked private key',
-      );
-    }
-    const out = await openpgpRevokeKey({
-      key: key as PrivateKey,
-      reasonForRevocation: {
-        flag: REASON_FLAGS[options.reason ?? 'no_reason'],
-        string: options.description ?? '',
-      },
-      format: 'object',
-      config: PGP_CONFIG,
-    });
-    return out.publicKey.armor();
-  } catch (cause) {
-    if (cause instanceof NoiseError) throw cause;
-    throw new NoiseError('malformed', 'the key or revocation certificate could not be used', { cause });
-  }
-}
-
-/** Revocation state of a key as of now. */
-export async function revocationState(input: KeyInput): Promise<{ revoked: boolean; reason?: string }> {
-  const key = await readAnyKey(input);
-  const revoked = await key.isRevoked(undefined, undefined, new Date(), FULL_CONFIG);
-  if (!revoked) return { revoked };
-  const sig = key.revocationSignatures[0];
-  return sig?.reasonForRevocationString ? { revoked, reason: sig.reasonForRevocationString } : { revoked };
 }

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import type { PrivateKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { equalBytes, fromUtf8, utf8 } from '../encoding.ts';
+import { encryptMessage, encryptStream } from './encrypt.ts';
 import { type GeneratedKey, generateKey, unlockPrivateKey } from './keys.ts';
-import { decryptMessage, decryptStream, encryptMessage, encryptStream } from './message.ts';
+import { decryptMessage, decryptStream } from './message.ts';
 import { signCleartext, signDetached, verifyCleartext, verifyDetached } from './signatures.ts';
 
 let alice: GeneratedKey;

@@ -1,30 +1,28 @@
-// OpenPGP messages: encrypt+sign to many recipients, decrypt+verify with a structured verdict.
+// OpenPGP messages read: decrypt+verify with a structured verdict (encryption is encrypt.ts).
 // Plaintext leaves this module only after the whole message was read, its integrity (MDC/AEAD)
 // checked and every signature verified: no partial plaintext on any failure (EFAIL). Streamed
 // input is decrypted by openpgp.js as it arrives (allowUnauthenticatedStream) into chunks this
 // module keeps to itself until the end: one copy of the plaintext, never handed out early.
 import {
   AEADEncryptedDataPacket,
-  createMessage,
   decrypt,
-  encrypt,
-  generateSessionKey,
-  type KeyID,
   type Message,
   type PrivateKey,
-  type PublicKey,
-  PublicKeyEncryptedSessionKeyPacket,
   readMessage,
-  type SessionKey,
   SymEncryptedIntegrityProtectedDataPacket,
-  SymEncryptedSessionKeyPacket,
   SymmetricallyEncryptedDataPacket,
   verify,
 } from 'openpgp';
-import { concatBytes, fromUtf8, utf8 } from '../encoding.ts';
+import { concatBytes, fromUtf8, latin1, utf8 } from '../encoding.ts';
 import { isNoiseError, NoiseError } from '../errors.ts';
 import { PGP_CONFIG } from './config.ts';
-import { assertEncryptionKey, type KeyInput } from './keys.ts';
+import {
+  classifyDecryptError,
+  isDecompressionLimit,
+  isProgrammingError,
+  pruneSessionKeyPackets,
+} from './decrypt-guards.ts';
+import type { KeyInput } from './keys.ts';
 import { readVerificationKeys, signatureVerdicts } from './signatures.ts';
 import { emptyVerdict, type Verdict, withFrom } from './verdict.ts';
 
@@ -35,117 +33,6 @@ function configFor(input: Input, limits: DecryptLimits | undefined) {
   const base = typeof input === 'string' || input instanceof Uint8Array ? PGP_CONFIG : STREAM_CONFIG;
   const max = limits?.maxDecryptedBytes;
   return max === undefined ? base : { ...base, maxDecompressedMessageSize: max };
-}
-
-export interface EncryptOptions {
-  /** Recipients' public keys. The sender's own key is added when `signingKey` is given. */
-  recipients: readonly KeyInput[];
-  /** The sender's unlocked private key: signs the message and receives a copy. */
-  signingKey?: PrivateKey;
-  /** Sign with `signingKey` (default true). */
-  sign?: boolean;
-  /** Add the sender's own key as a recipient (default true), so Sent mail stays readable. */
-  encryptToSelf?: boolean;
-  /** File name carried in the literal data packet, for attachments. */
-  filename?: string;
-  /** Creation time for literal data and signatures (tests). */
-  date?: Date;
-}
-
-async function recipientKeys(options: EncryptOptions): Promise<PublicKey[]> {
-  const keys: PublicKey[] = [];
-  const seen = new Set<string>();
-  const add = (k: PublicKey) => {
-    const fp = k.getFingerprint();
-    if (!seen.has(fp)) {
-      seen.add(fp);
-      keys.push(k);
-    }
-  };
-  for (const r of options.recipients) add(await assertEncryptionKey(r));
-  if (options.signingKey && options.encryptToSelf !== false)
-    add(await assertEncryptionKey(options.signingKey));
-  if (keys.length === 0) throw new NoiseError('invalid_argument', 'no recipient to encrypt to');
-  return keys;
-}
-
-/**
- * openpgp.js picks SEIPDv2 (AEAD) when every recipient key advertises it. gpg 2.2 and sq 0.27
- * cannot read SEIPDv2, and v4 keys are theirs: for any v4 recipient we force SEIPDv1 with MDC.
- */
-async function sessionKeyFor(keys: PublicKey[], date: Date | undefined): Promise<SessionKey> {
-  const sk = await generateSessionKey({
-    encryptionKeys: keys,
-    ...(date ? { date } : {}),
-    config: PGP_CONFIG,
-  });
-  if (sk.aeadAlgorithm && keys.some((k) => k.keyPacket.version < 6)) {
-    return { data: sk.data, algorithm: sk.algorithm };
-  }
-  return sk;
-}
-
-async function encryptAny(
-  message: Message<never>,
-  options: EncryptOptions,
-  format: 'armored' | 'binary',
-): Promise<unknown> {
-  const keys = await recipientKeys(options);
-  const signing = options.sign !== false && options.signingKey ? { signingKeys: options.signingKey } : {};
-  return encrypt({
-    message,
-    encryptionKeys: keys,
-    ...signing,
-    sessionKey: await sessionKeyFor(keys, options.date),
-    format,
-    ...(options.date ? { date: options.date } : {}),
-    config: PGP_CONFIG,
-  } as never);
-}
-
-async function literalOf(data: string | Uint8Array | ReadableStream<Uint8Array>, options: EncryptOptions) {
-  const extra = {
-    ...(options.filename ? { filename: options.filename } : {}),
-    ...(options.date ? { date: options.date } : {}),
-  };
-  // Text is carried as UTF-8 bytes (binary literal): what we sign is exactly what the reader gets.
-  const binary = typeof data === 'string' ? utf8(data) : data;
-  return (await createMessage({ binary, ...extra } as never)) as Message<never>;
-}
-
-/** Encrypts (and by default signs) text or bytes. Armored output has lines of 64 characters. */
-export async function encryptMessage(
-  data: string | Uint8Array,
-  options: EncryptOptions & { armor?: true },
-): Promise<string>;
-export async function encryptMessage(
-  data: string | Uint8Array,
-  options: EncryptOptions & { armor: false },
-): Promise<Uint8Array>;
-export async function encryptMessage(
-  data: string | Uint8Array,
-  options: EncryptOptions & { armor?: boolean },
-): Promise<string | Uint8Array> {
-  const message = await literalOf(data, options);
-  return (await encryptAny(message, options, options.armor === false ? 'binary' : 'armored')) as
-    | string
-    | Uint8Array;
-}
-
-/**
- * Streaming encryption for big inputs: openpgp.js processes the stream chunk by chunk, so memory
- * stays near the chunk size plus the output the caller keeps. Armored output is UTF-8 bytes.
- */
-export async function encryptStream(
-  data: ReadableStream<Uint8Array>,
-  options: EncryptOptions & { armor?: boolean },
-): Promise<ReadableStream<Uint8Array>> {
-  const message = await literalOf(data, options);
-  if (options.armor) {
-    const armored = (await encryptAny(message, options, 'armored')) as ReadableStream<string>;
-    return armored.pipeThrough(new TextEncoderStream());
-  }
-  return (await encryptAny(message, options, 'binary')) as ReadableStream<Uint8Array>;
 }
 
 export interface DecryptOptions {
@@ -206,7 +93,7 @@ async function parse(input: Input, armoredStream: boolean): Promise<Message<neve
       return (await readMessage({ armoredMessage: input, config: PGP_CONFIG })) as never;
     if (input instanceof Uint8Array) {
       // Armored text handed over as bytes is accepted too.
-      const looksArmored = input.length > 10 && String.fromCharCode(...input.subarray(0, 5)) === '-----';
+      const looksArmored = input.length > 10 && latin1(input.subarray(0, 5)) === '-----';
       return looksArmored
         ? ((await readMessage({ armoredMessage: fromUtf8(input), config: PGP_CONFIG })) as never)
         : ((await readMessage({ binaryMessage: input, config: PGP_CONFIG })) as never);
@@ -283,79 +170,6 @@ function verifiedStream(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function classifyDecryptError(
-  cause: unknown,
-  message: Message<never>,
-  keys: readonly PrivateKey[],
-): NoiseError {
-  if (isNoiseError(cause)) return cause;
-  if (isDecompressionLimit(cause)) {
-    return new NoiseError('too_large', 'the message decompresses to more than the limit', { cause });
-  }
-  const wanted = message.getEncryptionKeyIDs();
-  const ours = keys.flatMap((k) => k.getKeyIDs());
-  if (wanted.length === 0) {
-    return new NoiseError('not_for_me', 'the message is encrypted to a password, not to a key', { cause });
-  }
-  const wildcard = wanted.some((id) => /^0+$/.test(id.toHex()));
-  if (!wildcard && !wanted.some((w) => ours.some((o) => o.equals(w)))) {
-    return new NoiseError('not_for_me', 'the message is not encrypted to any of our keys', { cause });
-  }
-  const text = cause instanceof Error ? cause.message : '';
-  if (/not authenticated|unauthenticated|symmetrically encrypted/i.test(text)) {
-    return new NoiseError('no_integrity', 'the message has no integrity protection', { cause });
-  }
-  return new NoiseError('tampered', 'the message failed decryption or its integrity check', { cause });
-}
-
-function isDecompressionLimit(cause: unknown): boolean {
-  return cause instanceof Error && /decompressed message size exceeded/i.test(cause.message);
-}
-
-/**
- * Our own mistakes (a TypeError in code we wrote) are not the input's fault: they stay what they
- * are, so a caller reports an internal error instead of "tampered" or "malformed".
- */
-function isProgrammingError(cause: unknown): boolean {
-  return cause instanceof ReferenceError || cause instanceof SyntaxError;
-}
-
-/**
- * Session key packets (RFC 9580 §5.1, §5.3) bounded: openpgp.js tries every PKESK addressed to
- * one of our keys, in parallel; a message repeating a valid one 10,000 times would make it run
- * 10,000 RSA or X25519 decryptions. gpg and Thunderbird stop at the first that works; we try the
- * first few that could be ours and drop the rest.
- */
-function pruneSessionKeyPackets(
-  message: Message<never>,
-  keys: readonly PrivateKey[],
-  limits: DecryptLimits | undefined,
-): void {
-  const packets = message.packets as unknown as unknown[];
-  const sessionKeyPackets = packets.filter(
-    (p) => p instanceof PublicKeyEncryptedSessionKeyPacket || p instanceof SymEncryptedSessionKeyPacket,
-  ).length;
-  const maxPackets = limits?.maxSessionKeyPackets ?? Number.POSITIVE_INFINITY;
-  if (sessionKeyPackets > maxPackets) {
-    throw new NoiseError('too_large', `more than ${maxPackets} session key packets`);
-  }
-  const maxAttempts = limits?.maxSessionKeyAttempts ?? Number.POSITIVE_INFINITY;
-  if (!Number.isFinite(maxAttempts)) return;
-  const ours = keys.flatMap((k) => k.getKeyIDs());
-  let tried = 0;
-  const kept = packets.filter((p) => {
-    if (!(p instanceof PublicKeyEncryptedSessionKeyPacket)) return true;
-    const id = (p as unknown as { publicKeyID: KeyID }).publicKeyID;
-    if (!(/^0+$/.test(id.toHex()) || ours.some((o) => o.equals(id)))) return true;
-    return ++tried <= maxAttempts;
-  });
-  // In place: the list is openpgp.js's own (a PacketList), which decrypt() reads.
-  if (kept.length !== packets.length) {
-    packets.length = 0;
-    for (const p of kept) packets.push(p);
-  }
-}
 
 async function open(input: Input, options: DecryptOptions, armoredStream: boolean): Promise<Opened> {
   const message = await parse(input, armoredStream);

@@ -2,10 +2,11 @@
 // entity made with mimetext, with protected headers (draft-ietf-lamps-header-protection, "v1").
 import { type EnvironmentContext, Mailbox, MIMEMessage, MIMEMessageHeader } from 'mimetext/browser';
 import type { PrivateKey } from 'openpgp';
+import { domainOf, isAddress } from '../address.ts';
 import { toBase64, toBase64Url, toHex, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
+import { encryptMessage } from './encrypt.ts';
 import type { KeyInput } from './keys.ts';
-import { encryptMessage } from './message.ts';
 import { signDetached } from './signatures.ts';
 
 export interface MailAddress {
@@ -49,8 +50,8 @@ const ENV: EnvironmentContext = {
 };
 
 function assertAddress(a: MailAddress): void {
-  // Refuse anything that could break out of the header line or the angle brackets.
-  if (!/^[^\s<>()",;:@\\]+@[^\s<>()",;:@\\]+$/.test(a.address)) {
+  // An address (docs/api.md, Addresses) has nothing that could break out of the line or the <>.
+  if (!isAddress(a.address)) {
     throw new NoiseError('invalid_argument', 'not a plain e-mail address');
   }
   if (a.name !== undefined && /[\r\n]/.test(a.name))
@@ -67,12 +68,12 @@ function randomToken(bytes: number): string {
 }
 
 /** RFC 5322 §3.3 date-time in UTC. */
-export function rfc5322Date(d: Date): string {
+function rfc5322Date(d: Date): string {
   return d.toUTCString().replace(/GMT$/, '+0000');
 }
 
 export function newMessageId(from: MailAddress): string {
-  return `<${randomToken(16)}@${from.address.split('@')[1]}>`;
+  return `<${randomToken(16)}@${domainOf(from.address)}>`;
 }
 
 /** Base64 in lines of 76 characters (RFC 2045 §6.8). */

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { addressOf } from '../address-fields.ts';
 import { fromUtf8, utf8 } from '../encoding.ts';
 import { nestedCryptoParts, parseContentType, splitEntity, splitMultipart } from './mime-slice.ts';
-import { addressOf, emptyVerdict, userIdsContainAddress, withFrom } from './verdict.ts';
+import { emptyVerdict, userIdsContainAddress, withFrom } from './verdict.ts';
 
 describe('splitEntity', () => {
   it('unfolds headers and finds the body after the first empty line', () => {

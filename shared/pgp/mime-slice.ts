@@ -2,6 +2,8 @@
 // bytes of a part, and RFC 3156 §5 signatures cover exactly those bytes, so this module slices
 // entities and multipart bodies by hand (RFC 2045 §5.1, RFC 2046 §5.1.1). Nothing here decodes.
 
+import { latin1 } from '../encoding.ts';
+
 export interface RawEntity {
   /** Lowercased header name → unfolded value of its first occurrence. */
   headers: Map<string, string>;
@@ -19,12 +21,6 @@ export interface ContentType {
 
 const LF = 0x0a;
 const CR = 0x0d;
-
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
-}
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -138,7 +134,7 @@ function delimiterLine(
   return 'none';
 }
 
-export const CRYPTO_MULTIPARTS = new Set(['multipart/signed', 'multipart/encrypted']);
+const CRYPTO_MULTIPARTS = new Set(['multipart/signed', 'multipart/encrypted']);
 
 /**
  * Nested multipart/signed and multipart/encrypted entities below `entity` (not the entity itself),

@@ -27,7 +27,7 @@ export const REFUSED_CURVES: ReadonlySet<enums.curve> = new Set([enums.curve.sec
  * so VKS, HKP and WKD would hand those clients a key they fail on, and our own clients make v4
  * keys. The extension still encrypts to a v6 key found elsewhere (it reads them).
  */
-export const PUBLISHED_KEY_VERSIONS: readonly number[] = [4];
+const PUBLISHED_KEY_VERSIONS: readonly number[] = [4];
 
 /** Why a key is too weak to trust, or undefined. Checks the primary key and every subkey. */
 export function weaknessOf(key: Key): string | undefined {

@@ -14,8 +14,9 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../encoding.ts';
 import { isNoiseError } from '../errors.ts';
+import { encryptMessage } from './encrypt.ts';
 import { type GeneratedKey, generateKey, unlockPrivateKey } from './keys.ts';
-import { decryptMessage, encryptMessage } from './message.ts';
+import { decryptMessage } from './message.ts';
 
 let alice: GeneratedKey;
 let bob: GeneratedKey;

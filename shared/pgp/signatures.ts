@@ -12,7 +12,7 @@ import {
   sign,
   verify,
 } from 'openpgp';
-import { fromUtf8, utf8 } from '../encoding.ts';
+import { fromUtf8, latin1, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { FULL_CONFIG, PGP_CONFIG } from './config.ts';
 import { type KeyInput, readPublicKey } from './keys.ts';
@@ -68,13 +68,13 @@ export async function signatureVerdicts(
   return withFrom({ ...emptyVerdict('pgp'), signatures: out }, from).signatures;
 }
 
-export interface SignOnlyVerdictInput {
+interface SignOnlyVerdictInput {
   results: readonly VerificationResultLike[];
   keys: readonly PublicKey[];
   from?: string | null;
 }
 
-export async function signOnlyVerdict({ results, keys, from }: SignOnlyVerdictInput): Promise<Verdict> {
+async function signOnlyVerdict({ results, keys, from }: SignOnlyVerdictInput): Promise<Verdict> {
   const signatures = await signatureVerdicts(results, keys, from);
   return withFrom({ ...emptyVerdict('pgp'), signatures }, from);
 }
@@ -155,15 +155,11 @@ export async function signDetached(
   return { signature: signatureObject.armor(), hashAlgorithm };
 }
 
-export async function readDetachedSignature(signature: string | Uint8Array): Promise<Signature> {
+async function readDetachedSignature(signature: string | Uint8Array): Promise<Signature> {
   // RFC 3156 §5 signatures are armored, but arrive as bytes from a MIME part.
-  if (
-    signature instanceof Uint8Array &&
-    String.fromCharCode(...signature.subarray(0, 64))
-      .trimStart()
-      .startsWith('-----')
-  ) {
-    signature = latin1Text(signature);
+  if (signature instanceof Uint8Array && latin1(signature.subarray(0, 64)).trimStart().startsWith('-----')) {
+    // Armor is ASCII; read byte for byte it cannot fail (a non-ASCII byte just makes it unreadable).
+    signature = latin1(signature);
   }
   try {
     return typeof signature === 'string'
@@ -172,13 +168,6 @@ export async function readDetachedSignature(signature: string | Uint8Array): Pro
   } catch (cause) {
     throw new NoiseError('malformed', 'not a readable OpenPGP signature', { cause });
   }
-}
-
-/** Armor is ASCII; decoding it byte for byte cannot fail (a non-ASCII byte just makes it unreadable). */
-function latin1Text(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
 }
 
 export async function verifyDetached(options: {

@@ -2,6 +2,8 @@
 // Shared by OpenPGP and the native envelope; formats add their own fields through `Verdict<X>`.
 // "Johnny, you are fired" (USENIX Security 2019): a verdict must say what it covers and who signed.
 
+import { addressOf } from '../address-fields.ts';
+
 export type SignatureStatus = 'valid' | 'invalid' | 'unknown_key';
 
 export interface SignatureVerdict {
@@ -50,14 +52,6 @@ export function emptyVerdict(format: BaseVerdict['format']): BaseVerdict {
     signedBySender: false,
     partial: { encrypted: false, signed: false },
   };
-}
-
-/** Extracts the bare address of "Name <a@b>" or "a@b", lowercased; '' when there is none. */
-export function addressOf(userIdOrAddress: string): string {
-  const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(userIdOrAddress);
-  if (angle) return angle[1]!.toLowerCase();
-  const bare = /^\s*([^\s<>]+@[^\s<>]+)\s*$/.exec(userIdOrAddress);
-  return bare ? bare[1]!.toLowerCase() : '';
 }
 
 export function userIdsContainAddress(userIds: readonly string[], from: string): boolean {

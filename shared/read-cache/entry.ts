@@ -10,8 +10,8 @@ import { aesGcmOpen, aesGcmSeal, importAesKey, NONCE_LENGTH, TAG_LENGTH } from '
 import { NoiseError } from '../errors.ts';
 
 export const LABEL_FORMAT = 'noise.email/read-cache/v1';
-export const LABEL_INDEX = 'noise.email/read-cache/v1/index';
-export const LABEL_ENTRY = 'noise.email/read-cache/v1/entry';
+const LABEL_INDEX = 'noise.email/read-cache/v1/index';
+const LABEL_ENTRY = 'noise.email/read-cache/v1/entry';
 /** §3: every entry starts with the format label and a zero byte. */
 export const MAGIC = concatBytes(utf8(LABEL_FORMAT), new Uint8Array([0]));
 export const KEY_LENGTH = 32;

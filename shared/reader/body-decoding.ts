@@ -44,7 +44,7 @@ export class Base64Decoder {
 }
 
 /** RFC 2045 §6.8: the whole of a base64 body at once. */
-export function decodeBase64Bytes(input: Uint8Array): Uint8Array {
+function decodeBase64Bytes(input: Uint8Array): Uint8Array {
   return new Base64Decoder().push(input);
 }
 
@@ -56,7 +56,7 @@ function hex(c: number): number {
 }
 
 /** RFC 2045 §6.7: `=XX` escapes, soft line breaks (`=` at line end) and trailing blanks. */
-export function decodeQuotedPrintableBytes(input: Uint8Array): Uint8Array {
+function decodeQuotedPrintableBytes(input: Uint8Array): Uint8Array {
   const out = new Uint8Array(input.length);
   let n = 0;
   let lineStart = 0;

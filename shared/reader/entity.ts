@@ -3,7 +3,9 @@
 // Structure comes from shared/pgp/mime-slice.ts (exact bytes); words and addresses are decoded
 // by postal-mime's parsers.
 
-import { addressParser, decodeWords } from 'postal-mime';
+import { decodeWords } from 'postal-mime';
+import { mailboxesIn } from '../address-fields.ts';
+import { latin1 } from '../encoding.ts';
 import { type ContentType, parseContentType, type RawEntity, splitEntity } from '../pgp/mime-slice.ts';
 import type { MailAddress, MessageHeaders } from './types.ts';
 
@@ -83,14 +85,12 @@ function decodeExtended(value: string): string {
   }
 }
 
+/** Mailboxes with an address, as the field wrote it (shown to the reader; compared in normal form). */
 function mailboxes(value: string | undefined): MailAddress[] {
   if (!value) return [];
-  const out: MailAddress[] = [];
-  for (const a of addressParser(value, { flatten: true })) {
-    if (!a.address) continue;
-    out.push({ ...(a.name ? { name: a.name } : {}), address: a.address });
-  }
-  return out;
+  return mailboxesIn(value)
+    .filter((m) => m.address)
+    .map((m) => ({ ...(m.name ? { name: m.name } : {}), address: m.written }));
 }
 
 /** The headers of a message (the mail itself, or a forwarded message/rfc822). */
@@ -121,7 +121,7 @@ export function fromFieldCount(raw: RawEntity): number {
  * that happens to start with "Word:" stays text.
  */
 export function looksLikeEntity(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 16384));
+  const head = latin1(bytes.subarray(0, 16384));
   const end = head.search(/\r?\n\r?\n/);
   if (end < 0) return false;
   const fields = head.slice(0, end);

@@ -13,8 +13,8 @@ import {
   quotedPrintable,
   trailingBlanks,
 } from '../armor/test/damage.ts';
+import { encryptMessage } from '../pgp/encrypt.ts';
 import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
-import { encryptMessage } from '../pgp/message.ts';
 import { signCleartext, verifyCleartext } from '../pgp/signatures.ts';
 import { readMail } from './test/mail-view.ts';
 

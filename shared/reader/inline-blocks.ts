@@ -13,7 +13,7 @@ import type { SignatureVerdict } from '../pgp/verdict.ts';
 
 const SIGNATURE_BEGIN = '-----BEGIN PGP SIGNATURE-----';
 
-export type InlineSegment =
+type InlineSegment =
   | { kind: 'text'; text: string }
   | { kind: 'block'; block: FoundArmor; quoteDepth: number };
 
@@ -65,7 +65,7 @@ function receivedSignedLines(body: string, block: FoundArmor): string[] {
  * signed lines verbatim from the body. Quoting, NBSP, entities or quoted-printable left in the
  * signed text therefore make the signature fail instead of being undone into validity.
  */
-export function strictCleartext(body: string, block: FoundArmor): string {
+function strictCleartext(body: string, block: FoundArmor): string {
   const repaired = block.armored;
   const headEnd = repaired.indexOf('\n\n') + 2;
   const signatureAt = repaired.lastIndexOf(`\n${SIGNATURE_BEGIN}\n`) + 1;
@@ -107,7 +107,7 @@ export function splitInline(body: string): InlineSegment[] {
   return out;
 }
 
-export interface SignedBlock {
+interface SignedBlock {
   text: string;
   signatures: SignatureVerdict[];
   /** The signed text arrived damaged (see the module comment); its signature could not be checked. */
@@ -127,13 +127,4 @@ export async function openSignedBlock(
     signatures: r.verdict.signatures,
     damaged: !valid && signedTextRepaired(body, block),
   };
-}
-
-/** Whether `body` holds one PGP or envelope block and nothing else but blanks and quote marks. */
-export function isOnlyArmor(body: string): boolean {
-  const segments = splitInline(body);
-  return (
-    segments.filter((s) => s.kind === 'block').length === 1 &&
-    segments.every((s) => s.kind === 'block' || !/[^\s>]/.test(s.text))
-  );
 }

@@ -1,6 +1,7 @@
 // What a reader was handed: a mail (RFC 5322), a mail in mbox framing, a binary OpenPGP message, a
 // binary envelope, or text holding armor (a body copied from webmail, an .asc file).
 
+import { latin1 } from '../encoding.ts';
 import { LABEL_FORMAT_FAMILY } from '../envelope/labels.ts';
 import type { InputSource } from './types.ts';
 
@@ -27,7 +28,7 @@ function isUtf8Text(bytes: Uint8Array): boolean {
  * field a mail has. Text that merely starts with "Note: …" is not a mail.
  */
 function looksLikeMail(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 65536));
+  const head = latin1(bytes.subarray(0, 65536));
   const blank = head.search(/\r?\n\r?\n/);
   if (blank <= 0) return false;
   const fields = head.slice(0, blank);

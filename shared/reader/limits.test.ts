@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNoiseError } from '../errors.ts';
+import { encryptMessage } from '../pgp/encrypt.ts';
 import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
-import { encryptMessage } from '../pgp/message.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { readMessage } from './read-message.ts';
 import {

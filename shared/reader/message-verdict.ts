@@ -1,8 +1,8 @@
 // One verdict for a whole mail, from what each part's own layers did (docs/verdicts.md). Every
 // field is derived from the parts; nothing is taken from a wrapper's claim.
 
+import { addressOf } from '../address-fields.ts';
 import {
-  addressOf,
   emptyVerdict,
   type HeaderName,
   type SignatureVerdict,
@@ -77,7 +77,7 @@ function signatureTimeWarnings(
     .map((s) => ({ code: 'signature_time' as const, signed: s.created!, date }));
 }
 
-export interface AssembledMail {
+interface AssembledMail {
   parts: ReadPart[];
   attachments: ReadAttachment[];
   verdict: MessageVerdict;

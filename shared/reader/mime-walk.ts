@@ -10,6 +10,7 @@ import { verifyDetached } from '../pgp/signatures.ts';
 import type { SignatureVerdict } from '../pgp/verdict.ts';
 import { decodedBody, decodeText } from './body-decoding.ts';
 import { type Entity, looksLikeEntity, messageHeaders, parameter, readEntity } from './entity.ts';
+import { exchangeMangled, isArmoredMessage } from './exchange-layout.ts';
 import { type OpenedLayer, openPgp, type ReaderKeys } from './layers.ts';
 import type { ReadBudget } from './limits.ts';
 import { common, inside } from './protection.ts';
@@ -47,11 +48,6 @@ export class MailContent {
 }
 
 const CONTROL_TYPES = new Set(['application/pgp-encrypted', 'application/pgp-signature']);
-
-function isArmoredMessage(data: Uint8Array): boolean {
-  const head = new TextDecoder('latin1').decode(data.subarray(0, 64)).trimStart();
-  return head.startsWith('-----BEGIN PGP MESSAGE-----');
-}
 
 /** The OpenPGP file name or the attachment's, without the extension encryption added. */
 function decryptedName(layer: OpenedLayer, name: string | undefined): string {
@@ -292,20 +288,4 @@ function lenientText(data: Uint8Array): string | null {
   } catch {
     return null;
   }
-}
-
-/**
- * The layout Exchange and Outlook make of PGP/MIME (as Thunderbird recognises it): a
- * multipart/mixed of an empty text/plain part, the application/pgp-encrypted control part and
- * the OpenPGP message as application/octet-stream. Returns the message part, or undefined.
- */
-function exchangeMangled(entity: Entity, parts: Uint8Array[]): Entity | undefined {
-  if (entity.contentType.type !== 'multipart/mixed' || parts.length !== 3) return undefined;
-  const [first, control, data] = parts.map(readEntity) as [Entity, Entity, Entity];
-  if (first.contentType.type !== 'text/plain' || /\S/.test(decodeText(decodedBody(first), 'utf-8')))
-    return undefined;
-  if (control.contentType.type !== 'application/pgp-encrypted') return undefined;
-  if (data.contentType.type !== 'application/octet-stream') return undefined;
-  const body = decodedBody(data);
-  return isArmoredMessage(body) || (body[0] ?? 0) & 0x80 ? data : undefined;
 }

@@ -3,8 +3,8 @@ import type { PrivateKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../encoding.ts';
 import { isNoiseError } from '../errors.ts';
+import { encryptMessage } from '../pgp/encrypt.ts';
 import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
-import { encryptMessage } from '../pgp/message.ts';
 import {
   buildEncryptedMime,
   buildInnerEntity,

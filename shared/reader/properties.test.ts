@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import type { PrivateKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encryptMessage } from '../pgp/encrypt.ts';
 import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
-import { encryptMessage } from '../pgp/message.ts';
 import { signCleartext, signDetached } from '../pgp/signatures.ts';
 import { readMessage } from './read-message.ts';
 import { CRLF, HEAD, literalOnly, multipart, part } from './test/mails.ts';

@@ -12,7 +12,7 @@ export const UNPROTECTED: Readonly<Protection> = Object.freeze({
   signedTextDamaged: false,
 });
 
-export interface LayerEffect {
+interface LayerEffect {
   encrypted?: EncryptionLayer;
   /** The number of this encryption layer in reading order. */
   encryptionIndex?: number;
@@ -60,15 +60,4 @@ export function common(a: Protection, b: Protection): Protection {
     signedTextDamaged: a.signedTextDamaged || b.signedTextDamaged,
     ...(a.repaired || b.repaired ? { repaired: a.repaired ?? b.repaired } : {}),
   };
-}
-
-export function sameProtection(a: Protection, b: Protection): boolean {
-  return (
-    a.encrypted === b.encrypted &&
-    a.signatures.length === b.signatures.length &&
-    a.signatures.every((s, i) => b.signatures[i] === s) &&
-    a.signatureMissing === b.signatureMissing &&
-    a.claimsEncryption === b.claimsEncryption &&
-    a.signedTextDamaged === b.signedTextDamaged
-  );
 }

@@ -3,10 +3,9 @@
 // with a From of two mailboxes, two From fields, and a display name that is itself an address:
 // each makes the sender ambiguous, so no signature can be "by the sender" (docs/verdicts.md).
 
-import { addressOf } from '../pgp/verdict.ts';
+import { addressesIn, normalizeAddress } from '../address.ts';
+import { addressOf } from '../address-fields.ts';
 import type { MessageHeaders, VerdictWarning } from './types.ts';
-
-const ADDRESS_IN_TEXT = /[^\s<>()"',;:@]+@[^\s<>()"',;:@]+\.[^\s<>()"',;:@]+/g;
 
 export interface SenderCheck {
   /** The address signatures are checked against, or null when there is none or it is ambiguous. */
@@ -26,14 +25,13 @@ export function checkSender(headers: MessageHeaders, fromFields: number, shown: 
   if (new Set(headers.fromAll.map((m) => addressOf(m.address))).size > 1) ambiguous('several_mailboxes');
   for (const mailbox of headers.fromAll) {
     const own = addressOf(mailbox.address);
-    const named = (mailbox.name ?? '').match(ADDRESS_IN_TEXT) ?? [];
-    if (named.some((n) => n.toLowerCase() !== own)) {
+    if (addressesIn(mailbox.name).some((n) => n !== own)) {
       ambiguous('display_name_address');
       break;
     }
   }
   const mailFrom = headers.from ? addressOf(headers.from.address) : '';
-  const shownAddress = shown ? addressOf(shown) || shown.toLowerCase() : '';
+  const shownAddress = shown ? addressOf(shown) || normalizeAddress(shown) : '';
   if (shownAddress && mailFrom && shownAddress !== mailFrom) {
     warnings.push({ code: 'sender_differs', shown: shownAddress, mailFrom });
   }

@@ -5,8 +5,8 @@
 import type { PrivateKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isNoiseError } from '../errors.ts';
+import { encryptMessage } from '../pgp/encrypt.ts';
 import { type GeneratedKey, generateKey, unlockPrivateKey } from '../pgp/keys.ts';
-import { encryptMessage } from '../pgp/message.ts';
 import { buildSignedMime } from '../pgp/mime-build.ts';
 import { signCleartext, signDetached } from '../pgp/signatures.ts';
 import { readMessage } from './read-message.ts';

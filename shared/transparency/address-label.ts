@@ -4,6 +4,7 @@
 
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { normalizeAddress } from '../address.ts';
 import { concatBytes, fromHex, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import { LABEL_COMMITMENT, LABEL_VRF_INPUT } from './labels.ts';
@@ -23,9 +24,9 @@ export interface AddressLabel {
   commitmentKey: Uint8Array;
 }
 
-/** §1.3 the directory's canonical form: addresses are stored lowercased. */
+/** §1.3 the directory's canonical form: the address normal form (docs/api.md, Addresses). */
 export function canonicalAddress(address: string): string {
-  return address.toLowerCase();
+  return normalizeAddress(address);
 }
 
 /** §3.2 alpha = LABEL_VRF_INPUT ‖ 0x00 ‖ address. */

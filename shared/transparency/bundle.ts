@@ -89,31 +89,60 @@ function checkLeaf(
   return { index: proven.index, leaf };
 }
 
-/** §9.1: verifies a bundle for the keys a lookup served. Throws NoiseError (see the header). */
-export function verifyProofBundle(json: unknown, served: ServedKeys, trusted: TrustedLog): VerifiedBundle {
+/** The `transparency` member of an answer, parsed (NoiseError `malformed` otherwise). */
+export function parseProofBundle(json: unknown): ProofBundle {
   const parsed = ProofBundle.safeParse(json);
   if (!parsed.success) throw new NoiseError('malformed', 'transparency: malformed proof bundle');
-  const bundle = parsed.data;
-  const checkpoint = openCheckpoint(bundle.checkpoint, trusted.logKey, trusted.policy); // step 1
-  const known = trusted.known;
-  if (known && known.size > 0) {
-    // step 2
-    if (checkpoint.size < known.size)
-      throw new NoiseError('not_for_me', 'transparency: checkpoint older than one seen');
-    const proof = checkpoint.size === known.size ? [] : bundle.consistency?.proof.map(fromBase64Url);
-    if (checkpoint.size > known.size && bundle.consistency?.from !== known.size)
-      throw new NoiseError('not_for_me', 'transparency: no consistency proof from the checkpoint seen');
-    if (!proof || !verifyConsistency(known.size, checkpoint.size, proof, known.root, checkpoint.root))
-      throw new NoiseError('tampered', 'transparency: checkpoint inconsistent with the one seen');
-  }
-  const label = verifyAddressProof(trusted.vrfKey, served.address, fromBase64Url(bundle.vrfProof)); // step 3
+  return parsed.data;
+}
+
+/**
+ * §9.1 step 2: whether the tree `newer` extends `older` by `proof` (RFC 9162 §2.1.4.2). At equal
+ * sizes the proof must be empty and the roots equal.
+ */
+export function checkpointExtends(
+  older: { size: number; root: Uint8Array },
+  newer: { size: number; root: Uint8Array },
+  proof: Uint8Array[],
+): boolean {
+  if (older.size > newer.size) return false;
+  if (older.size === newer.size) return proof.length === 0 && equalBytes(older.root, newer.root);
+  return verifyConsistency(older.size, newer.size, proof, older.root, newer.root);
+}
+
+/** §9.1 steps 3–4 against an already verified checkpoint. Throws NoiseError `tampered`. */
+export function verifyBundleLeaves(
+  bundle: ProofBundle,
+  checkpoint: OpenedCheckpoint,
+  served: ServedKeys,
+  vrfKey: Uint8Array,
+): Omit<VerifiedBundle, 'checkpoint'> {
+  const label = verifyAddressProof(vrfKey, served.address, fromBase64Url(bundle.vrfProof)); // step 3
   if (!label) throw new NoiseError('tampered', 'transparency: the VRF proof fails for this address');
   const key = checkLeaf(bundle.key, checkpoint, label, served.openpgp, KEY_BINDING_EVENTS); // step 4
-  if (served.envelope === undefined) return { checkpoint, key };
+  if (served.envelope === undefined) return { key };
   if (!bundle.envelope)
     throw new NoiseError('tampered', 'transparency: envelope identity served without a leaf');
   const envelope = checkLeaf(bundle.envelope, checkpoint, label, served.envelope, [
     'envelope_identity_published',
   ]);
-  return { checkpoint, key, envelope };
+  return { key, envelope };
+}
+
+/** §9.1: verifies a bundle for the keys a lookup served. Throws NoiseError (see the header). */
+export function verifyProofBundle(json: unknown, served: ServedKeys, trusted: TrustedLog): VerifiedBundle {
+  const bundle = parseProofBundle(json);
+  const checkpoint = openCheckpoint(bundle.checkpoint, trusted.logKey, trusted.policy); // step 1
+  const known = trusted.known;
+  if (known && known.size > 0) {
+    // step 2, for a client whose checkpoint the answer must extend
+    if (checkpoint.size < known.size)
+      throw new NoiseError('not_for_me', 'transparency: checkpoint older than one seen');
+    if (checkpoint.size > known.size && bundle.consistency?.from !== known.size)
+      throw new NoiseError('not_for_me', 'transparency: no consistency proof from the checkpoint seen');
+    const proof = checkpoint.size === known.size ? [] : (bundle.consistency?.proof ?? []).map(fromBase64Url);
+    if (!checkpointExtends(known, checkpoint, proof))
+      throw new NoiseError('tampered', 'transparency: checkpoint inconsistent with the one seen');
+  }
+  return { checkpoint, ...verifyBundleLeaves(bundle, checkpoint, served, trusted.vrfKey) };
 }

@@ -15,10 +15,13 @@ export {
 export { type AuditReport, LogAuditor } from './audit.ts';
 export {
   buildProofBundle,
+  checkpointExtends,
   type ProofBundleParts,
+  parseProofBundle,
   type ServedKeys,
   type TrustedLog,
   type VerifiedBundle,
+  verifyBundleLeaves,
   verifyProofBundle,
 } from './bundle.ts';
 export {
@@ -93,6 +96,7 @@ export {
   vrfVerify,
 } from './vrf.ts';
 export { openVrfKeyNote, signVrfKeyNote } from './vrf-key-note.ts';
+export { LeafWatcher, type WatchedAddress, type WatchFinding } from './watch.ts';
 export {
   type AddCheckpointRequest,
   addCheckpoint,

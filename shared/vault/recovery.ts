@@ -6,7 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 
-export const LABEL_RECOVERY_CHECKSUM = 'noise.email/vault/v1/recovery-checksum';
+const LABEL_RECOVERY_CHECKSUM = 'noise.email/vault/v1/recovery-checksum';
 /** Crockford base32: no I, L, O, U. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const DATA_CHARS = 26;

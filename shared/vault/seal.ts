@@ -5,6 +5,7 @@
 
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { normalizeAddress } from '../address.ts';
 import { concatBytes, fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../encoding.ts';
 import { NoiseError } from '../errors.ts';
 import {
@@ -17,8 +18,8 @@ import {
 } from '../kdf/passphrase.ts';
 import { generateRecoveryCode, normalizeRecoveryCode } from './recovery.ts';
 
-export const LABEL_VAULT = 'noise.email/vault/v1';
-export const LABEL_RECOVERY_KEY = 'noise.email/vault/v1/recovery-key';
+const LABEL_VAULT = 'noise.email/vault/v1';
+const LABEL_RECOVERY_KEY = 'noise.email/vault/v1/recovery-key';
 
 /** The recovery copy's key comes from the code by HKDF; the salt still makes each copy distinct. */
 export interface RecoveryKdfParams {
@@ -59,7 +60,7 @@ function associatedData(kdf: VaultBlob['kdf'], address: string): Uint8Array {
     new Uint8Array([0]),
     utf8(kdfJson),
     new Uint8Array([0]),
-    utf8(address.toLowerCase()),
+    utf8(normalizeAddress(address)),
   );
 }
 

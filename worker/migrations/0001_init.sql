@@ -1,2 +1,2 @@
--- Placeholder; the directory schema lands with the Worker issue.
+-- Placeholder; the directory schema is 0003_directory.sql.
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -1,4 +1,4 @@
--- Accounts, addresses, sessions, login lockout and address verification (issue 3 §2, §3).
+-- Accounts, addresses, sessions, login lockout and address verification (docs/api.md).
 -- Only hashes of secrets are stored: auth keys (salted SHA-256), tokens, codes (SHA-256).
 
 CREATE TABLE accounts (

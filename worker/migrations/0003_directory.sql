@@ -69,7 +69,7 @@ CREATE TABLE bundle_rate_counters (
   PRIMARY KEY (bucket, window_start)
 );
 
--- Every directory change, append-only; a later issue turns it into a transparency log.
+-- Every directory change, append-only; the transparency log builds on it (docs/spec/transparency-v1.md).
 CREATE TABLE directory_log (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   at INTEGER NOT NULL,                   -- unix ms

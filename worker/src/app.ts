@@ -15,6 +15,7 @@ import { prekeyRoutes } from './prekeys/routes.ts';
 import { relayRoutes } from './relay/routes.ts';
 import { securityLogRoutes } from './security-log/routes.ts';
 import { logRoutes } from './transparency/routes.ts';
+import { transparencyTestAttacks } from './transparency/test-attacks.ts';
 import { passphraseRoutes, vaultRoutes } from './vault/routes.ts';
 import { verificationRoutes } from './verification/routes.ts';
 
@@ -22,6 +23,8 @@ export const app = new Hono<AppEnv>();
 
 // Logs, once per isolate, what a production Worker lacks (http/config.ts).
 app.use('*', startupCheck);
+// Tests only: a dishonest directory, off unless the development-only test switch arms it.
+app.use('*', transparencyTestAttacks);
 
 app.get('/health', (c) => c.json({ ok: true }));
 

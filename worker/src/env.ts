@@ -29,6 +29,11 @@ export interface Bindings {
   LOG_VRF_KEY?: string;
   /** Witnesses the log asks to cosign: "vkey url-prefix", comma separated (§6.2). */
   LOG_WITNESSES?: string;
+  /**
+   * Tests only (docs/spec/transparency-v1.md §7.3): "attacks", "no-lookup-proofs". Honoured only in
+   * development; set anywhere else it is a configuration problem (http/config.ts). Never in wrangler.toml.
+   */
+  TRANSPARENCY_TEST_SWITCH?: string;
   /** Relay key secret (docs/spec/relay-v1.md §2.1): base64url of 32+ random bytes. Required in production. */
   RELAY_KEY?: string;
   /** The replaced relay key, still opened during a rotation. */
@@ -47,7 +52,7 @@ export interface Bindings {
   RELAY_DAILY_LIMIT?: string;
 }
 
-export interface Variables {
+interface Variables {
   /** Set by requireAccount (worker/src/auth/require-account.ts) on authenticated routes. */
   accountId: string;
   /** Set by requireAccount: the id of the session the access token belongs to. */

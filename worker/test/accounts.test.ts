@@ -47,11 +47,18 @@ describe('registration', () => {
         'reserved_address',
       );
     }
-    const odd = 'a..b@noise.localhost';
+    // An address, but not an inbox name: the service's own local-part rule refuses it.
+    const odd = 'a+b@noise.localhost';
     await expectError(
       await api('/api/v1/accounts', { method: 'POST', json: await registerBody(odd) }),
       400,
       'invalid_address',
+    );
+    // Not an address at all (docs/api.md, Addresses: no obsolete dots): the schema refuses it.
+    await expectError(
+      await api('/api/v1/accounts', { method: 'POST', json: await registerBody('a..b@noise.localhost') }),
+      400,
+      'invalid_request',
     );
   });
 

@@ -2,7 +2,8 @@
 
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
-import { wkdHash, zBase32 } from '../../shared/wkd/hash.ts';
+import { toZBase32 } from '../../shared/encoding.ts';
+import { wkdHash } from '../../shared/wkd/hash.ts';
 import { call, registerAccount } from './directory-support/accounts.ts';
 
 describe('WKD', () => {
@@ -10,8 +11,8 @@ describe('WKD', () => {
     expect(wkdHash('test1')).toBe('stnkabub89rpcphiz4ppbxixkwyt1pic');
     expect(wkdHash('Test1')).toBe('stnkabub89rpcphiz4ppbxixkwyt1pic');
     // RFC 6189 §5.1.6 z-base-32: 0x00 → "y", 0xff → "9h"
-    expect(zBase32(new Uint8Array([0]))).toBe('yy');
-    expect(zBase32(new Uint8Array([0xff]))).toBe('9h');
+    expect(toZBase32(new Uint8Array([0]))).toBe('yy');
+    expect(toZBase32(new Uint8Array([0xff]))).toBe('9h');
   });
 
   it('serves the binary key with only the matching user ID', async () => {

@@ -70,7 +70,7 @@ export function inbox(ctx: ViewContext, threads: ThreadSummary[], notice: string
 function messageView(ctx: ViewContext, m: StoredMessage, full: boolean): Child {
   const { shown, clipped: isClipped } = full ? { shown: m.text, clipped: false } : clipped(m.text);
   // The body container is a direct child of div.adn, so `div.adn > div.ii.gt > div.a3s.aiL`
-  // holds as in the issue's selector list.
+  // holds as the Gmail provider (extension/providers/gmail.ts) selects it.
   return h(
     'div',
     { class: 'adn ads', 'data-message-id': `#msg-f:${m.id}`, 'data-legacy-message-id': m.id },

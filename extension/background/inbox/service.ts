@@ -15,6 +15,7 @@ import { createDirectoryLookups } from '../overlay-directory.ts';
 import { createOverlayKeySource } from '../overlay-keys.ts';
 import type { PrekeyCustody } from '../prekey-custody.ts';
 import { type AccountServer, serverCall } from '../server.ts';
+import { createTransparency } from '../transparency.ts';
 import { claimInbox, releaseInbox } from './claim.ts';
 import { inboxKeys } from './keyring.ts';
 import { inboxKeyring, rotateInboxKey, syncInboxKeyring } from './keyring-custody.ts';
@@ -55,6 +56,8 @@ export function createInboxService(deps: InboxDeps) {
   const directory = createDirectoryLookups(
     async () => (await records.settings()).serverUrl,
     (url) => server.anonymous(url),
+    // Every directory answer's transparency proof is checked (transparency.ts).
+    createTransparency({ records, log: (url) => server.anonymous(url).log }),
   );
   const overlayKeys = createOverlayKeySource({
     records: Promise.resolve(records),

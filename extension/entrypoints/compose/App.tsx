@@ -4,6 +4,7 @@
 // block encryption until removed: nothing is ever sent in clear without the user choosing so.
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { normalizeAddress } from '../../../shared/address.ts';
 import { toBase64 } from '../../../shared/encoding.ts';
 import { call } from '../../messages/client.ts';
 import { PORT_COMPOSE, tokenFromFragment } from '../../overlay/names.ts';
@@ -15,6 +16,7 @@ import { failureText } from '../../ui/failure-text.ts';
 import { Icon } from '../../ui/Icon.tsx';
 import { LockedPanel } from '../../ui/LockedPanel.tsx';
 import { SecurityMark } from '../../ui/SecurityMark.tsx';
+import { TransparencyAlarm } from '../../ui/TransparencyAlarm.tsx';
 import { type Recipient, Recipients } from './Recipients.tsx';
 
 interface FileItem {
@@ -104,7 +106,7 @@ export function App() {
       } else if (m.t === 'keys') {
         setStatuses((prev) => {
           const next = new Map(prev);
-          for (const s of m.statuses) next.set(s.address.toLowerCase(), s);
+          for (const s of m.statuses) next.set(normalizeAddress(s.address), s);
           return next;
         });
       } else if (m.t === 'progress') setPhase({ p: 'working', step: m.step, done: m.done, total: m.total });
@@ -126,23 +128,29 @@ export function App() {
     textRef.current?.focus();
   }, []);
 
-  const unknown = list.filter((r) => !statuses.has(r.address.toLowerCase())).map((r) => r.address);
+  const unknown = list.filter((r) => !statuses.has(normalizeAddress(r.address))).map((r) => r.address);
   useEffect(() => {
     if (token && unknown.length > 0) port.post({ t: 'keys', token, addresses: unknown });
   }, [unknown.join(',')]);
 
-  const kinds = list.map((r) => statuses.get(r.address.toLowerCase())?.kind);
-  const missing = list.filter((r) => statuses.get(r.address.toLowerCase())?.kind === 'none');
+  const kinds = list.map((r) => statuses.get(normalizeAddress(r.address))?.kind);
+  const missing = list.filter((r) => statuses.get(normalizeAddress(r.address))?.kind === 'none');
+  // A directory answer whose transparency proof failed: never used, and the reason is shown.
+  const refused = list.flatMap((r) => {
+    const s = statuses.get(normalizeAddress(r.address));
+    return s?.kind === 'refused' ? [s] : [];
+  });
   // envelope-v1 identities pinned per contact: a changed one goes out as OpenPGP, with this warning.
   const changedIdentities = list.flatMap((r) => {
-    const s = statuses.get(r.address.toLowerCase());
+    const s = statuses.get(normalizeAddress(r.address));
     return s?.kind === 'pgp' && s.envelopeChanged ? [{ address: r.address, ...s.envelopeChanged }] : [];
   });
   const format =
     kinds.length > 0 && kinds.every((k) => k === 'native') && sign
       ? t('composeFormatNative')
       : t('composeFormatPgp');
-  const ready = list.length > 0 && missing.length === 0 && kinds.every((k) => k !== undefined);
+  const ready =
+    list.length > 0 && missing.length === 0 && refused.length === 0 && kinds.every((k) => k !== undefined);
   const totalBytes = useMemo(() => files.reduce((n, f) => n + f.size, 0), [files]);
   const readBytes = files.reduce((n, f) => n + f.read, 0);
 
@@ -222,6 +230,7 @@ export function App() {
           {t('composeFormat', format)}
         </span>
       </div>
+      <TransparencyAlarm />
       {context && context.typedChars > 0 && (
         <div class="badge warn" role="alert" data-testid="draft-warning">
           {t('composeDraftWarning', String(context.typedChars))}
@@ -246,6 +255,11 @@ export function App() {
       {changedIdentities.map((c) => (
         <div class="badge danger" role="alert" data-testid="identity-changed" key={c.address}>
           {t('composeIdentityChanged', [c.address, c.pinned.slice(-16), c.seen.slice(-16)])}
+        </div>
+      ))}
+      {refused.map((r) => (
+        <div class="badge danger" role="alert" data-testid="refused-key" key={r.address}>
+          {r.reason}
         </div>
       ))}
       {missing.length > 0 && (

@@ -1,5 +1,6 @@
 // The recipient list: each address with its key status, removable; new addresses can be added.
 import { useState } from 'preact/hooks';
+import { isAddress, normalizeAddress } from '../../../shared/address.ts';
 import type { KeyStatus } from '../../overlay/protocol.ts';
 import { t } from '../../platform/browser.ts';
 
@@ -12,6 +13,7 @@ const LABEL: Record<KeyStatus['kind'], string> = {
   native: 'keyNative',
   pgp: 'keyPgp',
   none: 'keyNone',
+  refused: 'keyRefused',
 };
 
 function statusText(s: KeyStatus | undefined): string {
@@ -40,7 +42,7 @@ export function Recipients(props: {
     <div>
       <ul class="recipients" data-testid="recipients" aria-label={t('recipientsLabel')}>
         {props.list.map((r) => {
-          const s = props.statuses.get(r.address.toLowerCase());
+          const s = props.statuses.get(normalizeAddress(r.address));
           return (
             <li
               key={`${r.field}:${r.address}`}
@@ -74,7 +76,7 @@ export function Recipients(props: {
           value={draft}
           onInput={(e) => setDraft((e.currentTarget as HTMLInputElement).value)}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && draft.includes('@')) {
+            if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && isAddress(draft.trim())) {
               e.preventDefault();
               props.onAdd(draft.trim());
               setDraft('');

@@ -4,7 +4,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { extensionUrl, t } from '../../platform/browser.ts';
-import { Notice } from '../../ui/controls.tsx';
 import { Fingerprint } from '../../ui/Fingerprint.tsx';
 import { SecurityMarkPanel } from '../../ui/SecurityMark.tsx';
 import { CreateForm } from './CreateForm.tsx';
@@ -34,7 +33,6 @@ export function App() {
   return (
     <main>
       <h1>{t('onboardingHeading')}</h1>
-      {status.devKdf ? <Notice tone="warning">{t('devKdfNotice')}</Notice> : null}
       {view === 'choose' && (
         <section aria-labelledby="choose-h">
           <h2 id="choose-h">{t('chooseHeading')}</h2>

@@ -2,6 +2,7 @@
 // a zxcvbn-ts strength meter; then keys are made in the background with a progress view.
 
 import { useEffect, useState } from 'preact/hooks';
+import { isAddress } from '../../../shared/address.ts';
 import { call } from '../../messages/client.ts';
 import type { Status } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
@@ -84,7 +85,7 @@ export function CreateForm(props: { serverUrl: string; onDone: (s: Status) => vo
         type="button"
         class="secondary"
         onClick={sendCode}
-        disabled={busy || !address.includes('@')}
+        disabled={busy || !isAddress(address.trim())}
         data-testid="send-code"
       >
         {t('sendCode')}

@@ -8,6 +8,7 @@ import { HelpLink } from '../../ui/HelpLink.tsx';
 import { Icon } from '../../ui/Icon.tsx';
 import { SecurityMarkPanel } from '../../ui/SecurityMark.tsx';
 import { useStatus } from '../../ui/status.ts';
+import { TransparencyAlarm } from '../../ui/TransparencyAlarm.tsx';
 import { UnlockForm } from '../../ui/UnlockForm.tsx';
 import { ContactsSection } from './ContactsSection.tsx';
 import { IdentitySection } from './IdentitySection.tsx';
@@ -17,6 +18,7 @@ import { RecoverSection } from './RecoverSection.tsx';
 import { SecurityLogSection } from './SecurityLogSection.tsx';
 import { SessionsSection } from './SessionsSection.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
+import { TransparencySection } from './TransparencySection.tsx';
 
 /** The sections, in page order, with the message of their link in the navigation. */
 const OPTION_SECTIONS: readonly [string, string][] = [
@@ -27,6 +29,7 @@ const OPTION_SECTIONS: readonly [string, string][] = [
   ['mark', 'securityMarkHeading'],
   ['settings', 'settingsHeading'],
   ['sessions', 'sessionsHeading'],
+  ['transparency', 'transparencyHeading'],
   ['log', 'logHeading'],
 ];
 
@@ -47,7 +50,7 @@ export function App() {
         <Icon name="lock" />
         {t('optionsHeading')}
       </h1>
-      {status.devKdf ? <Notice tone="warning">{t('devKdfNotice')}</Notice> : null}
+      <TransparencyAlarm />
       {status.state === 'none' && (
         <p>
           {t('noAccount')} <a href={extensionUrl('/onboarding.html')}>{t('setUp')}</a>
@@ -91,6 +94,7 @@ export function App() {
           <SecurityMarkPanel onRenew />
           <SettingsSection />
           <SessionsSection revision={revision} onChanged={() => setRevision((r) => r + 1)} />
+          <TransparencySection />
           <SecurityLogSection revision={revision} />
         </>
       )}

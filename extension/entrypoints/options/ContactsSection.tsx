@@ -3,6 +3,7 @@
 // pinned one is shown as a warning and only replaces it when the user accepts it.
 
 import { useEffect, useState } from 'preact/hooks';
+import { isAddress } from '../../../shared/address.ts';
 import { call } from '../../messages/client.ts';
 import type { ContactView } from '../../messages/protocol.ts';
 import { t } from '../../platform/browser.ts';
@@ -75,6 +76,11 @@ function ContactRow(props: { contact: ContactView; onChange: () => void; onError
             </button>
             <HelpLink topic="key-changed" />
           </p>
+          {c.pendingChange.loggedAt !== null && (
+            <p data-testid="key-change-logged">
+              {t('keyChangeLogged', new Date(c.pendingChange.loggedAt).toLocaleString())}
+            </p>
+          )}
         </div>
       )}
       {checking ? (
@@ -155,7 +161,7 @@ export function ContactsSection() {
           value={address}
           onInput={setAddress}
         />
-        <button type="submit" disabled={busy || !address.includes('@')} data-testid="lookup-submit">
+        <button type="submit" disabled={busy || !isAddress(address.trim())} data-testid="lookup-submit">
           {t('lookup')}
         </button>
       </form>

@@ -13,6 +13,7 @@ import { AttachmentFacts, saveAttachment } from '../../ui/read/AttachmentFacts.t
 import { Failure } from '../../ui/read/Failure.tsx';
 import { Parts } from '../../ui/read/Parts.tsx';
 import { Verdict } from '../../ui/read/Verdict.tsx';
+import { TransparencyAlarm } from '../../ui/TransparencyAlarm.tsx';
 
 const LOADING_DELAY_MS = 150;
 
@@ -170,6 +171,7 @@ export function App() {
   }
   return (
     <div class="frame" data-testid="message">
+      <TransparencyAlarm />
       <Verdict verdict={view.verdict} />
       {view.subject !== null && (
         <div class="subject" data-testid="subject">

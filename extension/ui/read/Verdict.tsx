@@ -64,6 +64,8 @@ function warningText(w: WarningView, v: VerdictView): string | null {
       return t('readWarnHeaderMismatch', v.headerMismatch.join(', '));
     case 'nested_encryption':
       return t('readWarnNestedEncryption');
+    case 'sender_transparency_failed':
+      return t('readWarnSenderTransparency', w.reason ?? '');
     default:
       // claims_encryption is said by the encryption badge itself.
       return null;

@@ -8,6 +8,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, toHex, u32be, utf8 } from '../../encoding.ts';
 import { decodeHeader, HEADER_PREFIX_LENGTH, parseHeaderPrefix } from '../header.ts';
+import type { RecipientBundle } from '../identity.ts';
 import {
   type IdentitySecret,
   identitySecretToJson,
@@ -22,7 +23,6 @@ import {
 import { LABEL_WRAP, LABEL_X3DH } from '../labels.ts';
 import { SEGMENT_SIZE } from '../payload.ts';
 import { sealBytes } from '../seal.ts';
-import type { RecipientBundle } from '../x3dh.ts';
 import { drbg, fixedSecret } from './drbg.ts';
 import {
   controlInAddress,

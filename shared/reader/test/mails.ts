@@ -5,7 +5,7 @@
 import { armor, createMessage, encrypt, enums, type PublicKey, unarmor } from 'openpgp';
 import { concatBytes, toBase64 } from '../../encoding.ts';
 import { PGP_CONFIG } from '../../pgp/config.ts';
-import { encryptMessage } from '../../pgp/message.ts';
+import { encryptMessage } from '../../pgp/encrypt.ts';
 
 export const CRLF = '\r\n';
 

@@ -3,7 +3,7 @@
 import type { KdfParams } from '../../../shared/api/accounts.ts';
 import type { StoredAuthKey } from '../auth/auth-key.ts';
 
-export interface AccountCredentials {
+interface AccountCredentials {
   accountId: string;
   auth: StoredAuthKey;
   kdf: KdfParams;
@@ -47,7 +47,7 @@ export async function addressTaken(db: D1Database, address: string): Promise<boo
   );
 }
 
-export interface NewAccount {
+interface NewAccount {
   id: string;
   now: number;
   auth: StoredAuthKey;
@@ -85,7 +85,7 @@ export function addAddressStatement(
     .bind(a.address, a.accountId, a.kind, a.now);
 }
 
-export interface AddressRow {
+interface AddressRow {
   address: string;
   kind: 'service' | 'external';
   verifiedAt: number | null;

@@ -2,6 +2,7 @@
 // account owns them from creation) but their local part is restricted and role names are
 // reserved (RFC 2142 mailbox names, plus names that would let a user impersonate the service).
 
+import { domainOf, localPartOf, normalizeDomain } from '../../../shared/address.ts';
 import { ApiError } from '../http/errors.ts';
 
 const RESERVED_LOCAL_PARTS = new Set([
@@ -42,18 +43,12 @@ const RESERVED_LOCAL_PARTS = new Set([
 /** Local part on the service domain: 1–64 chars, lowercase letters, digits, and . _ - inside. */
 const SERVICE_LOCAL = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
 
-export function normalizeAddress(address: string): string {
-  return address.trim().toLowerCase();
-}
-
 export type AddressKind = 'service' | 'external';
 
 /** Classifies a normalized address, refusing unusable service-domain inboxes. */
 export function classifyAddress(address: string, serviceDomain: string): AddressKind {
-  const at = address.lastIndexOf('@');
-  const local = address.slice(0, at);
-  const domain = address.slice(at + 1);
-  if (domain !== serviceDomain.toLowerCase()) return 'external';
+  if (domainOf(address) !== normalizeDomain(serviceDomain)) return 'external';
+  const local = localPartOf(address);
   if (!SERVICE_LOCAL.test(local) || local.includes('..')) {
     throw new ApiError(
       400,

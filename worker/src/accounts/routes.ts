@@ -3,6 +3,7 @@
 // are written in one D1 batch, so no half-created account stays behind.
 
 import { type Context, Hono } from 'hono';
+import { normalizeAddress } from '../../../shared/address.ts';
 import { AddAddressRequest, RegisterRequest } from '../../../shared/api/accounts.ts';
 import { hashAuthKey } from '../auth/auth-key.ts';
 import { prepareSession } from '../auth/issue-session.ts';
@@ -25,7 +26,7 @@ import {
   addressTaken,
   insertAccountStatements,
 } from './account-store.ts';
-import { type AddressKind, classifyAddress, normalizeAddress } from './address-rules.ts';
+import { type AddressKind, classifyAddress } from './address-rules.ts';
 import {
   addInboxStatement,
   claimStatements,

@@ -7,7 +7,7 @@
 
 import { newToken, tokenHash } from './tokens.ts';
 
-export const DEVICE_TOKEN_TTL_MS = 180 * 24 * 3600 * 1000;
+const DEVICE_TOKEN_TTL_MS = 180 * 24 * 3600 * 1000;
 
 /** The token's hash, when it is live and was issued to `accountId`. */
 export async function trustedDevice(

@@ -2,9 +2,9 @@
 
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { normalizeAddress } from '../../../shared/address.ts';
 import { KdfRequest, LoginRequest, RefreshRequest } from '../../../shared/api/accounts.ts';
 import { credentialsByAddress } from '../accounts/account-store.ts';
-import { normalizeAddress } from '../accounts/address-rules.ts';
 import type { AppEnv } from '../env.ts';
 import { limitBody, SMALL_BODY_BYTES } from '../http/body-limit.ts';
 import { serverSecret } from '../http/config.ts';

@@ -1,6 +1,6 @@
 // SQL for sessions and their refresh tokens. Routes never build SQL; this module does.
 
-export interface SessionRow {
+interface SessionRow {
   id: string;
   accountId: string;
   deviceName: string;
@@ -53,7 +53,7 @@ export async function touchSession(db: D1Database, id: string, now: number): Pro
   await db.prepare('UPDATE sessions SET last_used_at = ?2 WHERE id = ?1').bind(id, now).run();
 }
 
-export interface NewSession {
+interface NewSession {
   id: string;
   accountId: string;
   deviceName: string;
@@ -89,7 +89,7 @@ export function insertSessionStatements(db: D1Database, s: NewSession): D1Prepar
   ];
 }
 
-export type RotateOutcome =
+type RotateOutcome =
   | { kind: 'rotated'; session: SessionRow }
   | { kind: 'reused' } // a rotated token came back: the whole session is revoked
   | { kind: 'invalid' };

@@ -1,24 +1,24 @@
-// The directory's canonical form of a key, and the merge of an upload into the stored copy, the
-// way keys.openpgp.org (Hagrid) and gpg do it: the union of the primary key's valid
-// self-signatures, user ID certifications, subkey bindings and revocations. Every signature of
-// an upload is verified on its own against the part it belongs to (RFC 9580 §5.2.4); what does
-// not verify, and anything a third party signed, is dropped. Nothing in an upload can remove a
-// signature the stored copy holds, so a revocation, once stored, stays (and with openpgp.js, as
-// with gpg, a later self-signature does not outrank it).
+// The directory's canonical form of a key, taken apart into the parts an upload is merged by
+// (merge.ts: the union, the way keys.openpgp.org (Hagrid) and gpg do it) and assembled again.
+// Every signature of an upload is verified on its own against the part it belongs to (RFC 9580
+// §5.2.4); what does not verify, and anything a third party signed, is dropped. Nothing in an
+// upload can remove a signature the stored copy holds, so a revocation, once stored, stays (and
+// with openpgp.js, as with gpg, a later self-signature does not outrank it).
 // Only public openpgp.js API: Key.toPacketList, SignaturePacket.verify, PacketList, PublicKey.
 
 import * as openpgp from 'openpgp';
+import { normalizeAddress } from '../../../shared/address.ts';
 import { toHex } from '../../../shared/encoding.ts';
 import { FULL_CONFIG } from '../../../shared/pgp/config.ts';
 import { ApiError } from '../http/errors.ts';
-import { KEY_PART_LIMITS } from './packets.ts';
+import { union } from './merge.ts';
 
 const SIG = openpgp.enums.signature;
 const ALG = openpgp.enums.publicKey;
 type Sig = openpgp.SignaturePacket;
 
 /** Signatures of one kind one part keeps: the newest self-signatures, the oldest revocations. */
-export const KEPT_PER_KIND = 4;
+const KEPT_PER_KIND = 4;
 
 /** RFC 9580 §5.2.3.29 key flags. */
 const FLAG_CERTIFY = 0x01;
@@ -55,8 +55,6 @@ export interface KeyParts {
   users: Map<string, UserPart>;
   subkeys: Map<string, SubkeyPart>;
 }
-
-const sigId = (sig: Sig) => toHex(sig.write());
 
 async function verifies(
   sig: Sig,
@@ -180,77 +178,6 @@ export async function keyParts(key: openpgp.PublicKey, trusted = false): Promise
   return parts;
 }
 
-function union(into: Sig[], from: Sig[]): Sig[] {
-  const seen = new Set(into.map(sigId));
-  return [...into, ...from.filter((s) => !seen.has(sigId(s)))];
-}
-
-/** `base` with `extra`'s entries added, entries under one key combined. */
-function mergeMap<T>(
-  base: Map<string, T>,
-  extra: Map<string, T>,
-  combine: (have: T, more: T) => T,
-): Map<string, T> {
-  const out = new Map(base);
-  for (const [key, more] of extra) {
-    const have = out.get(key);
-    out.set(key, have ? combine(have, more) : more);
-  }
-  return out;
-}
-
-/** The union of two part sets of one primary key: `base` (stored) first, then `extra`. */
-export function mergeParts(base: KeyParts, extra: KeyParts): KeyParts {
-  if (base.primary.getFingerprint() !== extra.primary.getFingerprint())
-    throw new ApiError(400, 'bad_signature', 'The upload is not the stored key.');
-  const users = mergeMap(base.users, extra.users, (have, more) => ({
-    packet: have.packet,
-    certifications: union(have.certifications, more.certifications),
-    revocations: union(have.revocations, more.revocations),
-  }));
-  const subkeys = mergeMap(base.subkeys, extra.subkeys, (have, more) => ({
-    packet: have.packet,
-    bindings: union(have.bindings, more.bindings),
-    revocations: union(have.revocations, more.revocations),
-    proven: have.proven || more.proven,
-  }));
-  if (subkeys.size > KEY_PART_LIMITS.subkeys)
-    throw new ApiError(
-      400,
-      'too_many_subkeys',
-      `A key may carry at most ${KEY_PART_LIMITS.subkeys} subkeys.`,
-    );
-  if (users.size > KEY_PART_LIMITS.userIds)
-    throw new ApiError(
-      400,
-      'too_many_user_ids',
-      `A key may carry at most ${KEY_PART_LIMITS.userIds} user IDs.`,
-    );
-  return {
-    primary: base.primary,
-    revocations: union(base.revocations, extra.revocations),
-    direct: union(base.direct, extra.direct),
-    users,
-    subkeys,
-  };
-}
-
-/**
- * Leaves out subkeys without a valid binding (and a subkey that is the primary key itself);
- * returns what is left and the fingerprints left out, so the publish answer can say so.
- */
-export function withoutUnbound(parts: KeyParts): { parts: KeyParts; unbound: string[] } {
-  const subkeys = new Map(parts.subkeys);
-  const unbound: string[] = [];
-  const self = parts.primary.getFingerprint().toUpperCase();
-  for (const [fpr, s] of subkeys) {
-    if (s.bindings.length > 0 && fpr !== self) continue;
-    subkeys.delete(fpr);
-    unbound.push(fpr);
-  }
-  return { parts: { ...parts, subkeys }, unbound };
-}
-
 /** Adds a lone revocation signature (a revocation certificate) if it revokes this primary key. */
 export async function withKeyRevocation(parts: KeyParts, sig: Sig): Promise<KeyParts | null> {
   if (sig.signatureType !== SIG.keyRevocation || !issuedBy(sig, parts.primary)) return null;
@@ -280,7 +207,7 @@ export function assemble(parts: KeyParts, keepEmail: (email: string) => boolean)
   list.push(parts.primary, ...oldest(parts.revocations), ...newest(parts.direct));
   for (const u of parts.users.values()) {
     if (u.certifications.length === 0) continue;
-    if (!u.packet.email || !keepEmail(u.packet.email.toLowerCase())) continue;
+    if (!u.packet.email || !keepEmail(normalizeAddress(u.packet.email))) continue;
     list.push(u.packet, ...oldest(u.revocations), ...newest(u.certifications));
   }
   for (const s of parts.subkeys.values()) {

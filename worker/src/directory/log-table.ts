@@ -7,7 +7,7 @@
 // after and before the change; for 'envelope_identity' the identity signing key (hex) after
 // and before.
 
-export type LogAction =
+type LogAction =
   | 'publish'
   | 'replace'
   | 'update'
@@ -17,7 +17,7 @@ export type LogAction =
   | 'envelope_identity'
   | 'signed_prekey';
 
-export interface LogEntry {
+interface LogEntry {
   accountId: string;
   action: LogAction;
   address?: string | null;

@@ -4,6 +4,7 @@
 // IDs of verified addresses are kept.
 
 import * as openpgp from 'openpgp';
+import { normalizeAddress } from '../../../shared/address.ts';
 import { FULL_CONFIG, PGP_CONFIG } from '../../../shared/pgp/config.ts';
 import { ApiError } from '../http/errors.ts';
 import { assemble, type KeyParts, keyParts, subkeysOf } from './certificate.ts';
@@ -25,9 +26,9 @@ export async function readPublicKey(input: string | Uint8Array): Promise<openpgp
   return key as openpgp.PublicKey;
 }
 
-export function emailOf(user: openpgp.User): string | null {
+function emailOf(user: openpgp.User): string | null {
   const email = user.userID?.email;
-  return email ? email.toLowerCase() : null;
+  return email ? normalizeAddress(email) : null;
 }
 
 /** User IDs that are valid now (a self-certification that verifies and is not revoked), by email. */
@@ -102,6 +103,6 @@ export async function storedParts(binary: Uint8Array): Promise<KeyParts> {
 
 /** WKD (draft-koch-openpgp-webkey-service §3.1): the binary key with only the matching user ID. */
 export async function keyForAddress(binary: Uint8Array, address: string): Promise<Uint8Array> {
-  const wanted = address.toLowerCase();
+  const wanted = normalizeAddress(address);
   return assemble(await storedParts(binary), (email) => email === wanted).write();
 }

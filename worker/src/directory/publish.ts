@@ -3,6 +3,7 @@
 // and cache invalidation. planPublish reads and checks and returns the statements; the publish
 // route runs them alone, registration inside its own batch.
 
+import { domainOf, localPartOf, normalizeDomain } from '../../../shared/address.ts';
 import type { PublishKeysRequest } from '../../../shared/api/directory.ts';
 import { equalBytes } from '../../../shared/encoding.ts';
 import { wkdHash } from '../../../shared/wkd/hash.ts';
@@ -16,7 +17,7 @@ import { readAccountView, servedKey, viewAfterPublish } from '../transparency/ac
 import { logChangeStatements } from '../transparency/append.ts';
 import type { LogEnv } from '../transparency/log-keys.ts';
 import { runBatch } from './batch.ts';
-import { assemble, keyParts, mergeParts, withoutUnbound } from './certificate.ts';
+import { assemble, keyParts } from './certificate.ts';
 import { checkPublishable } from './checks.ts';
 import {
   type BindingRow,
@@ -30,6 +31,7 @@ import {
   verifiedAddresses,
 } from './keys-table.ts';
 import { appendLogStatement } from './log-table.ts';
+import { mergeParts, withoutUnbound } from './merge.ts';
 import { readPublicKey, storedForm, storedParts, validUserIds } from './openpgp-key.ts';
 
 /** Publishes per account: 10 at once, 10 an hour (registration's own publish aside). */
@@ -39,7 +41,7 @@ const MERGE_ATTEMPTS = 3;
 
 type DirectoryEnv = Pick<Bindings, 'DB'> & LogEnv;
 
-export interface PublishPlan {
+interface PublishPlan {
   statements: D1PreparedStatement[];
   change: DirectoryChange;
   result: { fingerprint: string; published: string[]; strippedSubkeys: string[] };
@@ -117,8 +119,7 @@ export async function planPublish(
 
 /** WKD serves only the service domain's addresses (draft-koch-openpgp-webkey-service §3.1). */
 function wkdHashFor(env: Pick<Bindings, 'SERVICE_DOMAIN'>, address: string): string | null {
-  const domain = `@${env.SERVICE_DOMAIN.toLowerCase()}`;
-  return address.endsWith(domain) ? wkdHash(address.slice(0, -domain.length)) : null;
+  return domainOf(address) === normalizeDomain(env.SERVICE_DOMAIN) ? wkdHash(localPartOf(address)) : null;
 }
 
 /** The account has one current key: its addresses move to it, those it does not carry are released. */

@@ -15,14 +15,7 @@ import { readAccountView, servedKey, viewAfterRevocation } from '../transparency
 import { logChangeStatements } from '../transparency/append.ts';
 import type { LogEnv } from '../transparency/log-keys.ts';
 import { runBatch } from './batch.ts';
-import {
-  assemble,
-  type KeyParts,
-  keyParts,
-  mergeParts,
-  withKeyRevocation,
-  withoutUnbound,
-} from './certificate.ts';
+import { assemble, type KeyParts, keyParts, withKeyRevocation } from './certificate.ts';
 import {
   bindingsOfKey,
   KEY_CHANGED_ERROR,
@@ -32,11 +25,12 @@ import {
   verifiedAddresses,
 } from './keys-table.ts';
 import { appendLogStatement } from './log-table.ts';
+import { mergeParts, withoutUnbound } from './merge.ts';
 import { readPublicKey, storedForm, storedParts } from './openpgp-key.ts';
 import { checkPacketStream, packetTags, TAG, unarmorKey } from './packets.ts';
 
 /** Revocation uploads per account: 20 at once, 20 an hour (apart from publishing's limit). */
-export const REVOCATION_LIMIT = { capacity: 20, periodMs: HOUR_MS } as const;
+const REVOCATION_LIMIT = { capacity: 20, periodMs: HOUR_MS } as const;
 
 function notForThisAccount(): ApiError {
   return new ApiError(400, 'bad_signature', 'The revocation does not verify for any key of this account.');

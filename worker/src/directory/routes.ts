@@ -11,7 +11,7 @@ import { publishKeys } from './publish.ts';
 import { publishRevocation } from './revoke.ts';
 
 /** An armored key ≤ 64 KiB plus ≤ 200 prekeys and the JSON around them. */
-export const PUBLISH_BODY_BYTES = 128 * 1024;
+const PUBLISH_BODY_BYTES = 128 * 1024;
 
 export const directoryRoutes = new Hono<AppEnv>()
   .use('*', accountCors, limitBody(PUBLISH_BODY_BYTES), requireAccount)

@@ -11,7 +11,13 @@ import { errorResponse } from './errors.ts';
 
 type ConfigEnv = Pick<
   Bindings,
-  'ENVIRONMENT' | 'SERVER_SECRET' | 'EXTENSION_ORIGINS' | 'SERVICE_URL' | 'LOG_SIGNING_KEY' | 'LOG_VRF_KEY'
+  | 'ENVIRONMENT'
+  | 'SERVER_SECRET'
+  | 'EXTENSION_ORIGINS'
+  | 'SERVICE_URL'
+  | 'LOG_SIGNING_KEY'
+  | 'LOG_VRF_KEY'
+  | 'TRANSPARENCY_TEST_SWITCH'
 >;
 
 /** Development fallback only: fake KDF salts are predictable with it. */
@@ -44,6 +50,9 @@ export function configProblems(env: ConfigEnv): string[] {
   if (!/^https:\/\/[^/\s]+$/.test(url) && !(development && /^http:\/\/[^/\s]+$/.test(url)))
     problems.push('SERVICE_URL must be the https:// origin the verification links point to');
   if (development) return problems;
+  // A test switch plays a dishonest directory (transparency-v1 §7.3): never outside development.
+  if (env.TRANSPARENCY_TEST_SWITCH !== undefined)
+    problems.push('TRANSPARENCY_TEST_SWITCH is for tests only and must not be set');
   if ((env.SERVER_SECRET ?? '').length < MIN_SECRET_CHARS)
     problems.push(
       `SERVER_SECRET must be set (wrangler secret put SERVER_SECRET, ${MIN_SECRET_CHARS}+ random characters)`,

@@ -16,7 +16,7 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(code: string, message: string) {
+function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
 

@@ -20,7 +20,7 @@ export const DAY_MS = 24 * HOUR_MS;
 /** Every bucket spec refills within a day, so an older bucket is full and can go. */
 const PRUNE_AFTER_MS = 2 * DAY_MS;
 
-export interface TakeOptions {
+interface TakeOptions {
   /** Recorded as taken_by when the token is taken, for later statements of the same batch. */
   takenBy?: string;
   /** Take only while this SQL condition (binds from ?6 on) holds. */
@@ -82,7 +82,7 @@ export async function msUntilToken(
   return Math.max(1000, Math.ceil((1 - current) / rate));
 }
 
-export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
+type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
 
 /** Takes one token from `key` on its own (and prunes old buckets in the same batch). */
 export async function takeToken(

@@ -5,9 +5,10 @@
 // (no such header) is a real state the reader shows (docs/threat-model.md, inbound).
 
 import type { Header } from 'postal-mime';
+import { domainOf, normalizeDomain, parseAddress } from '../../../shared/address.ts';
 import { AuthResult, type AuthVerdicts } from '../../../shared/api/inbox.ts';
 
-export const CLOUDFLARE_AUTHSERV_ID = 'mx.cloudflare.net';
+const CLOUDFLARE_AUTHSERV_ID = 'mx.cloudflare.net';
 
 export type { AuthVerdicts };
 
@@ -84,14 +85,9 @@ export function parseAuthenticationResults(value: string): { authservId: string;
   return { authservId, results };
 }
 
-function domainOf(address: string | undefined): string | undefined {
-  const at = address?.lastIndexOf('@') ?? -1;
-  return at > 0
-    ? address!
-        .slice(at + 1)
-        .toLowerCase()
-        .replace(/\.$/, '')
-    : undefined;
+/** The From address's domain; none when the From holds no address (docs/api.md, Addresses). */
+function fromDomainOf(address: string | undefined): string | undefined {
+  return address && parseAddress(address) ? domainOf(address) : undefined;
 }
 
 /** One verdict per method: any pass wins (several DKIM signatures are common), else the first. */
@@ -115,11 +111,11 @@ export function cloudflareVerdicts(
     if (parsed?.authservId !== CLOUDFLARE_AUTHSERV_ID) continue;
     const dmarc = verdictOf(parsed.results, 'dmarc');
     const dmarcPass = parsed.results.find((r) => r.method === 'dmarc' && r.result === 'pass');
-    const fromDomain = domainOf(fromAddress);
+    const fromDomain = fromDomainOf(fromAddress);
     const aligned =
       dmarc === 'pass' &&
       fromDomain !== undefined &&
-      dmarcPass?.props.get('header.from')?.toLowerCase().replace(/\.$/, '') === fromDomain;
+      normalizeDomain(dmarcPass?.props.get('header.from') ?? '').replace(/\.$/, '') === fromDomain;
     return {
       spf: verdictOf(parsed.results, 'spf'),
       dkim: verdictOf(parsed.results, 'dkim'),

@@ -4,6 +4,7 @@
 // could plant a key for someone else's address.
 
 import type { Header } from 'postal-mime';
+import { sameAddress } from '../../../shared/address.ts';
 import type { AutocryptHint } from '../../../shared/mailbox/summary.ts';
 import { parseAutocrypt } from '../../../shared/outbound/autocrypt.ts';
 import type { AuthVerdicts } from './auth-results.ts';
@@ -24,5 +25,5 @@ export function autocryptHint(
     .filter((h): h is AutocryptHint => h !== null);
   if (valid.length !== 1) return undefined;
   const hint = valid[0]!;
-  return hint.addr === fromAddress.toLowerCase() ? hint : undefined;
+  return sameAddress(hint.addr, fromAddress) ? hint : undefined;
 }

@@ -20,7 +20,7 @@ function bodyStart(raw: Uint8Array): number {
 }
 
 /** RFC 5322 §3.6.4 msg-id without its angle brackets and surrounding space. */
-export function normalMessageId(value: string | undefined): string | undefined {
+function normalMessageId(value: string | undefined): string | undefined {
   const id = value?.trim().replace(/^<|>$/g, '').trim();
   return id ? id : undefined;
 }

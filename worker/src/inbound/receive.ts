@@ -5,6 +5,7 @@
 // failure and the sender retries; a body written without its row is deleted again. Nothing about
 // the message (addresses, subject, text) is ever logged.
 
+import { normalizeAddress } from '../../../shared/address.ts';
 import { newId } from '../auth/tokens.ts';
 import type { Bindings } from '../env.ts';
 import { bodyObjectKey } from '../mailbox/body-objects.ts';
@@ -24,9 +25,9 @@ export const REJECT = {
   tooLarge: `552 5.3.4 Message too big: this inbox accepts at most ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB`,
 } as const;
 
-/** RFC 5321 §4.1.2 addresses are compared lowercased, like the directory stores them. */
+/** The RCPT TO path (RFC 5321 §4.1.2) in the normal form the directory stores. */
 function envelopeAddress(to: string): string {
-  return to.trim().replace(/^<|>$/g, '').toLowerCase();
+  return normalizeAddress(to.trim().replace(/^<|>$/g, ''));
 }
 
 /** Overhead of sealing: OpenPGP packet headers and session keys, far below this. */

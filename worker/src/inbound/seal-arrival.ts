@@ -7,7 +7,7 @@ import { type AuthVerdicts, cloudflareVerdicts, UNKNOWN_VERDICTS } from './auth-
 import { BODY_FILENAME, SUMMARY_FILENAME, sealToKey } from './edge-seal.ts';
 import { emptySummary, encodeFittedSummary, summaryOf } from './summary-of.ts';
 
-export interface ParsedArrival {
+interface ParsedArrival {
   email: Email | null;
   verdicts: AuthVerdicts;
   messageId: string | undefined;

@@ -2,7 +2,8 @@
 // snippet, attachment names, how the sender protected the message, and an Autocrypt hint. Built
 // in memory from the parsed message and sealed at once; never stored or logged as it is.
 
-import type { Address, Email, Mailbox } from 'postal-mime';
+import type { Email } from 'postal-mime';
+import { type Mailbox, mailboxesOf } from '../../../shared/address-fields.ts';
 import { findArmor } from '../../../shared/armor/index.ts';
 import type { ArrivalEncryption, Summary, SummaryAddress } from '../../../shared/mailbox/summary.ts';
 import { encodeSummary, snippetOf, threadIdOf } from '../../../shared/mailbox/summary.ts';
@@ -17,13 +18,10 @@ function clip(text: string, max: number): string {
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
-function mailboxes(list: readonly Address[] | undefined): Mailbox[] {
-  return (list ?? []).flatMap((a) => (a.group ? a.group : [a as Mailbox]));
-}
-
-function addressOf(m: Mailbox): SummaryAddress {
-  const name = clip(m.name ?? '', 256);
-  return { ...(name ? { name } : {}), address: clip(m.address ?? '', 320) };
+/** A mailbox as the summary shows it: the name and the address as the sender wrote them. */
+function summaryAddress(m: Mailbox): SummaryAddress {
+  const name = clip(m.name, 256);
+  return { ...(name ? { name } : {}), address: clip(m.written, 320) };
 }
 
 /** RFC 3156 §4 PGP/MIME, or a body that is nothing but armored ciphertext (ours or OpenPGP). */
@@ -60,7 +58,7 @@ function messageIds(value: string | undefined): string[] {
 }
 
 export function summaryOf(email: Email, verdicts: AuthVerdicts): Summary {
-  const from = mailboxes(email.from ? [email.from] : undefined)[0];
+  const from = mailboxesOf(email.from ? [email.from] : undefined)[0];
   const messageId = email.messageId ? clip(email.messageId, 998) : null;
   const inReplyTo = messageIds(email.inReplyTo)[0] ?? null;
   // The root and the latest ids are what threading needs (RFC 5322 §3.6.4): keep both ends.
@@ -70,12 +68,12 @@ export function summaryOf(email: Email, verdicts: AuthVerdicts): Summary {
   const encryption = arrivalEncryption(email);
   // A snippet only of plaintext: an encrypted arrival's text is ciphertext.
   const text = encryption === 'none' ? (email.text ?? (email.html ? htmlToText(email.html) : '')) : '';
-  const hint = autocryptHint(email.headers, from?.address, verdicts);
+  const hint = autocryptHint(email.headers, from?.written, verdicts);
   return {
     v: 2,
-    from: from ? addressOf(from) : null,
-    to: mailboxes(email.to).slice(0, 32).map(addressOf),
-    cc: mailboxes(email.cc).slice(0, 32).map(addressOf),
+    from: from ? summaryAddress(from) : null,
+    to: mailboxesOf(email.to).slice(0, 32).map(summaryAddress),
+    cc: mailboxesOf(email.cc).slice(0, 32).map(summaryAddress),
     bcc: [],
     subject: clip(email.subject ?? '', 998),
     date: isoDate(email.date),

@@ -8,6 +8,7 @@
 // Why memory at all: under `wrangler dev` caches.default is a SQLite-backed service about as
 // costly as a D1 read; in production the memory tier also saves the cache round trip.
 
+import { domainOf, localPartOf, normalizeDomain } from '../../../shared/address.ts';
 import { wkdHash } from '../../../shared/wkd/hash.ts';
 import type { Bindings } from '../env.ts';
 
@@ -118,11 +119,11 @@ export function affectedCacheUrls(env: Pick<Bindings, 'SERVICE_DOMAIN'>, change:
   for (const keyId of change.keyIds) {
     for (const kind of ['vks-keyid', 'hkp-index-keyid'] as const) urls.add(cacheUrl(env, kind, keyId));
   }
-  const domain = `@${env.SERVICE_DOMAIN.toLowerCase()}`;
+  const serviceDomain = normalizeDomain(env.SERVICE_DOMAIN);
   for (const address of change.addresses) {
     for (const kind of ['vks-email', 'hkp-index-email', 'json-email'] as const)
       urls.add(cacheUrl(env, kind, address));
-    if (address.endsWith(domain)) urls.add(cacheUrl(env, 'wkd', wkdHash(address.slice(0, -domain.length))));
+    if (domainOf(address) === serviceDomain) urls.add(cacheUrl(env, 'wkd', wkdHash(localPartOf(address))));
   }
   return [...urls];
 }

@@ -1,6 +1,6 @@
 // Parsing of lookup queries (addresses, fingerprints, key IDs) and the rows they resolve to.
 
-import { Address } from '../../../shared/api/directory.ts';
+import { parseAddress } from '../../../shared/address.ts';
 import {
   type BindingRow,
   bindingsOfKey,
@@ -18,10 +18,10 @@ export type KeyQuery =
   | { kind: 'fpr'; value: string }
   | { kind: 'keyid'; value: string };
 
-export function parseAddress(raw: string): string {
-  const address = raw.trim().toLowerCase();
-  if (!Address.safeParse(address).success)
-    throw new ApiError(400, 'invalid_address', 'Not an email address.');
+/** An address in a lookup, in normal form (docs/api.md, Addresses); 400 when it is none. */
+export function addressQuery(raw: string): string {
+  const address = parseAddress(raw);
+  if (!address) throw new ApiError(400, 'invalid_address', 'Not an email address.');
   return address;
 }
 
@@ -47,7 +47,7 @@ export function parseHkpSearch(raw: string): KeyQuery {
     return { kind: 'fpr', value: parseFingerprint(hex) };
   }
   const bracketed = search.match(/<([^<>]+)>\s*$/);
-  return { kind: 'email', value: parseAddress(bracketed ? bracketed[1]! : search) };
+  return { kind: 'email', value: addressQuery(bracketed ? bracketed[1]! : search) };
 }
 
 export async function findKey(db: D1Database, q: KeyQuery): Promise<KeyRow | null> {

@@ -2,8 +2,9 @@
 // advanced method paths). All go through the lookup cache; misses are rate-limited per requester.
 
 import { type Context, Hono } from 'hono';
+import { normalizeDomain } from '../../../shared/address.ts';
 import type { KeyLookupResponse } from '../../../shared/api/directory.ts';
-import { toBase64Url } from '../../../shared/encoding.ts';
+import { identityToJson } from '../../../shared/envelope/public-json.ts';
 import { bindingByWkdHash, keyByFingerprint } from '../directory/keys-table.ts';
 import { keyForAddress } from '../directory/openpgp-key.ts';
 import type { AppEnv } from '../env.ts';
@@ -11,14 +12,15 @@ import { limitBody } from '../http/body-limit.ts';
 import { publicCors } from '../http/cors.ts';
 import { ApiError } from '../http/errors.ts';
 import { hasEnvelope, identityOf } from '../prekeys/prekeys-table.ts';
+import { servedFingerprints, withProof } from '../transparency/served-proof.ts';
 import { type CacheKind, cachedLookup, uncacheable } from './cache.ts';
 import { hkpIndex } from './hkp-index.ts';
 import {
+  addressQuery,
   type KeyQuery,
   keyAndBindings,
   limitLookup,
   notFound,
-  parseAddress,
   parseFingerprint,
   parseHkpSearch,
   parseKeyId,
@@ -49,33 +51,49 @@ function armoredKey(c: Ctx, q: KeyQuery): Promise<Response> {
   });
 }
 
+/** The JSON answer for a key: what it serves, and the fingerprints a proof bundle must name. */
+async function jsonAnswer(db: D1Database, q: KeyQuery) {
+  const found = await keyAndBindings(db, q);
+  if (!found) return null;
+  const { key, bindings } = found;
+  const [envelope, identity] = await Promise.all([
+    hasEnvelope(db, key.accountId),
+    identityOf(db, key.accountId),
+  ]);
+  const body: KeyLookupResponse = {
+    fingerprint: key.fingerprint,
+    keyId: key.keyId,
+    addresses: bindings.map((b) => b.address),
+    createdAt: key.createdAt,
+    updatedAt: key.updatedAt,
+    revoked: key.revoked,
+    openpgpKey: key.armoredKey,
+    envelope,
+    // Public data; publishKeys invalidates these cache entries when the identity changes.
+    envelopeIdentity: identity && identityToJson(identity),
+  };
+  return {
+    value: { body, viaSubkey: key.viaSubkey },
+    served: servedFingerprints(key.fingerprint, identity),
+  };
+}
+
+/**
+ * By address the answer carries its transparency bundle (docs/spec/transparency-v1.md §8), which
+ * names exactly the key served; by fingerprint none. An answer the log does not name is not cached.
+ */
 function jsonLookup(c: Ctx, q: KeyQuery & { kind: 'email' | 'fpr' }): Promise<Response> {
   return cachedLookup(c.env, q.kind === 'email' ? 'json-email' : 'json-fpr', q.value, async () => {
     await limitLookup(c.env, c.req.header('CF-Connecting-IP'));
-    const found = await keyAndBindings(c.env.DB, q);
-    if (!found) throw notFound();
-    const { key, bindings } = found;
-    const [envelope, identity] = await Promise.all([
-      hasEnvelope(c.env.DB, key.accountId),
-      identityOf(c.env.DB, key.accountId),
-    ]);
-    const body: KeyLookupResponse = {
-      fingerprint: key.fingerprint,
-      keyId: key.keyId,
-      addresses: bindings.map((b) => b.address),
-      createdAt: key.createdAt,
-      updatedAt: key.updatedAt,
-      revoked: key.revoked,
-      openpgpKey: key.armoredKey,
-      envelope,
-      // Public data; publishKeys invalidates these cache entries when the identity changes.
-      envelopeIdentity: identity && {
-        signingKey: toBase64Url(identity.signingKey),
-        dhKey: toBase64Url(identity.dhKey),
-        dhKeySignature: toBase64Url(identity.dhKeySignature),
-      },
-    };
-    return found.key.viaSubkey ? uncacheable(Response.json(body)) : Response.json(body);
+    const read = () => jsonAnswer(c.env.DB, q);
+    const answer =
+      q.kind === 'email'
+        ? await withProof(c.env, q.value, read, { reread: true })
+        : await read().then((a) => a && { value: a.value, bundle: null, missing: false });
+    if (!answer) throw notFound();
+    const { body, viaSubkey } = answer.value;
+    const res = Response.json(answer.bundle ? { ...body, transparency: answer.bundle } : body);
+    return viaSubkey || answer.missing ? uncacheable(res) : res;
   });
 }
 
@@ -105,13 +123,13 @@ export const lookupRoutes = new Hono<AppEnv>()
   .use('/pks/*', publicCors, limitBody(1024))
   .use('/.well-known/openpgpkey/*', publicCors, limitBody(1024))
   .get('/api/v1/lookup/by-email/:address', (c) =>
-    jsonLookup(c, { kind: 'email', value: parseAddress(c.req.param('address')) }),
+    jsonLookup(c, { kind: 'email', value: addressQuery(c.req.param('address')) }),
   )
   .get('/api/v1/lookup/by-fingerprint/:fpr', (c) =>
     jsonLookup(c, { kind: 'fpr', value: parseFingerprint(c.req.param('fpr')) }),
   )
   .get('/vks/v1/by-email/:address', (c) =>
-    armoredKey(c, { kind: 'email', value: parseAddress(c.req.param('address')) }),
+    armoredKey(c, { kind: 'email', value: addressQuery(c.req.param('address')) }),
   )
   .get('/vks/v1/by-fingerprint/:fpr', (c) => {
     const raw = c.req.param('fpr');
@@ -147,10 +165,10 @@ export const lookupRoutes = new Hono<AppEnv>()
   .get('/.well-known/openpgpkey/hu/:hash', (c) => wkdKey(c, c.req.param('hash')))
   // Advanced method paths (openpgpkey.<domain>/.well-known/openpgpkey/<domain>/…), same data.
   .get('/.well-known/openpgpkey/:domain/policy', (c) => {
-    if (c.req.param('domain').toLowerCase() !== c.env.SERVICE_DOMAIN.toLowerCase()) throw notFound();
+    if (normalizeDomain(c.req.param('domain')) !== normalizeDomain(c.env.SERVICE_DOMAIN)) throw notFound();
     return policy(c);
   })
   .get('/.well-known/openpgpkey/:domain/hu/:hash', (c) => {
-    if (c.req.param('domain').toLowerCase() !== c.env.SERVICE_DOMAIN.toLowerCase()) throw notFound();
+    if (normalizeDomain(c.req.param('domain')) !== normalizeDomain(c.env.SERVICE_DOMAIN)) throw notFound();
     return wkdKey(c, c.req.param('hash'));
   });

@@ -2,7 +2,7 @@
 // server does not understand (another unit, several ranges) is ignored and the whole body is
 // sent, as §14.2 allows; a range that does not fit the body is 416.
 
-export type RangeRequest = { offset: number; length: number } | 'unsatisfiable' | null;
+type RangeRequest = { offset: number; length: number } | 'unsatisfiable' | null;
 
 export function parseRange(header: string | undefined, size: number): RangeRequest {
   const m = header?.trim().match(/^bytes=(\d{0,16})-(\d{0,16})$/);

@@ -6,9 +6,18 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Bindings } from '../env.ts';
 import { deletePrefix, mailboxPrefix } from './body-objects.ts';
-import { ACCOUNT_QUOTA, TOMBSTONE_TTL_MS, type Usage } from './limits.ts';
+import { ACCOUNT_QUOTA, type Usage } from './limits.ts';
 import {
-  type ChangeRow,
+  bumpCounter,
+  type Changes,
+  changesAfter,
+  type ListCursor,
+  listPage,
+  type Page,
+  pruneTombstones,
+  readCounter,
+} from './mailbox-queries.ts';
+import {
   FLAG_READ,
   FLAG_STARRED,
   type Folder,
@@ -22,7 +31,7 @@ import {
 } from './message-table.ts';
 import { addWatcher, isWatcher, unreadCount } from './watchers.ts';
 
-export interface NewMessage {
+interface NewMessage {
   id: string;
   receivedAt: number;
   dedupe: string;
@@ -35,7 +44,7 @@ export interface NewMessage {
 export type Admission = 'ok' | 'duplicate' | 'full';
 
 /** A Sent copy the client sealed under the inbox key, with the id it drew (docs/api.md). */
-export interface SentCopy {
+interface SentCopy {
   id: string;
   at: number;
   summary: Uint8Array;
@@ -45,13 +54,6 @@ export interface SentCopy {
 
 /** Sent copies have no arrival verdicts: the user wrote them. */
 const NO_VERDICTS = JSON.stringify({ spf: 'unknown', dkim: 'unknown', dmarc: 'unknown', aligned: false });
-
-export interface ListCursor {
-  receivedAt: number;
-  id: string;
-}
-
-const LIVE = 'deleted_at IS NULL';
 
 export class Mailbox extends DurableObject<Bindings> {
   private readonly sql: SqlStorage;
@@ -64,21 +66,11 @@ export class Mailbox extends DurableObject<Bindings> {
   }
 
   private counter(name: string): number {
-    const row = this.sql
-      .exec<{ value: number }>('SELECT value FROM counters WHERE name = ?', name)
-      .toArray()[0];
-    return row?.value ?? 0;
+    return readCounter(this.sql, name);
   }
 
   private bump(name: string, delta: number): number {
-    return this.sql
-      .exec<{ value: number }>(
-        `INSERT INTO counters (name, value) VALUES (?1, ?2)
-         ON CONFLICT (name) DO UPDATE SET value = value + ?2 RETURNING value`,
-        name,
-        delta,
-      )
-      .one().value;
+    return bumpCounter(this.sql, name, delta);
   }
 
   private row(id: string): SqlRow | undefined {
@@ -162,35 +154,8 @@ export class Mailbox extends DurableObject<Bindings> {
   }
 
   /** Newest first within a folder; `before` is the last message of the previous page. */
-  list(
-    folder: Folder,
-    before: ListCursor | null,
-    limit: number,
-  ): { messages: MessageRow[]; next: ListCursor | null } {
-    const rows = before
-      ? this.sql
-          .exec<SqlRow>(
-            `SELECT * FROM messages WHERE ${LIVE} AND folder = ?4 AND (received_at < ?1 OR (received_at = ?1 AND id < ?2))
-             ORDER BY received_at DESC, id DESC LIMIT ?3`,
-            before.receivedAt,
-            before.id,
-            limit + 1,
-            folder,
-          )
-          .toArray()
-      : this.sql
-          .exec<SqlRow>(
-            `SELECT * FROM messages WHERE ${LIVE} AND folder = ? ORDER BY received_at DESC, id DESC LIMIT ?`,
-            folder,
-            limit + 1,
-          )
-          .toArray();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      messages: page.map(toMessageRow),
-      next: rows.length > limit && last ? { receivedAt: last.received_at, id: last.id } : null,
-    };
+  list(folder: Folder, before: ListCursor | null, limit: number): Page {
+    return listPage(this.sql, folder, before, limit);
   }
 
   get(id: string): MessageRow | null {
@@ -256,7 +221,7 @@ export class Mailbox extends DurableObject<Bindings> {
       );
       this.bump('bytes', -storedBytes(r.body_size, r.summary));
       this.bump('messages', -1);
-      this.pruneTombstones(now);
+      pruneTombstones(this.sql, now);
     });
     if (r.body_key) await this.dropBody(r.body_key);
     return true;
@@ -295,41 +260,8 @@ export class Mailbox extends DurableObject<Bindings> {
    * What changed after `since`, oldest first. A cursor older than the tombstones still kept is
    * 'expired': the client must list again.
    */
-  changes(
-    since: number,
-    limit: number,
-  ): { expired: true } | { cursor: number; changes: ChangeRow[]; more: boolean } {
-    if (since < this.counter('pruned') || since > this.counter('cursor')) return { expired: true };
-    const rows = this.sql
-      .exec<SqlRow>('SELECT * FROM messages WHERE changed > ? ORDER BY changed LIMIT ?', since, limit + 1)
-      .toArray();
-    const page = rows.slice(0, limit);
-    const changes = page.map((r) =>
-      r.deleted_at !== null
-        ? { id: r.id, cursor: r.changed, deleted: true }
-        : { id: r.id, cursor: r.changed, deleted: false, message: toMessageRow(r) },
-    );
-    const more = rows.length > limit;
-    return {
-      cursor: more ? (page[page.length - 1]?.changed ?? since) : this.counter('cursor'),
-      changes,
-      more,
-    };
-  }
-
-  private pruneTombstones(now: number): void {
-    const old = this.sql
-      .exec<{ changed: number | null }>(
-        'SELECT max(changed) AS changed FROM messages WHERE deleted_at IS NOT NULL AND deleted_at < ?',
-        now - TOMBSTONE_TTL_MS,
-      )
-      .one().changed;
-    if (old === null) return;
-    this.sql.exec('DELETE FROM messages WHERE deleted_at IS NOT NULL AND changed <= ?', old);
-    this.sql.exec(
-      `INSERT INTO counters (name, value) VALUES ('pruned', ?1) ON CONFLICT (name) DO UPDATE SET value = ?1`,
-      old,
-    );
+  changes(since: number, limit: number): Changes {
+    return changesAfter(this.sql, since, limit);
   }
 
   /** Release: every body in R2, then every row. Safe to call again after a failure. */

@@ -41,7 +41,7 @@ export function migrate(sql: SqlStorage): void {
   );
 }
 
-export const FOLDERS = ['inbox', 'sent'] as const;
+const FOLDERS = ['inbox', 'sent'] as const;
 export type Folder = (typeof FOLDERS)[number];
 
 export const FLAG_READ = 1;

@@ -2,6 +2,7 @@
 // owns. Another account's inbox, or an address that is not an inbox, is 404 like a missing one.
 
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { normalizeAddress } from '../../../shared/address.ts';
 import {
   ChangesQuery,
   FlagsRequest,
@@ -31,7 +32,7 @@ type Ctx = Context<AppEnv>;
 async function ownedInbox(c: Ctx): Promise<string> {
   const parsed = InboxAddress.safeParse(c.req.param('address'));
   if (!parsed.success) throw new ApiError(400, 'invalid_request', 'Invalid address.');
-  const address = parsed.data.toLowerCase();
+  const address = normalizeAddress(parsed.data);
   const row = await c.env.DB.prepare(
     `SELECT 1 AS x FROM addresses WHERE address = ?1 AND account_id = ?2 AND kind = 'service'`,
   )

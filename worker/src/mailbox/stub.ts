@@ -1,16 +1,17 @@
 // Finding an inbox's Mailbox Durable Object. Released addresses are never claimed again
 // (worker/migrations/0013), so the address alone names its mailbox for good.
 
+import { normalizeAddress } from '../../../shared/address.ts';
 import type { Bindings } from '../env.ts';
 import type { Usage } from './limits.ts';
 import type { Mailbox } from './mailbox-object.ts';
 
 export function mailboxStub(env: Bindings, address: string): DurableObjectStub<Mailbox> {
-  return env.MAILBOX.get(env.MAILBOX.idFromName(`inbox/v1/${address.toLowerCase()}`));
+  return env.MAILBOX.get(env.MAILBOX.idFromName(`inbox/v1/${normalizeAddress(address)}`));
 }
 
 /** Service inboxes of an account, other than `except`. */
-export async function otherInboxes(db: D1Database, accountId: string, except: string): Promise<string[]> {
+async function otherInboxes(db: D1Database, accountId: string, except: string): Promise<string[]> {
   const r = await db
     .prepare(`SELECT address FROM addresses WHERE account_id = ?1 AND kind = 'service' AND address != ?2`)
     .bind(accountId, except)

@@ -2,7 +2,7 @@
 
 import type { InboxMessage } from '../../../shared/api/inbox.ts';
 import { toBase64Url } from '../../../shared/encoding.ts';
-import type { ListCursor } from './mailbox-object.ts';
+import type { ListCursor } from './mailbox-queries.ts';
 import type { MessageRow } from './message-table.ts';
 
 export function messageJson(m: MessageRow): InboxMessage {

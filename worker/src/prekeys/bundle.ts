@@ -6,8 +6,13 @@
 // one-time prekey is actually handed out (same batch, same transaction), so bundles without one
 // cost the target nothing and one noisy requester cannot spend another requester's handout.
 
+import { normalizeAddress } from '../../../shared/address.ts';
 import type { PrekeyBundle } from '../../../shared/api/directory.ts';
-import { toBase64Url } from '../../../shared/encoding.ts';
+import {
+  identityToJson,
+  oneTimePrekeyToJson,
+  signedPrekeyToJson,
+} from '../../../shared/envelope/public-json.ts';
 import { newId } from '../auth/tokens.ts';
 import { bindingByAddress } from '../directory/keys-table.ts';
 import type { Bindings } from '../env.ts';
@@ -43,7 +48,7 @@ export async function fetchBundle(
   requester: string,
 ): Promise<{ bundle: PrekeyBundle } | { retryAfter: number }> {
   const db = env.DB;
-  const address = rawAddress.toLowerCase();
+  const address = normalizeAddress(rawAddress);
   const binding = await bindingByAddress(db, address);
   if (!binding) throw new ApiError(404, 'not_found', 'No key is published for this address.');
   const [identity, spk] = await Promise.all([
@@ -72,20 +77,14 @@ export async function fetchBundle(
   return {
     bundle: {
       address,
-      identity: {
-        signingKey: toBase64Url(identity.signingKey),
-        dhKey: toBase64Url(identity.dhKey),
-        dhKeySignature: toBase64Url(identity.dhKeySignature),
-      },
-      signedPrekey: {
-        id: spk.id,
-        createdAt: spk.createdAt,
-        publicKey: toBase64Url(spk.publicKey),
-        signature: toBase64Url(spk.signature),
-      },
-      oneTimePrekey: taken ? { id: taken.id, publicKey: toBase64Url(takenBytes(taken.public_key)) } : null,
+      identity: identityToJson(identity),
+      signedPrekey: signedPrekeyToJson(spk),
+      oneTimePrekey: taken
+        ? oneTimePrekeyToJson({ id: taken.id, publicKey: takenBytes(taken.public_key) })
+        : null,
       noOneTimePrekey: !taken,
       remaining,
+      fingerprint: binding.fingerprint,
     },
   };
 }

@@ -2,7 +2,6 @@
 // with verifyIdentity / verifySignedPrekey from shared/envelope/identity.ts.
 
 import type { EnvelopeIdentity, OneTimePrekey, SignedPrekey } from '../../../shared/api/directory.ts';
-import { fromBase64Url } from '../../../shared/encoding.ts';
 import {
   type PublicIdentity,
   type PublicOneTimePrekey,
@@ -10,34 +9,31 @@ import {
   verifyIdentity,
   verifySignedPrekey,
 } from '../../../shared/envelope/identity.ts';
+import {
+  identityFromJson,
+  oneTimePrekeyFromJson,
+  signedPrekeyFromJson,
+} from '../../../shared/envelope/public-json.ts';
 import { ApiError } from '../http/errors.ts';
 
-function decode(text: string, field: string): Uint8Array {
+/** The schema checked the characters and lengths; a non-canonical last character is still 400. */
+function decode<T>(field: string, fromJson: () => T): T {
   try {
-    return fromBase64Url(text);
+    return fromJson();
   } catch {
     throw new ApiError(400, 'invalid_request', `Invalid ${field}: not base64url.`);
   }
 }
 
 export function decodeIdentity(id: EnvelopeIdentity): PublicIdentity {
-  const identity = {
-    signingKey: decode(id.signingKey, 'identity.signingKey'),
-    dhKey: decode(id.dhKey, 'identity.dhKey'),
-    dhKeySignature: decode(id.dhKeySignature, 'identity.dhKeySignature'),
-  };
+  const identity = decode('identity', () => identityFromJson(id));
   if (!verifyIdentity(identity))
     throw new ApiError(400, 'bad_signature', 'The identity DH key signature does not verify.');
   return identity;
 }
 
 export function decodeSignedPrekey(signingKey: Uint8Array, spk: SignedPrekey): PublicSignedPrekey {
-  const decoded = {
-    id: spk.id,
-    createdAt: spk.createdAt,
-    publicKey: decode(spk.publicKey, 'signedPrekey.publicKey'),
-    signature: decode(spk.signature, 'signedPrekey.signature'),
-  };
+  const decoded = decode('signedPrekey', () => signedPrekeyFromJson(spk));
   if (!verifySignedPrekey(signingKey, decoded))
     throw new ApiError(
       400,
@@ -52,6 +48,6 @@ export function decodeOneTimePrekeys(batch: OneTimePrekey[]): PublicOneTimePreke
   return batch.map((p) => {
     if (seen.has(p.id)) throw new ApiError(400, 'duplicate_prekey', 'One-time prekey ids must be unique.');
     seen.add(p.id);
-    return { id: p.id, publicKey: decode(p.publicKey, 'oneTimePrekeys.publicKey') };
+    return decode('oneTimePrekeys', () => oneTimePrekeyFromJson(p));
   });
 }

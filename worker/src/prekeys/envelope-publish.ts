@@ -31,7 +31,7 @@ export function identityTaken(): ApiError {
 }
 
 /** Checks the envelope keys' signatures; nothing is read or written. */
-export function decodeEnvelope(keys: EnvelopeKeys) {
+function decodeEnvelope(keys: EnvelopeKeys) {
   const identity = decodeIdentity(keys.identity);
   return {
     identity,

@@ -1,12 +1,12 @@
 // SQL for envelope_identities, signed_prekeys and one_time_prekeys.
 
-export interface IdentityRow {
+interface IdentityRow {
   signingKey: Uint8Array;
   dhKey: Uint8Array;
   dhKeySignature: Uint8Array;
 }
 
-export interface SignedPrekeyRow {
+interface SignedPrekeyRow {
   id: number;
   createdAt: number;
   publicKey: Uint8Array;
@@ -97,17 +97,6 @@ export function rotateSignedPrekeyStatements(
       )
       .bind(accountId, spk.id, spk.createdAt, spk.publicKey, spk.signature, now),
   ];
-}
-
-export async function signedPrekeyIds(
-  db: D1Database,
-  accountId: string,
-): Promise<{ id: number; superseded: boolean }[]> {
-  const { results } = await db
-    .prepare('SELECT id, superseded_at FROM signed_prekeys WHERE account_id = ?1 ORDER BY uploaded_at')
-    .bind(accountId)
-    .all<{ id: number; superseded_at: number | null }>();
-  return results.map((r) => ({ id: r.id, superseded: r.superseded_at !== null }));
 }
 
 export function insertOneTimePrekeyStatement(

@@ -9,6 +9,7 @@ import {
   type PrekeyStock,
   SignedPrekey,
 } from '../../../shared/api/directory.ts';
+import { fromBase64Url } from '../../../shared/encoding.ts';
 import { requireAccount } from '../auth/require-account.ts';
 import { runBatch } from '../directory/batch.ts';
 import { appendLogStatement } from '../directory/log-table.ts';
@@ -18,6 +19,7 @@ import { accountCors, publicCors } from '../http/cors.ts';
 import { ApiError, errorResponse } from '../http/errors.ts';
 import { validateJson } from '../http/validation.ts';
 import { requesterOf } from '../lookup/resolve.ts';
+import { servedFingerprints, withProof } from '../transparency/served-proof.ts';
 import { fetchBundle } from './bundle.ts';
 import { decodeOneTimePrekeys, decodeSignedPrekey } from './envelope-keys.ts';
 import { SIGNED_PREKEY_GRACE_MS } from './envelope-publish.ts';
@@ -89,10 +91,32 @@ export const prekeyRoutes = new Hono<AppEnv>()
     const address = c.req.param('address').trim();
     if (!Address.safeParse(address).success)
       throw new ApiError(400, 'invalid_address', 'Not an email address.');
-    const result = await fetchBundle(c.env, address, requesterOf(c.req));
-    if ('retryAfter' in result) {
-      c.header('Retry-After', String(result.retryAfter));
+    const logSize = c.req.query('logSize');
+    if (logSize !== undefined && !/^(0|[1-9][0-9]{0,15})$/.test(logSize))
+      throw new ApiError(400, 'invalid_request', 'logSize is a tree size in decimal.');
+    let retryAfter: number | undefined;
+    // transparency-v1 §8: the bundle carries the proof that the log binds its identity and key.
+    const answer = await withProof(
+      c.env,
+      address.toLowerCase(),
+      async () => {
+        const result = await fetchBundle(c.env, address, requesterOf(c.req));
+        if ('retryAfter' in result) {
+          retryAfter = result.retryAfter;
+          return null;
+        }
+        const b = result.bundle;
+        const identity = {
+          signingKey: fromBase64Url(b.identity.signingKey),
+          dhKey: fromBase64Url(b.identity.dhKey),
+        };
+        return { value: b, served: servedFingerprints(b.fingerprint, identity) };
+      },
+      { reread: false, ...(logSize ? { knownSize: Number(logSize) } : {}) },
+    );
+    if (!answer) {
+      c.header('Retry-After', String(retryAfter ?? 60));
       return errorResponse(c, 429, 'rate_limited', 'Too many bundle fetches; try again later.');
     }
-    return c.json(result.bundle);
+    return c.json(answer.bundle ? { ...answer.value, transparency: answer.bundle } : answer.value);
   });

@@ -2,6 +2,7 @@
 // limits of Cloudflare's mail service, and the per-account delivery limits. Every number has a
 // safe default; a malformed setting falls back to the default, never to "no limit".
 
+import { domainOf, normalizeAddress, normalizeDomain } from '../../../shared/address.ts';
 import type { Bindings } from '../env.ts';
 
 type RelayEnv = Pick<
@@ -37,10 +38,7 @@ function positive(text: string | undefined, fallback: number, max = Number.MAX_S
 }
 
 function list(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
+  return (text ?? '').split(',').map(normalizeAddress).filter(Boolean);
 }
 
 export function relayLimits(
@@ -57,19 +55,17 @@ export function relayLimits(
   };
 }
 
-export const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-
 /** Domains the mail service sends for: the service domain and the onboarded ones. */
 export function sendingDomains(env: RelayEnv): Set<string> {
-  return new Set([env.SERVICE_DOMAIN.toLowerCase(), ...list(env.RELAY_SENDING_DOMAINS)]);
+  return new Set([normalizeDomain(env.SERVICE_DOMAIN), ...list(env.RELAY_SENDING_DOMAINS)]);
 }
 
 /** Whether every recipient is a verified destination (the 25 MiB limit applies then). */
-export function allVerifiedDestinations(env: RelayEnv, recipients: readonly string[]): boolean {
+function allVerifiedDestinations(env: RelayEnv, recipients: readonly string[]): boolean {
   const verified = list(env.RELAY_VERIFIED_DESTINATIONS);
   if (verified.length === 0) return false;
   return recipients.every((r) => {
-    const address = r.toLowerCase();
+    const address = normalizeAddress(r);
     return verified.includes(address) || verified.includes(`@${domainOf(address)}`);
   });
 }

@@ -10,7 +10,7 @@ import { inlineFallback } from './inline-fallback.ts';
 import type { CheckedMessage } from './message-checks.ts';
 import { mapSendError, type SendFailure, serviceCode } from './send-errors.ts';
 
-export interface RecipientOutcome {
+interface RecipientOutcome {
   address: string;
   status: 'sent' | 'failed';
   messageId?: string;
@@ -25,7 +25,7 @@ function sentAs(address: string, result: EmailSendResult | undefined): Recipient
     : { address, status: 'sent' };
 }
 
-export interface DispatchOutcome {
+interface DispatchOutcome {
   recipients: RecipientOutcome[];
   delivery: Delivery;
   fallbackReason?: string;

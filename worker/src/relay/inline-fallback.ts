@@ -5,7 +5,9 @@
 // the threading headers are carried; To and Cc keep the message's own, the other envelope
 // recipients go as Bcc. Built from the already-parsed message; nothing is decrypted.
 
-import type { Email, Mailbox } from 'postal-mime';
+import type { Email } from 'postal-mime';
+import { normalizeAddress } from '../../../shared/address.ts';
+import { mailboxesOf } from '../../../shared/address-fields.ts';
 
 const ARMOR = '-----BEGIN PGP MESSAGE-----';
 /** Email Service's allowlist has these threading headers (reference, "Email headers"). */
@@ -15,7 +17,7 @@ const THREADING = [
 ] as const;
 
 /** The armored OpenPGP message of PGP/MIME (RFC 3156 §4 second part) or of an inline body. */
-export function armoredCiphertext(email: Email): string | null {
+function armoredCiphertext(email: Email): string | null {
   for (const a of email.attachments) {
     const text = typeof a.content === 'string' ? a.content : new TextDecoder().decode(a.content);
     if (a.mimeType.toLowerCase() === 'application/octet-stream' && text.includes(ARMOR)) return text;
@@ -25,10 +27,7 @@ export function armoredCiphertext(email: Email): string | null {
 }
 
 function addresses(list: Email['to']): Set<string> {
-  const out = new Set<string>();
-  for (const a of list ?? [])
-    for (const m of a.group ?? [a as Mailbox]) if (m.address) out.add(m.address.toLowerCase());
-  return out;
+  return new Set(mailboxesOf(list).map((m) => m.address));
 }
 
 export function inlineFallback(
@@ -40,9 +39,13 @@ export function inlineFallback(
   if (!text || recipients.length === 0) return null;
   const inTo = addresses(email.to);
   const inCc = addresses(email.cc);
-  const to = recipients.filter((r) => inTo.has(r.toLowerCase()));
-  const cc = recipients.filter((r) => !inTo.has(r.toLowerCase()) && inCc.has(r.toLowerCase()));
-  const bcc = recipients.filter((r) => !inTo.has(r.toLowerCase()) && !inCc.has(r.toLowerCase()));
+  const field = (r: string) => {
+    const address = normalizeAddress(r);
+    return inTo.has(address) ? 'to' : inCc.has(address) ? 'cc' : 'bcc';
+  };
+  const to = recipients.filter((r) => field(r) === 'to');
+  const cc = recipients.filter((r) => field(r) === 'cc');
+  const bcc = recipients.filter((r) => field(r) === 'bcc');
   const headers: Record<string, string> = {};
   for (const [key, name] of THREADING) {
     const value = email.headers.find((h) => h.key === key)?.value.trim();

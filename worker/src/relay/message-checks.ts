@@ -5,7 +5,9 @@
 // would show every blind recipient to all the others, so it is refused rather than sent.
 // Error messages never quote the message: in sealed mode it is plaintext.
 
-import PostalMime, { addressParser, type Email, type Mailbox } from 'postal-mime';
+import PostalMime, { type Email } from 'postal-mime';
+import { sameAddress } from '../../../shared/address.ts';
+import { singleMailbox } from '../../../shared/address-fields.ts';
 import type { RelayMode } from '../../../shared/api/relay.ts';
 import { ApiError } from '../http/errors.ts';
 import { arrivalEncryption } from '../inbound/summary-of.ts';
@@ -21,19 +23,6 @@ const MESSAGE_ID = /^\s*<[^\s<>@]+@[^\s<>@]+>\s*$/;
 
 function headerValues(email: Email, key: string): string[] {
   return email.headers.filter((h) => h.key === key).map((h) => h.value);
-}
-
-/** The single mailbox of a From or Sender header, or null when there is not exactly one. */
-function singleMailbox(value: string): Mailbox | null {
-  let list: ReturnType<typeof addressParser>;
-  try {
-    list = addressParser(value);
-  } catch {
-    return null;
-  }
-  if (list.length !== 1) return null;
-  const only = list[0];
-  return only && !('group' in only && only.group) && (only as Mailbox).address ? (only as Mailbox) : null;
 }
 
 async function parse(raw: Uint8Array): Promise<Email> {
@@ -58,10 +47,10 @@ export async function checkOutgoing(
   const froms = headerValues(email, 'from');
   const fromBox = froms.length === 1 ? singleMailbox(froms[0] ?? '') : null;
   if (!fromBox) throw new ApiError(400, 'from_header_invalid', 'The message needs exactly one From mailbox.');
-  if (fromBox.address.toLowerCase() !== from.toLowerCase()) return onForeignSender(fromBox.address);
+  if (!sameAddress(fromBox.address, from)) return onForeignSender(fromBox.written);
   for (const sender of headerValues(email, 'sender')) {
     const box = singleMailbox(sender);
-    if (!box || box.address.toLowerCase() !== from.toLowerCase()) return onForeignSender(box?.address ?? '');
+    if (!box || !sameAddress(box.address, from)) return onForeignSender(box?.written ?? '');
   }
   const ids = headerValues(email, 'message-id');
   if (ids.length !== 1 || !MESSAGE_ID.test(ids[0] ?? ''))
@@ -84,5 +73,5 @@ export async function checkOutgoing(
       'not_encrypted',
       'Encrypted mode takes only PGP/MIME, inline PGP or envelope messages; send plaintext sealed.',
     );
-  return { email, headerFrom: fromBox.address };
+  return { email, headerFrom: fromBox.written };
 }

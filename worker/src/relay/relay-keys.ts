@@ -19,7 +19,7 @@ type KeyEnv = Pick<Bindings, 'ENVIRONMENT' | 'RELAY_KEY' | 'RELAY_PREVIOUS_KEY' 
 /** Development only, and public by being in the source: never seals anything real. */
 const DEVELOPMENT_IKM = utf8('noise.email development relay key: set RELAY_KEY in production');
 
-export interface RelayKeys {
+interface RelayKeys {
   current: RelayKeyPair;
   /** Keys that still open seals: the current one first. */
   opening: RelayKeyPair[];

@@ -3,6 +3,7 @@
 // message bytes are kept exactly as they came.
 
 import type { Context } from 'hono';
+import { uniqueAddresses } from '../../../shared/address.ts';
 import { MAX_RELAY_META_BYTES, RELAY_REQUEST_TYPE, RelayRequestMeta } from '../../../shared/api/relay.ts';
 import { fromUtf8 } from '../../../shared/encoding.ts';
 import { HEADER_LENGTH, TAG_LENGTH } from '../../../shared/relay/index.ts';
@@ -12,7 +13,7 @@ import { readRaw, TooLarge } from '../inbound/read-raw.ts';
 import { HARD_MAX_BYTES } from './config.ts';
 
 /** The largest request: the frame, the JSON part and the largest message sealed. */
-export const MAX_REQUEST_BYTES = 4 + MAX_RELAY_META_BYTES + HARD_MAX_BYTES + HEADER_LENGTH + TAG_LENGTH;
+const MAX_REQUEST_BYTES = 4 + MAX_RELAY_META_BYTES + HARD_MAX_BYTES + HEADER_LENGTH + TAG_LENGTH;
 
 const tooLarge = () =>
   new ApiError(413, 'body_too_large', `Send requests are limited to ${MAX_REQUEST_BYTES} bytes.`);
@@ -50,11 +51,7 @@ export async function readSendRequest(
   }
   const message = body.subarray(4 + metaLength);
   if (message.length === 0) throw new ApiError(400, 'invalid_request', 'The request carries no message.');
-  const seen = new Set<string>();
-  for (const to of parsed.data.to) {
-    if (seen.has(to.toLowerCase()))
-      throw new ApiError(400, 'duplicate_recipient', 'A recipient is listed twice.');
-    seen.add(to.toLowerCase());
-  }
+  if (uniqueAddresses(parsed.data.to).length !== parsed.data.to.length)
+    throw new ApiError(400, 'duplicate_recipient', 'A recipient is listed twice.');
   return { meta: parsed.data, message };
 }

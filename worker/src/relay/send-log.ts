@@ -4,7 +4,7 @@
 
 import type { Delivery, RelayMode, SendLogEntry } from '../../../shared/api/relay.ts';
 
-export interface SendRecord {
+interface SendRecord {
   id: string;
   accountId: string;
   at: number;
@@ -19,7 +19,7 @@ export interface SendRecord {
 }
 
 /** A repeated request (a client retrying after a lost answer) is recognised for this long. */
-export const DUPLICATE_WINDOW_MS = 24 * 3_600_000;
+const DUPLICATE_WINDOW_MS = 24 * 3_600_000;
 
 export async function recordSend(db: D1Database, r: SendRecord): Promise<void> {
   await db

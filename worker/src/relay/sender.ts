@@ -5,17 +5,18 @@
 // own is refused (403) and written to the account's security log, since it means a session of
 // that account tried to pass for someone else.
 
+import { domainOf, normalizeAddress } from '../../../shared/address.ts';
 import type { Bindings } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
 import { appendSecurityEvent } from '../security-log/security-log-table.ts';
-import { domainOf, sendingDomains } from './config.ts';
+import { sendingDomains } from './config.ts';
 
 export interface Caller {
   accountId: string;
   sessionId: string;
 }
 
-export type SenderRefusal = 'not_owned' | 'header_mismatch';
+type SenderRefusal = 'not_owned' | 'header_mismatch';
 
 /** Refuses (403) and logs a sender the account may not use. Never returns. */
 export async function refuseSender(
@@ -41,7 +42,7 @@ export async function assertSender(
   caller: Caller,
   from: string,
 ): Promise<void> {
-  const address = from.toLowerCase();
+  const address = normalizeAddress(from);
   const row = await env.DB.prepare(
     'SELECT kind, verified_at FROM addresses WHERE address = ?1 AND account_id = ?2',
   )

@@ -7,7 +7,7 @@ export const SECURITY_LOG_LIMIT = 500;
 
 export type SecurityEventKind = 'relay_sender_refused';
 
-export interface SecurityEventRow {
+interface SecurityEventRow {
   at: number;
   kind: string;
   sessionId: string | null;

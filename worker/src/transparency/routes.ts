@@ -4,6 +4,7 @@
 
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { normalizeAddress } from '../../../shared/address.ts';
 import { Address } from '../../../shared/api/directory.ts';
 import type {
   ConsistencyProofResponse,
@@ -97,7 +98,7 @@ export const logRoutes = new Hono<AppEnv>()
     return c.json(body, 200, IMMUTABLE);
   })
   .get('/label', validate('query', z.strictObject({ address: Address })), async (c) => {
-    const address = c.req.valid('query').address.toLowerCase();
+    const address = normalizeAddress(c.req.valid('query').address);
     await limitLookup(c.env, c.req.header('CF-Connecting-IP'));
     const { proof } = proveAddress(logKeys(c.env).vrfSecret, address);
     const body: LabelResponse = { address, vrfProof: toBase64Url(proof) };

@@ -57,3 +57,18 @@ export async function currentCheckpoint(
   await insertCheckpointStatement(db, row).run();
   return { checkpoint: row, signed: true };
 }
+
+/**
+ * §8: a lookup whose change is not signed yet waits until the interval allows a new checkpoint
+ * (at most CHECKPOINT_INTERVAL_MS) and then gets it, signed by this call or by another. The
+ * signing time is at least the end of the interval it waited for, even if the clock says less.
+ */
+export async function checkpointWhenAllowed(
+  env: SequencerEnv,
+): Promise<{ checkpoint: CheckpointRow; signed: boolean }> {
+  const latest = await latestCheckpoint(env.DB);
+  const allowedAt = latest ? latest.signedAt + CHECKPOINT_INTERVAL_MS : 0;
+  const wait = allowedAt - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, CHECKPOINT_INTERVAL_MS)));
+  return currentCheckpoint(env, Math.max(Date.now(), allowedAt));
+}

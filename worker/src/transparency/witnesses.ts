@@ -15,6 +15,8 @@ import { type CheckpointRow, recordCosignatureStatements, witnessSize } from './
 import { type LogEnv, logKeys } from './log-keys.ts';
 import { consistencyProof } from './tree-store.ts';
 
+const WITNESS_TIMEOUT_MS = 5_000;
+
 export interface ConfiguredWitness {
   vkey: string;
   url: string;
@@ -41,6 +43,8 @@ async function askOne(
     const res = await fetch(`${w.url}/add-checkpoint`, {
       method: 'POST',
       body: formatAddCheckpoint({ oldSize: old, proof, checkpoint: cp.note }),
+      // A lookup may wait on this (served-proof.ts): a witness that hangs must not hold it.
+      signal: AbortSignal.timeout(WITNESS_TIMEOUT_MS),
     });
     const body = await res.text();
     if (res.status === 409 && /^(0|[1-9][0-9]*)\n$/.test(body)) {

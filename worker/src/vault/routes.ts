@@ -15,7 +15,7 @@ import { ApiError } from '../http/errors.ts';
 import { validateJson } from '../http/validation.ts';
 import { currentVaultVersion, readVault, rewrapAccount, swapVault } from './vault-store.ts';
 
-export function vaultEtag(version: number): string {
+function vaultEtag(version: number): string {
   return `"${version}"`;
 }
 

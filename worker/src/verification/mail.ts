@@ -7,13 +7,13 @@ import { toBase64Url } from '../../../shared/encoding.ts';
 import { IGNORE_SENTENCE, purposeSentence } from './purpose.ts';
 import type { VerificationPurpose } from './verification-store.ts';
 
-export interface VerificationMail {
+interface VerificationMail {
   from: string;
   to: string;
   raw: string;
 }
 
-export function verificationSender(serviceDomain: string): string {
+function verificationSender(serviceDomain: string): string {
   return `verify@${serviceDomain}`;
 }
 

@@ -5,7 +5,7 @@
 import type { VerificationPurpose } from './verification-store.ts';
 
 /** "ABCD 1234 …" in groups of four, as gpg prints fingerprints. */
-export function groupedFingerprint(fingerprint: string): string {
+function groupedFingerprint(fingerprint: string): string {
   return fingerprint.match(/.{1,4}/g)?.join(' ') ?? fingerprint;
 }
 
@@ -20,14 +20,3 @@ export function purposeSentence(address: string, purpose: VerificationPurpose): 
 
 export const IGNORE_SENTENCE =
   'If you did not ask for this, ignore this message: nothing is published or created without the code or the confirmation.';
-
-/**
- * Tagged and case variants of one mailbox (alice+x@Example.org, ALICE@example.org) count as one
- * address for the mail limit: most providers deliver them to the same inbox.
- */
-export function mailLimitKey(address: string): string {
-  const at = address.lastIndexOf('@');
-  const local = address.slice(0, at).toLowerCase();
-  const plus = local.indexOf('+');
-  return `${plus > 0 ? local.slice(0, plus) : local}@${address.slice(at + 1).toLowerCase()}`;
-}

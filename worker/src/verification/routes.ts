@@ -7,9 +7,10 @@
 import { EmailMessage } from 'cloudflare:email';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { limitKey, normalizeAddress } from '../../../shared/address.ts';
 import { ConfirmVerificationRequest, StartVerificationRequest } from '../../../shared/api/accounts.ts';
 import { equalBytes, fromHex, toHex, utf8 } from '../../../shared/encoding.ts';
-import { classifyAddress, normalizeAddress } from '../accounts/address-rules.ts';
+import { classifyAddress } from '../accounts/address-rules.ts';
 import { optionalAccount } from '../auth/require-account.ts';
 import { newToken, tokenHash } from '../auth/tokens.ts';
 import { bindingsOfAccount } from '../directory/keys-table.ts';
@@ -23,7 +24,6 @@ import { validate, validateJson } from '../http/validation.ts';
 import { edgeClient } from '../lookup/client-key.ts';
 import { buildVerificationMail } from './mail.ts';
 import { confirmLinkPage, pendingLinkPage } from './pages.ts';
-import { mailLimitKey } from './purpose.ts';
 import {
   claimAttempt,
   confirmLink,
@@ -42,7 +42,7 @@ export const VERIFICATION_LIMITS = {
 } as const;
 
 /** Uniform 6-digit code by rejection sampling (no modulo bias). */
-export function newCode(): string {
+function newCode(): string {
   const limit = 4_294_000_000; // largest multiple of 10^6 below 2^32
   for (;;) {
     const [n] = crypto.getRandomValues(new Uint32Array(1));
@@ -124,8 +124,8 @@ export const verificationRoutes = new Hono<AppEnv>()
         message: 'Too many verification mails for this account today.',
         setRetryAfter,
       });
-    const limitKey = mailLimitKey(address);
-    const slot = await reserveMail(c.env.DB, limitKey, now);
+    const mailLimitKey = limitKey(address);
+    const slot = await reserveMail(c.env.DB, mailLimitKey, now);
     if (!slot.ok) {
       setRetryAfter(Math.ceil((slot.nextAt - now) / 1000));
       throw new ApiError(429, 'verification_rate_limited', 'One verification mail per address per hour.');
@@ -159,7 +159,7 @@ export const verificationRoutes = new Hono<AppEnv>()
     try {
       await c.env.MAILER.send(new EmailMessage(mail.from, mail.to, mail.raw));
     } catch (err) {
-      await releaseMail(c.env.DB, limitKey, now);
+      await releaseMail(c.env.DB, mailLimitKey, now);
       console.error('verification mail refused', err instanceof Error ? err.message : err);
       throw new ApiError(422, 'mail_not_sent', 'The verification mail could not be sent to this address.');
     }

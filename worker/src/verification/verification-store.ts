@@ -1,12 +1,12 @@
 // SQL for pending address verifications and the strict hourly per-address mail counter.
 
 export const VERIFICATION_TTL_MS = 30 * 60 * 1000;
-export const PROOF_TTL_MS = 30 * 60 * 1000;
-export const MAIL_INTERVAL_MS = 60 * 60 * 1000;
-export const MAX_CODE_ATTEMPTS = 5;
+const PROOF_TTL_MS = 30 * 60 * 1000;
+const MAIL_INTERVAL_MS = 60 * 60 * 1000;
+const MAX_CODE_ATTEMPTS = 5;
 
 /**
- * Claims the address's one mail per hour; `address` is the limit key (mailLimitKey), so tagged
+ * Claims the address's one mail per hour; `address` is the limit key (limitKey in shared/address.ts), so tagged
  * and case variants share it. A single upsert both checks and records, so two concurrent
  * starts cannot both send. Returns the time the next mail is allowed when refused.
  */
@@ -78,7 +78,7 @@ export async function insertVerification(
   ]);
 }
 
-export interface PendingVerification {
+interface PendingVerification {
   address: string;
   codeHash: string;
   confirmedAt: number | null;
