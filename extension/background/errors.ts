@@ -14,7 +14,8 @@ export type ExtensionErrorCode =
   | 'invalid_key'
   | 'busy'
   | 'transparency_failed' // an answer's transparency proof failed: the key is not used
-  | 'transparency_alarm'; // the log showed two histories (docs/spec/transparency-v1.md §9.1)
+  | 'transparency_alarm' // the log showed two histories (docs/spec/transparency-v1.md §9.1)
+  | 'last_sign_in_address'; // the server keeps the account's last sign-in address (docs/api.md, release)
 
 export class ExtensionError extends Error {
   readonly code: ExtensionErrorCode;

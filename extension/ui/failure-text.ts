@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'too_large',
   'malformed',
   'secret_key_material',
+  'last_sign_in_address',
 ] as const;
 
 const KNOWN = new Set<string>(ERROR_CODES);
