@@ -304,6 +304,7 @@ describe.each(BROWSERS)('the inbox page in %s', (name) => {
     expect(await page.waitFor('[data-testid=unencrypted-warning]')).toContain(dave);
     expect(await attr(page, '[data-testid=compose-send]', 'disabled')).not.toBeNull();
     await page.click('[data-testid=confirm-unencrypted]');
+    expect(await axeViolations(page)).toEqual([]);
     mark = scene.worker.log.length;
     await page.click('[data-testid=compose-send]');
     await page.waitFor('[data-testid=compose-result]');

@@ -11,7 +11,6 @@ import { uniqueAddresses } from '../../../shared/address.ts';
 import { type ApiClient, isApiClientError } from '../../../shared/api/client.ts';
 import type { RelayResult } from '../../../shared/api/relay.ts';
 import { fromBase64, fromBase64Url, fromHex } from '../../../shared/encoding.ts';
-import type { Summary } from '../../../shared/mailbox/index.ts';
 import {
   newSentId,
   type PreparedSend,
@@ -24,6 +23,7 @@ import type { InboxSendRequest, InboxSendView } from '../../messages/inbox-proto
 import type { KeyStatus } from '../../overlay/protocol.ts';
 import { ExtensionError } from '../errors.ts';
 import { keyStatuses, type OverlayKeySource } from '../overlay-crypto.ts';
+import { threading } from './drafts.ts';
 import type { InboxKey } from './keyring.ts';
 import type { KeptMessage } from './reading.ts';
 import { relayFailure, relayFailureCode } from './relay-failure.ts';
@@ -48,20 +48,6 @@ async function keyOf(status: Exclude<KeyStatus, { kind: 'none' | 'refused' }>, k
     'invalid_key',
     `The key of ${status.address} changed while sending: nothing more was sent. Check the recipients again.`,
   );
-}
-
-/** RFC 5322 §3.6.4: the parent's References (or its In-Reply-To) followed by its Message-ID. */
-function threading(parent: Summary): Pick<MailContent, 'inReplyTo' | 'references'> {
-  if (!parent.messageId) return {};
-  const before =
-    parent.v === 2
-      ? parent.references.length
-        ? parent.references
-        : parent.inReplyTo
-          ? [parent.inReplyTo]
-          : []
-      : [];
-  return { inReplyTo: parent.messageId, references: [...before, parent.messageId].slice(-32) };
 }
 
 function keptOrFail(deps: OutboxDeps, m: { address: string; id: string }): KeptMessage {
