@@ -257,7 +257,7 @@ describe.each(BROWSERS)('the inbox page in %s', (name) => {
       await popup.close();
     }
   });
-  it('sends from the inbox page: encrypted to bob, unencrypted to dave only after the warning; the Sent view shows both, decrypted here', async () => {
+  it('sends from the inbox page: encrypted to bob, unencrypted to dave only after the warning, both at once as two copies; the Sent view shows them, decrypted here', async () => {
     const canary = canaryFor('outbox');
     const bob = `bob-outbox-${name}@noise.localhost`;
     const dave = `dave-outbox-${name}@webmail.localhost`;
@@ -315,17 +315,53 @@ describe.each(BROWSERS)('the inbox page in %s', (name) => {
     expect(plain.text).toContain(`Plain words ${canary}`);
     expect(plain.to?.map((a) => a.address)).toEqual([dave]);
 
-    // The Sent view: both, their summaries and bodies opened with the keys in this browser.
+    // Both at once (docs/spec/relay-v1.md §6): two copies of one message, one per envelope.
+    await page.evaluate(() =>
+      (document.querySelector('[data-testid=compose-result] button') as HTMLButtonElement).click(),
+    );
+    await page.click('[data-testid=compose-new]');
+    await addRecipient(page, bob);
+    await page.waitFor(`[data-testid=recipients] li[data-address="${bob}"][data-key=pgp]`);
+    await page.evaluate(() => {
+      const select = document.querySelector('[data-testid=compose-field]') as HTMLSelectElement;
+      select.value = 'cc';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await addRecipient(page, dave);
+    await page.waitFor(`[data-testid=recipients] li[data-address="${dave}"][data-key=none]`);
+    await page.fill('input[name=subject]', `Both ${canary}`);
+    await page.fill('textarea[name=text]', `Mixed words ${canary}`);
+    await page.click('[data-testid=without-key-seal]');
+    await page.click('[data-testid=confirm-unencrypted]');
+    mark = scene.worker.log.length;
+    await page.click('[data-testid=compose-send]');
+    await page.waitFor('[data-testid=compose-result]');
+    expect(await attr(page, '[data-testid=compose-result]', 'data-encrypted')).toBe(bob);
+    expect(await attr(page, '[data-testid=compose-result]', 'data-sealed')).toBe(dave);
+    const copies = await Promise.all((await emlsSince(mark, 2)).map((eml) => PostalMime.parse(eml)));
+    const [cipher, clear] = [
+      copies.find((c) => !c.text?.includes(canary)),
+      copies.find((c) => c.text?.includes(canary)),
+    ];
+    expect(cipher?.subject).toBe('[...]');
+    expect(clear?.subject).toBe(`Both ${canary}`);
+    for (const c of [cipher, clear]) {
+      expect(c?.to?.map((a) => a.address)).toEqual([bob]);
+      expect(c?.cc?.map((a) => a.address)).toEqual([dave]);
+    }
+
+    // The Sent view: all three, their summaries and bodies opened with the keys in this browser.
     await page.click('[data-testid=folder-sent]');
     await poll(
       async () =>
         (await page.text('[data-testid=message-list]')).includes(`Plans ${canary}`) ? true : undefined,
       'the Sent view',
     );
-    await rows(page, 2);
+    await rows(page, 3);
     const listed = await page.text('[data-testid=message-list]');
     expect(listed).toContain(`Plans ${canary}`);
     expect(listed).toContain(`Lunch ${canary}`);
+    expect(listed).toContain(`Both ${canary}`);
     await page.evaluate(() =>
       (
         [...document.querySelectorAll('[data-testid=message-row]')].find((r) =>

@@ -49,6 +49,8 @@ describe('public envelope keys in JSON', () => {
           oneTimePrekey: o ? oneTimePrekeyToJson(o) : null,
           noOneTimePrekey: o === null,
           remaining: 0,
+          // The OpenPGP key the bundle's transparency leaf names (required since the proofs).
+          fingerprint: 'A'.repeat(40),
         };
         expect(PrekeyBundle.safeParse(json).success).toBe(true);
         expect(bundleFromJson(json)).toEqual({

@@ -21,26 +21,18 @@ export function SendChoice(props: {
   return (
     <fieldset class="send-choice notice warning" data-testid="without-key">
       <legend>{t('outboxNoKeyHeading', names)}</legend>
-      <label>
-        <input
-          type="radio"
-          name="without-key"
-          data-testid="without-key-omit"
-          checked={props.choice === 'omit'}
-          onChange={() => props.onChoice('omit')}
-        />{' '}
-        {t('outboxNoKeyOmit')}
-      </label>
-      <label>
-        <input
-          type="radio"
-          name="without-key"
-          data-testid="without-key-seal"
-          checked={props.choice === 'seal'}
-          onChange={() => props.onChoice('seal')}
-        />{' '}
-        {t('outboxNoKeySeal')}
-      </label>
+      {(['omit', 'seal'] as const).map((c) => (
+        <label key={c}>
+          <input
+            type="radio"
+            name="without-key"
+            data-testid={`without-key-${c}`}
+            checked={props.choice === c}
+            onChange={() => props.onChoice(c)}
+          />{' '}
+          {t(c === 'omit' ? 'outboxNoKeyOmit' : 'outboxNoKeySeal')}
+        </label>
+      ))}
       {props.choice === 'seal' && (
         <div data-testid="unencrypted-warning">
           <p>{t('outboxUnencryptedWarning', names)}</p>
