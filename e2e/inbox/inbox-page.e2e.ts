@@ -372,5 +372,25 @@ describe.each(BROWSERS)('the inbox page in %s', (name) => {
     await key(page, 'Enter');
     await page.waitFor('[data-testid=plaintext]');
     expect(await page.text('[data-testid=plaintext]')).toContain(`Encrypted words ${canary}`);
+
+    // A reply to it: to bob again, threaded (In-Reply-To/References), and grouped under it in Sent.
+    await page.click('[data-testid=compose-reply]');
+    await page.waitFor(`[data-testid=recipients] li[data-address="${bob}"][data-key=pgp]`);
+    mark = scene.worker.log.length;
+    await page.click('[data-testid=compose-send]');
+    await page.waitFor('[data-testid=compose-result]');
+    const [reply] = await Promise.all((await emlsSince(mark, 1)).map((eml) => PostalMime.parse(eml)));
+    expect(reply?.inReplyTo).toMatch(/^<[^<>]+@noise\.localhost>$/);
+    expect(reply?.references).toBe(reply?.inReplyTo);
+    await rows(page, 4);
+    const order = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid=message-row]')].map((r) => ({
+        text: r.textContent ?? '',
+        inThread: r.getAttribute('data-in-thread') === 'true',
+      })),
+    );
+    const at = order.findIndex((r) => r.text.includes(`Plans ${canary}`) && !r.text.includes('Re:'));
+    expect(order[at - 1]?.text).toContain(`Re: Plans ${canary}`);
+    expect(order[at]?.inThread).toBe(true);
   });
 });
