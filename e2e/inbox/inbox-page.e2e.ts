@@ -6,9 +6,12 @@
 // service's verdicts ("unknown" locally) and the reader's, opens it (the background re-seals the
 // server copy: format inbox-v1 through the API), and opens it again without the private key.
 
+import { readFileSync } from 'node:fs';
+import * as openpgp from 'openpgp';
+import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derive } from '../../extension/background/account.ts';
-import { createInboundMailBridge } from '../../scripts/local-mail.mjs';
+import { createInboundMailBridge, emlPaths } from '../../scripts/local-mail.mjs';
 import { apiClient, memorySessionStore } from '../../shared/api/client.ts';
 import { fromServerKdf } from '../../shared/api/kdf-params.ts';
 import { toBase64Url } from '../../shared/encoding.ts';
@@ -20,6 +23,7 @@ import {
   poll,
 } from '../browsers/launch.ts';
 import { axeViolations } from '../extension/pages.ts';
+import { registerAccount } from '../harness/accounts.ts';
 import {
   type AccountProfile,
   createAccount,
@@ -106,6 +110,24 @@ const rows = (page: ExtensionPage, n: number) =>
 
 const attr = (page: ExtensionPage, selector: string, name: string) =>
   page.evaluate(([s, n]) => document.querySelector(s)?.getAttribute(n) ?? null, [selector, name] as const);
+
+/** The .eml files wrangler's send_email wrote since log line `from` (e2e/relay/relay.e2e.ts). */
+function emlsSince(from: number, count: number): Promise<Uint8Array[]> {
+  return poll(async () => {
+    const paths = [...new Set(scene.worker.log.slice(from).flatMap((l) => emlPaths(l)))];
+    return paths.length >= count ? paths.map((p) => new Uint8Array(readFileSync(p))) : undefined;
+  }, `${count} .eml files`);
+}
+
+/** Adds a recipient in the compose form as the keyboard would (Enter in the add field). */
+async function addRecipient(page: ExtensionPage, address: string): Promise<void> {
+  await page.fill('[data-testid=add-recipient]', address);
+  await page.evaluate(() => {
+    const input = document.querySelector('[data-testid=add-recipient]') as HTMLInputElement;
+    input.focus();
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+  });
+}
 
 describe.each(BROWSERS)('the inbox page in %s', (name) => {
   let browser: ExtensionBrowser;
@@ -234,5 +256,141 @@ describe.each(BROWSERS)('the inbox page in %s', (name) => {
     } finally {
       await popup.close();
     }
+  });
+  it('sends from the inbox page: encrypted to bob, unencrypted to dave only after the warning, both at once as two copies; the Sent view shows them, decrypted here', async () => {
+    const canary = canaryFor('outbox');
+    const bob = `bob-outbox-${name}@noise.localhost`;
+    const dave = `dave-outbox-${name}@webmail.localhost`;
+    const bobKey = await openpgp.generateKey({ type: 'ecc', userIDs: [{ email: bob }], format: 'armored' });
+    await registerAccount(scene.worker.url, { address: bob, openpgpKey: bobKey.publicKey });
+
+    await page.close();
+    page = await browser.open('inbox.html');
+
+    // To bob, who has a key: the state says so before sending; the relay gets PGP/MIME.
+    await page.click('[data-testid=compose-new]');
+    await addRecipient(page, bob);
+    await page.waitFor(`[data-testid=recipients] li[data-address="${bob}"][data-key=pgp]`);
+    await page.fill('input[name=subject]', `Plans ${canary}`);
+    await page.fill('textarea[name=text]', `Encrypted words ${canary}`);
+    let mark = scene.worker.log.length;
+    await page.click('[data-testid=compose-send]');
+    await page.waitFor('[data-testid=compose-result]');
+    expect(await attr(page, '[data-testid=compose-result]', 'data-encrypted')).toBe(bob);
+    const [toBob] = await emlsSince(mark, 1);
+    expect(Buffer.from(toBob!).includes(canary)).toBe(false);
+    const armored = Buffer.from(toBob!)
+      .toString('latin1')
+      .match(/-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/)![0];
+    const { data } = await openpgp.decrypt({
+      message: await openpgp.readMessage({ armoredMessage: armored }),
+      decryptionKeys: await openpgp.readPrivateKey({ armoredKey: bobKey.privateKey }),
+    });
+    expect(String(data)).toContain(`Plans ${canary}`);
+    expect(Buffer.from(String(data), 'latin1').toString()).toContain('Content-Type');
+    await page.evaluate(() =>
+      (document.querySelector('[data-testid=compose-result] button') as HTMLButtonElement).click(),
+    );
+
+    // To dave, who has none: nothing goes until the sender chooses and confirms the warning.
+    await page.click('[data-testid=compose-new]');
+    await addRecipient(page, dave);
+    await page.waitFor(`[data-testid=recipients] li[data-address="${dave}"][data-key=none]`);
+    await page.fill('input[name=subject]', `Lunch ${canary}`);
+    await page.fill('textarea[name=text]', `Plain words ${canary}`);
+    await page.waitFor('[data-testid=without-key]');
+    expect(await attr(page, '[data-testid=compose-send]', 'disabled')).not.toBeNull();
+    await page.click('[data-testid=without-key-seal]');
+    expect(await page.waitFor('[data-testid=unencrypted-warning]')).toContain(dave);
+    expect(await attr(page, '[data-testid=compose-send]', 'disabled')).not.toBeNull();
+    await page.click('[data-testid=confirm-unencrypted]');
+    expect(await axeViolations(page)).toEqual([]);
+    mark = scene.worker.log.length;
+    await page.click('[data-testid=compose-send]');
+    await page.waitFor('[data-testid=compose-result]');
+    expect(await attr(page, '[data-testid=compose-result]', 'data-sealed')).toBe(dave);
+    const [toDave] = await emlsSince(mark, 1);
+    const plain = await PostalMime.parse(toDave!);
+    expect(plain.subject).toBe(`Lunch ${canary}`);
+    expect(plain.text).toContain(`Plain words ${canary}`);
+    expect(plain.to?.map((a) => a.address)).toEqual([dave]);
+
+    // Both at once (docs/spec/relay-v1.md §6): two copies of one message, one per envelope.
+    await page.evaluate(() =>
+      (document.querySelector('[data-testid=compose-result] button') as HTMLButtonElement).click(),
+    );
+    await page.click('[data-testid=compose-new]');
+    await addRecipient(page, bob);
+    await page.waitFor(`[data-testid=recipients] li[data-address="${bob}"][data-key=pgp]`);
+    await page.evaluate(() => {
+      const select = document.querySelector('[data-testid=compose-field]') as HTMLSelectElement;
+      select.value = 'cc';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await addRecipient(page, dave);
+    await page.waitFor(`[data-testid=recipients] li[data-address="${dave}"][data-key=none]`);
+    await page.fill('input[name=subject]', `Both ${canary}`);
+    await page.fill('textarea[name=text]', `Mixed words ${canary}`);
+    await page.click('[data-testid=without-key-seal]');
+    await page.click('[data-testid=confirm-unencrypted]');
+    mark = scene.worker.log.length;
+    await page.click('[data-testid=compose-send]');
+    await page.waitFor('[data-testid=compose-result]');
+    expect(await attr(page, '[data-testid=compose-result]', 'data-encrypted')).toBe(bob);
+    expect(await attr(page, '[data-testid=compose-result]', 'data-sealed')).toBe(dave);
+    const copies = await Promise.all((await emlsSince(mark, 2)).map((eml) => PostalMime.parse(eml)));
+    const [cipher, clear] = [
+      copies.find((c) => !c.text?.includes(canary)),
+      copies.find((c) => c.text?.includes(canary)),
+    ];
+    expect(cipher?.subject).toBe('[...]');
+    expect(clear?.subject).toBe(`Both ${canary}`);
+    for (const c of [cipher, clear]) {
+      expect(c?.to?.map((a) => a.address)).toEqual([bob]);
+      expect(c?.cc?.map((a) => a.address)).toEqual([dave]);
+    }
+
+    // The Sent view: all three, their summaries and bodies opened with the keys in this browser.
+    await page.click('[data-testid=folder-sent]');
+    await poll(
+      async () =>
+        (await page.text('[data-testid=message-list]')).includes(`Plans ${canary}`) ? true : undefined,
+      'the Sent view',
+    );
+    await rows(page, 3);
+    const listed = await page.text('[data-testid=message-list]');
+    expect(listed).toContain(`Plans ${canary}`);
+    expect(listed).toContain(`Lunch ${canary}`);
+    expect(listed).toContain(`Both ${canary}`);
+    await page.evaluate(() =>
+      (
+        [...document.querySelectorAll('[data-testid=message-row]')].find((r) =>
+          r.textContent?.includes('Plans'),
+        ) as HTMLElement
+      ).focus(),
+    );
+    await key(page, 'Enter');
+    await page.waitFor('[data-testid=plaintext]');
+    expect(await page.text('[data-testid=plaintext]')).toContain(`Encrypted words ${canary}`);
+
+    // A reply to it: to bob again, threaded (In-Reply-To/References), and grouped under it in Sent.
+    await page.click('[data-testid=compose-reply]');
+    await page.waitFor(`[data-testid=recipients] li[data-address="${bob}"][data-key=pgp]`);
+    mark = scene.worker.log.length;
+    await page.click('[data-testid=compose-send]');
+    await page.waitFor('[data-testid=compose-result]');
+    const [reply] = await Promise.all((await emlsSince(mark, 1)).map((eml) => PostalMime.parse(eml)));
+    expect(reply?.inReplyTo).toMatch(/^<[^<>]+@noise\.localhost>$/);
+    expect(reply?.references).toBe(reply?.inReplyTo);
+    await rows(page, 4);
+    const order = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid=message-row]')].map((r) => ({
+        text: r.textContent ?? '',
+        inThread: r.getAttribute('data-in-thread') === 'true',
+      })),
+    );
+    const at = order.findIndex((r) => r.text.includes(`Plans ${canary}`) && !r.text.includes('Re:'));
+    expect(order[at - 1]?.text).toContain(`Re: Plans ${canary}`);
+    expect(order[at]?.inThread).toBe(true);
   });
 });

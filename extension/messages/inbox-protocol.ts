@@ -5,12 +5,39 @@
 import { z } from 'zod';
 import type { AuthVerdicts, Folder, StoredFormat } from '../../shared/api/inbox.ts';
 import type { ArrivalEncryption, SummaryAddress } from '../../shared/mailbox/index.ts';
-import type { ReadView } from '../overlay/protocol.ts';
+import type { KeyStatus, ReadView } from '../overlay/protocol.ts';
 
 const Address = z.string().trim().min(3).max(254);
 const MessageId = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
 const FolderName = z.enum(['inbox', 'sent']);
 const Message = { address: Address, id: MessageId };
+/** The relay's recipient limit (docs/spec/relay-v1.md §4). */
+const MAX_RECIPIENTS = 50;
+/** A file the compose form attaches, base64; the relay's largest message is 25 MiB. */
+const ComposeAttachment = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  type: z.string().max(128),
+  data: z.string().max(Math.ceil((25 * 1024 * 1024) / 3) * 4),
+});
+
+export const InboxSendRequest = z.strictObject({
+  /** One of the account's inboxes (the relay refuses any other From with 403). */
+  from: Address,
+  to: z.array(Address).max(MAX_RECIPIENTS),
+  cc: z.array(Address).max(MAX_RECIPIENTS),
+  subject: z.string().max(998),
+  text: z.string().max(5 * 1024 * 1024),
+  attachments: z.array(ComposeAttachment).max(64),
+  /** The opened message this answers: In-Reply-To and References come from it. */
+  replyTo: z.strictObject(Message).optional(),
+  /** The opened message this forwards: its attachments are carried. */
+  forward: z.strictObject(Message).optional(),
+  /** For recipients without a key: send them plaintext sealed to the relay, or leave them out. */
+  withoutKey: z.enum(['seal', 'omit']).optional(),
+  /** Every recipient without a key the sender confirmed the plaintext warning for. */
+  confirmedUnencrypted: z.array(Address).max(MAX_RECIPIENTS),
+});
+export type InboxSendRequest = z.infer<typeof InboxSendRequest>;
 
 export const INBOX_REQUESTS = {
   /** The account's inboxes, their use, the quota and the unread counts. */
@@ -45,6 +72,11 @@ export const INBOX_REQUESTS = {
   'inbox.release': z.strictObject({ address: Address, confirm: z.literal(true) }),
   'inbox.rotateKey': z.strictObject({ confirm: z.literal(true) }),
   'inbox.rotation': z.strictObject({}),
+  /** Each recipient's state before sending: encrypted, no key, or refused by the transparency checks. */
+  'inbox.recipients': z.strictObject({ addresses: z.array(Address).min(1).max(MAX_RECIPIENTS) }),
+  /** What a reply, reply-all or forward of an opened message starts with. */
+  'inbox.draft': z.strictObject({ ...Message, kind: z.enum(['reply', 'replyAll', 'forward']) }),
+  'inbox.send': InboxSendRequest,
   'inbox.settings': z.strictObject({
     pollSeconds: z.number().int().min(30).max(3600).optional(),
     notify: z.boolean().optional(),
@@ -74,6 +106,8 @@ export interface InboxRowView {
   snippet: string;
   attachments: number;
   encryption: ArrivalEncryption;
+  /** The conversation it belongs to (In-Reply-To/References, mailbox-v1 §4.4), or null. */
+  thread: string | null;
   /** Why the summary could not be opened (an error code), else null. */
   failure: string | null;
 }
@@ -96,6 +130,32 @@ export interface InboxOverview {
   account: string;
   pollSeconds: number;
   notify: boolean;
+}
+
+export interface InboxDraftView {
+  to: string[];
+  cc: string[];
+  subject: string;
+  /** The message answered or forwarded, for the quote the page writes in the user's language. */
+  quoted: { from: string; date: number | null; text: string };
+  /** Files a forward carries (the background holds their bytes). */
+  attachments: { name: string; type: string; size: number }[];
+}
+
+export interface InboxSendView {
+  messageId: string;
+  encryptedTo: string[];
+  /** Sent as plaintext sealed to the relay, by the sender's confirmed choice. */
+  sealedTo: string[];
+  omitted: string[];
+  /** 'inline-pgp': the mail service refused PGP/MIME; the same ciphertext went as text/plain. */
+  delivery: 'raw' | 'inline-pgp';
+  fallbackReason?: string;
+  /** Recipients the relay or the mail service did not take, with our error code. */
+  failed: { address: string; code: string }[];
+  /** The Sent copy's id, or null with the reason it did not land. */
+  sentId: string | null;
+  sentCopyFailed: string | null;
 }
 
 export interface RotationView {
@@ -122,4 +182,7 @@ export interface InboxResponses {
   'inbox.rotateKey': RotationView;
   'inbox.rotation': RotationView;
   'inbox.settings': { pollSeconds: number; notify: boolean };
+  'inbox.recipients': { statuses: KeyStatus[] };
+  'inbox.draft': InboxDraftView;
+  'inbox.send': InboxSendView;
 }

@@ -24,6 +24,14 @@ export const ERROR_CODES = [
   'too_large',
   'malformed',
   'secret_key_material',
+  'last_sign_in_address',
+  'unencrypted_not_confirmed',
+  'send_limit',
+  'sender_refused',
+  'message_too_large',
+  'recipient_refused',
+  'message_refused',
+  'relay_unavailable',
 ] as const;
 
 const KNOWN = new Set<string>(ERROR_CODES);

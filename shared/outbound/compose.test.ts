@@ -78,6 +78,33 @@ describe('prepareSend', () => {
   });
 });
 
+describe('a mixed send (docs/spec/relay-v1.md §6)', () => {
+  it('one message, two copies: the envelope names only each copy’s recipients, the headers all of them', async () => {
+    const relay = await deriveRelayKeyPair(new Uint8Array(32).fill(7));
+    const content = { ...mail.content, messageId: '<mixed@noise.test>', date: new Date(0) };
+    const encrypted = await prepareSend(
+      { content, signingKey: alice, envelope: ['DAVE@example.org'] },
+      { mode: 'encrypted', recipientKeys: [dave.toPublic()] },
+    );
+    const sealed = await prepareSend(
+      { content, signingKey: alice, envelope: ['erin@example.net'] },
+      { mode: 'sealed', relayKey: relay },
+    );
+    expect(encrypted.meta.to).toEqual(['dave@example.org']);
+    expect(sealed.meta.to).toEqual(['erin@example.net']);
+    expect(encrypted.messageId).toBe(sealed.messageId);
+    // The seal is bound to erin alone: replayed to dave's envelope it does not open.
+    await expect(
+      openRelaySeal(sealed.payload, { from: sealed.meta.from, to: ['dave@example.org'] }, [relay]),
+    ).rejects.toMatchObject({ code: 'tampered' });
+    const plain = await PostalMime.parse(await openRelaySeal(sealed.payload, sealed.meta, [relay]));
+    expect(plain.cc?.map((a) => a.address)).toEqual(['erin@example.net']);
+    expect(plain.to?.map((a) => a.address)).toEqual(['dave@example.org']);
+    // The encrypted copy carries no plaintext of the body.
+    expect(fromUtf8(encrypted.payload)).not.toContain('CANARY');
+  });
+});
+
 describe('Sent copy', () => {
   it('opens under the inbox key for its id, with threading and Bcc in the sealed summary', async () => {
     const inboxKey = generateInboxKey();

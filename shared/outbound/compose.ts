@@ -21,6 +21,12 @@ export interface OutgoingMail {
   bcc?: string[];
   /** The sender's unlocked key: signs, and gives the Autocrypt key. */
   signingKey: PrivateKey;
+  /**
+   * The envelope recipients when this copy goes to only some of the header recipients: a mixed
+   * send is one encrypted copy to those with keys and one sealed copy to the rest, with the
+   * same headers (docs/spec/relay-v1.md §6). Default: every To, Cc and Bcc recipient.
+   */
+  envelope?: readonly string[];
 }
 
 export type SendPlan =
@@ -40,6 +46,7 @@ export interface PreparedSend {
 
 /** Every envelope recipient, To, Cc and Bcc, once each and in that order. */
 export function envelopeRecipients(mail: OutgoingMail): string[] {
+  if (mail.envelope) return uniqueAddresses(mail.envelope);
   return uniqueAddresses(
     [...mail.content.to, ...(mail.content.cc ?? [])].map((a) => a.address).concat(mail.bcc ?? []),
   );

@@ -14,7 +14,7 @@ import {
 } from '../../shared/mailbox/index.ts';
 import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
-import { inboxAccount, openSealed } from './inbox-support/inbox-account.ts';
+import { addInbox, inboxAccount, openSealed } from './inbox-support/inbox-account.ts';
 import { BASE } from './support/accounts.ts';
 
 const workerFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
@@ -69,6 +69,10 @@ describe('inbox client', () => {
     expect((await client.inbox.overview()).inboxes[0]).toMatchObject({ address: alice.address, messages: 1 });
     await client.inbox.remove(alice.address, m.id);
     expect((await client.inbox.list(alice.address)).messages).toEqual([]);
+    // The last sign-in address cannot go; with a second one it can.
+    const last = await client.inbox.release(alice.address).catch((e: unknown) => e);
+    expect(isApiClientError(last, 'last_sign_in_address')).toBe(true);
+    await addInbox(alice);
     await client.inbox.release(alice.address);
     const gone = await client.inbox.list(alice.address).catch((e: unknown) => e);
     expect(isApiClientError(gone, 'inbox_not_found')).toBe(true);

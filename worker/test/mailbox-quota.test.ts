@@ -14,9 +14,15 @@ import { ACCOUNT_QUOTA } from '../src/mailbox/limits.ts';
 import { mailboxStub } from '../src/mailbox/stub.ts';
 import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
-import { type InboxAccount, inboxAccount, inboxApi, openSealed } from './inbox-support/inbox-account.ts';
+import {
+  addInbox,
+  type InboxAccount,
+  inboxAccount,
+  inboxApi,
+  openSealed,
+} from './inbox-support/inbox-account.ts';
 import { findEverywhere, mailboxCells } from './inbox-support/storage-scan.ts';
-import { api, expectError, freshInbox, registerAccount } from './support/accounts.ts';
+import { api, expectError, login, registerAccount } from './support/accounts.ts';
 import { storedLeafCount, storedLeaves } from './transparency-support/log.ts';
 
 function mail(tag: string, to: string): Uint8Array {
@@ -35,25 +41,6 @@ async function fill(address: string, usage: { bytes: number; messages: number })
         value,
       );
   });
-}
-
-/** A second inbox on the account, bound to a key as the client does after adding it. */
-async function addInbox(who: InboxAccount): Promise<string> {
-  const address = freshInbox('second');
-  const res = await api('/api/v1/account/addresses', { method: 'POST', json: { address }, token: who.token });
-  expect(res.status).toBe(201);
-  const { publicKey } = await openpgp.generateKey({
-    type: 'ecc',
-    userIDs: [{ email: who.address }, { email: address }],
-    format: 'armored',
-  });
-  const published = await api('/api/v1/directory/keys', {
-    method: 'POST',
-    json: { openpgpKey: publicKey },
-    token: who.token,
-  });
-  expect(published.status).toBeLessThan(300);
-  return address;
 }
 
 describe('quota', () => {
@@ -89,8 +76,33 @@ describe('quota', () => {
 });
 
 describe('releasing an inbox', () => {
+  it('refuses to release the last address the account signs in with (409), and keeps everything', async () => {
+    const who = await inboxAccount('only');
+    await deliver(mail('o1', who.address), who.address);
+    const release = () =>
+      api(`/api/v1/inboxes/${encodeURIComponent(who.address)}`, { method: 'DELETE', token: who.token });
+    await expectError(await release(), 409, 'last_sign_in_address');
+    // Nothing happened: the mail is there, mail still arrives, the address still signs in.
+    const listed = MessageListResponse.parse(await (await inboxApi(who, '/messages')).json());
+    expect(listed.messages).toHaveLength(1);
+    expect((await deliver(mail('o2', who.address), who.address)).rejected).toBeUndefined();
+    expect((await login(who.address, who.authKey)).status).toBe(200);
+    // With a second address it may go, and the account signs in with the second one.
+    const second = await addInbox(who);
+    expect((await release()).status).toBe(200);
+    expect((await login(who.address, who.authKey)).status).toBe(401);
+    expect((await login(second, who.authKey)).status).toBe(200);
+    // The second is now the last one: refused in turn.
+    const last = await api(`/api/v1/inboxes/${encodeURIComponent(second)}`, {
+      method: 'DELETE',
+      token: who.token,
+    });
+    await expectError(last, 409, 'last_sign_in_address');
+  });
+
   it('deletes its mailbox data, refuses its mail as released, and nobody can claim it again', async () => {
     const who = await inboxAccount('leaving');
+    await addInbox(who);
     for (const tag of ['r1', 'r2']) await deliver(mail(tag, who.address), who.address);
     const prefix = mailboxPrefix(mailboxStub(env, who.address).id.toString());
     expect((await env.MAIL_BODIES.list({ prefix })).objects).toHaveLength(2);

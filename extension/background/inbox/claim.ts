@@ -60,7 +60,11 @@ export function releaseInbox(deps: KeyringDeps, address: string): Promise<void> 
     // The account signs in with this address: without it, no device could log in again.
     if (sameAddress(gone, record.address))
       throw new ExtensionError('bad_request', 'This inbox is the address the account signs in with.');
-    await serverCall(record.serverUrl, () => api.inbox.release(gone));
+    // The server refuses the account's last sign-in address too (docs/api.md, release): with its own code.
+    await serverCall(record.serverUrl, () => api.inbox.release(gone)).catch((e: unknown) => {
+      if ((e as { serverCode?: unknown }).serverCode !== 'last_sign_in_address') throw e;
+      throw new ExtensionError('last_sign_in_address', (e as Error).message);
+    });
     const next = { ...secrets, addresses: secrets.addresses.filter((a) => a !== gone) };
     const pushed = await serverCall(record.serverUrl, () => pushVault(api, record, next));
     await deps.records.putVault(pushed.record);

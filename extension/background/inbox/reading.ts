@@ -26,11 +26,18 @@ interface KeptAttachment {
   data: Uint8Array;
 }
 
+/** What a reply or a forward of an opened message needs (outbox.ts): threading, text, files. */
+export interface KeptMessage {
+  summary: Summary;
+  text: string;
+  attachments: KeptAttachment[];
+}
+
 const keyOf = (address: string, id: string) => `${address}/${id}`;
 
 export class InboxReader {
   private summaries = new Map<string, Summary>();
-  private opened = new Map<string, KeptAttachment[]>();
+  private opened = new Map<string, KeptMessage>();
   private progress = new Map<string, { step: OpenStep; done: number; total: number }>();
 
   constructor(
@@ -101,10 +108,11 @@ export class InboxReader {
         watched,
       );
       if (view.kind !== 'message') throw new Error('the reader gave no message view');
-      this.keep(
-        k,
-        view.attachments.map((a) => ({ name: a.name, type: a.type, data: fromBase64(a.data) })),
-      );
+      this.keep(k, {
+        summary: out.summary,
+        text: view.parts.map((p) => p.text).join('\n'),
+        attachments: view.attachments.map((a) => ({ name: a.name, type: a.type, data: fromBase64(a.data) })),
+      });
       return {
         row: rowView(address, out.message, { summary: out.summary }),
         view: withoutAttachmentData(view),
@@ -117,18 +125,23 @@ export class InboxReader {
     }
   }
 
-  private keep(k: string, attachments: KeptAttachment[]): void {
+  private keep(k: string, kept: KeptMessage): void {
     this.opened.delete(k);
-    this.opened.set(k, attachments);
+    this.opened.set(k, kept);
     while (this.opened.size > KEPT_OPENED) this.opened.delete(this.opened.keys().next().value as string);
   }
 
   /** One piece of an attachment of a message opened lately; null when it is no longer kept. */
   attachmentPiece(address: string, id: string, index: number, offset: number) {
-    const a = this.opened.get(keyOf(address, id))?.[index];
+    const a = this.opened.get(keyOf(address, id))?.attachments[index];
     if (!a || offset > a.data.length) return null;
     const piece = a.data.subarray(offset, offset + ATTACHMENT_PIECE);
     return { data: toBase64(piece), offset, total: a.data.length, name: a.name, type: a.type };
+  }
+
+  /** A message opened lately, for a reply or a forward; null when it is no longer kept. */
+  kept(address: string, id: string): KeptMessage | null {
+    return this.opened.get(keyOf(address, id)) ?? null;
   }
 
   forget(address: string, id: string): void {

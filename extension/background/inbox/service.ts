@@ -24,6 +24,7 @@ import { InboxReader } from './reading.ts';
 import { continueRotation, newRotation } from './rotation.ts';
 import { InboxSearch } from './search-index.ts';
 import { SearchStore } from './search-store.ts';
+import { sendingHandlers } from './sending.ts';
 import type { StoredKeySource } from './stored-objects.ts';
 import { searchDocOf } from './views.ts';
 
@@ -201,6 +202,7 @@ export function createInboxService(deps: InboxDeps) {
       return rotationView();
     },
     'inbox.rotation': rotationView,
+    ...sendingHandlers({ unlocked, api, keys: overlayKeys, cache, ring: keys.ring, reader }),
     async 'inbox.settings'(patch) {
       const s = await inboxRecords.updateSettings(patch);
       deps.platform?.schedulePoll(s.pollSeconds);

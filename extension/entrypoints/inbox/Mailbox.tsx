@@ -9,10 +9,12 @@ import type { InboxOverview, InboxRowView } from '../../messages/inbox-protocol.
 import { extensionUrl, t } from '../../platform/browser.ts';
 import { ErrorText } from '../../ui/controls.tsx';
 import { errorText } from '../../ui/failure-text.ts';
+import { Compose, type ComposeStart } from './Compose.tsx';
 import { type InboxKeys, useInboxKeys } from './keyboard.ts';
 import { MessageList } from './MessageList.tsx';
 import { MessageView } from './MessageView.tsx';
 import { SearchBar, type SearchHit, SearchHits } from './Search.tsx';
+import { groupByThread } from './threads.ts';
 
 const PAGE = 50;
 const REFRESH_MS = 30_000;
@@ -30,6 +32,9 @@ export function Mailbox(props: { account: string }) {
   const [selected, setSelected] = useState(0);
   const [open, setOpen] = useState<{ address: string; id: string } | null>(null);
   const [armed, setArmed] = useState<string | null>(null);
+  const [composing, setComposing] = useState<ComposeStart | null>(null);
+  // Opening another message leaves the form (a reply keeps the message it answers open).
+  useEffect(() => setComposing(null), [open?.address, open?.id]);
   const [error, setError] = useState<string | null>(null);
   const search = useRef<HTMLInputElement>(null);
   const fail = (e: unknown) => setError(errorText(e));
@@ -51,7 +56,8 @@ export function Mailbox(props: { account: string }) {
     if (!address) return;
     call('inbox.list', { address, folder, limit: PAGE, ...(before ? { before } : {}) })
       .then((page) => {
-        setRows(page.messages);
+        // Conversations together (threads.ts): a reply sits under its thread's newest message.
+        setRows(groupByThread(page.messages).map((g) => g.row));
         setNext(page.next);
         setSelected((s) => Math.min(s, Math.max(0, page.messages.length - 1)));
       })
@@ -134,6 +140,16 @@ export function Mailbox(props: { account: string }) {
 
   const actions = open && (
     <>
+      {(['reply', 'replyAll', 'forward'] as const).map((kind) => (
+        <button
+          type="button"
+          key={kind}
+          data-testid={`compose-${kind}`}
+          onClick={() => setComposing({ kind, message: open })}
+        >
+          {t(kind === 'reply' ? 'outboxReply' : kind === 'replyAll' ? 'outboxReplyAll' : 'outboxForward')}
+        </button>
+      ))}
       {openRow && (
         <button
           type="button"
@@ -213,6 +229,9 @@ export function Mailbox(props: { account: string }) {
             {f === 'inbox' ? t('inboxFolderInbox') : t('inboxFolderSent')}
           </button>
         ))}
+        <button type="button" data-testid="compose-new" onClick={() => setComposing({ kind: 'new' })}>
+          {t('outboxNew')}
+        </button>
         <button
           type="button"
           class="secondary"
@@ -231,7 +250,7 @@ export function Mailbox(props: { account: string }) {
           {t('inboxDeleteAgain')}
         </p>
       )}
-      <div class={`panes${open ? ' with-message' : ''}`}>
+      <div class={`panes${open || composing ? ' with-message' : ''}`}>
         <section class="list-pane" aria-label={t('inboxListLabel')}>
           {hits ? (
             <SearchHits
@@ -281,14 +300,24 @@ export function Mailbox(props: { account: string }) {
           )}
           <p class="muted keys-hint">{t('inboxKeysHint')}</p>
         </section>
-        {open && (
-          <MessageView
-            key={`${open.address}/${open.id}`}
-            address={open.address}
-            id={open.id}
-            onOpened={patchRow}
-            actions={actions}
+        {composing ? (
+          <Compose
+            key={`${composing.kind}/${composing.message?.id ?? ''}`}
+            from={address}
+            start={composing}
+            onClose={() => setComposing(null)}
+            onSent={() => folder === 'sent' && load()}
           />
+        ) : (
+          open && (
+            <MessageView
+              key={`${open.address}/${open.id}`}
+              address={open.address}
+              id={open.id}
+              onOpened={patchRow}
+              actions={actions}
+            />
+          )
         )}
       </div>
     </main>

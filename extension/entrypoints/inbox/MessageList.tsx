@@ -26,6 +26,12 @@ export function MessageList(props: {
   onSelect(index: number): void;
   onOpen(index: number): void;
 }) {
+  // A row that continues the thread of the row above it (Mailbox.tsx groups them) is indented.
+  const follows = new Set(
+    props.rows
+      .filter((r, i) => i > 0 && r.thread !== null && props.rows[i - 1]?.thread === r.thread)
+      .map((r) => r.id),
+  );
   return (
     <RowList
       items={props.rows}
@@ -36,11 +42,12 @@ export function MessageList(props: {
       label={t('inboxListLabel')}
       testId="message-list"
       rowTestId="message-row"
-      rowClass={(row) => (row.read ? '' : 'unread')}
+      rowClass={(row) => `${row.read ? '' : 'unread'}${follows.has(row.id) ? ' in-thread' : ''}`.trim()}
       rowData={(row) => ({
         'data-id': row.id,
         'data-unread': row.read ? 'false' : 'true',
         'data-open': row.id === props.openId ? 'true' : undefined,
+        'data-in-thread': follows.has(row.id) ? 'true' : undefined,
       })}
     >
       {(row) => (

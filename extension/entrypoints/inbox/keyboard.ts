@@ -2,7 +2,7 @@
 // Enter opens, Delete deletes (pressed twice: a single key never loses mail), s stars, u marks
 // unread, / goes to search, Escape closes. Keys typed into a field stay that field's.
 
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 
 export interface InboxKeys {
   next(): void;
@@ -21,8 +21,13 @@ function typing(target: EventTarget | null): boolean {
 }
 
 export function useInboxKeys(keys: InboxKeys): void {
+  // The listener reads the latest actions from a ref set at render: re-subscribing in an effect
+  // lost a quick second Delete that arrived before the effect ran (it still saw the first state).
+  const latest = useRef(keys);
+  latest.current = keys;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const keys = latest.current;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'Escape') {
         keys.close();
@@ -50,5 +55,5 @@ export function useInboxKeys(keys: InboxKeys): void {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [keys]);
+  }, []);
 }

@@ -1,12 +1,19 @@
 // Releasing an inbox address (docs/api.md, inboxes): its mailbox's data is deleted (every body in
 // R2, then the Durable Object's storage), then the address leaves the account and the directory
 // in one D1 batch and is kept as released, so later mail for it is refused with its own reason
-// and nobody can claim it to receive mail meant for its previous owner.
+// and nobody can claim it to receive mail meant for its previous owner. The account's last
+// sign-in address (a verified one: worker/src/accounts/account-store.ts credentialsByAddress)
+// is never released: nothing could sign in to the account again (409 last_sign_in_address).
 
 import { appendLogStatement } from '../directory/log-table.ts';
 import type { Bindings } from '../env.ts';
+import { ApiError } from '../http/errors.ts';
 import { addressReleasedStatements } from '../transparency/append.ts';
 import { mailboxStub } from './stub.ts';
+
+/** Another verified address of the account (?1 the one to release, ?2 the account). */
+const OTHER_SIGN_IN =
+  'SELECT 1 AS x FROM addresses WHERE account_id = ?2 AND address <> ?1 AND verified_at IS NOT NULL';
 
 export async function releaseInbox(
   env: Bindings,
@@ -14,6 +21,14 @@ export async function releaseInbox(
   address: string,
   now: number,
 ): Promise<void> {
+  // Checked before any data goes; the guarded DELETE below repeats it inside the batch, so two
+  // releases racing each other cannot both leave the account without a sign-in address.
+  if (!(await env.DB.prepare(OTHER_SIGN_IN).bind(address, accountId).first()))
+    throw new ApiError(
+      409,
+      'last_sign_in_address',
+      'This is the last address the account signs in with; add another one before releasing it.',
+    );
   // Mail arriving meanwhile may add a body after the wipe; the second wipe after the D1 batch
   // (which makes the address refuse mail) catches it.
   const mailbox = mailboxStub(env, address);
@@ -27,10 +42,9 @@ export async function releaseInbox(
       now,
     ),
     env.DB.prepare('DELETE FROM address_bindings WHERE address = ?1').bind(address),
-    env.DB.prepare(`DELETE FROM addresses WHERE address = ?1 AND account_id = ?2 AND kind = 'service'`).bind(
-      address,
-      accountId,
-    ),
+    env.DB.prepare(
+      `DELETE FROM addresses WHERE address = ?1 AND account_id = ?2 AND kind = 'service' AND EXISTS (${OTHER_SIGN_IN})`,
+    ).bind(address, accountId),
     ...(binding
       ? [
           appendLogStatement(

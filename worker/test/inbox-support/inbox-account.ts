@@ -2,6 +2,7 @@
 // Worker sealed to its published key; and the inbox API called with its session.
 
 import * as openpgp from 'openpgp';
+import { expect } from 'vitest';
 import type { SessionTokens } from '../../../shared/api/accounts.ts';
 import { api, freshInbox, registerAccount } from '../support/accounts.ts';
 
@@ -9,6 +10,7 @@ export interface InboxAccount {
   address: string;
   accountId: string;
   token: string;
+  authKey: string;
   session: SessionTokens;
   privateKey: openpgp.PrivateKey;
   publicKey: string;
@@ -26,6 +28,7 @@ export async function inboxAccount(prefix = 'alice'): Promise<InboxAccount> {
     address,
     accountId: reg.accountId,
     token: reg.session.accessToken,
+    authKey: reg.authKey,
     session: reg.session,
     privateKey: await openpgp.readPrivateKey({ armoredKey: privateKey }),
     publicKey,
@@ -44,4 +47,23 @@ export async function openSealed(who: InboxAccount, sealed: Uint8Array): Promise
     format: 'binary',
   });
   return data as Uint8Array;
+}
+
+/** A second inbox on the account, bound to a key as the client does after adding it. */
+export async function addInbox(who: InboxAccount): Promise<string> {
+  const address = freshInbox('second');
+  const res = await api('/api/v1/account/addresses', { method: 'POST', json: { address }, token: who.token });
+  expect(res.status).toBe(201);
+  const { publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    userIDs: [{ email: who.address }, { email: address }],
+    format: 'armored',
+  });
+  const published = await api('/api/v1/directory/keys', {
+    method: 'POST',
+    json: { openpgpKey: publicKey },
+    token: who.token,
+  });
+  expect(published.status).toBeLessThan(300);
+  return address;
 }
