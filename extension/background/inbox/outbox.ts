@@ -1,5 +1,5 @@
 // Sending from the inbox page (docs/api.md, relay; docs/spec/relay-v1.md §6): the recipients'
-// states from the one key-status rule (overlay-crypto.ts keyStatuses: contacts, pins, the
+// states from the one key-status rule (overlay-encrypt.ts keyStatuses: contacts, pins, the
 // transparency-checked directory), the split of send-plan.ts, one PGP/MIME copy for those with a
 // key (encrypted mode: the relay sees ciphertext) and, when the sender chose and confirmed it,
 // one signed plaintext copy sealed to the relay for the rest, both built by shared/outbound
@@ -22,7 +22,8 @@ import { type MailAttachment, type MailContent, newMessageId } from '../../../sh
 import type { InboxSendRequest, InboxSendView } from '../../messages/inbox-protocol.ts';
 import type { KeyStatus } from '../../overlay/protocol.ts';
 import { ExtensionError } from '../errors.ts';
-import { keyStatuses, type OverlayKeySource } from '../overlay-crypto.ts';
+import type { OverlayKeySource } from '../overlay-crypto.ts';
+import { keyStatuses } from '../overlay-encrypt.ts';
 import { threading } from './drafts.ts';
 import type { InboxKey } from './keyring.ts';
 import type { KeptMessage } from './reading.ts';

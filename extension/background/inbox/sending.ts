@@ -8,7 +8,8 @@ import type { InboxCommand } from '../../messages/inbox-protocol.ts';
 import type { Handlers } from '../../messages/protocol.ts';
 import type { AccountSecrets } from '../account.ts';
 import { ExtensionError } from '../errors.ts';
-import { keyStatuses, type OverlayKeySource, type UnlockedKeyCache } from '../overlay-crypto.ts';
+import type { OverlayKeySource, UnlockedKeyCache } from '../overlay-crypto.ts';
+import { keyStatuses } from '../overlay-encrypt.ts';
 import { serverCall } from '../server.ts';
 import { draftOf } from './drafts.ts';
 import { currentInboxKey, type InboxKeyring } from './keyring.ts';
@@ -30,7 +31,7 @@ export function sendingHandlers(deps: SendingDeps): Pick<Handlers, SendCommand> 
   return {
     async 'inbox.recipients'({ addresses }) {
       await deps.unlocked();
-      // The one recipient rule (overlay-crypto.ts keyStatuses), as the compose page shows it.
+      // The one recipient rule (overlay-encrypt.ts keyStatuses), as the compose page shows it.
       return { statuses: await keyStatuses(uniqueAddresses(addresses), deps.keys) };
     },
     async 'inbox.draft'({ address, id, kind }) {
