@@ -72,7 +72,7 @@ function readInChild(mailPath: string, keys: PrivateKey[]): Promise<ChildRun> {
       .then(() => {
         execFile(
           process.execPath,
-          ['--expose-gc', '--import', 'tsx', CHILD, keysPath, mailPath],
+          ['--expose-gc', '--single-threaded-gc', '--import', 'tsx', CHILD, keysPath, mailPath],
           { maxBuffer: 1024 * 1024 },
           (error, stdout, stderr) => {
             if (error) reject(new Error(`child failed: ${stderr}`));
@@ -184,12 +184,14 @@ describe('memory (child process, peak RSS)', () => {
       // Measured 2.4–2.6× each (the input, the plaintext and working buffers; npm run bench --
       // reader), on a loaded machine too. Before the in-place attachment and small decryption
       // pieces (shared/reader/layers.ts) PGP/MIME took 3.1–3.9×; inline PGP and the .asc file
-      // 10–12× before they were opened from their bytes (shared/reader/lone-armor.ts). The bound is
-      // docs/limits.md's "about 3×", with room for when the garbage collector runs on a busy CI box.
+      // 10–12× before they were opened from their bytes (shared/reader/lone-armor.ts). The child
+      // collects on its main thread (--single-threaded-gc) so that the peak counts what the reader
+      // keeps, not garbage a concurrent collector starved of CPU has not reached yet: with four busy
+      // loops beside it, 57–61 MiB so, 62–93 MiB with the default collector (docs/limits.md).
       expect(
         ratio,
         `${name}: peak ${(run.peakKiB - run.baselineKiB) / 1024} MiB for ${text.length / MiB} MiB`,
-      ).toBeLessThan(3.3);
+      ).toBeLessThan(3);
     }
   }, 300_000);
 });
