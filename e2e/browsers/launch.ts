@@ -26,6 +26,12 @@ export interface ExtensionPage {
   click(selector: string): Promise<void>;
   /** Replaces the control's value by typing, so the page sees real input events. */
   fill(selector: string, text: string): Promise<void>;
+  /**
+   * Sets files on an `<input type=file>` as a user's file choice would (the page sees `change`):
+   * Chromium through CDP DOM.setFileInputFiles (Playwright setInputFiles), Firefox through
+   * WebDriver BiDi input.setFiles (Puppeteer uploadFile). Paths are absolute, on this machine.
+   */
+  setFiles(selector: string, paths: string[]): Promise<void>;
   /** Polls until `selector` matches a visible element; returns its text. */
   waitFor(selector: string, timeoutMs?: number): Promise<string>;
   text(selector: string): Promise<string>;
@@ -127,6 +133,17 @@ function driverFor(page: PwPage | PpPage, close: () => Promise<void>): Extension
       }, selector);
       if (text === '') await p.keyboard.press('Backspace');
       else await p.keyboard.type(text);
+    },
+    async setFiles(selector, paths) {
+      await self.waitFor(selector);
+      if ('setInputFiles' in page) return page.setInputFiles(selector, paths);
+      const input = await (page as PpPage).$(selector);
+      if (!input) throw new Error(`no ${selector}`);
+      try {
+        await (input as unknown as { uploadFile(...files: string[]): Promise<void> }).uploadFile(...paths);
+      } finally {
+        await input.dispose();
+      }
     },
     waitFor: (selector, timeoutMs = 30_000) =>
       poll(

@@ -6,7 +6,9 @@
 // service's verdicts ("unknown" locally) and the reader's, opens it (the background re-seals the
 // server copy: format inbox-v1 through the API), and opens it again without the private key.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +120,67 @@ function emlsSince(from: number, count: number): Promise<Uint8Array[]> {
     return paths.length >= count ? paths.map((p) => new Uint8Array(readFileSync(p))) : undefined;
   }, `${count} .eml files`);
 }
+
+/** Base64 in lines of 76 (RFC 2045 §6.8). */
+const base64Lines = (bytes: Uint8Array) =>
+  (
+    Buffer.from(bytes)
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
+
+/**
+ * dave's mail with a file (multipart/mixed, RFC 2046 §5.1.3), posted to wrangler's local email
+ * endpoint as Email Routing would (scripts/local-mail.mjs; the demo webmail writes no files).
+ */
+async function daveSendsFile(to: string, subject: string, file: { name: string; data: Uint8Array }) {
+  const from = `dave@${DOMAIN}`;
+  const boundary = `b-${canaryFor('boundary')}`;
+  const raw = [
+    `From: Dave <${from}>`,
+    `To: <${to}>`,
+    `Subject: ${subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${canaryFor('mid')}@${DOMAIN}>`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'The file is attached.',
+    `--${boundary}`,
+    `Content-Type: application/octet-stream; name="${file.name}"`,
+    `Content-Disposition: attachment; filename="${file.name}"`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(file.data),
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+  const url = new URL('/cdn-cgi/local/email', scene.worker.url);
+  url.searchParams.set('from', from);
+  url.searchParams.set('to', to);
+  const posted = await fetch(url, { method: 'POST', body: raw });
+  expect(posted.status).toBe(200);
+}
+
+/** The MIME message inside a relayed PGP/MIME .eml, decrypted with the recipient's key. */
+async function decryptedMime(eml: Uint8Array, armoredKey: string) {
+  const armored = Buffer.from(eml)
+    .toString('latin1')
+    .match(/-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/)![0];
+  const { data } = await openpgp.decrypt({
+    message: await openpgp.readMessage({ armoredMessage: armored }),
+    decryptionKeys: await openpgp.readPrivateKey({ armoredKey }),
+    format: 'binary',
+  });
+  return PostalMime.parse(data as Uint8Array);
+}
+
+/** The file an attachment carries, as bytes. */
+const bytesOf = (a: { content: ArrayBuffer | Uint8Array | string }) =>
+  typeof a.content === 'string' ? Buffer.from(a.content) : Buffer.from(a.content as ArrayBuffer);
 
 /** Adds a recipient in the compose form as the keyboard would (Enter in the add field). */
 async function addRecipient(page: ExtensionPage, address: string): Promise<void> {
@@ -392,5 +455,75 @@ describe.each(BROWSERS)('the inbox page in %s', (name) => {
     const at = order.findIndex((r) => r.text.includes(`Plans ${canary}`) && !r.text.includes('Re:'));
     expect(order[at - 1]?.text).toContain(`Re: Plans ${canary}`);
     expect(order[at]?.inThread).toBe(true);
+  });
+
+  it('forwards dave’s attachment to bob byte for byte, and attaches a file of alice’s own through the file input', async () => {
+    const canary = canaryFor('forward-file');
+    const bob = `bob-forward-${name}@noise.localhost`;
+    const bobKey = await openpgp.generateKey({ type: 'ecc', userIDs: [{ email: bob }], format: 'armored' });
+    await registerAccount(scene.worker.url, { address: bob, openpgpKey: bobKey.publicKey });
+    // Random bytes, every value of a byte likely present: a change of encoding would show.
+    const daves = { name: `plan-${name}.bin`, data: crypto.getRandomValues(new Uint8Array(3000)) };
+    const own = { name: `own-${name}.bin`, data: crypto.getRandomValues(new Uint8Array(2000)) };
+    const dir = mkdtempSync(join(tmpdir(), 'noise-files-'));
+    try {
+      writeFileSync(join(dir, own.name), own.data);
+      await daveSendsFile(inbox, `Plan ${canary}`, daves);
+
+      await page.close();
+      page = await browser.open('inbox.html');
+      await poll(
+        async () => ((await page.text('[data-testid=message-list]')).includes(canary) ? true : undefined),
+        'dave’s mail in the list',
+      );
+      await page.evaluate(
+        (c: string) =>
+          (
+            [...document.querySelectorAll('[data-testid=message-row]')].find((r) =>
+              r.textContent?.includes(c),
+            ) as HTMLElement
+          ).focus(),
+        canary,
+      );
+      await key(page, 'Enter');
+      expect(await page.waitFor('[data-testid=attachment]')).toContain(daves.name);
+
+      // Forward: the file comes along (listed as carried); bob has a key, so it goes PGP/MIME.
+      await page.click('[data-testid=compose-forward]');
+      expect(await page.waitFor('[data-testid=compose-attachments] li')).toContain(daves.name);
+      await addRecipient(page, bob);
+      await page.waitFor(`[data-testid=recipients] li[data-address="${bob}"][data-key=pgp]`);
+      let mark = scene.worker.log.length;
+      await page.click('[data-testid=compose-send]');
+      await page.waitFor('[data-testid=compose-result]');
+      const forwarded = await decryptedMime((await emlsSince(mark, 1))[0]!, bobKey.privateKey);
+      expect(forwarded.subject).toBe(`Fwd: Plan ${canary}`);
+      const carried = forwarded.attachments.filter((a) => a.filename === daves.name);
+      expect(carried).toHaveLength(1);
+      expect(bytesOf(carried[0]!).equals(Buffer.from(daves.data))).toBe(true);
+      await page.evaluate(() =>
+        (document.querySelector('[data-testid=compose-result] button') as HTMLButtonElement).click(),
+      );
+
+      // A new message with a file chosen in the file input (the driver sets it as a user would).
+      await page.click('[data-testid=compose-new]');
+      await addRecipient(page, bob);
+      await page.waitFor(`[data-testid=recipients] li[data-address="${bob}"][data-key=pgp]`);
+      await page.fill('input[name=subject]', `Mine ${canary}`);
+      await page.setFiles('[data-testid=compose-file]', [join(dir, own.name)]);
+      // Read in full once its remove button shows (the progress bar is gone).
+      await page.waitFor('[data-testid=compose-attachments] li button');
+      expect(await page.text('[data-testid=compose-attachments]')).toContain(own.name);
+      mark = scene.worker.log.length;
+      await page.click('[data-testid=compose-send]');
+      await page.waitFor('[data-testid=compose-result]');
+      const mine = await decryptedMime((await emlsSince(mark, 1))[0]!, bobKey.privateKey);
+      expect(mine.subject).toBe(`Mine ${canary}`);
+      const attached = mine.attachments.filter((a) => a.filename === own.name);
+      expect(attached).toHaveLength(1);
+      expect(bytesOf(attached[0]!).equals(Buffer.from(own.data))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

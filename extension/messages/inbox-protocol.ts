@@ -108,6 +108,11 @@ export interface InboxRowView {
   encryption: ArrivalEncryption;
   /** The conversation it belongs to (In-Reply-To/References, mailbox-v1 §4.4), or null. */
   thread: string | null;
+  /**
+   * Every id the message is known by or points at (mailbox-v1 §4.4, §4.5 threadKeysOf): a row
+   * joins any thread one of them names, so a reply to a relayed copy finds the Sent message.
+   */
+  threadKeys: string[];
   /** Why the summary could not be opened (an error code), else null. */
   failure: string | null;
 }

@@ -27,9 +27,13 @@ export {
   AutocryptHint,
   decodeSummary,
   encodeSummary,
+  messageIdKey,
+  RELAYED_AS_MAX,
   Summary,
   SummaryAddress,
   type SummaryV2,
+  type SummaryV3,
   snippetOf,
   threadIdOf,
+  threadKeysOf,
 } from './summary.ts';

@@ -67,9 +67,41 @@ const SummaryV2 = SummaryV1.extend({
   thread: MessageIdText.nullable(),
 });
 
-export const Summary = z.discriminatedUnion('v', [SummaryV1, SummaryV2]);
+/** At most this many §4.5 relayedAs ids: one per relay recipient (shared/relay MAX_RECIPIENTS). */
+export const RELAYED_AS_MAX = 50;
+
+/**
+ * §4.5 version 3, Sent copies only: the Message-IDs the mail service gave the delivered copies
+ * when they differ from the message's own (Email Service sets its own; docs/spec/relay-v1.md §6).
+ * A recipient's reply names one of them, so the thread rule matches replies against all.
+ */
+const SummaryV3 = SummaryV2.extend({
+  v: z.literal(3),
+  relayedAs: z.array(MessageIdText).min(1).max(RELAYED_AS_MAX),
+});
+
+export const Summary = z.discriminatedUnion('v', [SummaryV1, SummaryV2, SummaryV3]);
 export type Summary = z.infer<typeof Summary>;
 export type SummaryV2 = z.infer<typeof SummaryV2>;
+export type SummaryV3 = z.infer<typeof SummaryV3>;
+
+/**
+ * RFC 5322 §3.6.4 msg-id as a comparison key: angle brackets and surrounding space dropped, so an
+ * id a service reports bare matches the same id carried in a header.
+ */
+export function messageIdKey(id: string): string {
+  return id
+    .trim()
+    .replace(/^<(.*)>$/su, '$1')
+    .trim();
+}
+
+/** Every id a message is known by or points at (§4.4, §4.5): what the thread rule matches on. */
+export function threadKeysOf(s: Summary): string[] {
+  const ids = [s.messageId, ...(s.v === 1 ? [] : [s.thread, s.inReplyTo, ...s.references])];
+  if (s.v === 3) ids.push(...s.relayedAs);
+  return [...new Set(ids.filter((id): id is string => !!id).map(messageIdKey))].filter((k) => k !== '');
+}
 
 /**
  * §4.4 the thread a message belongs to: the first References id (the thread's root, RFC 5322

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../encoding.ts';
 import { KIND_BODY, KIND_SUMMARY } from '../mailbox/labels.ts';
 import { generateInboxKey, openObject } from '../mailbox/sealed-object.ts';
-import { decodeSummary } from '../mailbox/summary.ts';
+import { decodeSummary, encodeSummary } from '../mailbox/summary.ts';
 import { deriveRelayKeyPair, openRelaySeal } from '../relay/index.ts';
 import { envelopeRecipients, type OutgoingMail, prepareSend } from './compose.ts';
 import { newSentId, sealSentCopy, sentSummary } from './sent-copy.ts';
@@ -106,6 +106,24 @@ describe('a mixed send (docs/spec/relay-v1.md §6)', () => {
 });
 
 describe('Sent copy', () => {
+  it('keeps the ids the mail service sent the copies under inside the sealed summary (v3)', async () => {
+    const inboxKey = generateInboxKey();
+    const id = newSentId();
+    const summary = sentSummary(mail.content, {
+      messageId: '<own@noise.test>',
+      encryption: 'pgp-mime',
+      relayedAs: ['a1@cf.example', 'x'.repeat(300), '<a1@cf.example>', ' <own@noise.test> ', 'b2@cf.example'],
+    });
+    const framed = await sealSentCopy(inboxKey, id, summary, new Uint8Array(1));
+    const sealedSummary = framed.slice(4, 4 + new DataView(framed.buffer).getUint32(0));
+    expect(
+      decodeSummary(await openObject(inboxKey, { kind: KIND_SUMMARY, messageId: id }, sealedSummary)),
+    ).toMatchObject({ v: 3, messageId: '<own@noise.test>', relayedAs: ['a1@cf.example', 'b2@cf.example'] });
+    // Strict like v2: v3 needs at least one id, and v2 cannot carry the field.
+    expect(() => encodeSummary({ ...summary, v: 3, relayedAs: [] } as never)).toThrow();
+    expect(() => encodeSummary({ ...summary, v: 2 } as never)).toThrow();
+  });
+
   it('opens under the inbox key for its id, with threading and Bcc in the sealed summary', async () => {
     const inboxKey = generateInboxKey();
     const sent = await prepareSend(mail, { mode: 'encrypted', recipientKeys: [dave.toPublic()] });

@@ -6,7 +6,15 @@ import { frameReplacement } from '../api/inbox.ts';
 import { toBase64Url } from '../encoding.ts';
 import { KIND_BODY, KIND_SUMMARY } from '../mailbox/labels.ts';
 import { sealObject } from '../mailbox/sealed-object.ts';
-import { encodeSummary, type SummaryV2, snippetOf, threadIdOf } from '../mailbox/summary.ts';
+import {
+  encodeSummary,
+  messageIdKey,
+  RELAYED_AS_MAX,
+  type SummaryV2,
+  type SummaryV3,
+  snippetOf,
+  threadIdOf,
+} from '../mailbox/summary.ts';
 import type { MailContent } from '../pgp/mime-build.ts';
 
 /** A fresh message id as the server makes them: 16 random bytes, base64url. */
@@ -17,14 +25,43 @@ export function newSentId(): string {
 const address = (a: { name?: string; address: string }) =>
   a.name ? { name: a.name, address: a.address } : { address: a.address };
 
-/** §4.4 the summary of a message the user sent, threading included. */
+/** Service ids longer than this are not kept: the sealed summary has a size bound (§4). */
+const RELAYED_ID_MAX = 256;
+
+/**
+ * §4.5 the ids the delivered copies went out under that are not the message's own: each once,
+ * compared as msg-ids (messageIdKey), at most RELAYED_AS_MAX.
+ */
+function otherIds(own: string, relayed: readonly (string | undefined)[]): string[] {
+  const seen = new Set([messageIdKey(own)]);
+  const out: string[] = [];
+  for (const id of relayed) {
+    if (!id || id.length > RELAYED_ID_MAX || out.length >= RELAYED_AS_MAX) continue;
+    const key = messageIdKey(id);
+    if (key === '' || seen.has(key)) continue;
+    seen.add(key);
+    out.push(id);
+  }
+  return out;
+}
+
+/**
+ * §4.4 the summary of a message the user sent, threading included; §4.5 version 3 when the mail
+ * service reported other Message-IDs for delivered copies (RelayResult recipients' messageId).
+ */
 export function sentSummary(
   content: MailContent,
-  sent: { messageId: string; bcc?: readonly string[]; encryption: 'pgp-mime' | 'none' },
-): SummaryV2 {
+  sent: {
+    messageId: string;
+    bcc?: readonly string[];
+    encryption: 'pgp-mime' | 'none';
+    relayedAs?: readonly (string | undefined)[];
+  },
+): SummaryV2 | SummaryV3 {
   const references = content.references ?? [];
   const inReplyTo = content.inReplyTo ?? null;
-  return {
+  const relayedAs = otherIds(sent.messageId, sent.relayedAs ?? []);
+  const summary: SummaryV2 = {
     v: 2,
     from: address(content.from),
     to: content.to.slice(0, 32).map(address),
@@ -44,13 +81,14 @@ export function sentSummary(
     })),
     encryption: sent.encryption,
   };
+  return relayedAs.length ? { ...summary, v: 3, relayedAs } : summary;
 }
 
 /** Seals summary and body under the inbox key for `id`; the result is the upload's body. */
 export async function sealSentCopy(
   inboxKey: Uint8Array,
   id: string,
-  summary: SummaryV2,
+  summary: SummaryV2 | SummaryV3,
   mime: Uint8Array,
 ): Promise<Uint8Array> {
   const [sealedSummary, sealedBody] = await Promise.all([

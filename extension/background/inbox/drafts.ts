@@ -13,7 +13,7 @@ import type { KeptMessage } from './reading.ts';
 export function threading(parent: Summary): Pick<MailContent, 'inReplyTo' | 'references'> {
   if (!parent.messageId) return {};
   const before =
-    parent.v === 2
+    parent.v !== 1
       ? parent.references.length
         ? parent.references
         : parent.inReplyTo
@@ -35,7 +35,7 @@ export function draftOf(kept: KeptMessage, kind: DraftKind, own: readonly string
   const mine = new Set(own.map(normalizeAddress));
   const from = s.from?.address ?? '';
   const to = s.to.map((a) => a.address);
-  const cc = s.v === 2 ? s.cc.map((a) => a.address) : [];
+  const cc = s.v !== 1 ? s.cc.map((a) => a.address) : [];
   const quoted = { from, date: s.date ? Date.parse(s.date) : null, text: kept.text };
   if (kind === 'forward')
     return {

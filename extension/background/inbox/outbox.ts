@@ -138,7 +138,13 @@ export async function sendFromInbox(
         failed.push({ address, code: typeof code === 'string' ? code : 'server' });
     }
   }
-  const sentCopy = await storeSentCopy(api, deps, req.from, content, copies, split.sealed.length > 0);
+  // docs/spec/relay-v1.md §6: the service may give each delivered copy its own Message-ID; the
+  // Sent copy keeps them all so replies that name one join the thread (mailbox-v1 §4.5).
+  const relayedAs = results.flatMap((r) => r.recipients.map((x) => x.messageId));
+  const sentCopy = await storeSentCopy(api, deps, req.from, content, copies, {
+    anyPlain: split.sealed.length > 0,
+    relayedAs,
+  });
   const inline = results.find((r) => r.delivery === 'inline-pgp');
   return {
     messageId: content.messageId!,
@@ -163,13 +169,14 @@ async function storeSentCopy(
   from: string,
   content: MailContent,
   copies: { part: 'encrypted' | 'sealed'; sent: PreparedSend }[],
-  anyPlain: boolean,
+  sent: { anyPlain: boolean; relayedAs: readonly (string | undefined)[] },
 ): Promise<{ sentId: string | null; sentCopyFailed: string | null }> {
   const mime = copies[0]!.sent.mime;
   const summary = sentSummary(content, {
     messageId: content.messageId!,
     // Honest about the message as a whole: a copy went in plaintext to someone.
-    encryption: anyPlain ? 'none' : 'pgp-mime',
+    encryption: sent.anyPlain ? 'none' : 'pgp-mime',
+    relayedAs: sent.relayedAs,
   });
   const id = newSentId();
   try {

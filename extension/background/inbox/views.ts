@@ -3,7 +3,7 @@
 // source of an opened message.
 
 import type { InboxMessage } from '../../../shared/api/inbox.ts';
-import { type Summary, threadIdOf } from '../../../shared/mailbox/index.ts';
+import { type Summary, threadIdOf, threadKeysOf } from '../../../shared/mailbox/index.ts';
 import type { InboxRowView } from '../../messages/inbox-protocol.ts';
 import type { ReadView } from '../../overlay/protocol.ts';
 import { MAX_TEXT_CHARS, type SearchDoc } from './search-store.ts';
@@ -35,6 +35,7 @@ export function rowView(
       attachments: 0,
       encryption: 'none',
       thread: null,
+      threadKeys: [],
       failure: opened.failure,
     };
   const s = opened.summary;
@@ -48,8 +49,9 @@ export function rowView(
     snippet: s.snippet,
     attachments: s.attachments.length,
     encryption: s.encryption,
-    // mailbox-v1 §4.4: version 2 summaries carry their thread; a version 1 one is its own.
-    thread: s.v === 2 ? s.thread : threadIdOf({ messageId: s.messageId }),
+    // mailbox-v1 §4.4: version 2 and 3 summaries carry their thread; a version 1 one is its own.
+    thread: s.v === 1 ? threadIdOf({ messageId: s.messageId }) : s.thread,
+    threadKeys: threadKeysOf(s),
     failure: null,
   };
 }
