@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MessageListResponse, WatchResponse } from '../../shared/api/inbox.ts';
 import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
-import { type InboxAccount, inboxAccount, inboxApi } from './inbox-support/inbox-account.ts';
+import { type InboxAccount, inboxAccount } from './inbox-support/inbox-account.ts';
 import { api, BASE, expectError } from './support/accounts.ts';
 
 /** The same address as a client might type it. */
