@@ -3,7 +3,7 @@
 // mailbox past it and a Sent copy that does not fit are `507 quota_exceeded`, and neither leaves
 // its body in R2 nor changes the message it would have replaced.
 
-import { env, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { frameReplacement, InboxMessage, MessageListResponse } from '../../shared/api/inbox.ts';
 import { fromBase64Url } from '../../shared/encoding.ts';
@@ -15,21 +15,8 @@ import { mailboxStub } from '../src/mailbox/stub.ts';
 import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
 import { type InboxAccount, inboxAccount, inboxApi, openSealed } from './inbox-support/inbox-account.ts';
+import { setMailboxUsage } from './inbox-support/mailbox-usage.ts';
 import { expectError } from './support/accounts.ts';
-
-/** Sets a mailbox's usage counters, as if it held that much. */
-async function setUsage(address: string, usage: { bytes: number; messages: number }): Promise<void> {
-  const stub = mailboxStub(env, address);
-  await stub.usage();
-  await runInDurableObject(stub, (_o, state) => {
-    for (const [name, value] of Object.entries(usage))
-      state.storage.sql.exec(
-        `INSERT INTO counters (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = ?2`,
-        name,
-        value,
-      );
-  });
-}
 
 async function bodyKeys(address: string): Promise<string[]> {
   const prefix = mailboxPrefix(mailboxStub(env, address).id.toString());
@@ -62,7 +49,7 @@ describe('uploads count against the account quota', () => {
     const usage = await mailboxStub(env, alice.address).usage();
     const keysBefore = await bodyKeys(alice.address);
     // Room for the mail as it is, not for the 4 KiB more the replacement would add.
-    await setUsage(alice.address, { bytes: ACCOUNT_QUOTA.bytes - 1024, messages: usage.messages });
+    await setMailboxUsage(alice.address, { bytes: ACCOUNT_QUOTA.bytes - 1024, messages: usage.messages });
     const refused = await put(alice, `/messages/${message.id}`, framed, { 'If-Match': '"v1"' });
     await expectError(refused, 507, 'quota_exceeded');
     const after = InboxMessage.parse(await (await inboxApi(alice, `/messages/${message.id}`)).json());
@@ -70,7 +57,7 @@ describe('uploads count against the account quota', () => {
     expect(await bodyKeys(alice.address)).toEqual(keysBefore);
     expect((await mailboxStub(env, alice.address).usage()).bytes).toBe(ACCOUNT_QUOTA.bytes - 1024);
     // With the room back, the same replacement goes through.
-    await setUsage(alice.address, usage);
+    await setMailboxUsage(alice.address, usage);
     expect((await put(alice, `/messages/${message.id}`, framed, { 'If-Match': '"v1"' })).status).toBe(200);
   });
 
@@ -88,12 +75,12 @@ describe('uploads count against the account quota', () => {
       { bytes: ACCOUNT_QUOTA.bytes - 100, messages: 1 },
       { bytes: 0, messages: ACCOUNT_QUOTA.messages },
     ]) {
-      await setUsage(alice.address, full);
+      await setMailboxUsage(alice.address, full);
       await expectError(await put(alice, `/sent/${id}`, copy), 507, 'quota_exceeded');
       expect(await bodyKeys(alice.address)).toEqual(keysBefore);
       expect((await inboxApi(alice, `/messages/${id}`)).status).toBe(404);
     }
-    await setUsage(alice.address, { bytes: 0, messages: 1 });
+    await setMailboxUsage(alice.address, { bytes: 0, messages: 1 });
     expect((await put(alice, `/sent/${id}`, copy)).status).toBe(201);
   });
 });
