@@ -15,6 +15,16 @@ export function b64uBytes(bytes: number) {
     .regex(BASE64URL, 'base64url');
 }
 
+/**
+ * A size, index or cursor in a query string (docs/api.md "Conventions"): decimal, no sign, no
+ * leading zeros, a safe integer; so `0x10`, `1e3`, ` 1` and the empty string are refused, not read.
+ */
+export const DecimalInteger = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,15})$/)
+  .transform(Number)
+  .refine(Number.isSafeInteger);
+
 /** An address (docs/api.md, Addresses), as typed. */
 export const Address = z
   .string()

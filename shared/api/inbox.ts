@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AccountAddress } from './accounts.ts';
 import { BASE64URL } from './directory.ts';
+import { DecimalInteger } from './fields.ts';
 
 export const INBOX_ROUTES = {
   inboxes: '/api/v1/inboxes',
@@ -77,7 +78,7 @@ export type InboxMessage = z.infer<typeof InboxMessage>;
 export const MessageListQuery = z.strictObject({
   /** Which folder to list; the inbox when absent. */
   folder: Folder.optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  limit: DecimalInteger.pipe(z.number().min(1).max(200)).optional(),
   /** The `next` of the previous page. */
   before: z
     .string()
@@ -96,7 +97,7 @@ export const FlagsRequest = z
 export type FlagsRequest = z.infer<typeof FlagsRequest>;
 
 export const ChangesQuery = z.strictObject({
-  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  since: DecimalInteger,
 });
 export const Change = z.strictObject({
   id: MessageId,

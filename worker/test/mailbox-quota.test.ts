@@ -1,7 +1,7 @@
 // Per-account quota over all of an account's inboxes, releasing an inbox (its data deleted, its
 // mail refused, its name never claimed again), and the Autocrypt hint of an aligned arrival.
 
-import { env, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import { InboxesResponse, MessageListResponse } from '../../shared/api/inbox.ts';
@@ -21,6 +21,7 @@ import {
   inboxApi,
   openSealed,
 } from './inbox-support/inbox-account.ts';
+import { setMailboxUsage } from './inbox-support/mailbox-usage.ts';
 import { findEverywhere, mailboxCells } from './inbox-support/storage-scan.ts';
 import { api, expectError, login, registerAccount } from './support/accounts.ts';
 import { storedLeafCount, storedLeaves } from './transparency-support/log.ts';
@@ -29,40 +30,26 @@ function mail(tag: string, to: string): Uint8Array {
   return addressed(plainEml.replace('Message-ID: <plain-', `Message-ID: <${tag}-`), to);
 }
 
-/** Sets a mailbox's usage counters, as if it held that much. */
-async function fill(address: string, usage: { bytes: number; messages: number }): Promise<void> {
-  const stub = mailboxStub(env, address);
-  await stub.usage();
-  await runInDurableObject(stub, (_o, state) => {
-    for (const [name, value] of Object.entries(usage))
-      state.storage.sql.exec(
-        `INSERT INTO counters (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = ?2`,
-        name,
-        value,
-      );
-  });
-}
-
 describe('quota', () => {
   it('a full account refuses new mail with its own reason; one byte less is fine', async () => {
     const who = await inboxAccount('full');
     const d1 = await deliver(mail('q1', who.address), who.address);
     expect(d1.rejected).toBeUndefined();
-    await fill(who.address, { bytes: ACCOUNT_QUOTA.bytes - 100, messages: 1 });
+    await setMailboxUsage(who.address, { bytes: ACCOUNT_QUOTA.bytes - 100, messages: 1 });
     const d2 = await deliver(mail('q2', who.address), who.address);
     expect(d2.rejected).toBe(REJECT.full);
     expect(d2.threw).toBeUndefined();
     expect(await findEverywhere('CANARY7f3a9c', [who.address])).toEqual([]);
-    await fill(who.address, { bytes: 0, messages: ACCOUNT_QUOTA.messages });
+    await setMailboxUsage(who.address, { bytes: 0, messages: ACCOUNT_QUOTA.messages });
     expect((await deliver(mail('q3', who.address), who.address)).rejected).toBe(REJECT.full);
-    await fill(who.address, { bytes: 0, messages: ACCOUNT_QUOTA.messages - 2 });
+    await setMailboxUsage(who.address, { bytes: 0, messages: ACCOUNT_QUOTA.messages - 2 });
     expect((await deliver(mail('q4', who.address), who.address)).rejected).toBeUndefined();
   });
 
   it("counts every inbox of the account: one full inbox fills the other's quota", async () => {
     const who = await inboxAccount('multi');
     const second = await addInbox(who);
-    await fill(who.address, { bytes: ACCOUNT_QUOTA.bytes - 1000, messages: 1 });
+    await setMailboxUsage(who.address, { bytes: ACCOUNT_QUOTA.bytes - 1000, messages: 1 });
     const d = await deliver(mail('m1', second), second);
     expect(d.rejected).toBe(REJECT.full);
     const res = await api('/api/v1/inboxes', { token: who.token });

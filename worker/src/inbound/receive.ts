@@ -87,6 +87,14 @@ async function deliver(message: ForwardableEmailMessage, env: Bindings): Promise
   if (stored === 'full') message.setReject(REJECT.full);
 }
 
+/** A delivery that failed before its index row was durable; the sender retries. */
+export class InboundFailure extends Error {
+  override name = 'InboundFailure';
+  constructor(kind: string) {
+    super(`inbound: delivery failed (${kind})`);
+  }
+}
+
 export async function receiveEmail(
   message: ForwardableEmailMessage,
   env: Bindings,
@@ -95,10 +103,11 @@ export async function receiveEmail(
   try {
     await deliver(message, env);
   } catch (e) {
-    // The error's name only: messages of parsers and crypto libraries may quote the input.
-    console.error(
-      `inbound: delivery failed (${e instanceof Error ? e.name : 'unknown'}); the sender will retry`,
-    );
-    throw e;
+    // The error's name only: messages of parsers, crypto libraries and storage may quote the input.
+    const kind = e instanceof Error ? e.name : 'unknown';
+    console.error(`inbound: delivery failed (${kind}); the sender will retry`);
+    // The runtime records a thrown error's message and stack (Workers Logs, tail), so the one that
+    // makes Email Routing answer with a temporary failure names the kind only, never the original.
+    throw new InboundFailure(kind);
   }
 }

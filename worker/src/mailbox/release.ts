@@ -21,9 +21,17 @@ export async function releaseInbox(
   address: string,
   now: number,
 ): Promise<void> {
-  // Checked before any data goes; the guarded DELETE below repeats it inside the batch, so two
-  // releases racing each other cannot both leave the account without a sign-in address.
-  if (!(await env.DB.prepare(OTHER_SIGN_IN).bind(address, accountId).first()))
+  // Claimed before any data goes: one UPDATE takes the address out of the account's sign-in
+  // addresses only while another one stays. D1 runs statements one at a time, so of two releases
+  // racing for an account's last two addresses the second finds no other verified address and is
+  // refused here with its inbox whole. The claimed address stops receiving mail (recipient.ts) and
+  // signing in; a release that fails after this point can be asked for again.
+  const claim = await env.DB.prepare(
+    `UPDATE addresses SET verified_at = NULL WHERE address = ?1 AND account_id = ?2 AND kind = 'service' AND EXISTS (${OTHER_SIGN_IN})`,
+  )
+    .bind(address, accountId)
+    .run();
+  if (claim.meta.changes === 0)
     throw new ApiError(
       409,
       'last_sign_in_address',

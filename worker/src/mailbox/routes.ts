@@ -54,7 +54,8 @@ const notFound = () => new ApiError(404, 'message_not_found', 'No such message.'
 function ifMatchVersion(header: string | undefined): number {
   if (header === undefined)
     throw new ApiError(428, 'precondition_required', 'Replacing a message needs If-Match with its version.');
-  const m = header.trim().match(/^"v(\d{1,9})"$/);
+  // Optional whitespace is SP and HTAB only (RFC 9110 §5.6.3), not what String.trim() removes.
+  const m = header.replace(/^[ \t]+|[ \t]+$/g, '').match(/^"v(\d{1,9})"$/);
   if (!m) throw new ApiError(400, 'invalid_if_match', 'If-Match must be one version ETag, e.g. "v1".');
   return Number(m[1]);
 }

@@ -5,6 +5,7 @@
 // token answer alike (401), so the route tells nobody which addresses are inboxes.
 
 import { type Context, Hono } from 'hono';
+import { normalizeAddress } from '../../../shared/address.ts';
 import { InboxAddress, WatchResponse, watchTag } from '../../../shared/api/inbox.ts';
 import { tokenHash } from '../auth/tokens.ts';
 import type { AppEnv } from '../env.ts';
@@ -27,7 +28,7 @@ export const watchRoutes = new Hono<AppEnv>()
     const token = watchToken(c);
     const parsed = InboxAddress.safeParse(c.req.param('address'));
     if (!parsed.success) throw new ApiError(400, 'invalid_request', 'Invalid address.');
-    const address = parsed.data.toLowerCase();
+    const address = normalizeAddress(parsed.data);
     // Only a live service inbox has a mailbox to ask: no object is made for any other name.
     const inbox = await c.env.DB.prepare(
       `SELECT 1 AS x FROM addresses WHERE address = ?1 AND kind = 'service'`,

@@ -6,6 +6,7 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { normalizeAddress } from '../../../shared/address.ts';
 import { Address } from '../../../shared/api/directory.ts';
+import { DecimalInteger } from '../../../shared/api/fields.ts';
 import type {
   ConsistencyProofResponse,
   InclusionProofResponse,
@@ -30,11 +31,7 @@ import { requestCosignatures } from './witnesses.ts';
 type Ctx = Context<AppEnv, any>;
 
 /** §1.3 sizes in query strings: decimal, no leading zeros, safe integers. */
-const Size = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,15})$/)
-  .transform(Number)
-  .refine(Number.isSafeInteger);
+const Size = DecimalInteger;
 
 const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
 /** Leaves and proofs for given sizes never change. */
