@@ -59,6 +59,17 @@ app.onError((err, c) => {
     const code = /malformed json/i.test(err.message) ? 'malformed_json' : 'bad_request';
     return errorResponse(c, status as 400, code, err.message || 'Bad request.');
   }
-  console.error('unhandled', err);
+  // docs/threat-model.md: logs carry no plaintext and no addresses. An unexpected error's message
+  // may quote its input (storage, parser and crypto errors do), so only its class, the route and
+  // the stack's frames are logged, never the message.
+  const name = err instanceof Error ? err.name : typeof err;
+  const frames =
+    err instanceof Error
+      ? (err.stack ?? '')
+          .split('\n')
+          .filter((line) => /^\s+at .*:\d+:\d+\)?$/.test(line))
+          .join('\n')
+      : '';
+  console.error(`unhandled ${name} at ${c.req.method} ${c.req.routePath}\n${frames}`);
   return errorResponse(c, 500, 'internal', 'Internal error.');
 });

@@ -2,6 +2,7 @@
 // reads its stock (extension origins, authenticated); anyone fetches a bundle (any origin).
 
 import { Hono } from 'hono';
+import { normalizeAddress } from '../../../shared/address.ts';
 import {
   Address,
   ONE_TIME_PREKEY_CAP,
@@ -98,7 +99,7 @@ export const prekeyRoutes = new Hono<AppEnv>()
     // transparency-v1 §8: the bundle carries the proof that the log binds its identity and key.
     const answer = await withProof(
       c.env,
-      address.toLowerCase(),
+      normalizeAddress(address),
       async () => {
         const result = await fetchBundle(c.env, address, requesterOf(c.req));
         if ('retryAfter' in result) {
