@@ -126,6 +126,25 @@ describe('relay, sealed mode', () => {
     await expectNoTrace([alice]);
   });
 
+  it('names what is wrong with a seal that is not one (seal_malformed) or of an unknown version (seal_unsupported)', async () => {
+    const alice = await inboxAccount('alice');
+    const { env: e, attempts } = relayEnv();
+    const envelope = { from: alice.address, to: [DAVE] };
+    const sealed = await sealForRelay(plainMime(alice.address), envelope, await relayKey(e));
+    const badMagic = sealed.slice();
+    badMagic[0] = 0x41;
+    const v2 = sealed.slice();
+    v2[3] = 2; // docs/spec/relay-v1.md §3.1: "NRS" then the version byte
+    for (const [body, code] of [
+      [sealed.slice(0, 20), 'seal_malformed'],
+      [badMagic, 'seal_malformed'],
+      [v2, 'seal_unsupported'],
+    ] as const)
+      await expectError(await sendRequest(e, alice.token, { mode: 'sealed', ...envelope }, body), 400, code);
+    expect(attempts).toHaveLength(0);
+    await expectNoTrace([alice]);
+  });
+
   it('binds the From: another account cannot send a seal made for one of alice’s addresses as its own', async () => {
     const alice = await inboxAccount('alice');
     const mallory = await inboxAccount('mallory');
