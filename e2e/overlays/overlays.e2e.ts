@@ -274,6 +274,9 @@ describe('read overlay across a background stop (Chromium)', () => {
     // listing extension frames made after the worker restarts (seen here), so what the frame
     // shows is read from its size: it reports its content's height, and a one-line signed
     // message lays out exactly as the first one did (the "decrypting" line or a failure would not).
+    // On a timeout, say what the frames showed last (a restarted background that answered
+    // "locked" to its first callers showed a taller frame: custody.ts restores once for all).
+    let seen: string[] = [];
     const heights = await poll(async () => {
       const h = await page.evaluate(() =>
         [...document.querySelectorAll('.adn')].map((m) => {
@@ -281,8 +284,11 @@ describe('read overlay across a background stop (Chromium)', () => {
           return f ? `${f.style.height} ${f.src.includes('#spare.') ? 'spare' : 'token'}` : 'none';
         }),
       );
+      seen = h;
       return h.length === 2 && h[1] !== 'none' && h[1]?.split(' ')[0] === h[0]?.split(' ')[0] ? h : undefined;
-    }, 'the message added after the stop, shown');
+    }, 'the message added after the stop, shown').catch((e: Error) => {
+      throw new Error(`${e.message} (frames last seen: ${JSON.stringify(seen)})`);
+    });
     expect(heights[1]).toMatch(/^\d+px token$/);
     expect(heights[0]).not.toBe('160px spare'); // the first frame did report its message
     expect(await pageVisibleText(page)).not.toContain(canary);

@@ -42,6 +42,23 @@ describe('custody of unlocked secrets', () => {
     expect(alarms.at.has(AUTOLOCK_ALARM)).toBe(false);
   });
 
+  it('a restarted worker asked several things at once answers unlocked to every one of them', async () => {
+    const session = fakeSession();
+    await new Custody<{ key: string }>(session, fakeAlarms(), timeout).unlock({ key: 'secret' });
+    // The restarted worker's first events (a read frame's port, its status, the mark) arrive
+    // together; each must wait for the one restore from session storage, not see "locked".
+    const restarted = new Custody<{ key: string }>(session, fakeAlarms(), timeout);
+    const answers = await Promise.all([restarted.current(), restarted.current(), restarted.touch()]);
+    expect(answers.slice(0, 2)).toEqual([{ key: 'secret' }, { key: 'secret' }]);
+    // A lock while the restore is still reading wins: the restore does not bring the secrets back.
+    const again = new Custody<{ key: string }>(session, fakeAlarms(), timeout);
+    await restarted.unlock({ key: 'secret' });
+    const reading = again.current();
+    await again.lock();
+    await reading;
+    expect(await again.current()).toBeNull();
+  });
+
   it('keeps frequent activity in memory, writes it at most every TOUCH_PERSIST_MS, and an early alarm sets itself again', async () => {
     let now = 5_000_000;
     const session = fakeSession();

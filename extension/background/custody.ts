@@ -39,7 +39,10 @@ export class Custody<T> {
   /** The activity time last written to session storage (see touch). */
   private persistedActivity = 0;
   private readonly lockListeners: (() => void)[] = [];
-  private restored = false;
+  /** The one read of session storage after a worker (re)start; every early caller waits for it. */
+  private restoring: Promise<void> | null = null;
+  /** Bumped by unlock and lock, so a restore that was still reading cannot undo either. */
+  private generation = 0;
 
   constructor(
     private readonly session: SessionArea,
@@ -50,22 +53,28 @@ export class Custody<T> {
 
   /** The unlocked secrets, or null when locked. Locks first if the idle time has passed. */
   async current(): Promise<T | null> {
-    if (!this.restored) {
-      this.restored = true;
-      const stored = await this.session.get<Stored<T>>(SESSION_KEY);
-      if (stored && !this.secrets) {
-        this.secrets = stored.secrets;
-        this.lastActivity = stored.lastActivity;
-        this.persistedActivity = stored.lastActivity;
-      }
-    }
+    // A restarted worker's first events arrive together: had only the first waited for the
+    // restore, the others would have answered "locked" meanwhile.
+    this.restoring ??= this.restore();
+    await this.restoring;
     if (this.secrets && this.now() - this.lastActivity >= (await this.timeoutMs())) await this.lock();
     return this.secrets;
   }
 
+  private async restore(): Promise<void> {
+    const generation = this.generation;
+    const stored = await this.session.get<Stored<T>>(SESSION_KEY);
+    if (stored && !this.secrets && generation === this.generation) {
+      this.secrets = stored.secrets;
+      this.lastActivity = stored.lastActivity;
+      this.persistedActivity = stored.lastActivity;
+    }
+  }
+
   async unlock(secrets: T): Promise<void> {
     this.secrets = secrets;
-    this.restored = true;
+    this.generation++;
+    this.restoring ??= Promise.resolve();
     await this.persist();
   }
 
@@ -107,7 +116,8 @@ export class Custody<T> {
   async lock(): Promise<void> {
     this.secrets = null;
     this.lastActivity = 0;
-    this.restored = true;
+    this.generation++;
+    this.restoring ??= Promise.resolve();
     for (const fn of this.lockListeners) fn();
     await this.session.remove(SESSION_KEY);
     await this.alarms.clear(AUTOLOCK_ALARM);
