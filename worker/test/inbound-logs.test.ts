@@ -5,23 +5,16 @@
 // that quotes the input, as parsers', crypto libraries' and storage errors may.
 
 import { env } from 'cloudflare:test';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import plainEml from './fixtures/inbox/plain.eml?raw';
 import { addressed, deliver } from './inbox-support/inbound-mail.ts';
 import { type InboxAccount, inboxAccount } from './inbox-support/inbox-account.ts';
+import { captureConsole } from './support/console-capture.ts';
 
 const CANARY = 'CANARY7f3a9c';
 const SENDER = 'dave-logs@sender.example';
 
-let logged: string[] = [];
-beforeEach(() => {
-  logged = [];
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const)
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : String(a))).join(' '));
-    });
-});
-afterEach(() => vi.restoreAllMocks());
+const logged = captureConsole();
 
 /** Every string the outside world could read: console lines, and the thrown error's text. */
 function leaks(needles: string[], threw?: unknown): string[] {
@@ -76,7 +69,7 @@ describe('email(): nothing of a message reaches a log', () => {
       { ...env, MAILBOX: quoting(env.MAILBOX) },
       { ...env, DB: quoting(env.DB) },
     ] as Cloudflare.Env[]) {
-      logged = [];
+      logged.length = 0;
       const d = await deliver(raw, alice.address, { from: SENDER, env: broken });
       // Still a temporary failure: the handler throws, so Email Routing asks the sender to retry.
       expect(d.threw).toBeInstanceOf(Error);

@@ -2,7 +2,7 @@
 // the plaintext opens only with the relay's key and only for the envelope it was sealed to, and
 // after any sealed send — delivered or refused — no trace of it is in D1, in any mailbox's
 // Durable Object, in R2 or in what the Worker logged.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RelayKeyDocument } from '../../shared/api/relay.ts';
 import { fromBase64Url, fromHex, toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { deriveRelayKeyPair, type RelayPublicKey, sealForRelay } from '../../shared/relay/index.ts';
@@ -15,6 +15,7 @@ import {
   sendRequest,
 } from './relay-support/relay-mail.ts';
 import { expectError } from './support/accounts.ts';
+import { captureConsole } from './support/console-capture.ts';
 
 const CANARY = 'CANARY-sealed-7f3a';
 const DAVE = 'dave@example.org';
@@ -44,17 +45,7 @@ async function relayKey(e: Cloudflare.Env): Promise<RelayPublicKey> {
   return { publicKey: fromBase64Url(doc.publicKey), keyId: fromHex(doc.keyId) };
 }
 
-let logged: string[] = [];
-beforeEach(() => {
-  logged = [];
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const)
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      logged.push(
-        args.map((a) => (a instanceof Error ? `${a.name} ${a.message} ${a.stack}` : String(a))).join(' '),
-      );
-    });
-});
-afterEach(() => vi.restoreAllMocks());
+const logged = captureConsole();
 
 async function expectNoTrace(accounts: InboxAccount[]): Promise<void> {
   expect(

@@ -4,21 +4,14 @@
 // database whose every statement fails with an error quoting what it was bound to.
 
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import { BASE } from './support/accounts.ts';
+import { captureConsole } from './support/console-capture.ts';
 
 const CANARY = 'canary5e2b17';
 
-let logged: string[] = [];
-beforeEach(() => {
-  logged = [];
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const)
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : String(a))).join(' '));
-    });
-});
-afterEach(() => vi.restoreAllMocks());
+const logged = captureConsole();
 
 /** A prepared statement whose every run fails with an error quoting the SQL and its bindings. */
 function quotingStatement(sql: string, bound: unknown[]): unknown {
